@@ -1,0 +1,25 @@
+import { readFileSync } from 'node:fs';
+
+const swc = JSON.parse(readFileSync(new URL('./.swcrc.json', import.meta.url), 'utf8'));
+delete swc.$schema;
+
+/** Shared by every project: ESM TypeScript through swc, `.js` import suffixes mapped to sources. */
+const common = {
+  rootDir: '.',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testEnvironment: '<rootDir>/test/support/node-realm-environment.mjs',
+  modulePathIgnorePatterns: ['<rootDir>/dist/'],
+};
+
+export default {
+  testTimeout: 60_000,
+  maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
+  globalSetup: '<rootDir>/test/support/global-setup.ts',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,src}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,src,test}/**/*.int-spec.ts'] },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'] },
+  ],
+};
