@@ -8,7 +8,12 @@ const common = {
   rootDir: '.',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+    // @fastify/static (CommonJS) requires an ESM-only content-disposition; Jest on Node 20 cannot
+    // require ESM, so tests use the API-identical CommonJS release.
+    '^content-disposition$': 'content-disposition-cjs',
+  },
   testEnvironment: '<rootDir>/test/support/node-realm-environment.mjs',
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
@@ -16,7 +21,6 @@ const common = {
 export default {
   testTimeout: 60_000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
-  globalSetup: '<rootDir>/test/support/global-setup.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,src}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{apps,libs,src,test}/**/*.int-spec.ts'] },

@@ -1,0 +1,32 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
+import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
+import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { DefaultDenyGuard } from './default-deny.guard.js';
+import { HealthController } from './health/health.controller.js';
+import { loggerOptions } from './logging.js';
+import { MetricsController, MetricsService } from './metrics/metrics.js';
+
+/** The HTTP edge: feature modules are added here, each with its controllers. */
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        DiscoveryModule,
+        LoggerModule.forRoot(loggerOptions(config)),
+        DatabaseModule.forRoot({ applicationName: 'fusiongate-api' }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        MetricsService,
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        { provide: APP_GUARD, useClass: DefaultDenyGuard },
+      ],
+    };
+  }
+}

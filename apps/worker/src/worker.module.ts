@@ -1,0 +1,24 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
+import { DatabaseModule } from '../../../libs/database/src/index.js';
+
+/** The worker: no HTTP, same database and Redis as the API; processors are added here. */
+@Module({})
+export class WorkerModule {
+  static forRoot(config: AppConfig): DynamicModule {
+    return {
+      module: WorkerModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.log.level,
+            transport: config.log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
+          },
+        }),
+        DatabaseModule.forRoot({ applicationName: 'fusiongate-worker' }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,126 @@
+import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DomainError, TooManyRequestsError } from './errors.js';
+import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
+
+const HTTP_CODES: Record<number, string> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  406: 'not_acceptable',
+  408: 'request_timeout',
+  409: 'conflict',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+  422: 'unprocessable',
+  429: 'too_many_requests',
+  500: 'internal_error',
+  503: 'service_unavailable',
+};
+
+/** Fastify's own errors (body parsing, limits) carry a code and a status. */
+interface FastifyLikeError {
+  code?: string;
+  statusCode?: number;
+  message?: string;
+}
+
+const FASTIFY_CODES: Record<string, string> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'body_invalid',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'body_invalid',
+  FST_ERR_CTP_MALFORMED_JSON_BODY: 'body_invalid',
+};
+
+function statusTitle(status: number): string {
+  const titles: Record<number, string> = {
+    400: 'Bad Request',
+    401: 'Unauthorized',
+    403: 'Forbidden',
+    404: 'Not Found',
+    405: 'Method Not Allowed',
+    409: 'Conflict',
+    413: 'Payload Too Large',
+    415: 'Unsupported Media Type',
+    422: 'Unprocessable Content',
+    429: 'Too Many Requests',
+    503: 'Service Unavailable',
+  };
+  return titles[status] ?? (status >= 500 ? 'Internal Server Error' : 'Error');
+}
+
+/** Maps any thrown value to a problem document; unknown errors become an opaque 500. */
+export function toProblem(error: unknown, request?: { method?: string; url?: string }): ProblemDocument {
+  if (error instanceof DomainError) return problemFromDomainError(error);
+
+  if (error instanceof HttpException) {
+    const status = error.getStatus();
+    const body = error.getResponse();
+    const fromBody = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
+    let code = typeof fromBody.code === 'string' ? fromBody.code : (HTTP_CODES[status] ?? 'error');
+    let detail = typeof fromBody.message === 'string' ? fromBody.message : error.message;
+    if (status === 404 && !fromBody.code && request) {
+      code = 'route_not_found';
+      detail = `No route matches ${request.method ?? ''} ${(request.url ?? '').split('?')[0]}.`.replace('  ', ' ');
+    }
+    if (Array.isArray(fromBody.message)) detail = fromBody.message.join('; ');
+    if (status === 400 && !fromBody.code && /JSON/.test(detail)) code = 'body_invalid';
+    return { type: problemType(code), title: statusTitle(status), status, detail, code };
+  }
+
+  const fastifyError = error as FastifyLikeError;
+  if (
+    fastifyError &&
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
+    const status = fastifyError.statusCode;
+    const code = FASTIFY_CODES[fastifyError.code ?? ''] ?? HTTP_CODES[status] ?? 'bad_request';
+    const detail =
+      code === 'body_invalid'
+        ? `The request body is not valid JSON: ${fastifyError.message}`
+        : (fastifyError.message ?? '');
+    return { type: problemType(code), title: statusTitle(status), status, detail, code };
+  }
+
+  return {
+    type: problemType('internal_error'),
+    title: 'Internal Server Error',
+    status: 500,
+    detail: 'An unexpected error occurred. Quote the request id when reporting it.',
+    code: 'internal_error',
+  };
+}
+
+/** Sends a problem document on a Fastify reply, with Retry-After where it applies. */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): void {
+  const problem = { ...toProblem(error, request), requestId: String(request.id) };
+  if (error instanceof TooManyRequestsError && error.retryAfterSeconds !== undefined) {
+    void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
+  }
+  void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** The one global filter: every error leaves the API as application/problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('ProblemDetails');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const http = host.switchToHttp();
+    const reply = http.getResponse<FastifyReply>();
+    const request = http.getRequest<FastifyRequest>();
+    const problem = toProblem(error, request);
+    if (problem.status >= 500) {
+      this.logger.error({ err: error, reqId: request.id }, 'Request failed');
+    }
+    if (reply.sent) return;
+    sendProblem(reply, request, error);
+  }
+}

@@ -1,0 +1,57 @@
+import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
+import type { Permission } from './permissions.js';
+import { RequestContext } from './request-context.js';
+
+export const PUBLIC_ROUTE = 'fusiongate:public';
+export const ROUTE_POLICY = 'fusiongate:policy';
+
+/**
+ * What a route demands, read by the global guards. Organization routes take the tenant from the
+ * `:orgId` path parameter; the caller must be a member (otherwise 404).
+ */
+export type RoutePolicy =
+  /** Any authenticated principal (e.g. `/auth/me`, listing one's organizations). */
+  | { kind: 'authenticated'; allowApiKey?: boolean }
+  /** Route-level check: may this principal ever do `permission` in the organization of `:orgId`? */
+  | { kind: 'permission'; permission: Permission }
+  /** Platform administrators only. */
+  | { kind: 'platform-admin' };
+
+/** Marks a route that needs no authentication (health, docs, login). */
+export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+
+/** Any signed-in user (or, with allowApiKey, an API key) may call the route. */
+export const Authenticated = (options: { allowApiKey?: boolean } = {}): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_POLICY, { kind: 'authenticated', ...options } satisfies RoutePolicy);
+
+/** The caller needs `permission` in the route's organization; services then check the row. */
+export const RequirePermission = (permission: Permission): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_POLICY, { kind: 'permission', permission } satisfies RoutePolicy);
+
+/** Platform administrators only (creating organizations, operator endpoints). */
+export const PlatformAdmin = (): MethodDecorator & ClassDecorator =>
+  SetMetadata(ROUTE_POLICY, { kind: 'platform-admin' } satisfies RoutePolicy);
+
+/** The request as the guards leave it: `ctx` is set by authentication. */
+export type ContextRequest = FastifyRequest & { ctx?: RequestContext; params: Record<string, string> };
+
+/** Builds the context of an unauthenticated request (ip, user agent, request id). */
+export function anonymousContext(request: FastifyRequest): RequestContext {
+  return new RequestContext({
+    requestId: String(request.id),
+    ip: request.ip,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
+  });
+}
+
+/**
+ * Injects the RequestContext of the current request, scoped to the `:orgId` path parameter when
+ * the route has one. The tenant never comes from a body.
+ */
+export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext): RequestContext => {
+  const request = execution.switchToHttp().getRequest<ContextRequest>();
+  const ctx = request.ctx ?? anonymousContext(request);
+  const orgId = request.params?.orgId;
+  return orgId && ctx.organizationId !== orgId ? ctx.forOrganization(orgId) : ctx;
+});

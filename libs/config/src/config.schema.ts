@@ -1,0 +1,113 @@
+import { isAbsolute, resolve } from 'node:path';
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const csv = z.string().transform((v) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean),
+);
+
+const url = (protocols: string[]) =>
+  z.string().refine(
+    (v) => {
+      try {
+        return protocols.includes(new URL(v).protocol);
+      } catch {
+        return false;
+      }
+    },
+    { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}` },
+  );
+
+const base64Key32 = z
+  .string()
+  .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes encoded in base64' });
+
+/**
+ * Every environment variable fusiongate reads, with its default. `.env.example` documents the
+ * same list; keep the two in step.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: int(0, 65535).default(3000),
+  DATA_DIR: z.string().min(1).default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_PRETTY: bool.default(false),
+  BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
+  CORS_ORIGINS: csv.default([]),
+  TRUST_PROXY: z.string().default('false'),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+
+  DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
+  DATABASE_POOL_SIZE: int(1, 100).default(10),
+  REDIS_URL: url(['redis:', 'rediss:']).optional(),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9:_-]*$/, 'may contain only letters, digits, ":", "_" and "-"')
+    .default('fg'),
+
+  PUBLIC_URL: url(['http:', 'https:']).optional(),
+  SECRETS_KEY: base64Key32.optional(),
+});
+
+export type Env = z.input<typeof envSchema>;
+export type ParsedEnv = z.output<typeof envSchema>;
+
+/** Resolved, typed configuration, derived once from the environment at boot. */
+export interface ConfigValues {
+  env: ParsedEnv['NODE_ENV'];
+  dataDir: string;
+  http: {
+    host: string;
+    port: number;
+    bodyLimitBytes: number;
+    corsOrigins: string[];
+    /** Fastify's `trustProxy`: false, true, a hop count or a list of trusted addresses/CIDRs. */
+    trustProxy: boolean | number | string[];
+    publicUrl?: string;
+  };
+  log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
+  shutdownGraceMs: number;
+  database: { url?: string; poolSize: number };
+  redis: { url?: string; keyPrefix: string };
+  /** Key for encrypting secrets at rest; generated under DATA_DIR when not given. */
+  secretsKey?: Buffer;
+}
+
+function parseTrustProxy(raw: string): boolean | number | string[] {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  return raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
+export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
+  const dataDir = isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(cwd, env.DATA_DIR);
+  return {
+    env: env.NODE_ENV,
+    dataDir,
+    http: {
+      host: env.HOST,
+      port: env.PORT,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES,
+      corsOrigins: env.CORS_ORIGINS,
+      trustProxy: parseTrustProxy(env.TRUST_PROXY),
+      publicUrl: env.PUBLIC_URL,
+    },
+    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
+    database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
+    redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
+    secretsKey: env.SECRETS_KEY ? Buffer.from(env.SECRETS_KEY, 'base64') : undefined,
+  };
+}

@@ -1,0 +1,71 @@
+import {
+  Global,
+  Inject,
+  Module,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { AppConfig } from '../../config/src/index.js';
+import { dataSourceOptions } from './data-source.js';
+import { checkEvictionPolicy, createRedis, REDIS } from './redis.js';
+import { Transactions } from './transactions.js';
+
+/**
+ * PostgreSQL (TypeORM, entities registered by each feature module with `forFeature`) and the
+ * shared Redis client. Both URLs are resolved before the module is built (see provisionRuntime).
+ */
+@Global()
+@Module({})
+export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShutdown {
+  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await checkEvictionPolicy(this.redis);
+  }
+
+  static forRoot(options: { applicationName: string }): DynamicModule {
+    return {
+      module: DatabaseModule,
+      imports: [
+        TypeOrmModule.forRootAsync({
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => {
+            if (!config.database.url) throw new Error('DATABASE_URL was not resolved before boot');
+            return {
+              ...dataSourceOptions({
+                url: config.database.url,
+                poolSize: config.database.poolSize,
+                applicationName: options.applicationName,
+              }),
+              autoLoadEntities: true,
+              retryAttempts: 3,
+              retryDelay: 500,
+            };
+          },
+        }),
+      ],
+      providers: [
+        {
+          provide: REDIS,
+          inject: [AppConfig],
+          useFactory: (config: AppConfig) => {
+            if (!config.redis.url) throw new Error('REDIS_URL was not resolved before boot');
+            return createRedis(config.redis.url, {
+              connectionName: options.applicationName,
+              keyPrefix: `${config.redis.keyPrefix}:`,
+            });
+          },
+        },
+        Transactions,
+      ],
+      exports: [REDIS, Transactions],
+    };
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,40 @@
+import type { ImageFormat, RgbImage } from '../inference.types.js';
+
+/** A decoded image together with the format it was stored in. */
+export interface DecodedImage extends RgbImage {
+  format: ImageFormat;
+}
+
+/** Options for encoding. `quality` (1–100) applies to JPEG and WebP; PNG is lossless. */
+export interface EncodeOptions {
+  quality?: number;
+}
+
+/**
+ * Decodes and encodes JPEG, PNG and WebP to/from 8-bit RGB. Implementations must call
+ * {@link probeImage} first so that size limits and truncation are enforced identically.
+ */
+export interface ImageCodec {
+  readonly name: CodecName;
+  decode(bytes: Uint8Array, options?: { maxPixels?: number; declared?: string }): Promise<DecodedImage>;
+  encode(image: RgbImage, format: ImageFormat, options?: EncodeOptions): Promise<Uint8Array>;
+}
+
+export type CodecName = 'sharp' | 'jimp';
+
+/** Default encoder qualities, chosen so that re-encoding adds little visible loss. */
+export const DEFAULT_QUALITY: Record<ImageFormat, number> = { jpeg: 92, png: 100, webp: 90 };
+
+/**
+ * Returns a codec: the requested one, or with `'auto'` sharp when its native module loads and jimp
+ * (pure JavaScript) otherwise.
+ */
+export async function loadImageCodec(preference: CodecName | 'auto' = 'auto'): Promise<ImageCodec> {
+  if (preference === 'jimp') return (await import('./jimp.codec.js')).JimpCodec.create();
+  try {
+    return await (await import('./sharp.codec.js')).SharpCodec.create();
+  } catch (error) {
+    if (preference === 'sharp') throw error;
+    return (await import('./jimp.codec.js')).JimpCodec.create();
+  }
+}

@@ -1,0 +1,78 @@
+import type { FaceSelection } from './face-selection.js';
+import type { BoundingBox, ImageFormat, ModelRef, Point } from '../inference.types.js';
+import type { DetectorOptions } from '../models/detectors.js';
+
+/** Model files of one pipeline. */
+export interface FusionModels {
+  detector: ModelRef;
+  /** Optional `face_landmarker` model; used when the detector gives no landmarks (or gives them, when `preferLandmarker`). */
+  landmarker?: ModelRef;
+  recognizer: ModelRef;
+  swapper: ModelRef;
+}
+
+/** One face-fusion job: put the source image's face onto faces of the target image. */
+export interface FusionRequest {
+  /** Encoded source image (JPEG, PNG or WebP); its largest face is used. */
+  source: Uint8Array;
+  /** Encoded target image; the output keeps its format and size. */
+  target: Uint8Array;
+  /** Declared media types (e.g. upload Content-Type); a mismatch with the bytes is refused. */
+  sourceType?: string;
+  targetType?: string;
+  models: FusionModels;
+  detector?: DetectorOptions;
+  /** Minimum landmarker score to use its points (default 0.5, FaceFusion's). */
+  landmarkerScore?: number;
+  /** Use the landmarker even when the detector has landmarks. */
+  preferLandmarker?: boolean;
+  /** Which target faces to swap (default: all). */
+  selection?: FaceSelection;
+  /** Box mask blur (default 0.3). */
+  maskBlur?: number;
+  /** Embed an invisible 64-bit watermark (16 hex digits) into the output. */
+  watermark?: { payload: string };
+  /** Encoder quality for JPEG/WebP output. */
+  quality?: number;
+}
+
+/** Pipeline stages, in order. */
+export const FUSION_STAGES = ['decode', 'detect', 'landmark', 'align', 'embed', 'swap', 'paste', 'watermark', 'encode'] as const;
+export type FusionStage = (typeof FUSION_STAGES)[number];
+
+/** Progress notifications: each stage's start and end, and each target face once swapped. */
+export type FusionProgress =
+  | { type: 'stage'; stage: FusionStage; status: 'start' | 'end'; elapsedMs: number }
+  | { type: 'face'; index: number; total: number; elapsedMs: number };
+
+/** A target face that was swapped (or considered). */
+export interface FusionFace {
+  box: BoundingBox;
+  score: number;
+  landmarks5: Point[];
+  landmarkSource: 'detector' | 'landmarker' | 'box';
+  /** Cosine similarity to the reference embedding, in `reference` selection mode. */
+  similarity?: number;
+  swapped: boolean;
+}
+
+/** Milliseconds per stage (summed over faces), plus totals. */
+export type FusionTimings = Record<FusionStage, number> & {
+  total: number;
+  /** Time inside onnxruntime's `session.run`, summed over all models. */
+  sessionRun: number;
+};
+
+export interface FusionResult {
+  image: Uint8Array;
+  format: ImageFormat;
+  width: number;
+  height: number;
+  faces: FusionFace[];
+  /** The source face's L2-normalised embedding (for later `reference` selection). */
+  sourceEmbedding: number[];
+  timings: FusionTimings;
+  executionProvider: 'cpu' | 'cuda';
+  codec: 'sharp' | 'jimp';
+  watermarked: boolean;
+}

@@ -1,0 +1,7 @@
+// `npm start [api|worker]`: build if needed, then launch through the operator CLI.
+import { spawnSync } from 'node:child_process';
+
+const root = new URL('..', import.meta.url).pathname;
+const build = spawnSync(process.execPath, [`${root}scripts/ensure-build.mjs`], { stdio: 'inherit' });
+if (build.status !== 0) process.exit(build.status ?? 1);
+await import(`${root}dist/src/cli/main.js`);

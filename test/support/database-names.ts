@@ -1,0 +1,22 @@
+import { createHash } from 'node:crypto';
+import { migrations } from '../../libs/database/src/index.js';
+
+/** The server test databases live on (the machine's PostgreSQL by default). */
+export function adminUrl(): string {
+  return process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+}
+
+export function databaseUrl(name: string): string {
+  const url = new URL(adminUrl());
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** A template per migration set: adding a migration makes the next run build a fresh one. */
+export function templateName(): string {
+  const digest = createHash('sha256')
+    .update(migrations.map((m) => m.name).join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+  return `fg_template_${digest}`;
+}
