@@ -15,6 +15,13 @@ interface JimpClass {
   fromBitmap(bitmap: { width: number; height: number; data: Uint8Array }): JimpImage;
 }
 
+/** The slice of the WebAssembly API used here (the project's `lib` setting has no DOM types). */
+interface WasmApi {
+  compile(bytes: Uint8Array): Promise<WasmModule>;
+}
+type WasmModule = object;
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
 interface WebpCodec {
   decode(buffer: ArrayBuffer): Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
   encode(image: { width: number; height: number; data: Uint8ClampedArray }, options: { quality: number }): Promise<ArrayBuffer>;
@@ -103,15 +110,15 @@ function loadWebp(): Promise<WebpCodec> {
     const root = require.resolve('@jsquash/webp/package.json').replace(/package\.json$/, '');
     const decodeModule = (await import('@jsquash/webp/decode.js')) as unknown as {
       default: WebpCodec['decode'];
-      init(module: WebAssembly.Module, options: object): Promise<unknown>;
+      init(module: WasmModule, options: object): Promise<unknown>;
     };
     const encodeModule = (await import('@jsquash/webp/encode.js')) as unknown as {
       default: WebpCodec['encode'];
-      init(module: WebAssembly.Module, options: object): Promise<unknown>;
+      init(module: WasmModule, options: object): Promise<unknown>;
     };
     const [decWasm, encWasm] = await Promise.all([
-      readFile(`${root}codec/dec/webp_dec.wasm`).then((b) => WebAssembly.compile(b)),
-      readFile(`${root}codec/enc/webp_enc_simd.wasm`).then((b) => WebAssembly.compile(b)),
+      readFile(`${root}codec/dec/webp_dec.wasm`).then((b) => wasm.compile(b)),
+      readFile(`${root}codec/enc/webp_enc_simd.wasm`).then((b) => wasm.compile(b)),
     ]);
     await decodeModule.init(decWasm, {});
     await encodeModule.init(encWasm, {});

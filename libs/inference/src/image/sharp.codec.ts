@@ -3,7 +3,9 @@ import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import { DEFAULT_QUALITY, type DecodedImage, type EncodeOptions, type ImageCodec } from './image-codec.js';
 import { probeImage } from './image-header.js';
 
-type SharpModule = typeof import('sharp');
+import type sharpFunction from 'sharp';
+
+type SharpModule = typeof sharpFunction;
 
 /** libvips through sharp: the fast codec, used by default when its native module loads. */
 export class SharpCodec implements ImageCodec {

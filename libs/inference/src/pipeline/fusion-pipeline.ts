@@ -64,11 +64,11 @@ export async function runFusionPipeline(
   context: PipelineContext,
   onProgress: (event: FusionProgress) => void = () => undefined,
 ): Promise<FusionResult> {
+  validateRequest(request);
   const clock = new StageClock(onProgress);
   const refs = [request.models.detector, request.models.recognizer, request.models.swapper, request.models.landmarker].filter(
     (r): r is ModelRef => !!r,
   );
-  validateRequest(request);
   const acquired: ModelRef[] = [];
   try {
     const [detector, recognizer, swapper, landmarker] = await Promise.all(

@@ -19,8 +19,8 @@ export const TILE = 128;
 const CELL = 8;
 const CELLS_PER_SIDE = TILE / CELL;
 const CELLS = CELLS_PER_SIDE * CELLS_PER_SIDE;
-/** Peak amplitude in 8-bit levels; RMS is half of it (≈ 42 dB PSNR before rounding). */
-const AMPLITUDE = 4;
+/** Peak amplitude in 8-bit levels; RMS is 0.375 of it (≈ 42.6 dB PSNR before rounding and clipping). */
+const AMPLITUDE = 5;
 export const MAX_DECODE_ATTEMPTS = 3;
 
 /** A detected watermark. */
@@ -195,6 +195,26 @@ function foldAndFilter(res: Float32Array, width: number, height: number, scale: 
   return filtered;
 }
 
+/**
+ * How strongly the fold shows the cell grid: energy at the best sub-cell phase over the mean energy
+ * of all 64 sub-cell phases (≈ 1 without a watermark, larger at the right scale).
+ */
+function periodicity(filtered: Float32Array): number {
+  let best = 0;
+  let sum = 0;
+  for (let sy = 0; sy < CELL; sy++) {
+    for (let sx = 0; sx < CELL; sx++) {
+      let e = 0;
+      for (let y = sy; y < TILE; y += CELL) {
+        for (let x = sx; x < TILE; x += CELL) e += filtered[y * TILE + x] ** 2;
+      }
+      best = Math.max(best, e);
+      sum += e;
+    }
+  }
+  return best / (sum / (CELL * CELL) || 1);
+}
+
 interface PhaseFit {
   metric: number;
   soft: Float64Array;
@@ -255,10 +275,9 @@ export function detectWatermark(image: RgbImage): WatermarkDetection | null {
   const coarse: Array<{ scale: number; metric: number }> = [];
   for (let scale = 0.45; scale <= 1.1; scale *= 1.012) {
     if (width / scale < TILE || height / scale < TILE) continue;
-    coarse.push({ scale, metric: bestPhase(foldAndFilter(res, width, height, scale, 256)).metric });
+    coarse.push({ scale, metric: periodicity(foldAndFilter(res, width, height, scale, 512)) });
   }
   coarse.sort((a, b) => b.metric - a.metric);
-  if (process.env.WM_DEBUG) console.log(coarse.slice(0, 5).map((c) => `${c.scale.toFixed(4)}:${c.metric.toFixed(3)}`).join(" "));
   const tried: number[] = [];
   for (const candidate of coarse) {
     if (tried.length >= MAX_DECODE_ATTEMPTS) break;

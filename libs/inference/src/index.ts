@@ -1,0 +1,65 @@
+/**
+ * Face-fusion inference: FaceFusion-compatible detection, alignment, recognition, swapping and
+ * paste-back on onnxruntime-node, image codecs with decompression-bomb guards, and an invisible
+ * watermark. Imports nothing from other libs but `common` (its error classes).
+ *
+ * Entry point for applications: {@link FaceFusionEngine}.
+ */
+export { FaceFusionEngine } from './face-fusion.engine.js';
+export type { FaceFusionEngineOptions, FaceFusionRunRequest } from './face-fusion.engine.js';
+export type {
+  Affine,
+  BoundingBox,
+  DetectedFace,
+  DetectorFamily,
+  ImageFormat,
+  LandmarkSource,
+  ModelFamily,
+  ModelKind,
+  ModelRef,
+  Point,
+  RgbImage,
+  WarpTemplateName,
+} from './inference.types.js';
+export { InferenceErrorCode, inferenceError } from './inference.errors.js';
+export type { InferenceErrorCodeValue } from './inference.errors.js';
+
+export { FUSION_STAGES } from './pipeline/fusion.types.js';
+export type {
+  FusionFace,
+  FusionModels,
+  FusionProgress,
+  FusionRequest,
+  FusionResult,
+  FusionStage,
+  FusionTimings,
+} from './pipeline/fusion.types.js';
+export { runFusionPipeline } from './pipeline/fusion-pipeline.js';
+export type { PipelineContext } from './pipeline/fusion-pipeline.js';
+export { SessionCache } from './pipeline/session-cache.js';
+export type { ExecutionProvider, SessionCacheOptions } from './pipeline/session-cache.js';
+export { DEFAULT_REFERENCE_DISTANCE, selectFaces } from './pipeline/face-selection.js';
+export type { FaceSelection } from './pipeline/face-selection.js';
+export { createBoxMask, DEFAULT_MASK_BLUR, pasteBack } from './pipeline/paste-back.js';
+
+export { loadImageCodec, DEFAULT_QUALITY } from './image/image-codec.js';
+export type { CodecName, DecodedImage, EncodeOptions, ImageCodec } from './image/image-codec.js';
+export { DEFAULT_MAX_PIXELS, mimeTypeOf, probeImage, sniffImageFormat } from './image/image-header.js';
+export type { ImageHeader } from './image/image-header.js';
+export { cropImage, gaussianBlur, resizeBilinear, toNchw, warpAffine } from './image/image-ops.js';
+export type { TensorLayout } from './image/image-ops.js';
+
+export { applyAffine, estimateSimilarity, invertAffine, iou, nonMaxSuppression } from './geometry/affine.js';
+export { scaledTemplate, WARP_TEMPLATES } from './geometry/templates.js';
+
+export { DETECTOR_SPECS, detectFaces, prepareDetectorInput } from './models/detectors.js';
+export type { DetectorInput, DetectorOptions } from './models/detectors.js';
+export { detectLandmarks68, landmarks68To5, landmarksFromBox } from './models/landmarks.js';
+export { cosineSimilarity, embedFace, l2Normalize } from './models/recognizer.js';
+export type { FaceEmbedding } from './models/recognizer.js';
+export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/swappers.js';
+export { readLastInitializer } from './models/onnx-initializer.js';
+export type { LoadedModel, ModelRunner } from './models/loaded-model.js';
+
+export { detectWatermark, embedWatermark, parsePayload, psnr } from './watermark/watermark.js';
+export type { WatermarkDetection } from './watermark/watermark.js';
