@@ -35,7 +35,11 @@ async function loadOrCreateSecretsKey(dataDir: string): Promise<Buffer> {
  * Fills in what the environment left out: an embedded PostgreSQL (PGlite) when DATABASE_URL is
  * unset, a private redis-server when REDIS_URL is unset, and a secrets key under DATA_DIR.
  */
-export async function provisionRuntime(config: AppConfig, logger = new Logger('Runtime')): Promise<ProvisionedRuntime> {
+export async function provisionRuntime(
+  config: AppConfig,
+  logger = new Logger('Runtime'),
+  needs: { redis: boolean } = { redis: true },
+): Promise<ProvisionedRuntime> {
   const stops: (() => Promise<void>)[] = [];
   const stop = async () => {
     for (const s of stops.reverse()) await s().catch(() => undefined);
@@ -53,7 +57,7 @@ export async function provisionRuntime(config: AppConfig, logger = new Logger('R
         `Embedded PostgreSQL (PGlite) ready in ${Date.now() - started} ms, data in ${config.dataDir}/postgres`,
       );
     }
-    if (!redis.url) {
+    if (!redis.url && needs.redis) {
       const r = await startEmbeddedRedis(config.dataDir);
       stops.push(() => r.stop());
       redis = { ...redis, url: r.url };

@@ -1,9 +1,10 @@
+import { Logger } from '@nestjs/common';
 import { AppConfig } from '../../../libs/config/src/index.js';
 import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
 
 /** Applies pending migrations to DATABASE_URL (or to the embedded database under DATA_DIR). */
 export async function migrateCommand(): Promise<void> {
-  const runtime = await provisionRuntime(AppConfig.fromEnv());
+  const runtime = await provisionRuntime(AppConfig.fromEnv(), new Logger('Migrate'), { redis: false });
   try {
     const applied = await runMigrations(runtime.config.database.url!);
     process.stdout.write(

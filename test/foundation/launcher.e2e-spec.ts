@@ -1,0 +1,113 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { testRedisUrl } from '../support/redis.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitReady(url: string, child: ChildProcess, timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (child.exitCode !== null) throw new Error(`launcher exited with ${child.exitCode}`);
+    const res = await fetch(`${url}/health/ready`).catch(() => undefined);
+    if (res?.status === 200) return Date.now() - started;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`not ready within ${timeoutMs} ms`);
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+/** `npm start`: API and worker as two processes, on embedded defaults or on given services. */
+describe('launcher', () => {
+  let dataDir: string;
+
+  beforeAll(() => {
+    const build = spawnSync(process.execPath, [`${root}scripts/ensure-build.mjs`], { encoding: 'utf8' });
+    expect(build.status).toBe(0);
+  }, 240_000);
+  beforeEach(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'fusiongate-launch-'));
+  });
+  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+
+  it('comes up on embedded PostgreSQL and Redis with nothing configured, and stops cleanly', async () => {
+    const port = await freePort();
+    const output: string[] = [];
+    const child = spawn(process.execPath, [`${root}dist/src/cli/main.js`, 'start'], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+    child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+    try {
+      await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
+      const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+      expect(docs.status).toBe(200);
+      expect(existsSync(join(dataDir, 'postgres'))).toBe(true);
+      expect(existsSync(join(dataDir, 'redis'))).toBe(true);
+      expect(output.join('')).toContain(`Swagger UI: http://localhost:${port}/docs`);
+      expect(output.join('')).toContain('Worker ready');
+    } finally {
+      expect(await stop(child)).toBe(0);
+    }
+    // The private redis-server went down with the launcher.
+    const leftovers = spawnSync('pgrep', ['-f', `redis-server.*${dataDir}`], { encoding: 'utf8' });
+    expect(leftovers.stdout.trim()).toBe('');
+  }, 60_000);
+
+  describe('with DATABASE_URL and REDIS_URL', () => {
+    let db: TestDatabase;
+    beforeAll(async () => {
+      db = await createTestDatabase();
+    });
+    afterAll(() => db.drop());
+
+    it('uses the given services and starts nothing embedded', async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [`${root}dist/src/cli/main.js`, 'start'], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          DATABASE_URL: db.url,
+          REDIS_URL: testRedisUrl(),
+          REDIS_KEY_PREFIX: `fgt-launch-${port}`,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      try {
+        await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
+        expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
+        expect(existsSync(join(dataDir, 'redis'))).toBe(false);
+        const sessions = await db.query<{ name: string }>(
+          "SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'fusiongate-%'",
+        );
+        expect(sessions.rows.map((r) => r.name).sort()).toEqual(['fusiongate-api', 'fusiongate-worker']);
+      } finally {
+        expect(await stop(child)).toBe(0);
+      }
+    }, 60_000);
+  });
+});
