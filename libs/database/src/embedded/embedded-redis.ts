@@ -3,13 +3,15 @@ import { mkdir } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
+import { ConfigError } from '../../../config/src/index.js';
 
 export interface EmbeddedRedis {
   url: string;
   stop(): Promise<void>;
 }
 
-export class EmbeddedRedisUnavailableError extends Error {}
+/** Neither REDIS_URL nor a usable redis-server: a configuration problem, reported in one line. */
+export class EmbeddedRedisUnavailableError extends ConfigError {}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

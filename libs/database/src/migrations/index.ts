@@ -1,9 +1,15 @@
 import { PlatformSettings1764400000000 } from './1764400000000-platform-settings.js';
 import { Identity1764500000000 } from './1764500000000-identity.js';
+import { OrganizationsAndPolicies1764600000000 } from './1764600000000-organizations-and-policies.js';
 import { Audit1764700000000 } from './1764700000000-audit.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
  * PostgreSQL 15+ and on PGlite).
  */
-export const migrations = [PlatformSettings1764400000000, Identity1764500000000, Audit1764700000000];
+export const migrations = [
+  PlatformSettings1764400000000,
+  Identity1764500000000,
+  OrganizationsAndPolicies1764600000000,
+  Audit1764700000000,
+];
