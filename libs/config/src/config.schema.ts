@@ -54,6 +54,18 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9:_-]*$/, 'may contain only letters, digits, ":", "_" and "-"')
     .default('fg'),
 
+  STORAGE_DRIVER: z.enum(['local', 's3']).default('local'),
+  S3_ENDPOINT: url(['http:', 'https:']).optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default('us-east-1'),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  MODEL_UPLOAD_MAX_BYTES: int(1024, 64 * 1024 ** 3).default(2 * 1024 ** 3),
+  MODEL_VALIDATION_TIMEOUT_MS: int(1_000, 600_000).default(60_000),
+  MODEL_VALIDATION_MAX_HEAP_MB: int(32, 16_384).default(512),
+  MODEL_EXPORT_RATE_LIMIT: int(1, 10_000).default(5),
+  MODEL_EXPORT_RATE_WINDOW_SECONDS: int(1, 7 * 86400).default(3600),
+
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRETS_KEY: base64Key32.optional(),
 });
@@ -75,6 +87,19 @@ export interface ConfigValues {
     publicUrl?: string;
   };
   log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
+  /** Blob store of model artifacts and images: the local filesystem under `dataDir`, or S3. */
+  storage: {
+    driver: 'local' | 's3';
+    s3?: { endpoint?: string; bucket: string; region: string; accessKeyId?: string; secretAccessKey?: string };
+  };
+  registry: {
+    uploadMaxBytes: number;
+    validationTimeoutMs: number;
+    validationMaxHeapMb: number;
+    /** Artifact exports allowed per user in each window. */
+    exportRateLimit: number;
+    exportRateWindowSeconds: number;
+  };
   shutdownGraceMs: number;
   database: { url?: string; poolSize: number };
   redis: { url?: string; keyPrefix: string };
@@ -105,6 +130,25 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       publicUrl: env.PUBLIC_URL,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    storage: {
+      driver: env.STORAGE_DRIVER,
+      s3: env.S3_BUCKET
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+          }
+        : undefined,
+    },
+    registry: {
+      uploadMaxBytes: env.MODEL_UPLOAD_MAX_BYTES,
+      validationTimeoutMs: env.MODEL_VALIDATION_TIMEOUT_MS,
+      validationMaxHeapMb: env.MODEL_VALIDATION_MAX_HEAP_MB,
+      exportRateLimit: env.MODEL_EXPORT_RATE_LIMIT,
+      exportRateWindowSeconds: env.MODEL_EXPORT_RATE_WINDOW_SECONDS,
+    },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
