@@ -91,6 +91,8 @@ export class SessionCache {
     entry.pins++;
     try {
       const model = await entry.model;
+      // The same file may have been loaded under another family first; read the emap on demand.
+      if (ref.family === 'inswapper' && !model.emap) this.attachEmap(model, await readFile(ref.path));
       this.checkContract(ref, model);
       return model.ref === ref ? model : { ...model, ref };
     } catch (error) {
@@ -151,16 +153,24 @@ export class SessionCache {
     const model: LoadedModel = { ref, session, provider, inputShapes };
     if (ref.family === 'inswapper') {
       try {
-        const emap = readLastInitializer(bytes);
-        if (emap.dims.length !== 2) throw new Error(`its last initializer has shape [${emap.dims.join(', ')}], expected a matrix`);
-        model.emap = { rows: emap.dims[0], cols: emap.dims[1], data: emap.data };
+        this.attachEmap(model, bytes);
       } catch (error) {
         await session.release();
-        throw inferenceError(InferenceErrorCode.ModelIncompatible, `InSwapper model has no usable emap: ${(error as Error).message}.`);
+        throw error;
       }
     }
     this.evict();
     return model;
+  }
+
+  private attachEmap(model: LoadedModel, bytes: Uint8Array): void {
+    try {
+      const emap = readLastInitializer(bytes);
+      if (emap.dims.length !== 2) throw new Error(`its last initializer has shape [${emap.dims.join(', ')}], expected a matrix`);
+      model.emap = { rows: emap.dims[0], cols: emap.dims[1], data: emap.data };
+    } catch (error) {
+      throw inferenceError(InferenceErrorCode.ModelIncompatible, `InSwapper model has no usable emap: ${(error as Error).message}.`);
+    }
   }
 
   private async createSession(bytes: Uint8Array, ref: ModelRef): Promise<{ session: ort.InferenceSession; provider: 'cpu' | 'cuda' }> {
