@@ -68,6 +68,35 @@ export const envSchema = z.object({
 
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRETS_KEY: base64Key32.optional(),
+
+  AUDIT_FLUSH_INTERVAL_MS: int(10, 600_000).default(1_000),
+  AUDIT_BUFFER_MAX: int(1, 100_000).default(500),
+  AUDIT_CHECKPOINT_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
+  AUDIT_RETENTION_DAYS: int(1, 36_500).default(365),
+  AUDIT_RETENTION_INTERVAL_MS: int(0, 7 * 86_400_000).default(86_400_000),
+  AUDIT_USUAL_HOURS: z
+    .string()
+    .regex(/^$|^([01]?\d|2[0-4])-([01]?\d|2[0-4])$/, 'must be empty or "START-END" hours, e.g. 7-20')
+    .default(''),
+  AUDIT_USUAL_TIMEZONE: z
+    .string()
+    .refine((v) => {
+      try {
+        new Intl.DateTimeFormat('en-US', { timeZone: v });
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be an IANA time zone, e.g. Europe/Paris')
+    .default('UTC'),
+  ALERT_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  ALERT_WEBHOOK_SECRET: z.string().min(16).optional(),
+  ALERT_EXPORT_THRESHOLD: int(1, 1_000_000).default(20),
+  ALERT_EXPORT_WINDOW_S: int(1, 7 * 86_400).default(3_600),
+  ALERT_DENIAL_THRESHOLD: int(1, 1_000_000).default(20),
+  ALERT_DENIAL_WINDOW_S: int(1, 86_400).default(60),
+  ALERT_LOGIN_FAILURE_ACCOUNTS: int(2, 1_000_000).default(5),
+  ALERT_LOGIN_FAILURE_WINDOW_S: int(1, 86_400).default(600),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -105,6 +134,31 @@ export interface ConfigValues {
   redis: { url?: string; keyPrefix: string };
   /** Key for encrypting secrets at rest; generated under DATA_DIR when not given. */
   secretsKey?: Buffer;
+  audit: {
+    /** How often buffered events (reads, denials) are written. */
+    flushIntervalMs: number;
+    /** Buffered events that trigger a write before the interval. */
+    bufferMax: number;
+    /** Signed checkpoints of every chain; 0 = only on demand. */
+    checkpointIntervalMs: number;
+    /** Retention of organizations that set none (and of the platform chain). */
+    retentionDays: number;
+    /** How often the retention job runs; 0 = never (run it from the CLI). */
+    retentionIntervalMs: number;
+    /** Usual working hours [start, end) in `usualTimezone`; null disables the off-hours rule. */
+    usualHours: { start: number; end: number } | null;
+    usualTimezone: string;
+  };
+  alerts: {
+    webhookUrl?: string;
+    webhookSecret?: string;
+    exportThreshold: number;
+    exportWindowSeconds: number;
+    denialThreshold: number;
+    denialWindowSeconds: number;
+    loginFailureAccounts: number;
+    loginFailureWindowSeconds: number;
+  };
 }
 
 function parseTrustProxy(raw: string): boolean | number | string[] {
@@ -153,5 +207,29 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
     redis: { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX },
     secretsKey: env.SECRETS_KEY ? Buffer.from(env.SECRETS_KEY, 'base64') : undefined,
+    audit: {
+      flushIntervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
+      bufferMax: env.AUDIT_BUFFER_MAX,
+      checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+      retentionDays: env.AUDIT_RETENTION_DAYS,
+      retentionIntervalMs: env.AUDIT_RETENTION_INTERVAL_MS,
+      usualHours: env.AUDIT_USUAL_HOURS
+        ? {
+            start: Number(env.AUDIT_USUAL_HOURS.split('-')[0]),
+            end: Number(env.AUDIT_USUAL_HOURS.split('-')[1]),
+          }
+        : null,
+      usualTimezone: env.AUDIT_USUAL_TIMEZONE,
+    },
+    alerts: {
+      webhookUrl: env.ALERT_WEBHOOK_URL,
+      webhookSecret: env.ALERT_WEBHOOK_SECRET,
+      exportThreshold: env.ALERT_EXPORT_THRESHOLD,
+      exportWindowSeconds: env.ALERT_EXPORT_WINDOW_S,
+      denialThreshold: env.ALERT_DENIAL_THRESHOLD,
+      denialWindowSeconds: env.ALERT_DENIAL_WINDOW_S,
+      loginFailureAccounts: env.ALERT_LOGIN_FAILURE_ACCOUNTS,
+      loginFailureWindowSeconds: env.ALERT_LOGIN_FAILURE_WINDOW_S,
+    },
   };
 }

@@ -1,0 +1,48 @@
+import type { StoredEvent } from '../audit-chain.js';
+
+/** Actions counted by the bulk-export rule. */
+export const EXPORT_ACTIONS = new Set(['model.export', 'audit.export']);
+/** Actions counted by the login-failure rule. */
+export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login_failed', 'auth.mfa_failed']);
+
+export type AlertRule = 'bulk_export' | 'denial_burst' | 'login_failures_many_accounts' | 'off_hours_access';
+
+export interface UsualHours {
+  start: number;
+  end: number;
+  timezone: string;
+}
+
+/** The hour (0-23) and ISO date of an instant in a time zone. */
+export function localHour(at: Date, timezone: string): { hour: number; date: string } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+  }).formatToParts(at);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '00';
+  return { hour: Number(get('hour')) % 24, date: `${get('year')}-${get('month')}-${get('day')}` };
+}
+
+/** Whether `hour` lies in [start, end); a window may wrap midnight (e.g. 22-6). */
+export function withinHours(hour: number, hours: { start: number; end: number }): boolean {
+  if (hours.start === hours.end) return true;
+  return hours.start < hours.end ? hour >= hours.start && hour < hours.end : hour >= hours.start || hour < hours.end;
+}
+
+/** Whether an event is someone (not the platform) acting successfully inside an organization. */
+export function isPersonalAccess(event: StoredEvent): boolean {
+  return (
+    event.organizationId !== null &&
+    (event.actorType === 'user' || event.actorType === 'api_key') &&
+    event.outcome === 'allowed'
+  );
+}
+
+/** The account a failed login was attempted for. */
+export function attemptedAccount(event: StoredEvent): string {
+  return event.resourceId ?? event.actorId;
+}

@@ -1,0 +1,254 @@
+import {
+  Injectable,
+  Logger,
+  type BeforeApplicationShutdown,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import {
+  DataSource,
+  type EntityManager,
+  type EntitySubscriberInterface,
+  type QueryRunner,
+  type TransactionCommitEvent,
+  type TransactionRollbackEvent,
+} from 'typeorm';
+import { isUuid } from '../../common/src/ids.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { AppConfig } from '../../config/src/index.js';
+import { AlertService } from './alerts/alert.service.js';
+import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
+import type { AuditEventInput } from './audit.types.js';
+import { cleanText, redactDetails } from './redact.js';
+
+interface BufferedEvent {
+  organizationId: string | null;
+  event: PreparedEvent;
+  attempts: number;
+}
+
+/** What `record` returns: enough to reference the event (e.g. in a response or a test). */
+export interface RecordedEvent {
+  id: string;
+  organizationId: string | null;
+  seq: number;
+  hash: string;
+}
+
+const MAX_FLUSH_ATTEMPTS = 5;
+
+/**
+ * Writes audit events into per-organization hash chains.
+ *
+ * `record` writes in the caller's transaction when the context carries one (so a rolled-back
+ * change leaves no event), otherwise in a transaction of its own. `recordBuffered` is for reads
+ * and denials: events are kept in memory and written on an interval, when the buffer fills, and on
+ * graceful shutdown. Alert rules run on every event once it is committed.
+ */
+@Injectable()
+export class AuditService
+  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown, EntitySubscriberInterface
+{
+  private readonly logger = new Logger('Audit');
+  private buffer: BufferedEvent[] = [];
+  private timer?: NodeJS.Timeout;
+  private flushing?: Promise<number>;
+  /** Events written in a caller's transaction, evaluated by the alert rules once it commits. */
+  private readonly afterCommit = new WeakMap<QueryRunner, StoredEvent[]>();
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly alerts: AlertService,
+  ) {
+    this.dataSource.subscribers.push(this);
+  }
+
+  onModuleInit(): void {
+    this.timer = setInterval(() => void this.flush(), this.config.audit.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  /**
+   * Records one event. In the caller's transaction when `ctx.manager` is one: the event commits
+   * or rolls back with the change it describes.
+   */
+  async record(ctx: RequestContext, input: AuditEventInput): Promise<RecordedEvent> {
+    const [recorded] = await this.recordMany(ctx, [input]);
+    return recorded;
+  }
+
+  /** Records several events (any chains) atomically, in order. */
+  async recordMany(ctx: RequestContext, inputs: AuditEventInput[]): Promise<RecordedEvent[]> {
+    const prepared = inputs.map((input) => this.prepare(ctx, input));
+    const manager = ctx.manager;
+    if (manager?.queryRunner?.isTransactionActive) {
+      const stored = await this.writeGroups(manager, prepared);
+      const pending = this.afterCommit.get(manager.queryRunner) ?? [];
+      pending.push(...stored);
+      this.afterCommit.set(manager.queryRunner, pending);
+      return stored.map(toRecorded);
+    }
+    const stored = await this.dataSource.transaction((m) => this.writeGroups(m, prepared));
+    this.alerts.evaluate(stored);
+    return stored.map(toRecorded);
+  }
+
+  /**
+   * Queues an event (a read, a denial) for the next flush. Never throws and never waits for the
+   * database; the event is still chained in the order it was queued within its organization.
+   */
+  recordBuffered(ctx: RequestContext, input: AuditEventInput): void {
+    try {
+      const { organizationId, event } = this.prepare(ctx, input);
+      this.buffer.push({ organizationId, event, attempts: 0 });
+    } catch (error) {
+      this.logger.error({ err: error, action: input.action }, 'Audit event could not be prepared');
+      return;
+    }
+    if (this.buffer.length >= this.config.audit.bufferMax) void this.flush();
+  }
+
+  /** Buffered events not yet written. */
+  get pending(): number {
+    return this.buffer.length;
+  }
+
+  /** Writes every buffered event now; resolves with how many were written. */
+  flush(): Promise<number> {
+    if (this.flushing) return this.flushing.then(() => this.flush());
+    if (this.buffer.length === 0) return Promise.resolve(0);
+    this.flushing = this.flushOnce().finally(() => (this.flushing = undefined));
+    return this.flushing;
+  }
+
+  private async flushOnce(): Promise<number> {
+    const batch = this.buffer;
+    this.buffer = [];
+    const groups = new Map<string, BufferedEvent[]>();
+    for (const item of batch) {
+      const key = chainKey(item.organizationId);
+      const group = groups.get(key) ?? [];
+      group.push(item);
+      groups.set(key, group);
+    }
+    let written = 0;
+    const retry: BufferedEvent[] = [];
+    for (const group of groups.values()) {
+      try {
+        const stored = await this.dataSource.transaction((m) =>
+          appendToChain(
+            m,
+            group[0].organizationId,
+            group.map((g) => g.event),
+          ),
+        );
+        written += stored.length;
+        this.alerts.evaluate(stored);
+      } catch (error) {
+        for (const item of group) {
+          item.attempts += 1;
+          if (item.attempts < MAX_FLUSH_ATTEMPTS) retry.push(item);
+          else this.logger.error({ event: item.event, organizationId: item.organizationId }, 'Audit event dropped');
+        }
+        this.logger.error({ err: error, events: group.length }, 'Writing buffered audit events failed; will retry');
+      }
+    }
+    // Retried events keep their place ahead of those queued meanwhile.
+    if (retry.length) this.buffer = [...retry, ...this.buffer];
+    return written;
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.drain();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    await this.drain();
+    await this.alerts.idle();
+  }
+
+  /** Flushes until the buffer is empty (or the database is gone, which is logged). */
+  private async drain(): Promise<void> {
+    for (let i = 0; i < MAX_FLUSH_ATTEMPTS && this.buffer.length > 0; i++) {
+      if (!this.dataSource.isInitialized) break;
+      await this.flush();
+    }
+    if (this.buffer.length > 0) {
+      this.logger.error({ events: this.buffer.length }, 'Buffered audit events could not be written at shutdown');
+    }
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    if (event.queryRunner.isTransactionActive) return;
+    const stored = this.afterCommit.get(event.queryRunner);
+    if (!stored) return;
+    this.afterCommit.delete(event.queryRunner);
+    this.alerts.evaluate(stored);
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.afterCommit.delete(event.queryRunner);
+  }
+
+  private async writeGroups(
+    manager: EntityManager,
+    prepared: { organizationId: string | null; event: PreparedEvent }[],
+  ): Promise<StoredEvent[]> {
+    const out: StoredEvent[] = [];
+    // Chains are locked in a stable order so two transactions touching the same two chains
+    // cannot deadlock.
+    const order = [...new Set(prepared.map((p) => chainKey(p.organizationId)))].sort();
+    for (const key of order) {
+      const group = prepared.filter((p) => chainKey(p.organizationId) === key);
+      out.push(
+        ...(await appendToChain(
+          manager,
+          group[0].organizationId,
+          group.map((g) => g.event),
+        )),
+      );
+    }
+    return out;
+  }
+
+  /** Fills in the context (actor, ip, user agent, request id) and strips secrets. */
+  private prepare(
+    ctx: RequestContext,
+    input: AuditEventInput,
+  ): { organizationId: string | null; event: PreparedEvent } {
+    let organizationId = input.organizationId === undefined ? (ctx.organizationId ?? null) : input.organizationId;
+    let details = redactDetails(input.details);
+    // A malformed organization id from a path cannot name a chain; the attempt goes on the platform chain.
+    if (organizationId !== null && !isUuid(organizationId)) {
+      details = { ...details, organizationRef: cleanText(organizationId, 200) };
+      organizationId = null;
+    }
+    const actor = input.actor ?? ctx.actor;
+    const text = (v: string | undefined | null, max = 512) => (v ? cleanText(v, max) : null);
+    return {
+      organizationId: organizationId?.toLowerCase() ?? null,
+      event: {
+        organizationId,
+        occurredAt: new Date(),
+        actorType: actor.type,
+        actorId: cleanText(actor.id, 200),
+        actorUserId: text(actor.userId, 200),
+        actorLabel: text(actor.label, 320),
+        action: cleanText(input.action, 100),
+        resourceType: text(input.resourceType, 100),
+        resourceId: text(input.resourceId, 200),
+        outcome: input.outcome ?? 'allowed',
+        ip: text(ctx.ip, 100),
+        userAgent: text(ctx.userAgent),
+        requestId: text(ctx.requestId, 200),
+        details,
+      },
+    };
+  }
+}
+
+function toRecorded(e: StoredEvent): RecordedEvent {
+  return { id: e.id, organizationId: e.organizationId, seq: e.seq, hash: e.hash };
+}

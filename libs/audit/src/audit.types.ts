@@ -1,0 +1,68 @@
+import type { Actor } from '../../common/src/request-context.js';
+
+/** Whether the action happened, was refused by authorization, or failed (bad credentials, errors). */
+export type AuditOutcome = 'allowed' | 'denied' | 'failed';
+
+/**
+ * Actions recorded by fusiongate, `area.verb`. Services may record others; these are the ones
+ * alert rules and dashboards look for.
+ */
+export const AuditActions = {
+  loginSucceeded: 'auth.login',
+  loginFailed: 'auth.login_failed',
+  loginMfaFailed: 'auth.mfa_failed',
+  accountLocked: 'auth.lockout',
+  tokenRefreshed: 'auth.refresh',
+  refreshReuseDetected: 'auth.refresh_reuse',
+  logout: 'auth.logout',
+  mfaEnabled: 'auth.mfa_enabled',
+  mfaDisabled: 'auth.mfa_disabled',
+  apiKeyUsed: 'apikey.used',
+  apiKeyCreated: 'apikey.created',
+  apiKeyRevoked: 'apikey.revoked',
+  authorizationDenied: 'authz.denied',
+  modelExported: 'model.export',
+  auditExported: 'audit.export',
+  auditRetention: 'audit.retention',
+} as const;
+
+/** What a service hands to AuditService.record. The context supplies actor, ip, user agent, request id. */
+export interface AuditEventInput {
+  /** e.g. `model.create`, `auth.login_failed`, `member.role_changed`. */
+  action: string;
+  /** Defaults to `allowed`. */
+  outcome?: AuditOutcome;
+  resourceType?: string;
+  resourceId?: string;
+  /**
+   * Changed fields before/after, digests, reasons. Keys that look like secrets (password, token,
+   * secret, totp, apiKey, ...) are redacted before anything is stored.
+   */
+  details?: Record<string, unknown>;
+  /**
+   * The chain to write to. Defaults to the context's organization; `null` writes to the platform
+   * chain (events that belong to no tenant, such as logins).
+   */
+  organizationId?: string | null;
+  /** Overrides the context's actor (e.g. the account a failed login was attempted for). */
+  actor?: Actor;
+}
+
+/** A stored audit event, as read back and exported. */
+export interface AuditEventRecord {
+  id: string;
+  organizationId: string | null;
+  seq: number;
+  occurredAt: Date;
+  actor: { type: string; id: string; userId: string | null; label: string | null };
+  action: string;
+  resourceType: string | null;
+  resourceId: string | null;
+  outcome: AuditOutcome;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string | null;
+  details: Record<string, unknown>;
+  prevHash: string;
+  hash: string;
+}
