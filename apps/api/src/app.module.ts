@@ -4,6 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { AuditApiModule } from './audit/audit-api.module.js';
 import { DefaultDenyGuard } from './default-deny.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { loggerOptions } from './logging.js';
@@ -20,6 +21,7 @@ export class AppModule {
         DiscoveryModule,
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-api' }),
+        AuditApiModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
