@@ -1,0 +1,154 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import onnxProto from 'onnx-proto';
+import { validateArtifact } from '../../libs/model-registry/src/artifact/artifact-validator.js';
+import type { ModelFamily } from '../../libs/model-registry/src/artifact/model-families.js';
+import {
+  buildArcFaceModel,
+  buildHyperswapModel,
+  buildInswapperModel,
+  buildScrfdModel,
+  buildUltraFaceModel,
+  buildYoloFaceModel,
+  buildYunetModel,
+} from '../fixtures/onnx/face-models.js';
+import {
+  buildCustomOpModel,
+  buildExternalDataModel,
+  pickleBytes,
+  torchZipBytes,
+  truncate,
+} from './fixtures/invalid-models.js';
+
+const limits = { timeoutMs: 20_000, maxHeapMb: 256 };
+let dir: string;
+let counter = 0;
+
+async function validate(bytes: Uint8Array, family: ModelFamily) {
+  const path = join(dir, `m${counter++}.onnx`);
+  await writeFile(path, bytes);
+  return validateArtifact(path, family, limits);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fg-validate-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('artifact validation', () => {
+  it.each<[ModelFamily, () => Uint8Array]>([
+    ['inswapper', () => buildInswapperModel()],
+    ['hyperswap', () => buildHyperswapModel()],
+    ['arcface', () => buildArcFaceModel()],
+    ['ultraface', () => buildUltraFaceModel([])],
+    ['scrfd', () => buildScrfdModel([])],
+    ['retinaface', () => buildScrfdModel([])],
+    ['yoloface', () => buildYoloFaceModel([])],
+    ['yunet', () => buildYunetModel([])],
+  ])('accepts a well-formed %s model and reports its signature and opset', async (family, build) => {
+    const outcome = await validate(build(), family);
+    expect(outcome.ok).toBe(true);
+    if (!outcome.ok) return;
+    expect(outcome.summary.opset).toBe(13);
+    expect(outcome.summary.signature.inputs.length).toBeGreaterThan(0);
+  });
+
+  it('stores the inswapper I/O signature', async () => {
+    const outcome = await validate(buildInswapperModel(), 'inswapper');
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: {
+        signature: {
+          inputs: expect.arrayContaining([
+            { name: 'target', type: 'float', dims: [1, 3, 128, 128] },
+            { name: 'source', type: 'float', dims: [1, 512] },
+          ]),
+          outputs: [expect.objectContaining({ type: 'float', dims: [1, 3, 128, 128] })],
+        },
+      },
+    });
+  });
+
+  it.each([
+    ['a relative path escaping the model folder', '../../../etc/passwd', /path traversal/],
+    ['an absolute path', '/etc/shadow', /path traversal/],
+    ['a plain side file', 'weights.bin', /external file "weights\.bin"/],
+  ])('refuses external data at %s', async (_what, location, reason) => {
+    const outcome = await validate(buildExternalDataModel(location), 'arcface');
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_external_data', reason } });
+  });
+
+  it('refuses a custom operator domain', async () => {
+    const outcome = await validate(buildCustomOpModel('com.example.evil'), 'arcface');
+    expect(outcome).toMatchObject({
+      ok: false,
+      rejection: { code: 'onnx_custom_operator', reason: expect.stringContaining('com.example.evil') },
+    });
+  });
+
+  it.each([0.5, 0.9, 0.999])('refuses a file truncated to %p of its length', async (fraction) => {
+    const outcome = await validate(truncate(buildInswapperModel(), fraction), 'inswapper');
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_truncated' } });
+  });
+
+  it('refuses pickles and PyTorch checkpoints', async () => {
+    await expect(validate(pickleBytes(), 'inswapper')).resolves.toMatchObject({
+      ok: false,
+      rejection: { code: 'artifact_pickle' },
+    });
+    await expect(validate(torchZipBytes(), 'inswapper')).resolves.toMatchObject({
+      ok: false,
+      rejection: { code: 'artifact_zip' },
+    });
+  });
+
+  it('refuses random bytes and an empty file', async () => {
+    const outcome = await validate(Buffer.from('this is not a model at all, just some text'), 'arcface');
+    expect(outcome.ok).toBe(false);
+    await expect(validate(new Uint8Array(0), 'arcface')).resolves.toMatchObject({
+      ok: false,
+      rejection: { code: 'artifact_empty' },
+    });
+  });
+
+  it.each<[ModelFamily, () => Uint8Array, RegExp]>([
+    ['inswapper', () => buildArcFaceModel(), /1 input\(s\), a inswapper model has 2/],
+    ['arcface', () => buildHyperswapModel(), /2 input\(s\)/],
+    ['hyperswap', () => buildInswapperModel(), /input "target" has shape \[1,3,128,128\], expected \[1,3,256,256\]/],
+    ['ultraface', () => buildArcFaceModel(), /shape \[1,3,112,112\], expected \[1,3,240,320\]/],
+    ['yunet', () => buildScrfdModel([]), /9 output\(s\)/],
+  ])('refuses a model whose I/O does not fit the %s family', async (family, build, reason) => {
+    const outcome = await validate(build(), family);
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_signature_mismatch', reason } });
+  });
+
+  it('gives up on inspection that exceeds its time limit', async () => {
+    const path = join(dir, 'slow.onnx');
+    await writeFile(path, buildInswapperModel());
+    const outcome = await validateArtifact(path, 'inswapper', { timeoutMs: 1, maxHeapMb: 256 });
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_validation_timeout' } });
+  });
+});
+
+describe('artifact validation limits', () => {
+  it('refuses a model whose parsing needs more memory than allowed', async () => {
+    // 4M floats stored as a repeated field decode into a JS array far larger than an 8 MB heap.
+    const model = onnxProto.onnx.ModelProto.decode(buildArcFaceModel());
+    (model.graph as onnxProto.onnx.GraphProto).initializer.push(
+      onnxProto.onnx.TensorProto.create({
+        name: 'huge',
+        dims: [4_000_000],
+        dataType: onnxProto.onnx.TensorProto.DataType.FLOAT,
+        floatData: Array.from({ length: 4_000_000 }, (_, i) => i / 7),
+      }),
+    );
+    const path = join(dir, 'huge.onnx');
+    await writeFile(path, onnxProto.onnx.ModelProto.encode(model).finish());
+    const outcome = await validateArtifact(path, 'arcface', { timeoutMs: 30_000, maxHeapMb: 8 });
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_validation_resources' } });
+  });
+});
