@@ -4,8 +4,9 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { AuthenticationGuard, AuthModule } from '../../../libs/auth/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
-import { DefaultDenyGuard } from './default-deny.guard.js';
+import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsService } from './metrics/metrics.js';
@@ -22,12 +23,15 @@ export class AppModule {
         LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-api' }),
         AuditApiModule,
+        AuthModule,
+        AuthApiModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [
         MetricsService,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        { provide: APP_GUARD, useClass: DefaultDenyGuard },
+        // Authentication first (sets request.ctx, deny by default); authorization guards follow.
+        { provide: APP_GUARD, useExisting: AuthenticationGuard },
       ],
     };
   }

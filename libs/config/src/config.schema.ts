@@ -97,6 +97,20 @@ export const envSchema = z.object({
   ALERT_DENIAL_WINDOW_S: int(1, 86_400).default(60),
   ALERT_LOGIN_FAILURE_ACCOUNTS: int(2, 1_000_000).default(5),
   ALERT_LOGIN_FAILURE_WINDOW_S: int(1, 86_400).default(600),
+
+  AUTH_JWT_ISSUER: z.string().min(1).optional(),
+  AUTH_JWT_AUDIENCE: z.string().min(1).default('fusiongate-api'),
+  AUTH_ACCESS_TOKEN_TTL_SECONDS: int(60, 3600).default(900),
+  AUTH_REFRESH_TOKEN_TTL_SECONDS: int(300, 90 * 86400).default(14 * 86400),
+  AUTH_SESSION_MAX_AGE_SECONDS: int(300, 365 * 86400).default(30 * 86400),
+  AUTH_ARGON2_MEMORY_KIB: int(1024, 4 * 1024 * 1024).default(19456),
+  AUTH_ARGON2_TIME_COST: int(1, 20).default(2),
+  AUTH_LOGIN_FREE_ATTEMPTS: int(1, 100).default(5),
+  AUTH_LOGIN_MAX_DELAY_SECONDS: int(1, 3600).default(900),
+  AUTH_ACCOUNT_MAX_FAILURES_PER_HOUR: int(5, 100).default(100),
+  AUTH_IP_MAX_FAILURES_PER_HOUR: int(5, 100_000).default(300),
+  AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
+  AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -158,6 +172,26 @@ export interface ConfigValues {
     denialWindowSeconds: number;
     loginFailureAccounts: number;
     loginFailureWindowSeconds: number;
+  };
+  auth: {
+    issuer: string;
+    audience: string;
+    accessTokenTtlSeconds: number;
+    /** Idle lifetime of one refresh token (each use rotates it). */
+    refreshTokenTtlSeconds: number;
+    /** Absolute lifetime of a session, however often it is refreshed. */
+    sessionMaxAgeSeconds: number;
+    argon2: { memoryKiB: number; timeCost: number };
+    throttle: {
+      /** Failures per account and source IP before delays start. */
+      freeAttempts: number;
+      maxDelaySeconds: number;
+      accountMaxFailuresPerHour: number;
+      ipMaxFailuresPerHour: number;
+    };
+    inactiveDays: number;
+    /** How long a principal's status (disabled, revoked) may be served from Redis. */
+    principalCacheSeconds: number;
   };
 }
 
@@ -230,6 +264,22 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       denialWindowSeconds: env.ALERT_DENIAL_WINDOW_S,
       loginFailureAccounts: env.ALERT_LOGIN_FAILURE_ACCOUNTS,
       loginFailureWindowSeconds: env.ALERT_LOGIN_FAILURE_WINDOW_S,
+    },
+    auth: {
+      issuer: env.AUTH_JWT_ISSUER ?? env.PUBLIC_URL ?? 'fusiongate',
+      audience: env.AUTH_JWT_AUDIENCE,
+      accessTokenTtlSeconds: env.AUTH_ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlSeconds: env.AUTH_REFRESH_TOKEN_TTL_SECONDS,
+      sessionMaxAgeSeconds: env.AUTH_SESSION_MAX_AGE_SECONDS,
+      argon2: { memoryKiB: env.AUTH_ARGON2_MEMORY_KIB, timeCost: env.AUTH_ARGON2_TIME_COST },
+      throttle: {
+        freeAttempts: env.AUTH_LOGIN_FREE_ATTEMPTS,
+        maxDelaySeconds: env.AUTH_LOGIN_MAX_DELAY_SECONDS,
+        accountMaxFailuresPerHour: env.AUTH_ACCOUNT_MAX_FAILURES_PER_HOUR,
+        ipMaxFailuresPerHour: env.AUTH_IP_MAX_FAILURES_PER_HOUR,
+      },
+      inactiveDays: env.AUTH_INACTIVE_DAYS,
+      principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
     },
   };
 }

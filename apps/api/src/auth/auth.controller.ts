@@ -1,0 +1,128 @@
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { AuthService, SessionService, TotpService, UserService } from '../../../../libs/auth/src/index.js';
+import { Authenticated, Ctx, Public, RequestContext } from '../../../../libs/common/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  ChangePasswordDto,
+  LoginDto,
+  MeResponseDto,
+  MfaCodeDto,
+  MfaSetupResponseDto,
+  PasswordChangedResponseDto,
+  RefreshDto,
+  TokenResponseDto,
+  toMeResponse,
+  toMfaSetupResponse,
+  toTokenResponse,
+} from './auth.dto.js';
+
+@ApiTags('auth')
+@Controller('auth')
+export class AuthController {
+  constructor(
+    private readonly auth: AuthService,
+    private readonly sessions: SessionService,
+    private readonly totp: TotpService,
+    private readonly users: UserService,
+  ) {}
+
+  @Public()
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in with email, password and (when enabled) a TOTP code.' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({ description: '`credentials_invalid`, `mfa_required`, `account_disabled`.' })
+  @ApiTooManyRequestsResponse({ description: '`account_locked` or `too_many_attempts`, with Retry-After.' })
+  async login(@Ctx() ctx: RequestContext, @Body() body: LoginDto): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.auth.login(ctx, body));
+  }
+
+  @Public()
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old one stops working.' })
+  @ApiOkResponse({ type: TokenResponseDto })
+  @ApiUnauthorizedResponse({
+    description: '`token_invalid` (unknown, expired, revoked or reused), `account_disabled`.',
+  })
+  async refresh(@Ctx() ctx: RequestContext, @Body() body: RefreshDto): Promise<TokenResponseDto> {
+    return toTokenResponse(await this.sessions.refresh(ctx, body.refreshToken));
+  }
+
+  @Authenticated()
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'End the current session (its refresh tokens stop working at once).' })
+  @ApiNoContentResponse()
+  async logout(@Ctx() ctx: RequestContext): Promise<void> {
+    await this.auth.logout(ctx);
+  }
+
+  @Authenticated({ allowApiKey: true })
+  @Get('me')
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiSecurity(API_KEY_SCHEME)
+  @ApiOperation({ summary: 'Who am I: the signed-in user, or the API key in use.' })
+  @ApiOkResponse({ type: MeResponseDto })
+  async me(@Ctx() ctx: RequestContext): Promise<MeResponseDto> {
+    const user = ctx.actor.type === 'user' ? await this.users.getById(ctx, ctx.actor.id) : null;
+    return toMeResponse(ctx, user);
+  }
+
+  @Authenticated()
+  @Post('password')
+  @HttpCode(200)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'Change the password (current one required); signs out every other session.' })
+  @ApiOkResponse({ type: PasswordChangedResponseDto })
+  async changePassword(
+    @Ctx() ctx: RequestContext,
+    @Body() body: ChangePasswordDto,
+  ): Promise<PasswordChangedResponseDto> {
+    return this.auth.changePassword(ctx, body.currentPassword, body.newPassword);
+  }
+
+  @Authenticated()
+  @Post('mfa/setup')
+  @HttpCode(200)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code.' })
+  @ApiOkResponse({ type: MfaSetupResponseDto })
+  @ApiConflictResponse({ description: '`mfa_already_enabled`.' })
+  async mfaSetup(@Ctx() ctx: RequestContext): Promise<MfaSetupResponseDto> {
+    return toMfaSetupResponse(await this.totp.setup(ctx, ctx.actor.id));
+  }
+
+  @Authenticated()
+  @Post('mfa/enable')
+  @HttpCode(204)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'Turn two-factor on by confirming a code from the new secret.' })
+  @ApiNoContentResponse()
+  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
+  async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<void> {
+    await this.totp.enable(ctx, ctx.actor.id, body.code);
+  }
+
+  @Authenticated()
+  @Post('mfa/disable')
+  @HttpCode(204)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'Turn two-factor off; needs a current code.' })
+  @ApiNoContentResponse()
+  async mfaDisable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<void> {
+    await this.totp.disable(ctx, ctx.actor.id, body.code);
+  }
+}

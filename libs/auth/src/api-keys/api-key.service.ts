@@ -1,0 +1,115 @@
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { IsNull, Repository } from 'typeorm';
+import { NotFoundError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import { REDIS, Transactions } from '../../../database/src/index.js';
+import { AuthEvents } from '../auth-events.js';
+import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
+import { ApiKeyEntity } from './api-key.entity.js';
+
+/** Keys read `fgk_<10 hex prefix>_<secret>`; the prefix is public, the whole string is the secret. */
+const KEY_PATTERN = /^fgk_([0-9a-f]{10})_([A-Za-z0-9_-]{43})$/;
+/** last_used_at is written at most this often per key (one write per request would be wasteful). */
+const LAST_USED_RESOLUTION_SECONDS = 60;
+
+export interface CreateApiKeyInput {
+  organizationId: string;
+  name: string;
+  permissions: string[];
+  projectId?: string | null;
+  expiresAt?: Date | null;
+}
+
+export interface CreatedApiKey {
+  apiKey: ApiKeyEntity;
+  /** The full key. Shown once; only its hash is stored. */
+  secret: string;
+}
+
+const keyInvalid = () => new UnauthorizedError({ code: 'token_invalid', detail: 'The API key is not valid.' });
+
+/**
+ * API keys: service accounts scoped to one organization, a subset of permissions and optionally a
+ * project. Whether the creator may grant those permissions is decided by the caller (the
+ * organization's API key routes); this service stores, lists, revokes and authenticates.
+ */
+@Injectable()
+export class ApiKeyService {
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly transactions: Transactions,
+    private readonly events: AuthEvents,
+  ) {}
+
+  async create(ctx: RequestContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
+    const prefix = randomBytes(5).toString('hex');
+    const secret = `fgk_${prefix}_${randomToken(32)}`;
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const apiKey = await manager.getRepository(ApiKeyEntity).save({
+        organizationId: input.organizationId,
+        name: input.name,
+        prefix,
+        secretHash: sha256Hex(secret),
+        permissions: [...new Set(input.permissions)].sort(),
+        projectId: input.projectId ?? null,
+        createdBy: ctx.actor.userId ?? null,
+        expiresAt: input.expiresAt ?? null,
+        lastUsedAt: null,
+        revokedAt: null,
+      });
+      delete (apiKey as Partial<ApiKeyEntity>).secretHash;
+      await this.events.record(
+        ctx,
+        {
+          action: 'apikey.created',
+          subjectId: apiKey.id,
+          organizationId: input.organizationId,
+          details: { name: input.name, permissions: apiKey.permissions },
+        },
+        manager,
+      );
+      return { apiKey, secret };
+    });
+  }
+
+  /** Keys of an organization, newest first (revoked ones included, marked by `revokedAt`). */
+  async list(ctx: RequestContext, organizationId: string): Promise<ApiKeyEntity[]> {
+    return this.transactions
+      .manager(ctx)
+      .getRepository(ApiKeyEntity)
+      .find({ where: { organizationId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Revokes a key of `organizationId`; 404 `api_key_not_found` for a key of another organization. */
+  async revoke(ctx: RequestContext, organizationId: string, keyId: string): Promise<void> {
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      const repo = manager.getRepository(ApiKeyEntity);
+      const key = await repo.findOneBy({ id: keyId, organizationId });
+      if (!key) throw new NotFoundError({ code: 'api_key_not_found', detail: 'No such API key.' });
+      await repo.update({ id: keyId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      await this.events.record(ctx, { action: 'apikey.revoked', subjectId: keyId, organizationId }, manager);
+    });
+  }
+
+  /** Resolves an `X-API-Key` value to its key, or throws 401 `token_invalid`. */
+  async authenticate(raw: string): Promise<ApiKeyEntity> {
+    const match = KEY_PATTERN.exec(raw);
+    if (!match) throw keyInvalid();
+    const key = await this.keys
+      .createQueryBuilder('k')
+      .addSelect('k.secretHash')
+      .where('k.prefix = :prefix', { prefix: match[1] })
+      .getOne();
+    if (!key || !safeEqual(key.secretHash, sha256Hex(raw))) throw keyInvalid();
+    const now = Date.now();
+    if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw keyInvalid();
+    if (await this.redis.set(`auth:apikey-used:${key.id}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX')) {
+      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) });
+    }
+    delete (key as Partial<ApiKeyEntity>).secretHash;
+    return key;
+  }
+}

@@ -1,0 +1,48 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeyEntity } from './api-keys/api-key.entity.js';
+import { ApiKeyService } from './api-keys/api-key.service.js';
+import { AuthEvents } from './auth-events.js';
+import { AuthService } from './auth.service.js';
+import { SecretBox } from './crypto/secret-box.js';
+import { AuthenticationGuard } from './guard/authentication.guard.js';
+import { TotpService } from './mfa/totp.service.js';
+import { PrincipalCache } from './sessions/principal-cache.js';
+import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity.js';
+import { SessionService } from './sessions/session.service.js';
+import { AttemptThrottleService } from './throttle/attempt-throttle.service.js';
+import { AccessTokenService } from './tokens/access-token.service.js';
+import { SigningKeyEntity } from './tokens/signing-key.entity.js';
+import { SigningKeyService } from './tokens/signing-key.service.js';
+import { UserLifecycleService } from './lifecycle/user-lifecycle.service.js';
+import { PasswordHasher } from './users/password-hasher.js';
+import { UserEntity } from './users/user.entity.js';
+import { UserService } from './users/user.service.js';
+
+const services = [
+  AccessTokenService,
+  ApiKeyService,
+  AttemptThrottleService,
+  AuthEvents,
+  AuthService,
+  AuthenticationGuard,
+  PasswordHasher,
+  PrincipalCache,
+  SecretBox,
+  SessionService,
+  SigningKeyService,
+  TotpService,
+  UserLifecycleService,
+  UserService,
+];
+
+/**
+ * Identity: accounts, passwords, sessions and tokens, TOTP, API keys and brute-force defence.
+ * Needs ConfigModule and DatabaseModule (both global).
+ */
+@Module({
+  imports: [TypeOrmModule.forFeature([UserEntity, SigningKeyEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity])],
+  providers: services,
+  exports: services,
+})
+export class AuthModule {}

@@ -1,0 +1,114 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { UnauthorizedError, type RequestContext } from '../../common/src/index.js';
+import { AuthEvents } from './auth-events.js';
+import { TotpService } from './mfa/totp.service.js';
+import { isUserUsable, SessionService, type TokenPair } from './sessions/session.service.js';
+import { AttemptThrottleService } from './throttle/attempt-throttle.service.js';
+import type { AuthMethod } from './tokens/access-token.service.js';
+import { PasswordHasher } from './users/password-hasher.js';
+import { UserEntity } from './users/user.entity.js';
+import { normalizeEmail } from './users/user.service.js';
+
+export interface LoginInput {
+  email: string;
+  password: string;
+  totp?: string;
+}
+
+const credentialsInvalid = () =>
+  new UnauthorizedError({ code: 'credentials_invalid', detail: 'The email or password is not correct.' });
+
+/** Sign-in, sign-out and password change. */
+@Injectable()
+export class AuthService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly hasher: PasswordHasher,
+    private readonly sessions: SessionService,
+    private readonly totp: TotpService,
+    private readonly throttle: AttemptThrottleService,
+    private readonly events: AuthEvents,
+  ) {}
+
+  /**
+   * Checks email, password and (when enabled) the one-time code, then opens a session. Unknown
+   * emails cost the same argon2 work and get the same answer as a wrong password.
+   */
+  async login(ctx: RequestContext, input: LoginInput): Promise<TokenPair> {
+    const email = normalizeEmail(input.email).toLowerCase();
+    await this.throttle.assertAllowed('login', email, ctx.ip).catch(async (error: unknown) => {
+      await this.events.record(ctx, { action: 'auth.login.throttled', details: { email } });
+      throw error;
+    });
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('lower(u.email) = :email', { email })
+      .getOne();
+    if (!(await this.hasher.verify(user?.passwordHash, input.password))) {
+      await this.throttle.recordFailure('login', email, ctx.ip);
+      await this.events.record(ctx, { action: 'auth.login.failed', subjectId: user?.id, details: { email } });
+      throw credentialsInvalid();
+    }
+    const account = user!;
+    if (!isUserUsable(account, new Date())) {
+      throw new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled or has expired.' });
+    }
+    const amr: AuthMethod[] = ['pwd'];
+    if (account.mfaEnabled) {
+      if (!input.totp) {
+        throw new UnauthorizedError({ code: 'mfa_required', detail: 'This account needs a one-time code (`totp`).' });
+      }
+      await this.totp.verifyForLogin(ctx, account.id, input.totp);
+      amr.push('otp', 'mfa');
+    }
+    await this.throttle.recordSuccess('login', email, ctx.ip);
+    await this.users.update({ id: account.id }, { lastLoginAt: new Date() });
+    const pair = await this.sessions.start(ctx, account, amr);
+    await this.events.record(ctx, {
+      action: 'auth.login.succeeded',
+      subjectId: account.id,
+      details: { sessionId: pair.sessionId, amr },
+    });
+    return pair;
+  }
+
+  /** Ends the caller's session: its refresh tokens stop working at once, access tokens at the next request. */
+  async logout(ctx: RequestContext): Promise<void> {
+    if (!ctx.sessionId) return;
+    await this.sessions.revoke(ctx, ctx.sessionId, 'logout');
+    await this.events.record(ctx, {
+      action: 'auth.logout',
+      subjectId: ctx.actor.userId,
+      details: { sessionId: ctx.sessionId },
+    });
+  }
+
+  /** Changes the caller's password (current one required) and revokes every other session. */
+  async changePassword(
+    ctx: RequestContext,
+    currentPassword: string,
+    newPassword: string,
+  ): Promise<{ revokedSessions: number }> {
+    const userId = ctx.actor.userId!;
+    const user = await this.users
+      .createQueryBuilder('u')
+      .addSelect('u.passwordHash')
+      .where('u.id = :userId', { userId })
+      .getOneOrFail();
+    const subject = user.email.toLowerCase();
+    await this.throttle.assertAllowed('login', subject, ctx.ip);
+    if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
+      await this.throttle.recordFailure('login', subject, ctx.ip);
+      throw new UnauthorizedError({ code: 'credentials_invalid', detail: 'The current password is not correct.' });
+    }
+    this.hasher.assertAcceptable(newPassword);
+    const passwordHash = await this.hasher.hash(newPassword);
+    await this.users.update({ id: userId }, { passwordHash, passwordChangedAt: new Date() });
+    const revokedSessions = await this.sessions.revokeAllForUser(ctx, userId, 'password_changed', ctx.sessionId);
+    await this.events.record(ctx, { action: 'auth.password.changed', subjectId: userId, details: { revokedSessions } });
+    return { revokedSessions };
+  }
+}

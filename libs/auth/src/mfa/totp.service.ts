@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { generateSecret, generateURI, verify } from 'otplib';
+import QRCode from 'qrcode';
+import { Repository } from 'typeorm';
+import { ConflictError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import { AppConfig } from '../../../config/src/index.js';
+import { Transactions } from '../../../database/src/index.js';
+import { AuthEvents } from '../auth-events.js';
+import { SecretBox } from '../crypto/secret-box.js';
+import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';
+import { UserEntity } from '../users/user.entity.js';
+
+const PERIOD_SECONDS = 30;
+const SECRET_PURPOSE = 'totp-secret';
+
+export interface TotpSetup {
+  secret: string;
+  otpauthUrl: string;
+  /** PNG of the otpauth URL as a data URL, for authenticator apps. */
+  qrCodeDataUrl: string;
+}
+
+const codeInvalid = () =>
+  new UnauthorizedError({ code: 'credentials_invalid', detail: 'The one-time code is not valid.' });
+
+/**
+ * TOTP (RFC 6238, 6 digits, 30 s, ±1 step). Secrets are encrypted at rest; the last accepted time
+ * step is stored and only later steps are accepted, so a code works once. Wrong codes are
+ * throttled per user like passwords.
+ */
+@Injectable()
+export class TotpService {
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    private readonly box: SecretBox,
+    private readonly throttle: AttemptThrottleService,
+    private readonly transactions: Transactions,
+    private readonly events: AuthEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Starts enrolment: a new pending secret, replaced by any later setup until enabled. */
+  async setup(ctx: RequestContext, userId: string): Promise<TotpSetup> {
+    const user = await this.users.findOneByOrFail({ id: userId });
+    if (user.mfaEnabled)
+      throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
+    const secret = generateSecret();
+    await this.users.update({ id: userId }, { mfaPendingSecretEnc: this.box.encrypt(secret, SECRET_PURPOSE) });
+    const otpauthUrl = generateURI({ issuer: this.issuerName(), label: user.email, secret });
+    return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
+  }
+
+  /** Confirms enrolment with a code from the pending secret. */
+  async enable(ctx: RequestContext, userId: string, code: string): Promise<void> {
+    const user = await this.withSecrets(userId);
+    if (user.mfaEnabled)
+      throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
+    if (!user.mfaPendingSecretEnc)
+      throw new ConflictError({ code: 'mfa_setup_required', detail: 'Call /auth/mfa/setup first.' });
+    const secret = this.box.decrypt(user.mfaPendingSecretEnc, SECRET_PURPOSE);
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      await this.consume(ctx, user, secret, code, manager.getRepository(UserEntity));
+      await manager
+        .getRepository(UserEntity)
+        .update(
+          { id: userId },
+          { mfaEnabled: true, mfaSecretEnc: user.mfaPendingSecretEnc, mfaPendingSecretEnc: null },
+        );
+      await this.events.record(ctx, { action: 'auth.mfa.enabled', subjectId: userId }, manager);
+    });
+  }
+
+  /** Turns MFA off; needs a current code. */
+  async disable(ctx: RequestContext, userId: string, code: string): Promise<void> {
+    const user = await this.withSecrets(userId);
+    if (!user.mfaEnabled || !user.mfaSecretEnc)
+      throw new ConflictError({ code: 'mfa_not_enabled', detail: 'Two-factor authentication is off.' });
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      await this.consume(
+        ctx,
+        user,
+        this.box.decrypt(user.mfaSecretEnc!, SECRET_PURPOSE),
+        code,
+        manager.getRepository(UserEntity),
+      );
+      await manager
+        .getRepository(UserEntity)
+        .update(
+          { id: userId },
+          { mfaEnabled: false, mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaLastStep: null },
+        );
+      await this.events.record(ctx, { action: 'auth.mfa.disabled', subjectId: userId }, manager);
+    });
+  }
+
+  /** Checks a login code of a user with MFA on; throws 401/429 when it is wrong, replayed or throttled. */
+  async verifyForLogin(ctx: RequestContext, userId: string, code: string): Promise<void> {
+    const user = await this.withSecrets(userId);
+    if (!user.mfaEnabled || !user.mfaSecretEnc) throw codeInvalid();
+    await this.consume(ctx, user, this.box.decrypt(user.mfaSecretEnc, SECRET_PURPOSE), code, this.users);
+  }
+
+  /** Verifies `code` and records its time step so it cannot be used again. */
+  private async consume(
+    ctx: RequestContext,
+    user: UserEntity,
+    secret: string,
+    code: string,
+    repo: Repository<UserEntity>,
+  ): Promise<void> {
+    await this.throttle.assertAllowed('totp', user.id, ctx.ip);
+    const lastStep = user.mfaLastStep === null ? undefined : Number(user.mfaLastStep);
+    const result = /^\d{6}$/.test(code)
+      ? await verify({ secret, token: code, epochTolerance: PERIOD_SECONDS, afterTimeStep: lastStep }).catch(() => ({
+          valid: false as const,
+        }))
+      : { valid: false as const };
+    if (!result.valid) {
+      await this.throttle.recordFailure('totp', user.id, ctx.ip);
+      await this.events.record(ctx, { action: 'auth.mfa.failed', subjectId: user.id });
+      throw codeInvalid();
+    }
+    const step = (result as { timeStep: number }).timeStep;
+    // Conditional on the stored step: two concurrent uses of one code cannot both pass.
+    const [, affected] = (await repo.query(
+      `UPDATE user_account SET mfa_last_step = $2 WHERE id = $1 AND (mfa_last_step IS NULL OR mfa_last_step < $2)`,
+      [user.id, step],
+    )) as [unknown, number];
+    if (affected !== 1) throw codeInvalid();
+    await this.throttle.recordSuccess('totp', user.id, ctx.ip);
+  }
+
+  private withSecrets(userId: string): Promise<UserEntity> {
+    return this.users
+      .createQueryBuilder('u')
+      .addSelect(['u.mfaSecretEnc', 'u.mfaPendingSecretEnc', 'u.mfaLastStep'])
+      .where('u.id = :userId', { userId })
+      .getOneOrFail();
+  }
+
+  private issuerName(): string {
+    try {
+      return new URL(this.config.auth.issuer).host || 'fusiongate';
+    } catch {
+      return this.config.auth.issuer;
+    }
+  }
+}

@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { AppConfig } from '../../../config/src/index.js';
+import { REDIS } from '../../../database/src/index.js';
+
+/** What the guard needs to know about the session behind an access token, on every request. */
+export interface SessionPrincipal {
+  userId: string;
+  email: string;
+  status: 'active' | 'disabled';
+  /** Epoch ms, or null. */
+  userExpiresAt: number | null;
+  isPlatformAdmin: boolean;
+  sessionRevoked: boolean;
+  /** Epoch ms. */
+  sessionExpiresAt: number;
+}
+
+const key = (sessionId: string) => `auth:principal:${sessionId}`;
+
+/**
+ * Reads a session and its user by primary key, cached in Redis for a few seconds. Disabling a
+ * user or revoking a session deletes the entries, so those take effect on the next request; the
+ * short lifetime bounds staleness after changes made behind the services' back.
+ */
+@Injectable()
+export class PrincipalCache {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly config: AppConfig,
+  ) {}
+
+  async get(sessionId: string): Promise<SessionPrincipal | undefined> {
+    const ttl = this.config.auth.principalCacheSeconds;
+    if (ttl > 0) {
+      const cached = await this.redis.get(key(sessionId));
+      if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
+    }
+    const rows = (await this.dataSource.query(
+      `SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
+              s.revoked_at, s.expires_at AS session_expires_at
+         FROM auth_session s JOIN user_account u ON u.id = s.user_id
+        WHERE s.id = $1`,
+      [sessionId],
+    )) as {
+      user_id: string;
+      email: string;
+      status: 'active' | 'disabled';
+      user_expires_at: Date | null;
+      is_platform_admin: boolean;
+      revoked_at: Date | null;
+      session_expires_at: Date;
+    }[];
+    const row = rows[0];
+    const principal: SessionPrincipal | undefined = row && {
+      userId: row.user_id,
+      email: row.email,
+      status: row.status,
+      userExpiresAt: row.user_expires_at ? new Date(row.user_expires_at).getTime() : null,
+      isPlatformAdmin: row.is_platform_admin,
+      sessionRevoked: row.revoked_at !== null,
+      sessionExpiresAt: new Date(row.session_expires_at).getTime(),
+    };
+    if (ttl > 0) await this.redis.set(key(sessionId), principal ? JSON.stringify(principal) : '-', 'EX', ttl);
+    return principal;
+  }
+
+  async invalidateSessions(sessionIds: string[]): Promise<void> {
+    if (sessionIds.length) await this.redis.del(...sessionIds.map(key));
+  }
+
+  /** Drops the cached state of every live session of a user. */
+  async invalidateUser(userId: string): Promise<void> {
+    const rows = (await this.dataSource.query(
+      `SELECT id FROM auth_session WHERE user_id = $1 AND revoked_at IS NULL AND expires_at > now()`,
+      [userId],
+    )) as { id: string }[];
+    await this.invalidateSessions(rows.map((r) => r.id));
+  }
+}

@@ -1,0 +1,159 @@
+import { Injectable } from '@nestjs/common';
+import { IsNull, Not, type EntityManager } from 'typeorm';
+import { UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import { AppConfig } from '../../../config/src/index.js';
+import { Transactions } from '../../../database/src/index.js';
+import { AuthEvents } from '../auth-events.js';
+import { randomToken, sha256Hex } from '../crypto/secret-box.js';
+import { AccessTokenService, type AuthMethod } from '../tokens/access-token.service.js';
+import { UserEntity } from '../users/user.entity.js';
+import { PrincipalCache } from './principal-cache.js';
+import { RefreshTokenEntity, SessionEntity } from './session.entity.js';
+
+/** What login and refresh answer. */
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the access token expires. */
+  expiresIn: number;
+  sessionId: string;
+}
+
+const invalidRefresh = () =>
+  new UnauthorizedError({ code: 'token_invalid', detail: 'The refresh token is not valid; sign in again.' });
+
+/** True when the account may act now (active and not past its expiry). */
+export function isUserUsable(user: { status: string; expiresAt: Date | null }, now: Date): boolean {
+  return user.status === 'active' && (!user.expiresAt || user.expiresAt.getTime() > now.getTime());
+}
+
+/**
+ * Sessions and their refresh-token families. A refresh token is opaque, stored as its SHA-256,
+ * and rotated on every use; presenting one that was already rotated means it leaked, so the whole
+ * session (every token of the family) is revoked.
+ */
+@Injectable()
+export class SessionService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly accessTokens: AccessTokenService,
+    private readonly principals: PrincipalCache,
+    private readonly events: AuthEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  /** Opens a session for a user who just proved who they are. */
+  async start(ctx: RequestContext, user: UserEntity, amr: AuthMethod[]): Promise<TokenPair> {
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const now = new Date();
+      const session = await manager.getRepository(SessionEntity).save({
+        userId: user.id,
+        mfa: amr.includes('otp'),
+        ip: ctx.ip ?? null,
+        userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+        lastUsedAt: now,
+        expiresAt: new Date(now.getTime() + this.config.auth.sessionMaxAgeSeconds * 1000),
+      });
+      return this.issue(manager, session, amr);
+    });
+  }
+
+  /** Exchanges a refresh token for a new pair; reuse of a rotated token revokes the session. */
+  async refresh(ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
+    const tokenHash = sha256Hex(refreshToken);
+    const outcome = await this.transactions.run(ctx, async (ctx, manager) => {
+      // The conditional update is the rotation: of two concurrent uses only one can win.
+      const claimed = (await manager.query(
+        `UPDATE refresh_token SET rotated_at = now()
+          WHERE token_hash = $1 AND rotated_at IS NULL AND expires_at > now()
+          RETURNING session_id`,
+        [tokenHash],
+      )) as [{ session_id: string }[], number];
+      const sessionId = claimed[0][0]?.session_id;
+      if (!sessionId) {
+        const known = await manager
+          .getRepository(RefreshTokenEntity)
+          .findOneBy({ tokenHash, rotatedAt: Not(IsNull()) });
+        if (!known) return { error: invalidRefresh() };
+        const revoked = await this.revokeIn(manager, [known.sessionId], 'refresh_token_reuse');
+        if (revoked.length) {
+          await this.events.record(
+            ctx,
+            { action: 'auth.refresh.reused', details: { sessionId: known.sessionId } },
+            manager,
+          );
+        }
+        return { error: invalidRefresh(), revoked };
+      }
+      const session = await manager.getRepository(SessionEntity).findOneByOrFail({ id: sessionId });
+      const user = await manager.getRepository(UserEntity).findOneByOrFail({ id: session.userId });
+      const now = new Date();
+      if (session.revokedAt || session.expiresAt <= now) return { error: invalidRefresh() };
+      if (!isUserUsable(user, now)) {
+        return { error: new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled.' }) };
+      }
+      await manager.getRepository(SessionEntity).update({ id: session.id }, { lastUsedAt: now });
+      return { pair: await this.issue(manager, session, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']) };
+    });
+    // Thrown after the transaction so that the family revocation commits.
+    if (outcome.revoked) await this.principals.invalidateSessions(outcome.revoked);
+    if (outcome.error) throw outcome.error;
+    return outcome.pair!;
+  }
+
+  /** Revokes one session (logout). */
+  async revoke(ctx: RequestContext, sessionId: string, reason: string): Promise<void> {
+    const revoked = await this.transactions.run(ctx, (_ctx, manager) => this.revokeIn(manager, [sessionId], reason));
+    await this.principals.invalidateSessions(revoked);
+  }
+
+  /** Revokes every live session of a user, except `exceptSessionId` (password change keeps the caller's). */
+  async revokeAllForUser(
+    ctx: RequestContext,
+    userId: string,
+    reason: string,
+    exceptSessionId?: string,
+  ): Promise<number> {
+    const revoked = await this.transactions.run(ctx, async (_ctx, manager) => {
+      const rows = (await manager.query(
+        `SELECT id FROM auth_session WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+        [userId, exceptSessionId ?? null],
+      )) as { id: string }[];
+      return this.revokeIn(
+        manager,
+        rows.map((r) => r.id),
+        reason,
+      );
+    });
+    await this.principals.invalidateSessions(revoked);
+    return revoked.length;
+  }
+
+  private async revokeIn(manager: EntityManager, sessionIds: string[], reason: string): Promise<string[]> {
+    if (sessionIds.length === 0) return [];
+    const [rows] = (await manager.query(
+      `UPDATE auth_session SET revoked_at = now(), revoked_reason = $2 WHERE id = ANY($1::uuid[]) AND revoked_at IS NULL RETURNING id`,
+      [sessionIds, reason],
+    )) as [{ id: string }[], number];
+    return rows.map((r) => r.id);
+  }
+
+  private async issue(manager: EntityManager, session: SessionEntity, amr: AuthMethod[]): Promise<TokenPair> {
+    const refreshToken = randomToken(32);
+    const idleEnd = Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000;
+    await manager.getRepository(RefreshTokenEntity).insert({
+      sessionId: session.id,
+      tokenHash: sha256Hex(refreshToken),
+      expiresAt: new Date(Math.min(idleEnd, session.expiresAt.getTime())),
+    });
+    const accessToken = await this.accessTokens.issue({ userId: session.userId, sessionId: session.id, amr });
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: this.accessTokens.ttlSeconds,
+      sessionId: session.id,
+    };
+  }
+}
