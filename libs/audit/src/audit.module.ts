@@ -1,6 +1,12 @@
 import { Global, Module } from '@nestjs/common';
 import { AlertService } from './alerts/alert.service.js';
+import { AuditQueryService } from './audit-query.service.js';
+import { AuditVerifier } from './audit-verifier.js';
+import { AuditScheduler } from './audit.scheduler.js';
 import { AuditService } from './audit.service.js';
+import { CheckpointService } from './checkpoint.service.js';
+import { RetentionService } from './retention.service.js';
+import { AuditSigningKeys } from './signing-keys.js';
 
 /**
  * The audit trail. Global, so any domain module can inject AuditService without importing it.
@@ -8,7 +14,16 @@ import { AuditService } from './audit.service.js';
  */
 @Global()
 @Module({
-  providers: [AuditService, AlertService],
-  exports: [AuditService, AlertService],
+  providers: [
+    AuditService,
+    AlertService,
+    AuditSigningKeys,
+    CheckpointService,
+    AuditVerifier,
+    RetentionService,
+    AuditQueryService,
+    AuditScheduler,
+  ],
+  exports: [AuditService, AlertService, CheckpointService, AuditVerifier, RetentionService, AuditQueryService],
 })
 export class AuditModule {}

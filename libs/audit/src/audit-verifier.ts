@@ -1,0 +1,212 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { chainHash, GENESIS_HASH } from './canonical.js';
+import { checkpointPayload, toCheckpoint, type Checkpoint, type CheckpointRow } from './checkpoint.service.js';
+import { AuditSigningKeys } from './signing-keys.js';
+import { chainKey } from './audit-chain.js';
+
+/** What broke a chain, at `firstBrokenSeq`. */
+export type ChainProblem =
+  /** An event is absent (deleted) at this sequence number. */
+  | 'missing'
+  /** The event's content does not match its hash (edited). */
+  | 'hash_mismatch'
+  /** The event does not link to the previous event's hash (inserted or replaced). */
+  | 'prev_hash_mismatch'
+  /** An event exists where the chain head or a retention checkpoint says none should. */
+  | 'unexpected_event'
+  /** A signed checkpoint names a different hash for this sequence number. */
+  | 'checkpoint_mismatch'
+  /** A checkpoint's signature does not verify. */
+  | 'checkpoint_signature_invalid'
+  /** The chain head disagrees with the last event. */
+  | 'head_mismatch';
+
+export interface VerifyReport {
+  organizationId: string | null;
+  ok: boolean;
+  /** Events recomputed. */
+  checkedEvents: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  /** Events up to here were removed by the retention job (with a signed checkpoint). */
+  prunedThroughSeq: number | null;
+  checkpoints: number;
+  firstBrokenSeq: number | null;
+  problem: ChainProblem | null;
+  detail: string;
+}
+
+interface EventRow {
+  organization_id: string | null;
+  seq: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string;
+  actor_user_id: string | null;
+  actor_label: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+const BATCH = 2_000;
+
+/**
+ * Recomputes a chain from its start (or from the last retention checkpoint) and reports the first
+ * broken or missing sequence number. Reads in keyset batches, so memory stays flat on any length.
+ */
+@Injectable()
+export class AuditVerifier {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly keys: AuditSigningKeys,
+  ) {}
+
+  /** Every chain that has a head (every organization with events, and the platform chain). */
+  async chains(): Promise<(string | null)[]> {
+    const rows: { organization_id: string | null }[] = await this.dataSource.query(
+      `SELECT organization_id FROM audit_chain_head ORDER BY chain`,
+    );
+    return rows.map((r) => r.organization_id);
+  }
+
+  async verify(organizationId: string | null, options: { throughSeq?: number } = {}): Promise<VerifyReport> {
+    const report: VerifyReport = {
+      organizationId,
+      ok: true,
+      checkedEvents: 0,
+      firstSeq: null,
+      lastSeq: null,
+      prunedThroughSeq: null,
+      checkpoints: 0,
+      firstBrokenSeq: null,
+      problem: null,
+      detail: 'The chain is intact.',
+    };
+    const fail = (seq: number, problem: ChainProblem, detail: string): VerifyReport =>
+      Object.assign(report, { ok: false, firstBrokenSeq: seq, problem, detail });
+
+    const checkpoints = (
+      (await this.dataSource.query(
+        `SELECT * FROM audit_checkpoint WHERE organization_id IS NOT DISTINCT FROM $1 ORDER BY seq, created_at`,
+        [organizationId],
+      )) as CheckpointRow[]
+    ).map(toCheckpoint);
+    report.checkpoints = checkpoints.length;
+    for (const c of checkpoints) {
+      if (!(await this.keys.verify(c.keyId, checkpointPayload(c), c.signature))) {
+        return fail(c.seq, 'checkpoint_signature_invalid', `Checkpoint ${c.id} does not carry a valid signature.`);
+      }
+    }
+    const bySeq = new Map<number, Checkpoint[]>();
+    for (const c of checkpoints) bySeq.set(c.seq, [...(bySeq.get(c.seq) ?? []), c]);
+    const pruned = checkpoints
+      .filter((c) => c.prunedThroughSeq !== null)
+      .sort((a, b) => b.prunedThroughSeq! - a.prunedThroughSeq!)[0];
+
+    let expectedSeq = 1;
+    let prevHash = GENESIS_HASH;
+    if (pruned) {
+      expectedSeq = pruned.prunedThroughSeq! + 1;
+      prevHash = pruned.prunedThroughHash!;
+      report.prunedThroughSeq = pruned.prunedThroughSeq;
+      const below: { seq: string }[] = await this.dataSource.query(
+        `SELECT seq FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq < $2 ORDER BY seq LIMIT 1`,
+        [organizationId, expectedSeq],
+      );
+      if (below[0]) {
+        return fail(
+          Number(below[0].seq),
+          'unexpected_event',
+          `Event ${below[0].seq} exists although events up to ${pruned.prunedThroughSeq} were removed by retention.`,
+        );
+      }
+    }
+
+    const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
+    let cursor = expectedSeq - 1;
+    for (;;) {
+      const rows: EventRow[] = await this.dataSource.query(
+        `SELECT * FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq > $2 AND seq <= $3
+          ORDER BY seq LIMIT ${BATCH}`,
+        [organizationId, cursor, through],
+      );
+      for (const row of rows) {
+        const seq = Number(row.seq);
+        if (seq !== expectedSeq) return fail(expectedSeq, 'missing', `Event ${expectedSeq} is missing.`);
+        if (row.prev_hash !== prevHash) {
+          return fail(seq, 'prev_hash_mismatch', `Event ${seq} does not link to event ${seq - 1}.`);
+        }
+        const recomputed = chainHash(prevHash, {
+          organizationId: row.organization_id,
+          seq,
+          occurredAt: new Date(row.occurred_at),
+          actorType: row.actor_type,
+          actorId: row.actor_id,
+          actorUserId: row.actor_user_id,
+          actorLabel: row.actor_label,
+          action: row.action,
+          resourceType: row.resource_type,
+          resourceId: row.resource_id,
+          outcome: row.outcome,
+          ip: row.ip,
+          userAgent: row.user_agent,
+          requestId: row.request_id,
+          details: row.details,
+        });
+        if (recomputed !== row.hash) {
+          return fail(seq, 'hash_mismatch', `Event ${seq} was altered: its content does not match its hash.`);
+        }
+        if ((bySeq.get(seq) ?? []).some((c) => c.hash !== row.hash)) {
+          return fail(seq, 'checkpoint_mismatch', `Event ${seq} differs from the signed checkpoint of that position.`);
+        }
+        report.firstSeq ??= seq;
+        report.lastSeq = seq;
+        report.checkedEvents += 1;
+        prevHash = row.hash;
+        expectedSeq += 1;
+      }
+      if (rows.length < BATCH) break;
+      cursor = Number(rows[rows.length - 1].seq);
+    }
+    if (options.throughSeq !== undefined) {
+      return expectedSeq > options.throughSeq
+        ? report
+        : fail(expectedSeq, 'missing', `Event ${expectedSeq} is missing.`);
+    }
+
+    const lastSeen = expectedSeq - 1;
+    const heads: { last_seq: string; last_hash: string }[] = await this.dataSource.query(
+      `SELECT last_seq, last_hash FROM audit_chain_head WHERE chain = $1`,
+      [chainKey(organizationId)],
+    );
+    const headSeq = heads[0] ? Number(heads[0].last_seq) : 0;
+    const checkpointed = Math.max(0, ...checkpoints.map((c) => c.seq));
+    if (Math.max(headSeq, checkpointed) > lastSeen) {
+      return fail(
+        lastSeen + 1,
+        'missing',
+        `Event ${lastSeen + 1} is missing (the chain was recorded up to ${Math.max(headSeq, checkpointed)}).`,
+      );
+    }
+    if (headSeq < lastSeen) {
+      return fail(
+        headSeq + 1,
+        'unexpected_event',
+        `Event ${headSeq + 1} was never recorded through the audit service.`,
+      );
+    }
+    if (heads[0] && lastSeen > 0 && heads[0].last_hash !== prevHash) {
+      return fail(lastSeen, 'head_mismatch', `The chain head disagrees with event ${lastSeen}.`);
+    }
+    return report;
+  }
+}

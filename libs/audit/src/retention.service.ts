@@ -1,0 +1,136 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ConflictError } from '../../common/src/errors.js';
+import { RequestContext } from '../../common/src/request-context.js';
+import { AppConfig } from '../../config/src/index.js';
+import { appendToChain, lockChainHead } from './audit-chain.js';
+import { AuditVerifier } from './audit-verifier.js';
+import { CheckpointService } from './checkpoint.service.js';
+import { cleanText } from './redact.js';
+
+export interface RetentionResult {
+  organizationId: string | null;
+  retentionDays: number;
+  /** Events up to this sequence number are gone (null: nothing was old enough). */
+  prunedThroughSeq: number | null;
+  deleted: number;
+}
+
+/**
+ * Deletes, per chain, the whole prefix of events older than the organization's retention. The
+ * prefix is verified first (pruning must not erase evidence of tampering), the deletion runs
+ * under the session setting the append-only trigger admits, and a signed retention checkpoint
+ * records the last removed hash so verification still passes. The pruning is itself audited.
+ */
+@Injectable()
+export class RetentionService {
+  private readonly logger = new Logger('AuditRetention');
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+    private readonly verifier: AuditVerifier,
+    private readonly checkpoints: CheckpointService,
+  ) {}
+
+  /** Applies retention to every chain. */
+  async applyAll(now: Date = new Date()): Promise<RetentionResult[]> {
+    const results: RetentionResult[] = [];
+    for (const organizationId of await this.verifier.chains()) {
+      try {
+        results.push(await this.apply(organizationId, { now }));
+      } catch (error) {
+        this.logger.error({ err: error, organizationId }, 'Audit retention skipped a chain');
+      }
+    }
+    return results;
+  }
+
+  /**
+   * Applies retention to one chain (`null`: the platform chain). `retentionDays` defaults to the
+   * organization's `audit_retention_days`, else AUDIT_RETENTION_DAYS.
+   */
+  async apply(
+    organizationId: string | null,
+    options: { retentionDays?: number; now?: Date } = {},
+  ): Promise<RetentionResult> {
+    const retentionDays = options.retentionDays ?? (await this.retentionDaysOf(organizationId));
+    const cutoff = new Date((options.now ?? new Date()).getTime() - retentionDays * 86_400_000);
+    const result = await this.dataSource.transaction(async (manager) => {
+      const head = await lockChainHead(manager, organizationId);
+      const [bounds]: { first_kept: string | null; oldest: string | null }[] = await manager.query(
+        `SELECT (SELECT min(seq) FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND occurred_at >= $2) AS first_kept,
+                (SELECT min(seq) FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1) AS oldest`,
+        [organizationId, cutoff],
+      );
+      const through = (bounds.first_kept === null ? head.lastSeq + 1 : Number(bounds.first_kept)) - 1;
+      if (bounds.oldest === null || through < Number(bounds.oldest)) {
+        return { organizationId, retentionDays, prunedThroughSeq: null, deleted: 0 };
+      }
+      const check = await this.verifier.verify(organizationId, { throughSeq: through });
+      if (!check.ok) {
+        throw new ConflictError({
+          code: 'audit_chain_broken',
+          detail: `Retention refused: ${check.detail}`,
+          extensions: { firstBrokenSeq: check.firstBrokenSeq },
+        });
+      }
+      const [last]: { hash: string }[] = await manager.query(
+        `SELECT hash FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq = $2`,
+        [organizationId, through],
+      );
+      await manager.query(`SELECT set_config('fusiongate.audit_retention', 'on', true)`);
+      const [{ count }]: { count: string }[] = await manager.query(
+        `WITH gone AS (DELETE FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq <= $2 RETURNING 1)
+         SELECT count(*) AS count FROM gone`,
+        [organizationId, through],
+      );
+      const deleted = Number(count);
+      await manager.query(`SELECT set_config('fusiongate.audit_retention', 'off', true)`);
+      await this.checkpoints.create(manager, {
+        organizationId,
+        kind: 'retention',
+        seq: head.lastSeq,
+        hash: head.lastHash,
+        prunedThroughSeq: through,
+        prunedThroughHash: last.hash,
+      });
+      const system = RequestContext.system('audit-retention');
+      await appendToChain(manager, organizationId, [
+        {
+          organizationId,
+          occurredAt: new Date(),
+          actorType: system.actor.type,
+          actorId: system.actor.id,
+          actorUserId: null,
+          actorLabel: system.actor.label ?? null,
+          action: 'audit.retention',
+          resourceType: 'audit_chain',
+          resourceId: cleanText(organizationId ?? 'platform'),
+          outcome: 'allowed',
+          ip: null,
+          userAgent: null,
+          requestId: system.requestId,
+          details: { prunedThroughSeq: through, deleted, retentionDays, cutoff: cutoff.toISOString() },
+        },
+      ]);
+      return { organizationId, retentionDays, prunedThroughSeq: through, deleted };
+    });
+    if (result.deleted) {
+      this.logger.log(
+        `Removed ${result.deleted} audit event(s) of ${organizationId ?? 'the platform'} older than ${retentionDays} days`,
+      );
+    }
+    return result;
+  }
+
+  private async retentionDaysOf(organizationId: string | null): Promise<number> {
+    if (organizationId === null) return this.config.audit.retentionDays;
+    // The organizations module owns this column; audit reads it directly to avoid a module cycle
+    // (organizations records audit events).
+    const rows: { days: number | null }[] = await this.dataSource
+      .query(`SELECT audit_retention_days AS days FROM organization WHERE id = $1`, [organizationId])
+      .catch(() => []);
+    return rows[0]?.days ?? this.config.audit.retentionDays;
+  }
+}
