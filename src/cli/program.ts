@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { auditCheckpointCommand, auditRetentionCommand, auditVerifyCommand } from './commands/audit.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { startCommand, type StartTarget } from './commands/start.command.js';
 
@@ -24,6 +25,26 @@ export function buildProgram(): Command {
       }
       return startCommand(target as StartTarget);
     });
+
+  program
+    .command('audit:verify')
+    .description('recompute audit hash chains and report the first broken or missing sequence (exit 2 if any)')
+    .option('--org <id>', 'one organization id, or "platform" (default: every chain)')
+    .option('--json', 'print JSON')
+    .action((options: { org?: string; json?: boolean }) => auditVerifyCommand(options));
+
+  program
+    .command('audit:checkpoint')
+    .description('sign a checkpoint of the audit chains now')
+    .option('--org <id>', 'one organization id, or "platform" (default: every chain)')
+    .action((options: { org?: string }) => auditCheckpointCommand(options));
+
+  program
+    .command('audit:retention')
+    .description("delete audit events past each organization's retention (recording a signed checkpoint)")
+    .option('--org <id>', 'one organization id, or "platform" (default: every chain)')
+    .option('--days <n>', "retention in days (default: the organization's setting)")
+    .action((options: { org?: string; days?: string }) => auditRetentionCommand(options));
 
   return program;
 }

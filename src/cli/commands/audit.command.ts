@@ -1,0 +1,103 @@
+import { DataSource } from 'typeorm';
+import {
+  AuditSigningKeys,
+  AuditVerifier,
+  CheckpointService,
+  RetentionService,
+  type VerifyReport,
+} from '../../../libs/audit/src/index.js';
+import { isUuid } from '../../../libs/common/src/index.js';
+import { AppConfig } from '../../../libs/config/src/index.js';
+import { dataSourceOptions, provisionRuntime } from '../../../libs/database/src/index.js';
+
+interface AuditTools {
+  config: AppConfig;
+  verifier: AuditVerifier;
+  checkpoints: CheckpointService;
+  retention: RetentionService;
+}
+
+/** The audit services on a plain DataSource: no HTTP, no Redis. */
+async function withAudit<T>(work: (tools: AuditTools) => Promise<T>): Promise<T> {
+  const runtime = await provisionRuntime(AppConfig.fromEnv(), undefined, { redis: false });
+  const dataSource = new DataSource({
+    ...dataSourceOptions({ url: runtime.config.database.url!, poolSize: 2, applicationName: 'fusiongate-cli' }),
+    logging: false,
+  });
+  await dataSource.initialize();
+  try {
+    const keys = new AuditSigningKeys(dataSource, runtime.config);
+    const verifier = new AuditVerifier(dataSource, keys);
+    const checkpoints = new CheckpointService(dataSource, keys);
+    const retention = new RetentionService(dataSource, runtime.config, verifier, checkpoints);
+    return await work({ config: runtime.config, verifier, checkpoints, retention });
+  } finally {
+    await dataSource.destroy();
+    await runtime.stop();
+  }
+}
+
+/** `--org <uuid>`, `--org platform`, or every chain when absent. */
+function chainOption(org: string | undefined): string | null | undefined {
+  if (org === undefined) return undefined;
+  if (org === 'platform') return null;
+  if (!isUuid(org)) throw new Error(`--org must be an organization id (uuid) or "platform", got "${org}".`);
+  return org.toLowerCase();
+}
+
+function describe(r: VerifyReport): string {
+  const name = r.organizationId ?? 'platform';
+  if (r.ok) {
+    const range = r.lastSeq === null ? 'no events' : `events ${r.firstSeq}..${r.lastSeq}`;
+    const pruned = r.prunedThroughSeq ? `, 1..${r.prunedThroughSeq} removed by retention` : '';
+    return `ok      ${name}: ${range}${pruned}, ${r.checkpoints} signed checkpoint(s)`;
+  }
+  return `BROKEN  ${name}: first broken sequence ${r.firstBrokenSeq} (${r.problem}): ${r.detail}`;
+}
+
+/**
+ * Recomputes one chain or all of them; prints one line per chain and exits with status 2 when
+ * any is broken, so it can run from cron or CI.
+ */
+export async function auditVerifyCommand(options: { org?: string; json?: boolean }): Promise<void> {
+  const chain = chainOption(options.org);
+  const reports = await withAudit(async ({ verifier }) => {
+    const chains = chain === undefined ? await verifier.chains() : [chain];
+    const out: VerifyReport[] = [];
+    for (const c of chains) out.push(await verifier.verify(c));
+    return out;
+  });
+  process.stdout.write(
+    options.json ? `${JSON.stringify(reports, null, 2)}\n` : reports.map((r) => `${describe(r)}\n`).join(''),
+  );
+  if (!options.json && reports.length === 0) process.stdout.write('No audit chains yet.\n');
+  if (reports.some((r) => !r.ok)) process.exitCode = 2;
+}
+
+/** Signs a checkpoint of one chain or of every chain now. */
+export async function auditCheckpointCommand(options: { org?: string }): Promise<void> {
+  const chain = chainOption(options.org);
+  const made = await withAudit(({ checkpoints }) => checkpoints.checkpointAll('on_demand', chain));
+  for (const c of made) {
+    process.stdout.write(`signed  ${c.organizationId ?? 'platform'}: seq ${c.seq} hash ${c.hash}\n`);
+  }
+  if (made.length === 0) process.stdout.write('No audit chains yet.\n');
+}
+
+/** Applies retention now to one chain or to every chain. */
+export async function auditRetentionCommand(options: { org?: string; days?: string }): Promise<void> {
+  const chain = chainOption(options.org);
+  const days = options.days === undefined ? undefined : Number(options.days);
+  if (days !== undefined && (!Number.isInteger(days) || days < 1))
+    throw new Error('--days must be a positive integer.');
+  const results = await withAudit(async ({ retention }) =>
+    chain === undefined && days === undefined
+      ? retention.applyAll()
+      : retention.apply(chain ?? null, { retentionDays: days }).then((r) => [r]),
+  );
+  for (const r of results) {
+    process.stdout.write(
+      `${r.organizationId ?? 'platform'}: ${r.deleted} event(s) removed (retention ${r.retentionDays} days)\n`,
+    );
+  }
+}
