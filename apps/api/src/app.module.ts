@@ -8,6 +8,7 @@ import { AuthenticationGuard, AuthModule } from '../../../libs/auth/src/index.js
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';
+import { ModelsApiModule } from './models/models-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsService } from './metrics/metrics.js';
 
@@ -25,6 +26,7 @@ export class AppModule {
         AuditApiModule,
         AuthModule,
         AuthApiModule,
+        ModelsApiModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

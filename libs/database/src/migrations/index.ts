@@ -2,6 +2,7 @@ import { PlatformSettings1764400000000 } from './1764400000000-platform-settings
 import { Identity1764500000000 } from './1764500000000-identity.js';
 import { OrganizationsAndPolicies1764600000000 } from './1764600000000-organizations-and-policies.js';
 import { Audit1764700000000 } from './1764700000000-audit.js';
+import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -12,4 +13,5 @@ export const migrations = [
   Identity1764500000000,
   OrganizationsAndPolicies1764600000000,
   Audit1764700000000,
+  ModelRegistry1764800000000,
 ];

@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ModelService, modelRow } from '../../../../libs/model-registry/src/index.js';
+import { GrantService } from '../../../../libs/policies/src/grant.service.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './models.dto.js';
+
+@ApiTags('models')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`model_not_found`, `grant_not_found`, `principal_not_found`.' })
+@ApiForbiddenResponse({ description: '`model:grant`, or the permission you tried to grant but do not hold.' })
+@Controller('orgs/:orgId/models/:modelId/grants')
+export class ModelGrantsController {
+  constructor(
+    private readonly models: ModelService,
+    private readonly grants: GrantService,
+  ) {}
+
+  @Get()
+  @RequirePermission('model:grant')
+  @ApiOperation({ summary: 'Per-model grants of this model.' })
+  @ApiOkResponse({ type: GrantListDto })
+  async list(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<GrantListDto> {
+    const model = await this.models.load(ctx, modelId);
+    return { items: (await this.grants.list(ctx, modelRow(model))).map(toGrantResponse) };
+  }
+
+  @Post()
+  @RequirePermission('model:grant')
+  @ApiOperation({ summary: 'Grant a user, role or project some of view/infer/test/edit/export/delete/grant.' })
+  @ApiCreatedResponse({ type: GrantResponseDto })
+  async create(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Body() body: CreateGrantDto,
+  ): Promise<GrantResponseDto> {
+    const model = await this.models.load(ctx, modelId);
+    const grant = await this.grants.create(ctx, modelRow(model), {
+      principalType: body.principalType,
+      principalId: body.principalId,
+      actions: body.permissions,
+      conditions: body.conditions,
+      expiresAt: body.expiresAt ?? null,
+    });
+    return toGrantResponse(grant);
+  }
+
+  @Delete(':grantId')
+  @HttpCode(204)
+  @RequirePermission('model:grant')
+  @ApiOperation({ summary: 'Revoke a grant.' })
+  @ApiNoContentResponse()
+  async delete(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Param('grantId') grantId: string,
+  ): Promise<void> {
+    const model = await this.models.load(ctx, modelId);
+    await this.grants.delete(ctx, modelRow(model), grantId);
+  }
+}

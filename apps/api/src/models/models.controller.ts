@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ModelService } from '../../../../libs/model-registry/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  CreateModelDto,
+  DeleteModelQueryDto,
+  ModelListQueryDto,
+  ModelPageDto,
+  ModelResponseDto,
+  toModelResponse,
+  UpdateModelDto,
+} from './models.dto.js';
+
+@ApiTags('models')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`model_not_found`: absent, in another organization, or not visible to you.' })
+@Controller('orgs/:orgId/models')
+export class ModelsController {
+  constructor(private readonly models: ModelService) {}
+
+  @Get()
+  @RequirePermission('model:read')
+  @ApiOperation({ summary: 'List the models you may see (filtered by your roles, grants and policies).' })
+  @ApiOkResponse({ type: ModelPageDto })
+  async list(@Ctx() ctx: RequestContext, @Query() query: ModelListQueryDto): Promise<ModelPageDto> {
+    const page = await this.models.list(ctx, query);
+    return { items: page.items.map(toModelResponse), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @RequirePermission('model:create')
+  @ApiOperation({ summary: 'Register a model (metadata; upload weights as versions).' })
+  @ApiCreatedResponse({ type: ModelResponseDto })
+  @ApiConflictResponse({ description: '`model_slug_taken`.' })
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateModelDto): Promise<ModelResponseDto> {
+    return toModelResponse(await this.models.create(ctx, body));
+  }
+
+  @Get(':modelId')
+  @RequirePermission('model:read')
+  @ApiOperation({ summary: 'One model.' })
+  @ApiOkResponse({ type: ModelResponseDto })
+  async get(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<ModelResponseDto> {
+    return toModelResponse(await this.models.load(ctx, modelId));
+  }
+
+  @Patch(':modelId')
+  @RequirePermission('model:edit')
+  @ApiOperation({ summary: 'Change metadata; `exportOverride` is for administrators (org:manage).' })
+  @ApiOkResponse({ type: ModelResponseDto })
+  @ApiForbiddenResponse({ description: '`model:edit`, or `org:manage` for exportOverride.' })
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Body() body: UpdateModelDto,
+  ): Promise<ModelResponseDto> {
+    return toModelResponse(await this.models.update(ctx, modelId, body));
+  }
+
+  @Delete(':modelId')
+  @HttpCode(204)
+  @RequirePermission('model:delete')
+  @ApiOperation({ summary: 'Delete a model and its versions; with a production version, pass ?confirm=<slug>.' })
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: '`model_delete_confirmation_required`.' })
+  async delete(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Query() query: DeleteModelQueryDto,
+  ): Promise<void> {
+    await this.models.delete(ctx, modelId, query.confirm);
+  }
+}

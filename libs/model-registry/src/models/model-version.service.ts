@@ -1,0 +1,358 @@
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import type { Redis } from 'ioredis';
+import { AuditService } from '../../../audit/src/audit.service.js';
+import {
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  PayloadTooLargeError,
+  TooManyRequestsError,
+  UnprocessableError,
+  type RequestContext,
+} from '../../../common/src/index.js';
+import { AppConfig } from '../../../config/src/index.js';
+import { REDIS } from '../../../database/src/redis.js';
+import { Transactions } from '../../../database/src/transactions.js';
+import { PolicyService } from '../../../policies/src/policy.service.js';
+import {
+  BLOB_STORE,
+  BlobNotFoundError,
+  BlobTooLargeError,
+  DigestStream,
+  type BlobStore,
+} from '../../../storage/src/blob-store.js';
+import { validateArtifact } from '../artifact/artifact-validator.js';
+import { modelRow, versionRow } from './model-rows.js';
+import { ModelService } from './model.service.js';
+import type { ModelEntity } from './model.entity.js';
+import { ModelVersionEntity, type ModelStage } from './model-version.entity.js';
+
+export interface UploadInput {
+  body: Readable;
+  /** Declared length (Content-Length), checked against the limit before reading. */
+  declaredLength?: number;
+  /** Lower-case hex SHA-256 the client expects; 422 when the bytes differ. */
+  expectedSha256?: string;
+  notes?: string;
+}
+
+/** An artifact ready to stream to an authorised caller. */
+export interface ArtifactDownload {
+  model: ModelEntity;
+  version: ModelVersionEntity;
+  stream: Readable;
+  filename: string;
+}
+
+/** Which stages a version may move to from each stage. */
+const TRANSITIONS: Record<ModelStage, ModelStage[]> = {
+  draft: ['staging', 'production', 'archived'],
+  staging: ['production', 'archived'],
+  production: ['archived'],
+  archived: ['staging', 'production'],
+};
+
+const versionNotFound = () => new NotFoundError({ code: 'model_version_not_found', detail: 'No such version.' });
+
+/**
+ * Versions of a model: streamed upload (hashed, validated off the main thread, stored
+ * content-addressed), stage changes, deletion and export of the weights.
+ */
+@Injectable()
+export class ModelVersionService {
+  constructor(
+    private readonly config: AppConfig,
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly models: ModelService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  private get tmpDir(): string {
+    return join(this.config.dataDir, 'blobs', 'tmp');
+  }
+
+  /**
+   * Receives an artifact. The body is streamed to a temporary file while its SHA-256 is computed
+   * (never held in memory), validated in a resource-limited worker, then stored under its digest.
+   * A refused artifact still gets a version number and keeps its reason; the call answers 422.
+   */
+  async upload(ctx: RequestContext, modelId: string, input: UploadInput): Promise<ModelVersionEntity> {
+    const model = await this.models.load(ctx, modelId);
+    await this.policies.assertCan(ctx, 'edit', 'Model', modelRow(model));
+    const limit = this.config.registry.uploadMaxBytes;
+    if (input.declaredLength !== undefined && input.declaredLength > limit) {
+      input.body.resume();
+      throw tooLarge(limit);
+    }
+
+    await mkdir(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, `upload-${randomBytes(12).toString('hex')}`);
+    try {
+      const digest = new DigestStream(limit);
+      try {
+        await pipeline(input.body, digest, createWriteStream(tmp, { flags: 'wx' }));
+      } catch (error) {
+        if (error instanceof BlobTooLargeError) throw tooLarge(limit);
+        throw error;
+      }
+      const info = digest.result();
+      if (input.expectedSha256 && input.expectedSha256.toLowerCase() !== info.sha256) {
+        throw new UnprocessableError({
+          code: 'artifact_digest_mismatch',
+          detail: `The received bytes have SHA-256 ${info.sha256}, not the expected ${input.expectedSha256}.`,
+          extensions: { sha256: info.sha256 },
+        });
+      }
+      const outcome = await validateArtifact(tmp, model.family, {
+        timeoutMs: this.config.registry.validationTimeoutMs,
+        maxHeapMb: this.config.registry.validationMaxHeapMb,
+      });
+      if (outcome.ok) await this.blobs.putFile(tmp, info);
+
+      const version = await this.transactions.run(ctx, async (ctx, manager) => {
+        // Serialises version numbering per model.
+        await manager.query(`SELECT id FROM model WHERE id = $1 FOR UPDATE`, [model.id]);
+        const [{ next }]: { next: number }[] = await manager.query(
+          `SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_version WHERE model_id = $1`,
+          [model.id],
+        );
+        const repo = manager.getRepository(ModelVersionEntity);
+        const saved = await repo.save(
+          repo.create({
+            organizationId: model.organizationId,
+            modelId: model.id,
+            version: Number(next),
+            stage: 'draft',
+            status: outcome.ok ? 'ready' : 'rejected',
+            sha256: info.sha256,
+            sizeBytes: info.size,
+            ioSignature: outcome.ok ? outcome.summary.signature : null,
+            opset: outcome.ok ? outcome.summary.opset : null,
+            irVersion: outcome.ok ? outcome.summary.irVersion : null,
+            rejectionCode: outcome.ok ? null : outcome.rejection.code,
+            rejectionReason: outcome.ok ? null : outcome.rejection.reason,
+            notes: input.notes ?? '',
+            createdBy: ctx.actor.userId ?? null,
+          }),
+        );
+        await this.audit?.record(ctx, {
+          action: outcome.ok ? 'model.version_uploaded' : 'model.version_rejected',
+          outcome: outcome.ok ? 'allowed' : 'failed',
+          resourceType: 'model',
+          resourceId: model.id,
+          details: {
+            version: saved.version,
+            sha256: info.sha256,
+            size: info.size,
+            ...(outcome.ok ? { opset: saved.opset } : { code: saved.rejectionCode, reason: saved.rejectionReason }),
+          },
+        });
+        return saved;
+      });
+      if (!outcome.ok) {
+        throw new UnprocessableError({
+          code: outcome.rejection.code,
+          detail: outcome.rejection.reason,
+          extensions: { version: version.version, sha256: info.sha256 },
+        });
+      }
+      return version;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  async list(ctx: RequestContext, modelId: string): Promise<ModelVersionEntity[]> {
+    const model = await this.models.load(ctx, modelId);
+    return this.transactions
+      .manager(ctx)
+      .getRepository(ModelVersionEntity)
+      .find({ where: { modelId: model.id }, order: { version: 'DESC' } });
+  }
+
+  async get(ctx: RequestContext, modelId: string, version: number): Promise<ModelVersionEntity> {
+    return (await this.loadVersion(ctx, modelId, version)).version;
+  }
+
+  private async loadVersion(
+    ctx: RequestContext,
+    modelId: string,
+    number: number,
+    manager = this.transactions.manager(ctx),
+  ): Promise<{ model: ModelEntity; version: ModelVersionEntity }> {
+    const model = await this.models.load(ctx, modelId, manager);
+    if (!Number.isSafeInteger(number) || number < 1) throw versionNotFound();
+    const version = await manager.getRepository(ModelVersionEntity).findOneBy({ modelId: model.id, version: number });
+    if (!version) throw versionNotFound();
+    return { model, version };
+  }
+
+  /**
+   * Moves a version to another stage (needs `edit` on the version at both its current and its
+   * new stage, so stage-conditioned policies such as "production needs MFA" apply). Promoting to
+   * production archives the previous production version in the same transaction.
+   */
+  async changeStage(
+    ctx: RequestContext,
+    modelId: string,
+    number: number,
+    stage: ModelStage,
+  ): Promise<ModelVersionEntity> {
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      await manager.query(`SELECT id FROM model WHERE id = $1 AND organization_id = $2 FOR UPDATE`, [
+        modelId,
+        ctx.organizationId,
+      ]);
+      const { model, version } = await this.loadVersion(ctx, modelId, number, manager);
+      await this.policies.assertCan(ctx, 'edit', 'ModelVersion', versionRow(model, version));
+      await this.policies.assertCan(ctx, 'edit', 'ModelVersion', versionRow(model, { id: version.id, stage }));
+      if (version.stage === stage) return version;
+      if (version.status !== 'ready') {
+        throw new ConflictError({ code: 'model_version_rejected', detail: 'A rejected version cannot change stage.' });
+      }
+      if (!TRANSITIONS[version.stage].includes(stage)) {
+        throw new ConflictError({
+          code: 'model_stage_transition_invalid',
+          detail: `A ${version.stage} version can move to ${TRANSITIONS[version.stage].join(' or ')}, not ${stage}.`,
+        });
+      }
+      const repo = manager.getRepository(ModelVersionEntity);
+      let archived: number | undefined;
+      if (stage === 'production') {
+        const current = await repo.findOneBy({ modelId: model.id, stage: 'production' });
+        if (current) {
+          current.stage = 'archived';
+          await repo.save(current);
+          archived = current.version;
+        }
+      }
+      const from = version.stage;
+      version.stage = stage;
+      const saved = await repo.save(version);
+      await this.audit?.record(ctx, {
+        action: 'model.version_stage_changed',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: { version: version.version, from, to: stage, ...(archived ? { archivedVersion: archived } : {}) },
+      });
+      return saved;
+    });
+  }
+
+  /** Deletes a version (not while in production); its artifact goes when nothing else uses it. */
+  async delete(ctx: RequestContext, modelId: string, number: number): Promise<void> {
+    const sha256 = await this.transactions.run(ctx, async (ctx, manager) => {
+      const { model, version } = await this.loadVersion(ctx, modelId, number, manager);
+      await this.policies.assertCan(ctx, 'delete', 'ModelVersion', versionRow(model, version));
+      if (version.stage === 'production') {
+        throw new ConflictError({
+          code: 'model_version_in_production',
+          detail: 'Archive the production version (or promote another) before deleting it.',
+        });
+      }
+      await manager.getRepository(ModelVersionEntity).delete({ id: version.id });
+      await this.audit?.record(ctx, {
+        action: 'model.version_deleted',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: { version: version.version, sha256: version.sha256 },
+      });
+      return version.sha256;
+    });
+    await this.models.removeUnreferencedBlobs(ctx, [sha256]);
+  }
+
+  /**
+   * Opens a version's weights for export: needs `export` on the version (and `test` for a staging
+   * one), a licence that allows redistribution or an administrator's override, and stays within
+   * the per-user rate limit. Every outcome is audited; going over the limit is a denial that the
+   * bulk-export alert watches.
+   */
+  async export(ctx: RequestContext, modelId: string, number: number): Promise<ArtifactDownload> {
+    const { model, version } = await this.loadVersion(ctx, modelId, number);
+    const row = versionRow(model, version);
+    const deny = async (reason: string, error: Error): Promise<never> => {
+      await this.audit?.record(ctx, {
+        action: 'model.export',
+        outcome: 'denied',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: { version: version.version, reason },
+      });
+      throw error;
+    };
+    try {
+      await this.policies.assertCan(ctx, 'export', 'ModelVersion', row);
+      if (version.stage === 'staging') await this.policies.assertCan(ctx, 'test', 'ModelVersion', row);
+    } catch (error) {
+      if (error instanceof ForbiddenError) await deny(error.code, error);
+      throw error;
+    }
+    if (version.status !== 'ready') {
+      throw new ConflictError({ code: 'model_version_rejected', detail: 'A rejected version has no artifact.' });
+    }
+    if (!model.redistributionAllowed && !model.exportOverride) {
+      await deny(
+        'licence',
+        new ForbiddenError({
+          code: 'model_licence_forbids_export',
+          detail: `The licence of this model (${model.licence || 'unspecified'}) does not allow redistribution; an administrator may override it for this model.`,
+        }),
+      );
+    }
+    const limited = await this.takeExportToken(ctx);
+    if (limited) {
+      await deny(
+        'rate_limited',
+        new TooManyRequestsError({
+          code: 'model_export_rate_limited',
+          detail: `At most ${this.config.registry.exportRateLimit} exports per ${this.config.registry.exportRateWindowSeconds} s.`,
+          retryAfterSeconds: limited.retryAfterSeconds,
+        }),
+      );
+    }
+    let stream: Readable;
+    try {
+      stream = await this.blobs.get(version.sha256);
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) throw versionNotFound();
+      throw error;
+    }
+    await this.audit?.record(ctx, {
+      action: 'model.export',
+      resourceType: 'model',
+      resourceId: model.id,
+      details: { version: version.version, sha256: version.sha256, size: version.sizeBytes },
+    });
+    return { model, version, stream, filename: `${model.slug}-v${version.version}.onnx` };
+  }
+
+  /** Fixed-window counter per user in Redis; returns the wait when the window is used up. */
+  private async takeExportToken(ctx: RequestContext): Promise<{ retryAfterSeconds: number } | null> {
+    const { exportRateLimit: limit, exportRateWindowSeconds: window } = this.config.registry;
+    const who = ctx.actor.userId ?? `${ctx.actor.type}:${ctx.actor.id}`;
+    const slot = Math.floor(Date.now() / 1000 / window);
+    const key = `registry:export:${who}:${slot}`;
+    const results = await this.redis.multi().incr(key).expire(key, window).exec();
+    const count = Number(results?.[0]?.[1] ?? 0);
+    if (count <= limit) return null;
+    return { retryAfterSeconds: (slot + 1) * window - Math.floor(Date.now() / 1000) };
+  }
+}
+
+function tooLarge(limit: number): PayloadTooLargeError {
+  return new PayloadTooLargeError({
+    code: 'artifact_too_large',
+    detail: `Artifacts may be at most ${limit} bytes.`,
+    extensions: { limit },
+  });
+}

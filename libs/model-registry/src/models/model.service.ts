@@ -1,0 +1,250 @@
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { QueryFailedError, type EntityManager } from 'typeorm';
+import { AuditService } from '../../../audit/src/audit.service.js';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  decodeCursor,
+  encodeCursor,
+  isUuid,
+  type Page,
+  type RequestContext,
+} from '../../../common/src/index.js';
+import { Transactions } from '../../../database/src/transactions.js';
+import { PolicyService } from '../../../policies/src/policy.service.js';
+import { BLOB_STORE, type BlobStore } from '../../../storage/src/blob-store.js';
+import {
+  familiesOfKind,
+  isModelFamily,
+  MODEL_FAMILIES,
+  type ModelFamily,
+  type ModelKind,
+} from '../artifact/model-families.js';
+import { modelRow } from './model-rows.js';
+import { ModelEntity } from './model.entity.js';
+import { ModelVersionEntity } from './model-version.entity.js';
+
+export interface CreateModelInput {
+  name: string;
+  slug: string;
+  kind: ModelKind;
+  family: ModelFamily;
+  projectId?: string | null;
+  description?: string;
+  labels?: string[];
+  licence?: string;
+  redistributionAllowed?: boolean;
+}
+
+export interface UpdateModelInput {
+  name?: string;
+  description?: string;
+  labels?: string[];
+  licence?: string;
+  redistributionAllowed?: boolean;
+  exportOverride?: boolean;
+}
+
+export interface ModelListQuery {
+  limit?: number;
+  cursor?: string;
+  kind?: ModelKind;
+  family?: string;
+  label?: string;
+  projectId?: string;
+}
+
+const notFound = () => new NotFoundError({ code: 'model_not_found', detail: 'No such model.' });
+
+/** Registered models: CRUD with row-level checks, lists filtered in SQL by the caller's ability. */
+@Injectable()
+export class ModelService {
+  private readonly logger = new Logger('ModelRegistry');
+
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  /** Loads a model of the context's organization that the caller may `read`; 404 otherwise. */
+  async load(ctx: RequestContext, modelId: string, manager?: EntityManager): Promise<ModelEntity> {
+    if (!isUuid(modelId) || !ctx.organizationId) throw notFound();
+    const model = await (manager ?? this.transactions.manager(ctx))
+      .getRepository(ModelEntity)
+      .findOneBy({ id: modelId, organizationId: ctx.organizationId });
+    if (!model) throw notFound();
+    await this.policies.assertCan(ctx, 'read', 'Model', modelRow(model));
+    return model;
+  }
+
+  async create(ctx: RequestContext, input: CreateModelInput): Promise<ModelEntity> {
+    const organizationId = ctx.organizationId!;
+    if (!isModelFamily(input.family) || MODEL_FAMILIES[input.family].kind !== input.kind) {
+      throw new BadRequestError({
+        code: 'model_family_invalid',
+        detail: `A ${input.kind} model has one of the families ${familiesOfKind(input.kind).join(', ')}.`,
+      });
+    }
+    const ownerId = ctx.actor.userId ?? null;
+    const candidate = {
+      organizationId,
+      projectId: input.projectId ?? null,
+      ownerId,
+      labels: input.labels ?? [],
+    };
+    if (!(await this.policies.can(ctx, 'create', 'Model', { id: '', ...candidate }))) {
+      throw new ForbiddenError({ code: 'model:create', detail: 'This needs the model:create permission.' });
+    }
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      if (candidate.projectId) {
+        const rows: unknown[] = await manager.query(`SELECT 1 FROM project WHERE id = $1 AND organization_id = $2`, [
+          candidate.projectId,
+          organizationId,
+        ]);
+        if (rows.length === 0) throw new NotFoundError({ code: 'project_not_found', detail: 'No such project.' });
+      }
+      const repo = manager.getRepository(ModelEntity);
+      const model = await this.uniqueSlug(() =>
+        repo.save(
+          repo.create({
+            ...candidate,
+            name: input.name,
+            slug: input.slug,
+            kind: input.kind,
+            family: input.family,
+            description: input.description ?? '',
+            licence: input.licence ?? '',
+            redistributionAllowed: input.redistributionAllowed ?? false,
+            exportOverride: false,
+          }),
+        ),
+      );
+      await this.audit?.record(ctx, {
+        action: 'model.created',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: { slug: model.slug, kind: model.kind, family: model.family, projectId: model.projectId },
+      });
+      return model;
+    });
+  }
+
+  private async uniqueSlug<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      if (error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505') {
+        throw new ConflictError({ code: 'model_slug_taken', detail: 'A model with this slug already exists.' });
+      }
+      throw error;
+    }
+  }
+
+  async list(ctx: RequestContext, query: ModelListQuery): Promise<Page<ModelEntity>> {
+    const limit = query.limit ?? 50;
+    const access = await this.policies.accessibleWhere(ctx, 'read', 'Model', 'm');
+    const qb = this.transactions
+      .manager(ctx)
+      .getRepository(ModelEntity)
+      .createQueryBuilder('m')
+      .where('m.organization_id = :org', { org: ctx.organizationId })
+      .andWhere(access.brackets)
+      .orderBy('m.created_at', 'DESC')
+      .addOrderBy('m.id', 'DESC')
+      .take(limit + 1);
+    if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
+    if (query.family) qb.andWhere('m.family = :family', { family: query.family });
+    if (query.label) qb.andWhere(':label = ANY(m.labels)', { label: query.label });
+    if (query.projectId) qb.andWhere('m.project_id = :projectId', { projectId: query.projectId });
+    if (query.cursor) {
+      const c = decodeCursor<{ t: string; id: string }>(query.cursor, ['t', 'id']);
+      qb.andWhere('(m.created_at, m.id) < (:t, :id)', { t: c.t, id: c.id });
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  async update(ctx: RequestContext, modelId: string, patch: UpdateModelInput): Promise<ModelEntity> {
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const model = await this.load(ctx, modelId, manager);
+      await this.policies.assertCan(ctx, 'edit', 'Model', modelRow(model));
+      if (patch.exportOverride !== undefined && patch.exportOverride !== model.exportOverride) {
+        // Overriding a licence is an administrator's decision, not a model editor's.
+        if (!(await this.policies.can(ctx, 'manage', 'Organization', { id: model.organizationId }))) {
+          throw new ForbiddenError({ code: 'org:manage', detail: 'Only an administrator may override the licence.' });
+        }
+      }
+      const before = {
+        name: model.name,
+        description: model.description,
+        labels: model.labels,
+        licence: model.licence,
+        redistributionAllowed: model.redistributionAllowed,
+        exportOverride: model.exportOverride,
+      };
+      const changed = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+      Object.assign(model, changed);
+      const saved = await manager.getRepository(ModelEntity).save(model);
+      await this.audit?.record(ctx, {
+        action: 'model.updated',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: {
+          before: Object.fromEntries(Object.keys(changed).map((k) => [k, before[k as keyof typeof before]])),
+          after: changed,
+        },
+      });
+      return saved;
+    });
+  }
+
+  /**
+   * Deletes a model and its versions. A model with a production version is deleted only when
+   * `confirm` repeats its slug. Artifacts no other version uses are removed after commit.
+   */
+  async delete(ctx: RequestContext, modelId: string, confirm?: string): Promise<void> {
+    const orphans = await this.transactions.run(ctx, async (ctx, manager) => {
+      const model = await this.load(ctx, modelId, manager);
+      await this.policies.assertCan(ctx, 'delete', 'Model', modelRow(model));
+      const versions = await manager.getRepository(ModelVersionEntity).findBy({ modelId: model.id });
+      if (versions.some((v) => v.stage === 'production') && confirm !== model.slug) {
+        throw new ConflictError({
+          code: 'model_delete_confirmation_required',
+          detail: `The model has a production version; repeat its slug in ?confirm=${model.slug} to delete it.`,
+        });
+      }
+      await manager.getRepository(ModelEntity).delete({ id: model.id });
+      await this.audit?.record(ctx, {
+        action: 'model.deleted',
+        resourceType: 'model',
+        resourceId: model.id,
+        details: { slug: model.slug, versions: versions.length },
+      });
+      return [...new Set(versions.map((v) => v.sha256))];
+    });
+    await this.removeUnreferencedBlobs(ctx, orphans);
+  }
+
+  /** Deletes the blobs of `digests` that no remaining version references (dedup means sharing). */
+  async removeUnreferencedBlobs(ctx: RequestContext, digests: string[]): Promise<void> {
+    if (digests.length === 0) return;
+    const used: { sha256: string }[] = await this.transactions
+      .manager(ctx)
+      .query(`SELECT DISTINCT sha256 FROM model_version WHERE sha256 = ANY($1)`, [digests]);
+    const keep = new Set(used.map((r) => r.sha256));
+    for (const sha256 of digests.filter((d) => !keep.has(d))) {
+      await this.blobs.delete(sha256).catch((error: unknown) => {
+        this.logger.warn({ err: error, sha256 }, 'Could not delete an unreferenced artifact');
+      });
+    }
+  }
+}
