@@ -1,6 +1,9 @@
 import { Command } from 'commander';
+import { bootstrapAdminCommand } from './commands/bootstrap-admin.command.js';
+import { keysRotateCommand } from './commands/keys-rotate.command.js';
 import { auditCheckpointCommand, auditRetentionCommand, auditVerifyCommand } from './commands/audit.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
+import { usersReviewCommand } from './commands/users-review.command.js';
 import { startCommand, type StartTarget } from './commands/start.command.js';
 
 /** The operator CLI. Each command reads the same configuration as the apps. */
@@ -25,6 +28,25 @@ export function buildProgram(): Command {
       }
       return startCommand(target as StartTarget);
     });
+
+  program
+    .command('bootstrap-admin')
+    .description('create a platform administrator (prints a one-time password unless --password-stdin)')
+    .requiredOption('--email <email>', 'email of the administrator')
+    .option('--password-stdin', 'read the password from standard input')
+    .action((options: { email: string; passwordStdin?: boolean }) => bootstrapAdminCommand(options));
+
+  program
+    .command('keys:rotate')
+    .description('sign access tokens with a new key; old keys verify until their tokens expire')
+    .action(() => keysRotateCommand());
+
+  program
+    .command('users:review')
+    .description('disable expired accounts and list accounts inactive for N days')
+    .option('--days <n>', 'inactivity threshold in days (default AUTH_INACTIVE_DAYS)')
+    .option('--json', 'print JSON')
+    .action((options: { days?: string; json?: boolean }) => usersReviewCommand(options));
 
   program
     .command('audit:verify')

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
-import { generate } from 'otplib';
+import { generate, generateSecret } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { TotpService, UserService, type UserEntity } from '../../libs/auth/src/index.js';
+import { SecretBox, TOTP_SECRET_PURPOSE, UserService, type UserEntity } from '../../libs/auth/src/index.js';
 import { RequestContext } from '../../libs/common/src/index.js';
 import type { TestApp } from './app.js';
 
@@ -62,10 +62,12 @@ export async function createUser(
   ]);
   let totpSecret: string | undefined;
   if (options.mfa) {
-    const totp = t.app.get(TotpService);
-    ({ secret: totpSecret } = await totp.setup(ctx, created.id));
-    // Enrol with the previous step's code so that the current code stays usable for the first login.
-    await totp.enable(ctx, created.id, await totpCode(totpSecret, -1));
+    // Enrolled directly (no code consumed), so any current code works for the first login.
+    totpSecret = generateSecret();
+    await dataSource.query(`UPDATE user_account SET mfa_enabled = true, mfa_secret_enc = $2 WHERE id = $1`, [
+      created.id,
+      t.app.get(SecretBox).encrypt(totpSecret, TOTP_SECRET_PURPOSE),
+    ]);
   }
   const entity = await users.getById(ctx, created.id);
   return { id: created.id, email, password, totpSecret, entity };

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { AuthenticationGuard, AuthModule } from '../../../libs/auth/src/index.js';
+import { AuthenticationGuard, AuthLifecycleModule, AuthModule } from '../../../libs/auth/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';
@@ -27,6 +27,7 @@ export class AppModule {
         AuthModule,
         AuthApiModule,
         ModelsApiModule,
+        AuthLifecycleModule,
       ],
       controllers: [HealthController, MetricsController],
       providers: [

@@ -15,6 +15,7 @@ import { AccessTokenService } from './tokens/access-token.service.js';
 import { SigningKeyEntity } from './tokens/signing-key.entity.js';
 import { SigningKeyService } from './tokens/signing-key.service.js';
 import { UserLifecycleService } from './lifecycle/user-lifecycle.service.js';
+import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
@@ -26,6 +27,7 @@ const services = [
   AuthEvents,
   AuthService,
   AuthenticationGuard,
+  FirstAdminService,
   PasswordHasher,
   PrincipalCache,
   SecretBox,

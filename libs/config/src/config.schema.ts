@@ -111,6 +111,7 @@ export const envSchema = z.object({
   AUTH_IP_MAX_FAILURES_PER_HOUR: int(5, 100_000).default(300),
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
+  AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -190,6 +191,8 @@ export interface ConfigValues {
       ipMaxFailuresPerHour: number;
     };
     inactiveDays: number;
+    /** How often expired accounts are disabled and inactive ones listed (0: never). */
+    lifecycleIntervalSeconds: number;
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
   };
@@ -279,6 +282,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
         ipMaxFailuresPerHour: env.AUTH_IP_MAX_FAILURES_PER_HOUR,
       },
       inactiveDays: env.AUTH_INACTIVE_DAYS,
+      lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
     },
   };

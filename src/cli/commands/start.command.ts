@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
 import { AppConfig, childProcessEnv } from '../../../libs/config/src/index.js';
 import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
+import { ensureFirstAdmin } from './first-admin.js';
 
 const ENTRY = {
   api: fileURLToPath(new URL('../../../apps/api/src/main.js', import.meta.url)),
@@ -22,6 +23,7 @@ export async function startCommand(target: StartTarget): Promise<void> {
   const runtime = await provisionRuntime(AppConfig.fromEnv(), logger);
   const applied = await runMigrations(runtime.config.database.url!);
   if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
+  await ensureFirstAdmin(runtime.config);
 
   const children = new Map<string, ChildProcess>();
   let stopping = false;

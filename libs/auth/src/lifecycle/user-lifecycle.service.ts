@@ -24,6 +24,10 @@ export class UserLifecycleService {
     private readonly config: AppConfig,
   ) {}
 
+  get defaultInactiveDays(): number {
+    return this.config.auth.inactiveDays;
+  }
+
   /** Disables every active account whose expiry has passed; returns their ids. */
   async disableExpired(ctx: RequestContext): Promise<string[]> {
     const [rows] = (await this.dataSource.query(

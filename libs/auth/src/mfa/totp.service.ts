@@ -12,7 +12,8 @@ import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js'
 import { UserEntity } from '../users/user.entity.js';
 
 const PERIOD_SECONDS = 30;
-const SECRET_PURPOSE = 'totp-secret';
+/** Associated data binding sealed TOTP secrets to their use. */
+export const TOTP_SECRET_PURPOSE = 'totp-secret';
 
 export interface TotpSetup {
   secret: string;
@@ -46,7 +47,7 @@ export class TotpService {
     if (user.mfaEnabled)
       throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
     const secret = generateSecret();
-    await this.users.update({ id: userId }, { mfaPendingSecretEnc: this.box.encrypt(secret, SECRET_PURPOSE) });
+    await this.users.update({ id: userId }, { mfaPendingSecretEnc: this.box.encrypt(secret, TOTP_SECRET_PURPOSE) });
     const otpauthUrl = generateURI({ issuer: this.issuerName(), label: user.email, secret });
     return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
   }
@@ -58,7 +59,7 @@ export class TotpService {
       throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
     if (!user.mfaPendingSecretEnc)
       throw new ConflictError({ code: 'mfa_setup_required', detail: 'Call /auth/mfa/setup first.' });
-    const secret = this.box.decrypt(user.mfaPendingSecretEnc, SECRET_PURPOSE);
+    const secret = this.box.decrypt(user.mfaPendingSecretEnc, TOTP_SECRET_PURPOSE);
     await this.transactions.run(ctx, async (ctx, manager) => {
       await this.consume(ctx, user, secret, code, manager.getRepository(UserEntity));
       await manager
@@ -80,7 +81,7 @@ export class TotpService {
       await this.consume(
         ctx,
         user,
-        this.box.decrypt(user.mfaSecretEnc!, SECRET_PURPOSE),
+        this.box.decrypt(user.mfaSecretEnc!, TOTP_SECRET_PURPOSE),
         code,
         manager.getRepository(UserEntity),
       );
@@ -98,7 +99,7 @@ export class TotpService {
   async verifyForLogin(ctx: RequestContext, userId: string, code: string): Promise<void> {
     const user = await this.withSecrets(userId);
     if (!user.mfaEnabled || !user.mfaSecretEnc) throw codeInvalid();
-    await this.consume(ctx, user, this.box.decrypt(user.mfaSecretEnc, SECRET_PURPOSE), code, this.users);
+    await this.consume(ctx, user, this.box.decrypt(user.mfaSecretEnc, TOTP_SECRET_PURPOSE), code, this.users);
   }
 
   /** Verifies `code` and records its time step so it cannot be used again. */

@@ -104,8 +104,7 @@ export function isCommonPassword(password: string): boolean {
   // Strip decorations people add to satisfy length rules: trailing/leading digits and symbols.
   const core = lower.replace(/^[\d\W_]+|[\d\W_]+$/g, '');
   if (core.length === 0) return true;
-  const deLeet = [...lower].map((c) => LOOK_ALIKES[c] ?? c).join('');
-  const deLeetCore = deLeet.replace(/^[\d\W_]+|[\d\W_]+$/g, '');
+  const deLeetCore = [...core].map((c) => LOOK_ALIKES[c] ?? c).join('');
   for (const candidate of [core, deLeetCore]) {
     if (BASE_SET.has(candidate) || COMMON_SET.has(candidate)) return true;
     // The same word repeated ("passwordpassword", "admin2024admin2024").

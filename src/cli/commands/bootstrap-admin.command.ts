@@ -1,0 +1,26 @@
+import { FirstAdminService } from '../../../libs/auth/src/index.js';
+import { RequestContext } from '../../../libs/common/src/index.js';
+import { withIdentity } from './identity-context.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+/**
+ * Creates a platform administrator. The password is read from stdin with `--password-stdin`;
+ * otherwise one is generated and printed once.
+ */
+export async function bootstrapAdminCommand(options: { email: string; passwordStdin?: boolean }): Promise<void> {
+  const password = options.passwordStdin ? await readStdin() : undefined;
+  const admin = await withIdentity((app) =>
+    app.get(FirstAdminService).create(RequestContext.system('cli-bootstrap-admin'), options.email, password),
+  );
+  process.stdout.write(`Created platform administrator ${admin.email} (${admin.id}).\n`);
+  if (admin.generatedPassword) {
+    process.stdout.write(`One-time password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
+  }
+}

@@ -1,0 +1,38 @@
+import { Module, type INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AuthModule } from '../../../libs/auth/src/index.js';
+import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
+import { DatabaseModule, provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
+
+@Module({})
+class IdentityCliModule {}
+
+/**
+ * Runs `work` with the identity services on the configured (or embedded) database, migrated
+ * first, then shuts everything down. For CLI commands and the launcher.
+ */
+export async function withIdentity<T>(
+  work: (app: INestApplicationContext) => Promise<T>,
+  config: AppConfig = AppConfig.fromEnv(),
+): Promise<T> {
+  const runtime = await provisionRuntime(config);
+  let app: INestApplicationContext | undefined;
+  try {
+    await runMigrations(runtime.config.database.url!);
+    app = await NestFactory.createApplicationContext(
+      {
+        module: IdentityCliModule,
+        imports: [
+          ConfigModule.forRoot(runtime.config),
+          DatabaseModule.forRoot({ applicationName: 'fusiongate-cli' }),
+          AuthModule,
+        ],
+      },
+      { logger: ['error', 'warn'] },
+    );
+    return await work(app);
+  } finally {
+    await app?.close();
+    await runtime.stop();
+  }
+}
