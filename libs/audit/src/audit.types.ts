@@ -8,15 +8,15 @@ export type AuditOutcome = 'allowed' | 'denied' | 'failed';
  * alert rules and dashboards look for.
  */
 export const AuditActions = {
-  loginSucceeded: 'auth.login',
-  loginFailed: 'auth.login_failed',
-  loginMfaFailed: 'auth.mfa_failed',
-  accountLocked: 'auth.lockout',
-  tokenRefreshed: 'auth.refresh',
-  refreshReuseDetected: 'auth.refresh_reuse',
+  loginSucceeded: 'auth.login.succeeded',
+  loginFailed: 'auth.login.failed',
+  loginMfaFailed: 'auth.mfa.failed',
+  loginThrottled: 'auth.login.throttled',
+  tokenRefreshed: 'auth.refresh.succeeded',
+  refreshReuseDetected: 'auth.refresh.reused',
   logout: 'auth.logout',
-  mfaEnabled: 'auth.mfa_enabled',
-  mfaDisabled: 'auth.mfa_disabled',
+  mfaEnabled: 'auth.mfa.enabled',
+  mfaDisabled: 'auth.mfa.disabled',
   apiKeyUsed: 'apikey.used',
   apiKeyCreated: 'apikey.created',
   apiKeyRevoked: 'apikey.revoked',

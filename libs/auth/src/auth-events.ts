@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { AuditService, type AuditOutcome } from '../../audit/src/index.js';
 import type { RequestContext } from '../../common/src/index.js';
 
 /** Every security event identity raises; one call site per action in the services. */
@@ -7,6 +8,7 @@ export type AuthEventAction =
   | 'auth.login.succeeded'
   | 'auth.login.failed'
   | 'auth.login.throttled'
+  | 'auth.refresh.succeeded'
   | 'auth.refresh.reused'
   | 'auth.logout'
   | 'auth.password.changed'
@@ -37,7 +39,9 @@ export interface AuthEvent {
 export class AuthEvents {
   private readonly logger = new Logger('AuthEvents');
 
-  async record(ctx: RequestContext, event: AuthEvent, _manager?: EntityManager): Promise<void> {
+  constructor(@Optional() private readonly audit?: AuditService) {}
+
+  async record(ctx: RequestContext, event: AuthEvent, manager?: EntityManager): Promise<void> {
     this.logger.log({
       event: event.action,
       actor: ctx.actor.type === 'anonymous' ? undefined : `${ctx.actor.type}:${ctx.actor.id}`,
@@ -47,5 +51,21 @@ export class AuthEvents {
       requestId: ctx.requestId,
       ...event.details,
     });
+    // With a manager the event commits with the change; without one it must survive the caller's
+    // rollback (a failed login throws), so it is written on its own even if ctx carries a transaction.
+    await this.audit?.record(manager ? ctx.withManager(manager) : ctx.with({ manager: undefined }), {
+      action: event.action,
+      outcome: outcomeOf(event.action),
+      resourceType: event.action.startsWith('apikey.') ? 'api_key' : event.subjectId ? 'user' : undefined,
+      resourceId: event.subjectId,
+      organizationId: event.organizationId ?? null,
+      details: event.details,
+    });
   }
+}
+
+function outcomeOf(action: AuthEventAction): AuditOutcome {
+  if (action === 'auth.login.failed' || action === 'auth.mfa.failed') return 'failed';
+  if (action === 'auth.login.throttled' || action === 'auth.refresh.reused') return 'denied';
+  return 'allowed';
 }

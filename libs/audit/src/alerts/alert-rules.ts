@@ -3,7 +3,7 @@ import type { StoredEvent } from '../audit-chain.js';
 /** Actions counted by the bulk-export rule. */
 export const EXPORT_ACTIONS = new Set(['model.export', 'audit.export']);
 /** Actions counted by the login-failure rule. */
-export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login_failed', 'auth.mfa_failed']);
+export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.failed']);
 
 export type AlertRule = 'bulk_export' | 'denial_burst' | 'login_failures_many_accounts' | 'off_hours_access';
 
@@ -42,7 +42,13 @@ export function isPersonalAccess(event: StoredEvent): boolean {
   );
 }
 
-/** The account a failed login was attempted for. */
+/** The account a failed login was attempted for: the email typed, else the account id. */
 export function attemptedAccount(event: StoredEvent): string {
-  return event.resourceId ?? event.actorId;
+  const email = event.details.email;
+  return typeof email === 'string' ? email.toLowerCase() : (event.resourceId ?? event.actorId);
+}
+
+/** Who a counter is kept for: the actor, or the source address of anonymous callers. */
+export function counterSubject(event: StoredEvent): string {
+  return event.actorType === 'anonymous' ? `ip:${event.ip ?? 'unknown'}` : event.actorId;
 }

@@ -8,6 +8,7 @@ import { REDIS } from '../../../database/src/redis.js';
 import type { StoredEvent } from '../audit-chain.js';
 import {
   attemptedAccount,
+  counterSubject,
   EXPORT_ACTIONS,
   isPersonalAccess,
   localHour,
@@ -124,14 +125,15 @@ export class AlertService {
     }
 
     if (event.outcome === 'denied') {
-      const count = await this.countInWindow(`denial:${event.organizationId}:${event.actorId}`, a.denialWindowSeconds);
+      const subject = counterSubject(event);
+      const count = await this.countInWindow(`denial:${event.organizationId}:${subject}`, a.denialWindowSeconds);
       if (count === a.denialThreshold) {
         out.push({
           ...base,
           rule: 'denial_burst',
           severity: 'medium',
-          summary: `${count} denied requests by ${event.actorLabel ?? event.actorId} within ${a.denialWindowSeconds} s`,
-          subject: event.actorId,
+          summary: `${count} denied requests by ${event.actorLabel ?? subject} within ${a.denialWindowSeconds} s`,
+          subject,
           details: { count, windowSeconds: a.denialWindowSeconds, lastAction: event.action },
         });
       }

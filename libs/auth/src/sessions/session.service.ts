@@ -94,6 +94,11 @@ export class SessionService {
         return { error: new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled.' }) };
       }
       await manager.getRepository(SessionEntity).update({ id: session.id }, { lastUsedAt: now });
+      await this.events.record(
+        ctx,
+        { action: 'auth.refresh.succeeded', subjectId: user.id, details: { sessionId: session.id } },
+        manager,
+      );
       return { pair: await this.issue(manager, session, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']) };
     });
     // Thrown after the transaction so that the family revocation commits.
