@@ -5,10 +5,12 @@ import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { AuthenticationGuard, AuthLifecycleModule, AuthModule } from '../../../libs/auth/src/index.js';
+import { PoliciesGuard } from '../../../libs/policies/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';
 import { ModelsApiModule } from './models/models-api.module.js';
+import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsService } from './metrics/metrics.js';
 
@@ -27,6 +29,7 @@ export class AppModule {
         AuthModule,
         AuthApiModule,
         ModelsApiModule,
+        OrganizationsApiModule,
         AuthLifecycleModule,
       ],
       controllers: [HealthController, MetricsController],
@@ -35,6 +38,7 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Authentication first (sets request.ctx, deny by default); authorization guards follow.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
+        { provide: APP_GUARD, useExisting: PoliciesGuard },
       ],
     };
   }

@@ -25,12 +25,14 @@
  *   call checks `grant` on the model and nobody grants an action they do not hold.
  * - {@link PolicyVersionService}.bump(ctx, orgId) after a change that alters abilities (after the
  *   transaction commits when ctx is in one): every API instance rebuilds within 500 ms.
+ * - {@link AuthzService}: batch `check` and `explain` behind `/orgs/:orgId/authz/*`.
  * - {@link PoliciesGuard}: the global route guard (registered after authentication).
  */
 export * from './abac.js';
 export * from './ability.factory.js';
 export * from './abac-policy.entity.js';
 export * from './abac-policy.service.js';
+export * from './authz.service.js';
 export * from './conditions-sql.js';
 export * from './grant.service.js';
 export * from './model-grant.entity.js';

@@ -1,4 +1,7 @@
-import { Module } from '@nestjs/common';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUuid } from '../../common/src/ids.js';
+import { AuthzService } from './authz.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
 import { AbacPolicyService } from './abac-policy.service.js';
@@ -15,7 +18,38 @@ import { ProfileLoader } from './profile.loader.js';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelGrantEntity, AbacPolicyEntity])],
-  providers: [ProfileLoader, PolicyVersionService, PolicyService, GrantService, AbacPolicyService, PoliciesGuard],
-  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, PoliciesGuard],
+  providers: [
+    ProfileLoader,
+    PolicyVersionService,
+    PolicyService,
+    GrantService,
+    AbacPolicyService,
+    AuthzService,
+    PoliciesGuard,
+  ],
+  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, PoliciesGuard],
 })
-export class PoliciesModule {}
+export class PoliciesModule implements OnModuleInit {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  onModuleInit(): void {
+    const byId = (sql: string) => async (organizationId: string, id: string) => {
+      if (!isUuid(id)) return null;
+      const [row] = (await this.dataSource.query(sql, [id, organizationId])) as Record<string, unknown>[];
+      return row ?? null;
+    };
+    this.policies.registerLoader(
+      'Policy',
+      byId(`SELECT id, organization_id AS "organizationId" FROM abac_policy WHERE id = $1 AND organization_id = $2`),
+    );
+    this.policies.registerLoader(
+      'ApiKey',
+      byId(
+        `SELECT id, organization_id AS "organizationId", project_id AS "projectId" FROM api_key WHERE id = $1 AND organization_id = $2`,
+      ),
+    );
+  }
+}

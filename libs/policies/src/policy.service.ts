@@ -255,6 +255,36 @@ export class PolicyService {
     return resolved;
   }
 
+  /**
+   * The organization permissions the caller holds outright: their organization role's, limited by
+   * an API key's scope, minus any an ABAC policy denies them unconditionally. Used to refuse
+   * privilege escalation (assigning a role, creating a key or a role with more than that).
+   */
+  async heldPermissions(ctx: RequestContext): Promise<Set<Permission>> {
+    const { profile, scope, built, isMember } = await this.resolve(ctx);
+    const held = new Set<Permission>();
+    if (!isMember || !profile?.membership) return held;
+    for (const permission of profile.membership.role.permissions) {
+      if (scope && !scope.permissions.includes(permission)) continue;
+      const { action, subject } = PERMISSION_CHECK[permission];
+      if (built.ability.can(action, subject)) held.add(permission);
+    }
+    return held;
+  }
+
+  /** Throws 403 (code = the first permission missing) unless the caller holds every one of `permissions`. */
+  async assertHoldsAll(ctx: RequestContext, permissions: Iterable<string>): Promise<void> {
+    const held = await this.heldPermissions(ctx);
+    for (const permission of permissions) {
+      if (!held.has(permission as Permission)) {
+        throw new ForbiddenError({
+          code: permission,
+          detail: `You cannot hand out ${permission}: you do not hold it yourself.`,
+        });
+      }
+    }
+  }
+
   /** Forgets every cached ability (tests, key rotation of the whole cache). */
   clearCache(): void {
     this.cache.clear();

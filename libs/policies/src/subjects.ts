@@ -1,4 +1,4 @@
-import type { MongoAbility, MongoQuery } from '@casl/ability';
+import type { ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
 import type { Permission } from '../../common/src/permissions.js';
 
 /** The kinds of resources rules are written about. */
@@ -33,7 +33,7 @@ export const ACTIONS = [
 export type Action = (typeof ACTIONS)[number];
 
 /** A CASL ability over fusiongate's subjects, with MongoDB-style conditions on row attributes. */
-export type AppAbility = MongoAbility<[Action, SubjectType | Record<string, unknown>], MongoQuery>;
+export type AppAbility = MongoAbility<[Action, SubjectType | ForcedSubject<SubjectType>], MongoQuery>;
 
 /**
  * What a route-level `@RequirePermission(p)` asks of the ability: may this principal ever do

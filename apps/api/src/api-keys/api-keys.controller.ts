@@ -1,0 +1,67 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { ApiKeyService } from '../../../../libs/auth/src/index.js';
+import { Ctx, isUuid, NotFoundError, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ProjectService } from '../../../../libs/organizations/src/index.js';
+import { PolicyService } from '../../../../libs/policies/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyResponseDto, toApiKeyResponse } from './api-keys.dto.js';
+
+@ApiTags('api keys')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`organization_not_found`, `api_key_not_found`, `project_not_found`.' })
+@ApiForbiddenResponse({ description: '`apikey:manage`, or a permission you do not hold yourself.' })
+@Controller('orgs/:orgId/api-keys')
+export class ApiKeysController {
+  constructor(
+    private readonly keys: ApiKeyService,
+    private readonly policies: PolicyService,
+    private readonly projects: ProjectService,
+  ) {}
+
+  @Get()
+  @RequirePermission('apikey:manage')
+  @ApiOperation({ summary: 'API keys of the organization (secrets are never shown again).' })
+  @ApiOkResponse({ type: ApiKeyListDto })
+  async list(@Ctx() ctx: RequestContext): Promise<ApiKeyListDto> {
+    return { items: (await this.keys.list(ctx, ctx.organizationId!)).map(toApiKeyResponse) };
+  }
+
+  @Post()
+  @RequirePermission('apikey:manage')
+  @ApiOperation({ summary: 'Create a key with a subset of your own permissions, optionally for one project.' })
+  @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {
+    await this.policies.assertHoldsAll(ctx, body.permissions);
+    if (body.projectId) await this.projects.get(ctx, body.projectId);
+    const { apiKey, secret } = await this.keys.create(ctx, {
+      organizationId: ctx.organizationId!,
+      name: body.name,
+      permissions: body.permissions,
+      projectId: body.projectId ?? null,
+      expiresAt: body.expiresAt ?? null,
+    });
+    return { ...toApiKeyResponse(apiKey), secret };
+  }
+
+  @Delete(':keyId')
+  @HttpCode(204)
+  @RequirePermission('apikey:manage')
+  @ApiOperation({ summary: 'Revoke a key; it stops working at once.' })
+  @ApiNoContentResponse()
+  async revoke(@Ctx() ctx: RequestContext, @Param('keyId') keyId: string): Promise<void> {
+    if (!isUuid(keyId)) throw new NotFoundError({ code: 'api_key_not_found', detail: 'No such API key.' });
+    await this.keys.revoke(ctx, ctx.organizationId!, keyId);
+  }
+}

@@ -1,0 +1,49 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated, Ctx, RequestContext } from '../../../../libs/common/src/index.js';
+import { AuthzService } from '../../../../libs/policies/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  AuthzCheckDto,
+  AuthzCheckResponseDto,
+  AuthzExplainDto,
+  AuthzExplainResponseDto,
+  toExplainResponse,
+} from './authz.dto.js';
+
+@ApiTags('authorization')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`organization_not_found`.' })
+@Controller('orgs/:orgId/authz')
+export class AuthzController {
+  constructor(private readonly authz: AuthzService) {}
+
+  @Post('check')
+  @HttpCode(200)
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'May I? A batch of {action, resource}, each answered allowed or not.' })
+  @ApiOkResponse({ type: AuthzCheckResponseDto })
+  async check(@Ctx() ctx: RequestContext, @Body() body: AuthzCheckDto): Promise<AuthzCheckResponseDto> {
+    const allowed = await this.authz.check(ctx, body.checks);
+    return { results: body.checks.map((c, i) => ({ action: c.action, resource: c.resource, allowed: allowed[i] })) };
+  }
+
+  @Post('explain')
+  @HttpCode(200)
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'Why: the rules (role, grant or policy ids) that allow or deny one decision.' })
+  @ApiOkResponse({ type: AuthzExplainResponseDto })
+  @ApiForbiddenResponse({ description: '`policy:manage` to explain for another member or other facts.' })
+  async explain(@Ctx() ctx: RequestContext, @Body() body: AuthzExplainDto): Promise<AuthzExplainResponseDto> {
+    return toExplainResponse(await this.authz.explain(ctx, body));
+  }
+}

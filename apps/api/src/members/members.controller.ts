@@ -1,0 +1,96 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { MembershipService } from '../../../../libs/organizations/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  AcceptInvitationDto,
+  AcceptInvitationResponseDto,
+  AddMemberDto,
+  AddMemberResponseDto,
+  MemberListDto,
+  MemberResponseDto,
+  toAddMemberResponse,
+  toMemberResponse,
+  UpdateMemberDto,
+} from './members.dto.js';
+
+@ApiTags('members')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`organization_not_found`, `member_not_found`, `role_not_found`.' })
+@Controller('orgs/:orgId/members')
+export class MembersController {
+  constructor(private readonly members: MembershipService) {}
+
+  @Get()
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'Members of the organization with their roles.' })
+  @ApiOkResponse({ type: MemberListDto })
+  async list(@Ctx() ctx: RequestContext): Promise<MemberListDto> {
+    return { items: (await this.members.list(ctx)).map(toMemberResponse) };
+  }
+
+  @Post()
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: 'Add an existing user by email, or invite the email (token shown once).' })
+  @ApiCreatedResponse({ type: AddMemberResponseDto })
+  @ApiForbiddenResponse({ description: '`user:manage`, or a permission of the role you do not hold yourself.' })
+  @ApiConflictResponse({ description: '`member_exists`.' })
+  async add(@Ctx() ctx: RequestContext, @Body() body: AddMemberDto): Promise<AddMemberResponseDto> {
+    return toAddMemberResponse(await this.members.add(ctx, body));
+  }
+
+  @Patch(':userId')
+  @HttpCode(200)
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: "Change a member's role or expiry (effective on their next request)." })
+  @ApiOkResponse({ type: MemberResponseDto })
+  @ApiConflictResponse({ description: '`last_admin`.' })
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('userId') userId: string,
+    @Body() body: UpdateMemberDto,
+  ): Promise<MemberResponseDto> {
+    return toMemberResponse(await this.members.update(ctx, userId, body));
+  }
+
+  @Delete(':userId')
+  @HttpCode(204)
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: 'Remove a member (effective on their next request).' })
+  @ApiNoContentResponse()
+  @ApiConflictResponse({ description: '`last_admin`.' })
+  async remove(@Ctx() ctx: RequestContext, @Param('userId') userId: string): Promise<void> {
+    await this.members.remove(ctx, userId);
+  }
+}
+
+@ApiTags('members')
+@ApiBearerAuth(BEARER_SCHEME)
+@Controller('invitations')
+export class InvitationsController {
+  constructor(private readonly members: MembershipService) {}
+
+  @Post('accept')
+  @HttpCode(200)
+  @Authenticated()
+  @ApiOperation({ summary: 'Accept an invitation sent to my email address.' })
+  @ApiOkResponse({ type: AcceptInvitationResponseDto })
+  @ApiNotFoundResponse({ description: '`invitation_not_found` (unknown, used, expired or for another email).' })
+  async accept(@Ctx() ctx: RequestContext, @Body() body: AcceptInvitationDto): Promise<AcceptInvitationResponseDto> {
+    const { organizationId, role } = await this.members.acceptInvitation(ctx, body.token);
+    return { organizationId, role: { id: role.id, name: role.name } };
+  }
+}

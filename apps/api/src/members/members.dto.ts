@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import type { AddMemberResult, MemberView } from '../../../../libs/organizations/src/index.js';
+
+export class AddMemberDto {
+  @ApiProperty({ example: 'artist@studio.example' })
+  @IsEmail()
+  @MaxLength(320)
+  email: string;
+
+  @ApiProperty({ example: 'developer', description: 'Role name or id.' })
+  @IsString()
+  @Length(1, 100)
+  role: string;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Membership expiry (interns, contractors).',
+  })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  expiresAt?: Date | null;
+}
+
+export class UpdateMemberDto {
+  @ApiPropertyOptional({ example: 'tester', description: 'Role name or id.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 100)
+  role?: string;
+
+  @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
+  @IsOptional()
+  @ValidateIf((_, v) => v !== null)
+  @Type(() => Date)
+  @IsDate()
+  expiresAt?: Date | null;
+}
+
+export class AcceptInvitationDto {
+  @ApiProperty({ description: 'The token sent with the invitation.' })
+  @IsString()
+  @Length(20, 200)
+  token: string;
+}
+
+export class RoleRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+}
+
+export class MemberResponseDto {
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty() email: string;
+  @ApiProperty() displayName: string;
+  @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class MemberListDto {
+  @ApiProperty({ type: [MemberResponseDto] }) items: MemberResponseDto[];
+}
+
+export class InvitationResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ description: 'Shown once; send it to the invitee.' }) token: string;
+}
+
+export class AddMemberResponseDto {
+  @ApiProperty({ enum: ['added', 'invited'] }) status: 'added' | 'invited';
+  @ApiPropertyOptional({ type: MemberResponseDto }) member?: MemberResponseDto;
+  @ApiPropertyOptional({ type: InvitationResponseDto }) invitation?: InvitationResponseDto;
+}
+
+export class AcceptInvitationResponseDto {
+  @ApiProperty({ format: 'uuid' }) organizationId: string;
+  @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
+}
+
+export function toMemberResponse(m: MemberView): MemberResponseDto {
+  return {
+    userId: m.userId,
+    email: m.email,
+    displayName: m.displayName,
+    role: m.role,
+    expiresAt: m.expiresAt?.toISOString() ?? null,
+    createdAt: m.createdAt.toISOString(),
+  };
+}
+
+export function toAddMemberResponse(result: AddMemberResult): AddMemberResponseDto {
+  if (result.status === 'added') return { status: 'added', member: toMemberResponse(result.member) };
+  return {
+    status: 'invited',
+    invitation: {
+      id: result.invitation.id,
+      email: result.invitation.email,
+      role: { id: result.role.id, name: result.role.name },
+      expiresAt: result.invitation.expiresAt.toISOString(),
+      token: result.token,
+    },
+  };
+}

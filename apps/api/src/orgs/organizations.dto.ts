@@ -1,0 +1,89 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import type { OrganizationEntity } from '../../../../libs/organizations/src/index.js';
+
+export class CreateOrganizationDto {
+  @ApiProperty({ example: 'Northlight VFX' })
+  @IsString()
+  @Length(1, 200)
+  name: string;
+
+  @ApiProperty({ example: 'northlight', description: 'Unique: a-z, 0-9 and "-".' })
+  @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'slug must be lower-case letters, digits and "-" (max 63)' })
+  slug: string;
+}
+
+export class UpdateOrganizationDto {
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    example: ['10.0.0.0/8', '2001:db8::/32'],
+    description: 'Empty: from anywhere.',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsString({ each: true })
+  allowedIpRanges?: string[];
+
+  @ApiPropertyOptional({ type: [String], example: ['admin'], description: 'Role names whose members must use MFA.' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsString({ each: true })
+  mfaRequiredRoles?: string[];
+
+  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  dailyInferenceQuota?: number | null;
+
+  @ApiPropertyOptional({ nullable: true, minimum: 1 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  concurrentJobLimit?: number | null;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 36500 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(36500)
+  auditRetentionDays?: number;
+}
+
+export class OrganizationResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty() slug: string;
+  @ApiProperty({ type: [String] }) allowedIpRanges: string[];
+  @ApiProperty({ type: [String] }) mfaRequiredRoles: string[];
+  @ApiProperty({ nullable: true, type: Number }) dailyInferenceQuota: number | null;
+  @ApiProperty({ nullable: true, type: Number }) concurrentJobLimit: number | null;
+  @ApiProperty() auditRetentionDays: number;
+  @ApiProperty() createdAt: string;
+}
+
+export class OrganizationListDto {
+  @ApiProperty({ type: [OrganizationResponseDto] }) items: OrganizationResponseDto[];
+}
+
+export function toOrganizationResponse(o: OrganizationEntity): OrganizationResponseDto {
+  return {
+    id: o.id,
+    name: o.name,
+    slug: o.slug,
+    allowedIpRanges: o.allowedIpRanges,
+    mfaRequiredRoles: o.mfaRequiredRoles,
+    dailyInferenceQuota: o.dailyInferenceQuota,
+    concurrentJobLimit: o.concurrentJobLimit,
+    auditRetentionDays: o.auditRetentionDays,
+    createdAt: o.createdAt.toISOString(),
+  };
+}

@@ -1,0 +1,80 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  CreatePolicyDto,
+  PolicyListDto,
+  PolicyResponseDto,
+  toPolicyResponse,
+  UpdatePolicyDto,
+} from './policies.dto.js';
+
+@ApiTags('policies')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`organization_not_found`, `policy_not_found`.' })
+@ApiForbiddenResponse({ description: '`policy:manage`.' })
+@ApiBadRequestResponse({ description: '`policy_invalid`, `principal_not_found`.' })
+@Controller('orgs/:orgId/policies')
+export class PoliciesController {
+  constructor(private readonly policies: AbacPolicyService) {}
+
+  @Get()
+  @RequirePermission('policy:manage')
+  @ApiOperation({ summary: 'ABAC policies of the organization.' })
+  @ApiOkResponse({ type: PolicyListDto })
+  async list(@Ctx() ctx: RequestContext): Promise<PolicyListDto> {
+    return { items: (await this.policies.list(ctx)).map(toPolicyResponse) };
+  }
+
+  @Get(':policyId')
+  @RequirePermission('policy:manage')
+  @ApiOperation({ summary: 'One policy.' })
+  @ApiOkResponse({ type: PolicyResponseDto })
+  async get(@Ctx() ctx: RequestContext, @Param('policyId') policyId: string): Promise<PolicyResponseDto> {
+    return toPolicyResponse(await this.policies.get(ctx, policyId));
+  }
+
+  @Post()
+  @RequirePermission('policy:manage')
+  @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })
+  @ApiCreatedResponse({ type: PolicyResponseDto })
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreatePolicyDto): Promise<PolicyResponseDto> {
+    return toPolicyResponse(await this.policies.create(ctx, body));
+  }
+
+  @Patch(':policyId')
+  @HttpCode(200)
+  @RequirePermission('policy:manage')
+  @ApiOperation({ summary: 'Change a policy.' })
+  @ApiOkResponse({ type: PolicyResponseDto })
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('policyId') policyId: string,
+    @Body() body: UpdatePolicyDto,
+  ): Promise<PolicyResponseDto> {
+    return toPolicyResponse(await this.policies.update(ctx, policyId, body));
+  }
+
+  @Delete(':policyId')
+  @HttpCode(204)
+  @RequirePermission('policy:manage')
+  @ApiOperation({ summary: 'Delete a policy.' })
+  @ApiNoContentResponse()
+  async delete(@Ctx() ctx: RequestContext, @Param('policyId') policyId: string): Promise<void> {
+    await this.policies.delete(ctx, policyId);
+  }
+}

@@ -1,0 +1,120 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ProjectService } from '../../../../libs/organizations/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import {
+  CreateProjectDto,
+  ProjectListDto,
+  ProjectMemberListDto,
+  ProjectMemberResponseDto,
+  ProjectResponseDto,
+  SetProjectMemberDto,
+  toProjectMemberResponse,
+  toProjectResponse,
+  UpdateProjectDto,
+} from './projects.dto.js';
+
+@ApiTags('projects')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({
+  description: '`organization_not_found`, `project_not_found`, `member_not_found`, `role_not_found`.',
+})
+@ApiForbiddenResponse({ description: '`project:manage`, or a permission of the role you do not hold yourself.' })
+@Controller('orgs/:orgId/projects')
+export class ProjectsController {
+  constructor(private readonly projects: ProjectService) {}
+
+  @Get()
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'Projects I can see (mine; all of them with project:manage).' })
+  @ApiOkResponse({ type: ProjectListDto })
+  async list(@Ctx() ctx: RequestContext): Promise<ProjectListDto> {
+    return { items: (await this.projects.list(ctx)).map(toProjectResponse) };
+  }
+
+  @Post()
+  @RequirePermission('project:manage')
+  @ApiOperation({ summary: 'Create a project.' })
+  @ApiCreatedResponse({ type: ProjectResponseDto })
+  @ApiConflictResponse({ description: '`slug_taken`.' })
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateProjectDto): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projects.create(ctx, body));
+  }
+
+  @Get(':projectId')
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'One project.' })
+  @ApiOkResponse({ type: ProjectResponseDto })
+  async get(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projects.get(ctx, projectId));
+  }
+
+  @Patch(':projectId')
+  @HttpCode(200)
+  @RequirePermission('project:manage')
+  @ApiOperation({ summary: 'Rename or describe a project.' })
+  @ApiOkResponse({ type: ProjectResponseDto })
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('projectId') projectId: string,
+    @Body() body: UpdateProjectDto,
+  ): Promise<ProjectResponseDto> {
+    return toProjectResponse(await this.projects.update(ctx, projectId, body));
+  }
+
+  @Delete(':projectId')
+  @HttpCode(204)
+  @RequirePermission('project:manage')
+  @ApiOperation({ summary: 'Delete a project and its member list.' })
+  @ApiNoContentResponse()
+  async delete(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<void> {
+    await this.projects.delete(ctx, projectId);
+  }
+
+  @Get(':projectId/members')
+  @Authenticated({ allowApiKey: true })
+  @ApiOperation({ summary: 'Members of a project and their project roles.' })
+  @ApiOkResponse({ type: ProjectMemberListDto })
+  async members(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectMemberListDto> {
+    return { items: (await this.projects.listMembers(ctx, projectId)).map(toProjectMemberResponse) };
+  }
+
+  @Put(':projectId/members/:userId')
+  @RequirePermission('project:manage')
+  @ApiOperation({ summary: 'Add an organization member to the project or change their project role.' })
+  @ApiOkResponse({ type: ProjectMemberResponseDto })
+  async setMember(
+    @Ctx() ctx: RequestContext,
+    @Param('projectId') projectId: string,
+    @Param('userId') userId: string,
+    @Body() body: SetProjectMemberDto,
+  ): Promise<ProjectMemberResponseDto> {
+    return toProjectMemberResponse(await this.projects.setMember(ctx, projectId, userId, body.role));
+  }
+
+  @Delete(':projectId/members/:userId')
+  @HttpCode(204)
+  @RequirePermission('project:manage')
+  @ApiOperation({ summary: 'Remove someone from the project.' })
+  @ApiNoContentResponse()
+  async removeMember(
+    @Ctx() ctx: RequestContext,
+    @Param('projectId') projectId: string,
+    @Param('userId') userId: string,
+  ): Promise<void> {
+    await this.projects.removeMember(ctx, projectId, userId);
+  }
+}

@@ -1,0 +1,271 @@
+import { createHash } from 'node:crypto';
+import { Injectable, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
+import { ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { isUuid, randomToken } from '../../common/src/ids.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { Transactions } from '../../database/src/transactions.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { InvitationEntity } from './invitation.entity.js';
+import { MembershipEntity } from './membership.entity.js';
+import { findRole } from './role.service.js';
+import { RoleEntity } from './role.entity.js';
+
+/** How long an invitation stays valid. */
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+export interface MemberView {
+  userId: string;
+  email: string;
+  displayName: string;
+  role: { id: string; name: string };
+  expiresAt: Date | null;
+  createdAt: Date;
+}
+
+export type AddMemberResult =
+  | { status: 'added'; member: MemberView }
+  | { status: 'invited'; invitation: InvitationEntity; role: RoleEntity; token: string };
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+const notMember = () => new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+
+/**
+ * Memberships and invitations. Changes take effect on the member's next request (the policy
+ * version moves). Nobody assigns a role stronger than their own, nor changes the role of someone
+ * stronger; the last admin can be neither removed nor demoted.
+ */
+@Injectable()
+export class MembershipService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly versions: PolicyVersionService,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  async list(ctx: RequestContext): Promise<MemberView[]> {
+    const where = await this.policies.accessibleWhere(ctx, 'read', 'Member', 'm');
+    const rows = (await this.transactions
+      .manager(ctx)
+      .createQueryBuilder()
+      .select([
+        'm.user_id AS user_id',
+        'u.email AS email',
+        'u.display_name AS display_name',
+        'r.id AS role_id',
+        'r.name AS role_name',
+      ])
+      .addSelect(['m.expires_at AS expires_at', 'm.created_at AS created_at'])
+      .from(MembershipEntity, 'm')
+      .innerJoin('user_account', 'u', 'u.id = m.user_id')
+      .innerJoin(RoleEntity, 'r', 'r.id = m.role_id')
+      .where('m.organization_id = :org', { org: ctx.organizationId })
+      .andWhere(where.brackets)
+      .orderBy('u.email', 'ASC')
+      .getRawMany()) as RawMember[];
+    return rows.map(toMemberView);
+  }
+
+  async get(ctx: RequestContext, userId: string): Promise<MemberView> {
+    if (!isUuid(userId)) throw notMember();
+    const [row] = (await this.transactions.manager(ctx).query(MEMBER_SQL, [ctx.organizationId, userId])) as RawMember[];
+    if (!row) throw notMember();
+    await this.policies.assertCan(ctx, 'read', 'Member', { organizationId: ctx.organizationId, userId });
+    return toMemberView(row);
+  }
+
+  /**
+   * Adds an existing user by email, or invites the email (the token is returned once and stored
+   * hashed). Only `user:manage` holders reach this, so telling the two outcomes apart reveals
+   * nothing to outsiders.
+   */
+  async add(
+    ctx: RequestContext,
+    input: { email: string; role: string; expiresAt?: Date | null },
+  ): Promise<AddMemberResult> {
+    await this.policies.assertCan(ctx, 'create', 'Member', { organizationId: ctx.organizationId });
+    const organizationId = ctx.organizationId!;
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const role = await findRole(manager, organizationId, input.role);
+      await this.policies.assertHoldsAll(ctx, role.permissions);
+      const [user] = (await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [
+        input.email,
+      ])) as { id: string }[];
+      if (user) {
+        const inserted = (await manager.query(
+          `INSERT INTO membership (organization_id, user_id, role_id, expires_at) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (organization_id, user_id) DO NOTHING RETURNING id`,
+          [organizationId, user.id, role.id, input.expiresAt ?? null],
+        )) as unknown[];
+        if (!inserted.length)
+          throw new ConflictError({ code: 'member_exists', detail: 'This user is already a member.' });
+        await this.audit?.record(ctx, {
+          action: 'member.added',
+          resourceType: 'member',
+          resourceId: user.id,
+          details: { role: role.name },
+        });
+        await this.versions.bump(ctx, organizationId);
+        const [row] = (await manager.query(MEMBER_SQL, [organizationId, user.id])) as RawMember[];
+        return { status: 'added', member: toMemberView(row) };
+      }
+      const token = randomToken(32);
+      const repo = manager.getRepository(InvitationEntity);
+      const invitation = await repo.save(
+        repo.create({
+          organizationId,
+          email: input.email.toLowerCase(),
+          roleId: role.id,
+          tokenHash: hashToken(token),
+          invitedBy: ctx.actor.userId ?? null,
+          expiresAt: new Date(ctx.now.getTime() + INVITATION_TTL_MS),
+        }),
+      );
+      await this.audit?.record(ctx, {
+        action: 'member.invited',
+        resourceType: 'invitation',
+        resourceId: invitation.id,
+        details: { role: role.name },
+      });
+      return { status: 'invited', invitation, role, token };
+    });
+  }
+
+  /**
+   * Accepts an invitation for the signed-in user; the invitation's email must be theirs. Unknown,
+   * used, expired or someone else's tokens all answer 404 `invitation_not_found`.
+   */
+  async acceptInvitation(ctx: RequestContext, token: string): Promise<{ organizationId: string; role: RoleEntity }> {
+    const userId = ctx.actor.type === 'user' ? ctx.actor.id : undefined;
+    const notFound = new NotFoundError({ code: 'invitation_not_found', detail: 'No such invitation.' });
+    if (!userId) throw notFound;
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const [invitation] = (await manager.query(
+        `SELECT i.id, i.organization_id, i.role_id FROM invitation i JOIN user_account u ON lower(u.email) = lower(i.email)
+          WHERE i.token_hash = $1 AND u.id = $2 AND i.accepted_at IS NULL AND i.expires_at > now() FOR UPDATE OF i`,
+        [hashToken(token), userId],
+      )) as { id: string; organization_id: string; role_id: string }[];
+      if (!invitation) throw notFound;
+      await manager.query(
+        `INSERT INTO membership (organization_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT (organization_id, user_id) DO NOTHING`,
+        [invitation.organization_id, userId, invitation.role_id],
+      );
+      await manager.query(`UPDATE invitation SET accepted_at = now(), accepted_by = $2 WHERE id = $1`, [
+        invitation.id,
+        userId,
+      ]);
+      const role = await findRole(manager, invitation.organization_id, invitation.role_id);
+      const orgCtx = ctx.forOrganization(invitation.organization_id);
+      await this.audit?.record(orgCtx, {
+        action: 'member.joined',
+        resourceType: 'member',
+        resourceId: userId,
+        details: { role: role.name },
+      });
+      await this.versions.bump(ctx, invitation.organization_id);
+      return { organizationId: invitation.organization_id, role };
+    });
+  }
+
+  async update(
+    ctx: RequestContext,
+    userId: string,
+    patch: { role?: string; expiresAt?: Date | null },
+  ): Promise<MemberView> {
+    const current = await this.get(ctx, userId);
+    await this.policies.assertCan(ctx, 'edit', 'Member', { organizationId: ctx.organizationId, userId });
+    const organizationId = ctx.organizationId!;
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const currentRole = await findRole(manager, organizationId, current.role.id);
+      await this.policies.assertHoldsAll(ctx, currentRole.permissions);
+      const changes: Partial<MembershipEntity> = {};
+      if (patch.role !== undefined) {
+        const role = await findRole(manager, organizationId, patch.role);
+        await this.policies.assertHoldsAll(ctx, role.permissions);
+        if (role.id !== currentRole.id) await this.assertNotLastAdmin(manager, organizationId, currentRole);
+        changes.roleId = role.id;
+      }
+      if (patch.expiresAt !== undefined) {
+        if (patch.expiresAt) await this.assertNotLastAdmin(manager, organizationId, currentRole);
+        changes.expiresAt = patch.expiresAt;
+      }
+      await manager.getRepository(MembershipEntity).update({ organizationId, userId }, changes);
+      await this.audit?.record(ctx, {
+        action: 'member.updated',
+        resourceType: 'member',
+        resourceId: userId,
+        details: { before: { role: current.role.name, expiresAt: current.expiresAt }, after: changes },
+      });
+      await this.versions.bump(ctx, organizationId);
+      const [row] = (await manager.query(MEMBER_SQL, [organizationId, userId])) as RawMember[];
+      return toMemberView(row);
+    });
+  }
+
+  /** Removes a member (and their project memberships and personal grants); effective on their next request. */
+  async remove(ctx: RequestContext, userId: string): Promise<void> {
+    const current = await this.get(ctx, userId);
+    await this.policies.assertCan(ctx, 'delete', 'Member', { organizationId: ctx.organizationId, userId });
+    const organizationId = ctx.organizationId!;
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      const role = await findRole(manager, organizationId, current.role.id);
+      await this.policies.assertHoldsAll(ctx, role.permissions);
+      await this.assertNotLastAdmin(manager, organizationId, role);
+      await manager.query(`DELETE FROM project_member WHERE organization_id = $1 AND user_id = $2`, [
+        organizationId,
+        userId,
+      ]);
+      await manager.query(
+        `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
+        [organizationId, userId],
+      );
+      await manager.getRepository(MembershipEntity).delete({ organizationId, userId });
+      await this.audit?.record(ctx, {
+        action: 'member.removed',
+        resourceType: 'member',
+        resourceId: userId,
+        details: { role: role.name },
+      });
+      await this.versions.bump(ctx, organizationId);
+    });
+  }
+
+  private async assertNotLastAdmin(manager: EntityManager, organizationId: string, role: RoleEntity): Promise<void> {
+    if (!(role.builtIn && role.name === 'admin')) return;
+    // Locks the admin memberships so two concurrent demotions cannot both pass.
+    const admins = (await manager.query(
+      `SELECT m.id FROM membership m WHERE m.organization_id = $1 AND m.role_id = $2 AND (m.expires_at IS NULL OR m.expires_at > now()) FOR UPDATE`,
+      [organizationId, role.id],
+    )) as unknown[];
+    if (admins.length <= 1)
+      throw new ConflictError({ code: 'last_admin', detail: 'An organization keeps at least one admin.' });
+  }
+}
+
+interface RawMember {
+  user_id: string;
+  email: string;
+  display_name: string;
+  role_id: string;
+  role_name: string;
+  expires_at: Date | null;
+  created_at: Date;
+}
+
+const MEMBER_SQL = `SELECT m.user_id, u.email, u.display_name, r.id AS role_id, r.name AS role_name, m.expires_at, m.created_at
+  FROM membership m JOIN user_account u ON u.id = m.user_id JOIN role r ON r.id = m.role_id
+  WHERE m.organization_id = $1 AND m.user_id = $2`;
+
+function toMemberView(row: RawMember): MemberView {
+  return {
+    userId: row.user_id,
+    email: row.email,
+    displayName: row.display_name,
+    role: { id: row.role_id, name: row.role_name },
+    expiresAt: row.expires_at ? new Date(row.expires_at) : null,
+    createdAt: new Date(row.created_at),
+  };
+}

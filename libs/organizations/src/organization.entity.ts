@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A tenant. Settings are columns so other libs (quotas, audit retention) read them directly. */
+@Entity({ name: 'organization' })
+export class OrganizationEntity {
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
+  id: string;
+
+  @Column({ name: 'name', type: 'text' })
+  name: string;
+
+  @Column({ name: 'slug', type: 'text' })
+  slug: string;
+
+  /** Requests from outside these CIDR ranges are refused (empty: from anywhere). */
+  @Column({ name: 'allowed_ip_ranges', type: 'text', array: true, default: () => "'{}'" })
+  allowedIpRanges: string[];
+
+  /** Names of roles whose members must sign in with a second factor. */
+  @Column({ name: 'mfa_required_roles', type: 'text', array: true, default: () => "'{admin}'" })
+  mfaRequiredRoles: string[];
+
+  @Column({ name: 'daily_inference_quota', type: 'integer', nullable: true })
+  dailyInferenceQuota: number | null;
+
+  @Column({ name: 'concurrent_job_limit', type: 'integer', nullable: true })
+  concurrentJobLimit: number | null;
+
+  @Column({ name: 'audit_retention_days', type: 'integer', default: 365 })
+  auditRetentionDays: number;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}

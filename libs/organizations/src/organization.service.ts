@@ -1,0 +1,165 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditService } from '../../audit/src/audit.service.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { BUILT_IN_ROLES } from '../../common/src/permissions.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { Transactions } from '../../database/src/transactions.js';
+import { ipInRanges, isValidCidr } from '../../policies/src/abac.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { MembershipEntity } from './membership.entity.js';
+import { OrganizationEntity } from './organization.entity.js';
+import { RoleEntity } from './role.entity.js';
+
+export interface CreateOrganizationInput {
+  name: string;
+  slug: string;
+}
+
+export interface OrganizationSettingsPatch {
+  name?: string;
+  allowedIpRanges?: string[];
+  mfaRequiredRoles?: string[];
+  dailyInferenceQuota?: number | null;
+  concurrentJobLimit?: number | null;
+  auditRetentionDays?: number;
+}
+
+export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
+
+/** Organizations (tenants): creation with the built-in roles, the caller's list, settings. */
+@Injectable()
+export class OrganizationService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly versions: PolicyVersionService,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  /**
+   * Creates an organization, seeds the four built-in roles and makes the caller (a user) its admin.
+   * Who may create organizations is decided at the route (platform administrators).
+   */
+  async create(ctx: RequestContext, input: CreateOrganizationInput): Promise<OrganizationEntity> {
+    const userId = ctx.actor.type === 'user' ? ctx.actor.id : undefined;
+    if (!userId)
+      throw new BadRequestError({ code: 'user_required', detail: 'Only a user can create an organization.' });
+    try {
+      return await this.transactions.run(ctx, async (ctx, manager) => {
+        const organization = await manager
+          .getRepository(OrganizationEntity)
+          .save(
+            manager.getRepository(OrganizationEntity).create({ name: input.name, slug: input.slug, createdBy: userId }),
+          );
+        const roles = await manager.getRepository(RoleEntity).save(
+          Object.entries(BUILT_IN_ROLES).map(([name, permissions]) =>
+            manager.getRepository(RoleEntity).create({
+              organizationId: organization.id,
+              name,
+              builtIn: true,
+              permissions: [...permissions],
+              description: `Built-in ${name} role`,
+            }),
+          ),
+        );
+        const admin = roles.find((r) => r.name === 'admin')!;
+        await manager
+          .getRepository(MembershipEntity)
+          .insert({ organizationId: organization.id, userId, roleId: admin.id });
+        await this.audit?.record(ctx.forOrganization(organization.id), {
+          action: 'organization.created',
+          resourceType: 'organization',
+          resourceId: organization.id,
+          organizationId: organization.id,
+          details: { name: input.name, slug: input.slug },
+        });
+        await this.versions.bump(ctx, organization.id);
+        return organization;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError({ code: 'slug_taken', detail: 'This slug is already used.' });
+      throw error;
+    }
+  }
+
+  /** Organizations the caller is a current member of (an API key: its own organization). */
+  async listMine(ctx: RequestContext): Promise<OrganizationEntity[]> {
+    const manager = this.transactions.manager(ctx);
+    if (ctx.actor.type === 'api_key') {
+      if (!ctx.organizationId) return [];
+      return (await this.policies.can(ctx, 'read', 'Organization', { id: ctx.organizationId }))
+        ? manager.getRepository(OrganizationEntity).findBy({ id: ctx.organizationId })
+        : [];
+    }
+    if (ctx.actor.type !== 'user') return [];
+    return manager
+      .getRepository(OrganizationEntity)
+      .createQueryBuilder('o')
+      .innerJoin(MembershipEntity, 'm', 'm.organization_id = o.id')
+      .where('m.user_id = :userId', { userId: ctx.actor.id })
+      .andWhere('(m.expires_at IS NULL OR m.expires_at > now())')
+      .orderBy('o.name', 'ASC')
+      .addOrderBy('o.id', 'ASC')
+      .getMany();
+  }
+
+  /** The organization of `ctx` (the route's `:orgId`), 404 unless the caller may read it. */
+  async get(ctx: RequestContext): Promise<OrganizationEntity> {
+    const organization = await this.transactions
+      .manager(ctx)
+      .getRepository(OrganizationEntity)
+      .findOneBy({ id: ctx.organizationId! });
+    if (!organization) throw new NotFoundError({ code: 'organization_not_found', detail: 'No such organization.' });
+    await this.policies.assertCan(ctx, 'read', 'Organization', { id: organization.id });
+    return organization;
+  }
+
+  /**
+   * Changes name and settings (`org:manage`). Refuses IP ranges that would shut out the caller's
+   * own address, and MFA requirements naming roles that do not exist.
+   */
+  async update(ctx: RequestContext, patch: OrganizationSettingsPatch): Promise<OrganizationEntity> {
+    const organization = await this.get(ctx);
+    await this.policies.assertCan(ctx, 'manage', 'Organization', { id: organization.id });
+    if (patch.allowedIpRanges) {
+      const invalid = patch.allowedIpRanges.filter((r) => !isValidCidr(r));
+      if (invalid.length)
+        throw new BadRequestError({ code: 'ip_range_invalid', detail: `Not CIDR ranges: ${invalid.join(', ')}.` });
+      if (patch.allowedIpRanges.length && !ipInRanges(ctx.ip, patch.allowedIpRanges)) {
+        throw new ConflictError({ code: 'ip_lockout', detail: 'These ranges would exclude your own address.' });
+      }
+    }
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      if (patch.mfaRequiredRoles?.length) {
+        const names = [...new Set(patch.mfaRequiredRoles)];
+        const found = await manager
+          .getRepository(RoleEntity)
+          .countBy(names.map((name) => ({ organizationId: organization.id, name })));
+        if (found !== names.length)
+          throw new BadRequestError({ code: 'role_not_found', detail: 'Some roles do not exist.' });
+      }
+      const changes: Partial<OrganizationEntity> = {};
+      for (const key of [
+        'name',
+        'allowedIpRanges',
+        'mfaRequiredRoles',
+        'dailyInferenceQuota',
+        'concurrentJobLimit',
+        'auditRetentionDays',
+      ] as const) {
+        if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
+      }
+      const saved = await manager.getRepository(OrganizationEntity).save({ ...organization, ...changes });
+      await this.audit?.record(ctx, {
+        action: 'organization.updated',
+        resourceType: 'organization',
+        resourceId: organization.id,
+        details: { changes },
+      });
+      await this.versions.bump(ctx, organization.id);
+      return saved;
+    });
+  }
+}

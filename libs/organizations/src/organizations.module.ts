@@ -1,0 +1,62 @@
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { isUuid } from '../../common/src/ids.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PoliciesModule } from '../../policies/src/policies.module.js';
+import { InvitationEntity } from './invitation.entity.js';
+import { MembershipEntity } from './membership.entity.js';
+import { MembershipService } from './membership.service.js';
+import { OrganizationEntity } from './organization.entity.js';
+import { OrganizationService } from './organization.service.js';
+import { ProjectEntity, ProjectMemberEntity } from './project.entity.js';
+import { ProjectService } from './project.service.js';
+import { RoleEntity } from './role.entity.js';
+import { RoleService } from './role.service.js';
+
+/** Tenants, roles, memberships, invitations and projects. Re-exports the policy engine. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([
+      OrganizationEntity,
+      RoleEntity,
+      MembershipEntity,
+      ProjectEntity,
+      ProjectMemberEntity,
+      InvitationEntity,
+    ]),
+    PoliciesModule,
+  ],
+  providers: [OrganizationService, RoleService, MembershipService, ProjectService],
+  exports: [OrganizationService, RoleService, MembershipService, ProjectService, PoliciesModule],
+})
+export class OrganizationsModule implements OnModuleInit {
+  constructor(
+    private readonly policies: PolicyService,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Makes projects, roles, members and the organization checkable by id in `authz/check`. */
+  onModuleInit(): void {
+    const byId = (sql: string) => async (organizationId: string, id: string) => {
+      if (!isUuid(id)) return null;
+      const [row] = (await this.dataSource.query(sql, [id, organizationId])) as Record<string, unknown>[];
+      return row ?? null;
+    };
+    this.policies.registerLoader(
+      'Project',
+      byId(`SELECT id, organization_id AS "organizationId" FROM project WHERE id = $1 AND organization_id = $2`),
+    );
+    this.policies.registerLoader(
+      'Role',
+      byId(`SELECT id, organization_id AS "organizationId" FROM role WHERE id = $1 AND organization_id = $2`),
+    );
+    this.policies.registerLoader(
+      'Member',
+      byId(
+        `SELECT user_id AS "userId", organization_id AS "organizationId" FROM membership WHERE user_id = $1 AND organization_id = $2`,
+      ),
+    );
+    this.policies.registerLoader('Organization', byId(`SELECT id FROM organization WHERE id = $1 AND id = $2`));
+  }
+}

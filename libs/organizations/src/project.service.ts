@@ -1,0 +1,199 @@
+import { Injectable, Optional } from '@nestjs/common';
+import { AuditService } from '../../audit/src/audit.service.js';
+import { ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { isUuid } from '../../common/src/ids.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { Transactions } from '../../database/src/transactions.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { isUniqueViolation } from './organization.service.js';
+import { ProjectEntity } from './project.entity.js';
+import { findRole } from './role.service.js';
+
+export interface ProjectInput {
+  name: string;
+  slug: string;
+  description?: string;
+}
+
+export interface ProjectMemberView {
+  userId: string;
+  email: string;
+  role: { id: string; name: string };
+  createdAt: Date;
+}
+
+const notFound = () => new NotFoundError({ code: 'project_not_found', detail: 'No such project.' });
+
+/**
+ * Projects (spaces) of an organization and their member lists. Members see their projects,
+ * `project:manage` holders see all; a project role applies only to the project's models and jobs.
+ */
+@Injectable()
+export class ProjectService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly versions: PolicyVersionService,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  async list(ctx: RequestContext): Promise<ProjectEntity[]> {
+    const where = await this.policies.accessibleWhere(ctx, 'read', 'Project', 'p');
+    return this.transactions
+      .manager(ctx)
+      .getRepository(ProjectEntity)
+      .createQueryBuilder('p')
+      .where('p.organization_id = :org', { org: ctx.organizationId })
+      .andWhere(where.brackets)
+      .orderBy('p.name', 'ASC')
+      .addOrderBy('p.id', 'ASC')
+      .getMany();
+  }
+
+  async get(ctx: RequestContext, projectId: string): Promise<ProjectEntity> {
+    const project = isUuid(projectId)
+      ? await this.transactions
+          .manager(ctx)
+          .getRepository(ProjectEntity)
+          .findOneBy({ id: projectId, organizationId: ctx.organizationId! })
+      : null;
+    if (!project) throw notFound();
+    await this.policies.assertCan(ctx, 'read', 'Project', { ...project });
+    return project;
+  }
+
+  async create(ctx: RequestContext, input: ProjectInput): Promise<ProjectEntity> {
+    await this.policies.assertCan(ctx, 'create', 'Project', { organizationId: ctx.organizationId });
+    try {
+      return await this.transactions.run(ctx, async (ctx, manager) => {
+        const repo = manager.getRepository(ProjectEntity);
+        const project = await repo.save(
+          repo.create({
+            organizationId: ctx.organizationId!,
+            name: input.name,
+            slug: input.slug,
+            description: input.description ?? '',
+            createdBy: ctx.actor.userId ?? null,
+          }),
+        );
+        await this.audit?.record(ctx, {
+          action: 'project.created',
+          resourceType: 'project',
+          resourceId: project.id,
+          details: { name: project.name, slug: project.slug },
+        });
+        return project;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError({ code: 'slug_taken', detail: 'A project with this slug exists.' });
+      throw error;
+    }
+  }
+
+  async update(ctx: RequestContext, projectId: string, patch: Partial<ProjectInput>): Promise<ProjectEntity> {
+    const project = await this.get(ctx, projectId);
+    await this.policies.assertCan(ctx, 'edit', 'Project', { ...project });
+    try {
+      return await this.transactions.run(ctx, async (ctx, manager) => {
+        const saved = await manager.getRepository(ProjectEntity).save({ ...project, ...patch });
+        await this.audit?.record(ctx, {
+          action: 'project.updated',
+          resourceType: 'project',
+          resourceId: project.id,
+          details: { ...patch },
+        });
+        return saved;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError({ code: 'slug_taken', detail: 'A project with this slug exists.' });
+      throw error;
+    }
+  }
+
+  async delete(ctx: RequestContext, projectId: string): Promise<void> {
+    const project = await this.get(ctx, projectId);
+    await this.policies.assertCan(ctx, 'delete', 'Project', { ...project });
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'project' AND principal_id = $1`, [
+        project.id,
+      ]);
+      await manager.getRepository(ProjectEntity).delete({ id: project.id });
+      await this.audit?.record(ctx, {
+        action: 'project.deleted',
+        resourceType: 'project',
+        resourceId: project.id,
+        details: { name: project.name },
+      });
+      await this.versions.bump(ctx, project.organizationId);
+    });
+  }
+
+  async listMembers(ctx: RequestContext, projectId: string): Promise<ProjectMemberView[]> {
+    const project = await this.get(ctx, projectId);
+    const rows = (await this.transactions.manager(ctx).query(
+      `SELECT pm.user_id, u.email, r.id AS role_id, r.name AS role_name, pm.created_at
+         FROM project_member pm JOIN user_account u ON u.id = pm.user_id JOIN role r ON r.id = pm.role_id
+        WHERE pm.project_id = $1 ORDER BY u.email`,
+      [project.id],
+    )) as { user_id: string; email: string; role_id: string; role_name: string; created_at: Date }[];
+    return rows.map((r) => ({
+      userId: r.user_id,
+      email: r.email,
+      role: { id: r.role_id, name: r.role_name },
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  /** Adds an organization member to the project, or changes their project role. */
+  async setMember(ctx: RequestContext, projectId: string, userId: string, roleRef: string): Promise<ProjectMemberView> {
+    const project = await this.get(ctx, projectId);
+    await this.policies.assertCan(ctx, 'edit', 'Project', { ...project });
+    if (!isUuid(userId)) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      const role = await findRole(manager, project.organizationId, roleRef);
+      await this.policies.assertHoldsAll(ctx, role.permissions);
+      const [member] = (await manager.query(`SELECT 1 FROM membership WHERE organization_id = $1 AND user_id = $2`, [
+        project.organizationId,
+        userId,
+      ])) as unknown[];
+      if (!member) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+      await manager.query(
+        `INSERT INTO project_member (organization_id, project_id, user_id, role_id) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (project_id, user_id) DO UPDATE SET role_id = EXCLUDED.role_id`,
+        [project.organizationId, project.id, userId, role.id],
+      );
+      await this.audit?.record(ctx, {
+        action: 'project.member_set',
+        resourceType: 'project',
+        resourceId: project.id,
+        details: { userId, role: role.name },
+      });
+      await this.versions.bump(ctx, project.organizationId);
+    });
+    const view = (await this.listMembers(ctx, project.id)).find((m) => m.userId === userId);
+    return view!;
+  }
+
+  async removeMember(ctx: RequestContext, projectId: string, userId: string): Promise<void> {
+    const project = await this.get(ctx, projectId);
+    await this.policies.assertCan(ctx, 'edit', 'Project', { ...project });
+    if (!isUuid(userId)) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      const [, count] = (await manager.query(`DELETE FROM project_member WHERE project_id = $1 AND user_id = $2`, [
+        project.id,
+        userId,
+      ])) as [unknown, number];
+      if (!count) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+      await this.audit?.record(ctx, {
+        action: 'project.member_removed',
+        resourceType: 'project',
+        resourceId: project.id,
+        details: { userId },
+      });
+      await this.versions.bump(ctx, project.organizationId);
+    });
+  }
+}

@@ -1,0 +1,181 @@
+import { Injectable, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
+import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { isUuid } from '../../common/src/ids.js';
+import { isPermission, PERMISSIONS, type Permission } from '../../common/src/permissions.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { Transactions } from '../../database/src/transactions.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { isUniqueViolation } from './organization.service.js';
+import { RoleEntity } from './role.entity.js';
+
+export interface RoleInput {
+  name: string;
+  description?: string;
+  permissions: string[];
+}
+
+/** A role of the organization by id or by name; 404 `role_not_found` otherwise. */
+export async function findRole(manager: EntityManager, organizationId: string, ref: string): Promise<RoleEntity> {
+  const repo = manager.getRepository(RoleEntity);
+  const role = isUuid(ref)
+    ? await repo.findOneBy({ id: ref, organizationId })
+    : await repo.findOneBy({ name: ref, organizationId });
+  if (!role) throw new NotFoundError({ code: 'role_not_found', detail: 'No such role.' });
+  return role;
+}
+
+function checkPermissions(values: string[]): Permission[] {
+  const unknown = values.filter((p) => !isPermission(p));
+  if (unknown.length)
+    throw new BadRequestError({ code: 'permission_unknown', detail: `Unknown permissions: ${unknown.join(', ')}.` });
+  return [...new Set(values as Permission[])].sort((a, b) => PERMISSIONS.indexOf(a) - PERMISSIONS.indexOf(b));
+}
+
+/**
+ * Roles of an organization. Nobody creates or edits a role with a permission they do not hold
+ * themselves. Built-in roles keep their names; the admin role keeps every permission.
+ */
+@Injectable()
+export class RoleService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly versions: PolicyVersionService,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  async list(ctx: RequestContext): Promise<RoleEntity[]> {
+    const where = await this.policies.accessibleWhere(ctx, 'read', 'Role', 'r');
+    return this.transactions
+      .manager(ctx)
+      .getRepository(RoleEntity)
+      .createQueryBuilder('r')
+      .where('r.organization_id = :org', { org: ctx.organizationId })
+      .andWhere(where.brackets)
+      .orderBy('r.built_in', 'DESC')
+      .addOrderBy('r.name', 'ASC')
+      .getMany();
+  }
+
+  async get(ctx: RequestContext, roleId: string): Promise<RoleEntity> {
+    const role = isUuid(roleId)
+      ? await this.transactions
+          .manager(ctx)
+          .getRepository(RoleEntity)
+          .findOneBy({ id: roleId, organizationId: ctx.organizationId! })
+      : null;
+    if (!role) throw new NotFoundError({ code: 'role_not_found', detail: 'No such role.' });
+    await this.policies.assertCan(ctx, 'read', 'Role', { ...role });
+    return role;
+  }
+
+  async create(ctx: RequestContext, input: RoleInput): Promise<RoleEntity> {
+    await this.policies.assertCan(ctx, 'create', 'Role', { organizationId: ctx.organizationId });
+    const permissions = checkPermissions(input.permissions);
+    await this.policies.assertHoldsAll(ctx, permissions);
+    try {
+      return await this.transactions.run(ctx, async (ctx, manager) => {
+        const repo = manager.getRepository(RoleEntity);
+        const role = await repo.save(
+          repo.create({
+            organizationId: ctx.organizationId!,
+            name: input.name,
+            description: input.description ?? '',
+            permissions,
+            builtIn: false,
+          }),
+        );
+        await this.audit?.record(ctx, {
+          action: 'role.created',
+          resourceType: 'role',
+          resourceId: role.id,
+          details: { name: role.name, permissions },
+        });
+        return role;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError({ code: 'role_name_taken', detail: 'A role with this name exists.' });
+      throw error;
+    }
+  }
+
+  /** Changes a role; members holding it get the new permissions on their next request. */
+  async update(ctx: RequestContext, roleId: string, patch: Partial<RoleInput>): Promise<RoleEntity> {
+    const role = await this.get(ctx, roleId);
+    await this.policies.assertCan(ctx, 'edit', 'Role', { ...role });
+    const permissions = patch.permissions ? checkPermissions(patch.permissions) : undefined;
+    if (permissions) {
+      // Adding a permission is handing it out; so is taking one away from someone stronger.
+      await this.policies.assertHoldsAll(ctx, new Set([...permissions, ...role.permissions]));
+      if (role.builtIn && role.name === 'admin' && permissions.length !== PERMISSIONS.length) {
+        throw new ConflictError({ code: 'admin_role_locked', detail: 'The admin role keeps every permission.' });
+      }
+    }
+    if (patch.name !== undefined && patch.name !== role.name && role.builtIn) {
+      throw new ConflictError({ code: 'role_built_in', detail: 'Built-in roles keep their names.' });
+    }
+    try {
+      return await this.transactions.run(ctx, async (ctx, manager) => {
+        const saved = await manager.getRepository(RoleEntity).save({
+          ...role,
+          ...(patch.name !== undefined ? { name: patch.name } : {}),
+          ...(patch.description !== undefined ? { description: patch.description } : {}),
+          ...(permissions ? { permissions } : {}),
+        });
+        if (patch.name !== undefined && patch.name !== role.name) {
+          await manager.query(
+            `UPDATE organization SET mfa_required_roles = array_replace(mfa_required_roles, $2, $3) WHERE id = $1`,
+            [role.organizationId, role.name, patch.name],
+          );
+        }
+        await this.audit?.record(ctx, {
+          action: 'role.updated',
+          resourceType: 'role',
+          resourceId: role.id,
+          details: {
+            before: { name: role.name, permissions: role.permissions },
+            after: { name: saved.name, permissions: saved.permissions },
+          },
+        });
+        await this.versions.bump(ctx, role.organizationId);
+        return saved;
+      });
+    } catch (error) {
+      if (isUniqueViolation(error))
+        throw new ConflictError({ code: 'role_name_taken', detail: 'A role with this name exists.' });
+      throw error;
+    }
+  }
+
+  /** Deletes a custom role nobody holds (organization-wide or in a project); its grants go with it. */
+  async delete(ctx: RequestContext, roleId: string): Promise<void> {
+    const role = await this.get(ctx, roleId);
+    await this.policies.assertCan(ctx, 'delete', 'Role', { ...role });
+    if (role.builtIn) throw new ConflictError({ code: 'role_built_in', detail: 'Built-in roles cannot be deleted.' });
+    await this.policies.assertHoldsAll(ctx, role.permissions);
+    await this.transactions.run(ctx, async (ctx, manager) => {
+      const [{ n }] = (await manager.query(
+        `SELECT (SELECT count(*) FROM membership WHERE role_id = $1) + (SELECT count(*) FROM project_member WHERE role_id = $1) AS n`,
+        [role.id],
+      )) as { n: string }[];
+      if (Number(n) > 0) throw new ConflictError({ code: 'role_in_use', detail: 'Members still hold this role.' });
+      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'role' AND principal_id = $1`, [role.id]);
+      await manager.query(
+        `UPDATE organization SET mfa_required_roles = array_remove(mfa_required_roles, $2) WHERE id = $1`,
+        [role.organizationId, role.name],
+      );
+      await manager.getRepository(RoleEntity).delete({ id: role.id });
+      await this.audit?.record(ctx, {
+        action: 'role.deleted',
+        resourceType: 'role',
+        resourceId: role.id,
+        details: { name: role.name },
+      });
+      await this.versions.bump(ctx, role.organizationId);
+    });
+  }
+}
