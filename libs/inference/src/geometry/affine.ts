@@ -74,7 +74,11 @@ export function iou(a: BoundingBox, b: BoundingBox): number {
  * Greedy non-maximum suppression: keeps candidates in descending score order, dropping any whose
  * IoU with a kept one exceeds `iouThreshold`. Returns kept indices, best first.
  */
-export function nonMaxSuppression(boxes: readonly BoundingBox[], scores: readonly number[], iouThreshold: number): number[] {
+export function nonMaxSuppression(
+  boxes: readonly BoundingBox[],
+  scores: readonly number[],
+  iouThreshold: number,
+): number[] {
   const order = scores.map((_, i) => i).sort((i, j) => scores[j] - scores[i]);
   const kept: number[] = [];
   for (const i of order) {

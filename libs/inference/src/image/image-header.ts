@@ -35,16 +35,16 @@ export function sniffImageFormat(bytes: Uint8Array): ImageFormat | null {
  * @throws `image_unsupported` (415), `image_mislabelled` (415), `image_too_large` (413),
  *   `image_truncated` (422), `image_invalid` (422).
  */
-export function probeImage(
-  bytes: Uint8Array,
-  options: { maxPixels?: number; declared?: string } = {},
-): ImageHeader {
+export function probeImage(bytes: Uint8Array, options: { maxPixels?: number; declared?: string } = {}): ImageHeader {
   const format = sniffImageFormat(bytes);
   if (!format) {
     throw inferenceError(InferenceErrorCode.ImageUnsupported, 'The file is not a JPEG, PNG or WebP image.');
   }
   if (options.declared) {
-    const declared = options.declared.toLowerCase().replace(/^image\//, '').replace('jpg', 'jpeg');
+    const declared = options.declared
+      .toLowerCase()
+      .replace(/^image\//, '')
+      .replace('jpg', 'jpeg');
     if (declared !== format) {
       throw inferenceError(
         InferenceErrorCode.ImageMislabelled,

@@ -24,7 +24,10 @@ const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 interface WebpCodec {
   decode(buffer: ArrayBuffer): Promise<{ width: number; height: number; data: Uint8ClampedArray }>;
-  encode(image: { width: number; height: number; data: Uint8ClampedArray }, options: { quality: number }): Promise<ArrayBuffer>;
+  encode(
+    image: { width: number; height: number; data: Uint8ClampedArray },
+    options: { quality: number },
+  ): Promise<ArrayBuffer>;
 }
 
 /**
@@ -94,9 +97,7 @@ export class JimpCodec implements ImageCodec {
       data: new Uint8Array(rgba.buffer),
     });
     const buffer =
-      format === 'jpeg'
-        ? await jimpImage.getBuffer('image/jpeg', { quality })
-        : await jimpImage.getBuffer('image/png');
+      format === 'jpeg' ? await jimpImage.getBuffer('image/jpeg', { quality }) : await jimpImage.getBuffer('image/png');
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   }
 }

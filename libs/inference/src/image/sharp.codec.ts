@@ -30,7 +30,8 @@ export class SharpCodec implements ImageCodec {
         .removeAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true });
-      const rgb = info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : toRgb(data, info.channels);
+      const rgb =
+        info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : toRgb(data, info.channels);
       return { width: info.width, height: info.height, data: rgb, format: header.format };
     } catch (error) {
       throw inferenceError(

@@ -50,7 +50,11 @@ export function prepareDetectorInput(image: RgbImage, size: [number, number], la
   let resized = image;
   if (image.width > dw || image.height > dh) {
     const scale = Math.min(dw / image.width, dh / image.height);
-    resized = resizeBilinear(image, Math.max(1, Math.floor(image.width * scale)), Math.max(1, Math.floor(image.height * scale)));
+    resized = resizeBilinear(
+      image,
+      Math.max(1, Math.floor(image.width * scale)),
+      Math.max(1, Math.floor(image.height * scale)),
+    );
   }
   const plane = dw * dh;
   const tensor = new Float32Array(plane * 3).fill((0 - layout.mean) / layout.std);
@@ -150,7 +154,8 @@ function decodeScrfd(outputs: Float32Array[], [width, height]: [number, number],
         y2: ay + boxes[k * 4 + 3] * stride,
       };
       const landmarks5: Point[] = [];
-      for (let p = 0; p < 5; p++) landmarks5.push([ax + kps[k * 10 + p * 2] * stride, ay + kps[k * 10 + p * 2 + 1] * stride]);
+      for (let p = 0; p < 5; p++)
+        landmarks5.push([ax + kps[k * 10 + p * 2] * stride, ay + kps[k * 10 + p * 2 + 1] * stride]);
       found.push({ box, score, landmarks5 });
     }
   });
@@ -197,7 +202,8 @@ function decodeYunet(outputs: Float32Array[], [width]: [number, number], thresho
       const w = Math.exp(bbox[k * 4 + 2]) * stride;
       const h = Math.exp(bbox[k * 4 + 3]) * stride;
       const landmarks5: Point[] = [];
-      for (let p = 0; p < 5; p++) landmarks5.push([kps[k * 10 + p * 2] * stride + ax, kps[k * 10 + p * 2 + 1] * stride + ay]);
+      for (let p = 0; p < 5; p++)
+        landmarks5.push([kps[k * 10 + p * 2] * stride + ax, kps[k * 10 + p * 2 + 1] * stride + ay]);
       found.push({ box: { x1: cx - w / 2, y1: cy - h / 2, x2: cx + w / 2, y2: cy + h / 2 }, score, landmarks5 });
     }
   });

@@ -62,7 +62,8 @@ export async function detectLandmarks68(
   const raw = outputs[pointsName].data as Float32Array;
   const inverse = invertAffine(matrix);
   const points: Point[] = [];
-  for (let i = 0; i < 68; i++) points.push(applyAffine(inverse, [(raw[i * 3] / 64) * size, (raw[i * 3 + 1] / 64) * size]));
+  for (let i = 0; i < 68; i++)
+    points.push(applyAffine(inverse, [(raw[i * 3] / 64) * size, (raw[i * 3 + 1] / 64) * size]));
   let score = 1;
   if (heatName) {
     const heat = outputs[heatName].data as Float32Array;

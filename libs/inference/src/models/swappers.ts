@@ -17,7 +17,13 @@ export interface SwapperSpec {
 }
 
 export const SWAPPER_SPECS: Record<'inswapper' | 'hyperswap', SwapperSpec> = {
-  inswapper: { template: 'arcface_128', size: 128, layout: { channels: 'rgb', mean: 0, std: 255 }, outputScale: 1, outputOffset: 0 },
+  inswapper: {
+    template: 'arcface_128',
+    size: 128,
+    layout: { channels: 'rgb', mean: 0, std: 255 },
+    outputScale: 1,
+    outputOffset: 0,
+  },
   hyperswap: {
     template: 'arcface_128',
     size: 256,

@@ -10,7 +10,14 @@ import { cosineSimilarity, embedFace, type FaceEmbedding } from '../models/recog
 import { alignForSwap, sourceLatent, swapFace } from '../models/swappers.js';
 import { embedWatermark, parsePayload } from '../watermark/watermark.js';
 import { selectFaces } from './face-selection.js';
-import type { FusionFace, FusionProgress, FusionRequest, FusionResult, FusionStage, FusionTimings } from './fusion.types.js';
+import type {
+  FusionFace,
+  FusionProgress,
+  FusionRequest,
+  FusionResult,
+  FusionStage,
+  FusionTimings,
+} from './fusion.types.js';
 import { FUSION_STAGES } from './fusion.types.js';
 import { createBoxMask, DEFAULT_MASK_BLUR, pasteBack } from './paste-back.js';
 import type { SessionCache } from './session-cache.js';
@@ -66,9 +73,12 @@ export async function runFusionPipeline(
 ): Promise<FusionResult> {
   validateRequest(request);
   const clock = new StageClock(onProgress);
-  const refs = [request.models.detector, request.models.recognizer, request.models.swapper, request.models.landmarker].filter(
-    (r): r is ModelRef => !!r,
-  );
+  const refs = [
+    request.models.detector,
+    request.models.recognizer,
+    request.models.swapper,
+    request.models.landmarker,
+  ].filter((r): r is ModelRef => !!r);
   const acquired: ModelRef[] = [];
   try {
     const [detector, recognizer, swapper, landmarker] = await Promise.all(
@@ -100,7 +110,8 @@ export async function runFusionPipeline(
       const all = [sourceFace, ...targetFaces];
       const images = [source, ...targetFaces.map(() => target)];
       const out: DetectedFace[] = [];
-      for (let i = 0; i < all.length; i++) out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
+      for (let i = 0; i < all.length; i++)
+        out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
       return out;
     });
 
@@ -127,7 +138,8 @@ export async function runFusionPipeline(
       score: face.score,
       landmarks5: face.landmarks5,
       landmarkSource: face.landmarkSource,
-      similarity: mode.mode === 'reference' ? cosineSimilarity(embeddings[i].normed, mode.referenceEmbedding) : undefined,
+      similarity:
+        mode.mode === 'reference' ? cosineSimilarity(embeddings[i].normed, mode.referenceEmbedding) : undefined,
       swapped: selected.has(i),
     }));
 
@@ -147,7 +159,9 @@ export async function runFusionPipeline(
     }
 
     const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
-    const image = await clock.stage('encode', () => context.codec.encode(output, target.format, { quality: request.quality }));
+    const image = await clock.stage('encode', () =>
+      context.codec.encode(output, target.format, { quality: request.quality }),
+    );
     clock.timings.total = clock.elapsed();
     return {
       image,
@@ -176,14 +190,25 @@ async function completeLandmarks(
   if (landmarker && (!face.landmarks5 || request.preferLandmarker)) {
     const result = await detectLandmarks68(runner, landmarker, image, face.box);
     if (result.score >= (request.landmarkerScore ?? 0.5)) {
-      return { box: face.box, score: face.score, landmarks5: landmarks68To5(result.points), landmarkSource: 'landmarker' };
+      return {
+        box: face.box,
+        score: face.score,
+        landmarks5: landmarks68To5(result.points),
+        landmarkSource: 'landmarker',
+      };
     }
   }
-  if (face.landmarks5) return { box: face.box, score: face.score, landmarks5: face.landmarks5, landmarkSource: 'detector' };
+  if (face.landmarks5)
+    return { box: face.box, score: face.score, landmarks5: face.landmarks5, landmarkSource: 'detector' };
   return { box: face.box, score: face.score, landmarks5: landmarksFromBox(face.box), landmarkSource: 'box' };
 }
 
-const KIND_BY_SLOT = { detector: 'detector', landmarker: 'landmarker', recognizer: 'recognizer', swapper: 'swapper' } as const;
+const KIND_BY_SLOT = {
+  detector: 'detector',
+  landmarker: 'landmarker',
+  recognizer: 'recognizer',
+  swapper: 'swapper',
+} as const;
 
 function validateRequest(request: FusionRequest): void {
   const problems: string[] = [];
@@ -202,6 +227,8 @@ function validateRequest(request: FusionRequest): void {
     problems.push('selection.referenceEmbedding is required in reference mode');
   }
   if (problems.length > 0) {
-    throw inferenceError(InferenceErrorCode.RequestInvalid, `Invalid inference request: ${problems.join('; ')}.`, { problems });
+    throw inferenceError(InferenceErrorCode.RequestInvalid, `Invalid inference request: ${problems.join('; ')}.`, {
+      problems,
+    });
   }
 }

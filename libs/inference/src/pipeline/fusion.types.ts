@@ -37,7 +37,17 @@ export interface FusionRequest {
 }
 
 /** Pipeline stages, in order. */
-export const FUSION_STAGES = ['decode', 'detect', 'landmark', 'align', 'embed', 'swap', 'paste', 'watermark', 'encode'] as const;
+export const FUSION_STAGES = [
+  'decode',
+  'detect',
+  'landmark',
+  'align',
+  'embed',
+  'swap',
+  'paste',
+  'watermark',
+  'encode',
+] as const;
 export type FusionStage = (typeof FUSION_STAGES)[number];
 
 /** Progress notifications: each stage's start and end, and each target face once swapped. */

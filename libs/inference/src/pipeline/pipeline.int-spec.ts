@@ -36,13 +36,18 @@ function solid(rgb: [number, number, number], width = W, height = H): RgbImage {
 function gradient(width = W, height = H): RgbImage {
   const data = new Uint8Array(width * height * 3);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) data.set([(x * 255) / width, (y * 255) / height, 128 + 60 * Math.sin(x / 90)], (y * width + x) * 3);
+    for (let x = 0; x < width; x++)
+      data.set([(x * 255) / width, (y * 255) / height, 128 + 60 * Math.sin(x / 90)], (y * width + x) * 3);
   }
   return { width, height, data };
 }
 
 async function png(image: RgbImage): Promise<Uint8Array> {
-  return new Uint8Array(await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 async function rawOf(bytes: Uint8Array): Promise<RgbImage> {
@@ -64,11 +69,35 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       retinaface: writeModel(dir, 'retinaface', buildScrfdModel([BIG]), 'retinaface', 'detector'),
       yoloface: writeModel(dir, 'yoloface', buildYoloFaceModel([BIG, SMALL]), 'yoloface', 'detector'),
       yunet: writeModel(dir, 'yunet', buildYunetModel([BIG]), 'yunet', 'detector'),
-      ultraface: writeModel(dir, 'ultraface', buildUltraFaceModel([{ box: [50, 30, 130, 125] }]), 'ultraface', 'detector'),
+      ultraface: writeModel(
+        dir,
+        'ultraface',
+        buildUltraFaceModel([{ box: [50, 30, 130, 125] }]),
+        'ultraface',
+        'detector',
+      ),
       arcface: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'recognizer'),
-      inswapperSource: writeModel(dir, 'inswapper-source', buildInswapperModel({ kind: 'source' }), 'inswapper', 'swapper'),
-      inswapperGreen: writeModel(dir, 'inswapper-green', buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }), 'inswapper', 'swapper'),
-      hyperswapIdentity: writeModel(dir, 'hyperswap-identity', buildHyperswapModel({ kind: 'identity' }), 'hyperswap', 'swapper'),
+      inswapperSource: writeModel(
+        dir,
+        'inswapper-source',
+        buildInswapperModel({ kind: 'source' }),
+        'inswapper',
+        'swapper',
+      ),
+      inswapperGreen: writeModel(
+        dir,
+        'inswapper-green',
+        buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }),
+        'inswapper',
+        'swapper',
+      ),
+      hyperswapIdentity: writeModel(
+        dir,
+        'hyperswap-identity',
+        buildHyperswapModel({ kind: 'identity' }),
+        'hyperswap',
+        'swapper',
+      ),
     };
   });
 
@@ -91,21 +120,24 @@ describe('face-fusion pipeline on generated ONNX models', () => {
     expect([big.ratioX, big.ratioY]).toEqual([2, 2]);
   });
 
-  it.each(['scrfd', 'retinaface', 'yoloface', 'yunet'] as const)('%s boxes and landmarks come back at frame pixels after letterboxing', async (family) => {
-    const cache = new SessionCache();
-    const model = await cache.acquire(refs[family]);
-    const faces = await detectFaces(runner, model, gradient(), {});
-    const big = faces[0];
-    expect(big.box.x1).toBeCloseTo(200, 3);
-    expect(big.box.y1).toBeCloseTo(120, 3);
-    expect(big.box.x2).toBeCloseTo(520, 3);
-    expect(big.box.y2).toBeCloseTo(500, 3);
-    expect(big.landmarks5![0][0]).toBeCloseTo(2 * (100 + 0.3 * 160), 3);
-    expect(big.landmarks5![4][1]).toBeCloseTo(2 * (60 + 0.8 * 190), 3);
-    expect(big.score).toBeCloseTo(0.9, 5);
-    expect(await detectFaces(runner, model, gradient(), { scoreThreshold: 0.95 })).toHaveLength(0);
-    await cache.clear();
-  });
+  it.each(['scrfd', 'retinaface', 'yoloface', 'yunet'] as const)(
+    '%s boxes and landmarks come back at frame pixels after letterboxing',
+    async (family) => {
+      const cache = new SessionCache();
+      const model = await cache.acquire(refs[family]);
+      const faces = await detectFaces(runner, model, gradient(), {});
+      const big = faces[0];
+      expect(big.box.x1).toBeCloseTo(200, 3);
+      expect(big.box.y1).toBeCloseTo(120, 3);
+      expect(big.box.x2).toBeCloseTo(520, 3);
+      expect(big.box.y2).toBeCloseTo(500, 3);
+      expect(big.landmarks5![0][0]).toBeCloseTo(2 * (100 + 0.3 * 160), 3);
+      expect(big.landmarks5![4][1]).toBeCloseTo(2 * (60 + 0.8 * 190), 3);
+      expect(big.score).toBeCloseTo(0.9, 5);
+      expect(await detectFaces(runner, model, gradient(), { scoreThreshold: 0.95 })).toHaveLength(0);
+      await cache.clear();
+    },
+  );
 
   it('ultraface boxes are normalised to its 320×240 input and have no landmarks', async () => {
     const cache = new SessionCache();
@@ -158,7 +190,9 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       expect(result.executionProvider).toBe('cpu');
       expect(result.timings.swap).toBeGreaterThan(0);
       expect(result.timings.sessionRun).toBeLessThan(result.timings.total);
-      const stages = events.filter((ev) => ev.type === 'stage' && ev.status === 'end').map((ev) => (ev as { stage: string }).stage);
+      const stages = events
+        .filter((ev) => ev.type === 'stage' && ev.status === 'end')
+        .map((ev) => (ev as { stage: string }).stage);
       expect(stages).toEqual(['decode', 'detect', 'landmark', 'embed', 'align', 'swap', 'paste', 'encode']);
       expect(events.filter((ev) => ev.type === 'face')).toEqual([expect.objectContaining({ index: 1, total: 1 })]);
     });
@@ -179,7 +213,11 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       for (let y = 0; y < H; y++) {
         for (let x = 0; x < W; x++) {
           const i = (y * W + x) * 3;
-          if (out.data[i] !== target.data[i] || out.data[i + 1] !== target.data[i + 1] || out.data[i + 2] !== target.data[i + 2]) {
+          if (
+            out.data[i] !== target.data[i] ||
+            out.data[i + 1] !== target.data[i + 1] ||
+            out.data[i + 2] !== target.data[i + 2]
+          ) {
             x1 = Math.min(x1, x);
             y1 = Math.min(y1, y);
             x2 = Math.max(x2, x);
@@ -197,7 +235,9 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       // The smaller face (detector box 400..480 → frame 800..960) was not selected.
       expect(result.faces.map((f) => f.swapped)).toEqual([true, false]);
       const small = (290 * W + 880) * 3;
-      expect(Array.from(out.data.subarray(small, small + 3))).toEqual(Array.from(target.data.subarray(small, small + 3)));
+      expect(Array.from(out.data.subarray(small, small + 3))).toEqual(
+        Array.from(target.data.subarray(small, small + 3)),
+      );
     });
 
     it('an identity hyperswap leaves the frame as it was (warp and paste-back are inverse)', async () => {
@@ -220,7 +260,10 @@ describe('face-fusion pipeline on generated ONNX models', () => {
     });
 
     it('uses a face_landmarker when the detector has no landmarks', async () => {
-      const points = Array.from({ length: 68 }, (_, i) => [20 + (i % 10) * 2.5, 20 + Math.floor(i / 10) * 3] as [number, number]);
+      const points = Array.from(
+        { length: 68 },
+        (_, i) => [20 + (i % 10) * 2.5, 20 + Math.floor(i / 10) * 3] as [number, number],
+      );
       const landmarker = writeModel(dir, 'landmarker', buildLandmarkerModel(points), 'face_landmarker', 'landmarker');
       const result = await engine.run({
         source: await png(solid([120, 120, 120])),
@@ -231,7 +274,10 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       expect(face.landmarkSource).toBe('landmarker');
       // Independent mapping: box 200..520 × 120..500 → 256 crop with scale 195/380, centred.
       const scale = 195 / 380;
-      const toFrame = ([x, y]: [number, number]) => [((x / 64) * 256 - (256 - 720 * scale) / 2) / scale, ((y / 64) * 256 - (256 - 620 * scale) / 2) / scale];
+      const toFrame = ([x, y]: [number, number]) => [
+        ((x / 64) * 256 - (256 - 720 * scale) / 2) / scale,
+        ((y / 64) * 256 - (256 - 620 * scale) / 2) / scale,
+      ];
       const nose = toFrame(points[30]);
       expect(face.landmarks5[2][0]).toBeCloseTo(nose[0], 3);
       expect(face.landmarks5[2][1]).toBeCloseTo(nose[1], 3);
@@ -244,10 +290,16 @@ describe('face-fusion pipeline on generated ONNX models', () => {
         models: { detector: refs.yoloface, recognizer: refs.arcface, swapper: refs.inswapperGreen },
       };
       const faceEmbedding = [200 / 127.5 - 1, 40 / 127.5 - 1, 40 / 127.5 - 1, ...new Array(509).fill(0.03)];
-      const matching = await engine.run({ ...request, selection: { mode: 'reference', referenceEmbedding: faceEmbedding } });
+      const matching = await engine.run({
+        ...request,
+        selection: { mode: 'reference', referenceEmbedding: faceEmbedding },
+      });
       expect(matching.faces.map((f) => f.swapped)).toEqual([true, true]);
       expect(matching.faces[0].similarity).toBeCloseTo(1, 4);
-      const other = await engine.run({ ...request, selection: { mode: 'reference', referenceEmbedding: faceEmbedding.map((v) => -v) } });
+      const other = await engine.run({
+        ...request,
+        selection: { mode: 'reference', referenceEmbedding: faceEmbedding.map((v) => -v) },
+      });
       expect(other.faces.map((f) => f.swapped)).toEqual([false, false]);
     });
 
@@ -275,23 +327,49 @@ describe('face-fusion pipeline on generated ONNX models', () => {
     it('refuses bad models and bad images with clear codes', async () => {
       const base = { source: await png(solid([1, 2, 3], 200, 200)), target: await png(gradient(200, 200)) };
       const models = { detector: refs.scrfd, recognizer: refs.arcface, swapper: refs.inswapperSource };
-      await expect(engine.run({ ...base, models: { ...models, swapper: { ...refs.inswapperSource, sha256: 'a'.repeat(64) } } })).rejects.toMatchObject({
+      await expect(
+        engine.run({ ...base, models: { ...models, swapper: { ...refs.inswapperSource, sha256: 'a'.repeat(64) } } }),
+      ).rejects.toMatchObject({
         code: 'model_digest_mismatch',
         status: 422,
       });
       const garbage = writeModel(dir, 'garbage', new TextEncoder().encode('this is not onnx'), 'arcface', 'recognizer');
-      await expect(engine.run({ ...base, models: { ...models, recognizer: garbage } })).rejects.toMatchObject({ code: 'model_invalid' });
+      await expect(engine.run({ ...base, models: { ...models, recognizer: garbage } })).rejects.toMatchObject({
+        code: 'model_invalid',
+      });
       const wrongFamily = { ...refs.arcface, family: 'inswapper' as const, kind: 'swapper' as const };
-      await expect(engine.run({ ...base, models: { ...models, swapper: wrongFamily } })).rejects.toMatchObject({ code: 'model_incompatible' });
+      await expect(engine.run({ ...base, models: { ...models, swapper: wrongFamily } })).rejects.toMatchObject({
+        code: 'model_incompatible',
+      });
       const noEmap = writeModel(dir, 'no-emap', buildHyperswapModel({ kind: 'identity' }), 'inswapper', 'swapper');
-      await expect(engine.run({ ...base, models: { ...models, swapper: noEmap } })).rejects.toMatchObject({ code: 'model_incompatible' });
-      await expect(engine.run({ ...base, models: { ...models, detector: { ...writeModel(dir, 'moved', buildScrfdModel([SMALL]), 'scrfd', 'detector'), path: join(dir, 'missing.onnx') } } })).rejects.toMatchObject({
+      await expect(engine.run({ ...base, models: { ...models, swapper: noEmap } })).rejects.toMatchObject({
+        code: 'model_incompatible',
+      });
+      await expect(
+        engine.run({
+          ...base,
+          models: {
+            ...models,
+            detector: {
+              ...writeModel(dir, 'moved', buildScrfdModel([SMALL]), 'scrfd', 'detector'),
+              path: join(dir, 'missing.onnx'),
+            },
+          },
+        }),
+      ).rejects.toMatchObject({
         code: 'model_unreadable',
       });
-      await expect(engine.run({ ...base, target: new TextEncoder().encode('GIF89a'), models })).rejects.toMatchObject({ code: 'image_unsupported', status: 415 });
-      await expect(engine.run({ ...base, targetType: 'image/jpeg', models })).rejects.toMatchObject({ code: 'image_mislabelled' });
+      await expect(engine.run({ ...base, target: new TextEncoder().encode('GIF89a'), models })).rejects.toMatchObject({
+        code: 'image_unsupported',
+        status: 415,
+      });
+      await expect(engine.run({ ...base, targetType: 'image/jpeg', models })).rejects.toMatchObject({
+        code: 'image_mislabelled',
+      });
       const blank = writeModel(dir, 'none', buildScrfdModel([]), 'scrfd', 'detector');
-      await expect(engine.run({ ...base, models: { ...models, detector: blank } })).rejects.toMatchObject({ code: 'no_source_face' });
+      await expect(engine.run({ ...base, models: { ...models, detector: blank } })).rejects.toMatchObject({
+        code: 'no_source_face',
+      });
     });
   });
 

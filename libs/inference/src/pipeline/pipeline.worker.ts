@@ -57,8 +57,10 @@ export class PipelineHost {
       const codec = await this.getCodec();
       switch (task.type) {
         case 'fuse': {
-          const result = await runFusionPipeline(task.request, { sessions: this.sessions, codec, maxPixels: this.settings.maxPixels }, (event) =>
-            task.port?.postMessage({ kind: 'progress', event }),
+          const result = await runFusionPipeline(
+            task.request,
+            { sessions: this.sessions, codec, maxPixels: this.settings.maxPixels },
+            (event) => task.port?.postMessage({ kind: 'progress', event }),
           );
           for (const message of this.drainMessages()) task.port?.postMessage({ kind: 'log', message });
           return { ok: true, result };

@@ -138,10 +138,14 @@ export class SessionCache {
     }
     const digest = createHash('sha256').update(bytes).digest('hex');
     if (digest !== ref.sha256.toLowerCase()) {
-      throw inferenceError(InferenceErrorCode.ModelDigestMismatch, `Model file ${ref.path} does not match its registered SHA-256.`, {
-        expected: ref.sha256.toLowerCase(),
-        actual: digest,
-      });
+      throw inferenceError(
+        InferenceErrorCode.ModelDigestMismatch,
+        `Model file ${ref.path} does not match its registered SHA-256.`,
+        {
+          expected: ref.sha256.toLowerCase(),
+          actual: digest,
+        },
+      );
     }
     const entry = this.entries.get(digest);
     if (entry) entry.bytes = bytes.length;
@@ -166,18 +170,27 @@ export class SessionCache {
   private attachEmap(model: LoadedModel, bytes: Uint8Array): void {
     try {
       const emap = readLastInitializer(bytes);
-      if (emap.dims.length !== 2) throw new Error(`its last initializer has shape [${emap.dims.join(', ')}], expected a matrix`);
+      if (emap.dims.length !== 2)
+        throw new Error(`its last initializer has shape [${emap.dims.join(', ')}], expected a matrix`);
       model.emap = { rows: emap.dims[0], cols: emap.dims[1], data: emap.data };
     } catch (error) {
-      throw inferenceError(InferenceErrorCode.ModelIncompatible, `InSwapper model has no usable emap: ${(error as Error).message}.`);
+      throw inferenceError(
+        InferenceErrorCode.ModelIncompatible,
+        `InSwapper model has no usable emap: ${(error as Error).message}.`,
+      );
     }
   }
 
-  private async createSession(bytes: Uint8Array, ref: ModelRef): Promise<{ session: ort.InferenceSession; provider: 'cpu' | 'cuda' }> {
+  private async createSession(
+    bytes: Uint8Array,
+    ref: ModelRef,
+  ): Promise<{ session: ort.InferenceSession; provider: 'cpu' | 'cuda' }> {
     const base: ort.InferenceSession.SessionOptions = {
       intraOpNumThreads: this.threads,
       interOpNumThreads: 1,
       graphOptimizationLevel: 'all',
+      // InSwapper's emap is an initializer no node reads; onnxruntime warns about it on every load.
+      logSeverityLevel: 3,
     };
     if (this.provider === 'cuda' && !this.cudaUnavailable) {
       try {
@@ -210,13 +223,15 @@ export class SessionCache {
       if (!inputNames.includes(name)) problems.push(`missing input "${name}"`);
     }
     if (!contract.inputs && inputNames.length !== 1) problems.push(`expected 1 input, found ${inputNames.length}`);
-    if (outputNames.length < contract.outputs) problems.push(`expected ${contract.outputs} output(s), found ${outputNames.length}`);
+    if (outputNames.length < contract.outputs)
+      problems.push(`expected ${contract.outputs} output(s), found ${outputNames.length}`);
     const image = contract.inputs ? model.inputShapes.target : model.inputShapes[inputNames[0]];
     if (image && image.length !== 4) problems.push(`image input has rank ${image.length}, expected 4 (NCHW)`);
     if (image && image[1] > 0 && image[1] !== 3) problems.push(`image input has ${image[1]} channels, expected 3`);
     if (ref.family === 'inswapper' && model.emap && model.inputShapes.source) {
       const width = model.inputShapes.source[1];
-      if (width > 0 && width !== model.emap.cols) problems.push(`emap has ${model.emap.cols} columns but source takes ${width}`);
+      if (width > 0 && width !== model.emap.cols)
+        problems.push(`emap has ${model.emap.cols} columns but source takes ${width}`);
     }
     if (problems.length > 0) {
       throw inferenceError(

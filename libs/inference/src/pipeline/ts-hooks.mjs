@@ -5,7 +5,11 @@ import { fileURLToPath } from 'node:url';
 import swc from '@swc/core';
 
 export async function resolve(specifier, context, nextResolve) {
-  if (specifier.endsWith('.js') && (specifier.startsWith('./') || specifier.startsWith('../')) && context.parentURL?.endsWith('.ts')) {
+  if (
+    specifier.endsWith('.js') &&
+    (specifier.startsWith('./') || specifier.startsWith('../')) &&
+    context.parentURL?.endsWith('.ts')
+  ) {
     const candidate = new URL(specifier.slice(0, -3) + '.ts', context.parentURL);
     if (existsSync(fileURLToPath(candidate))) return { url: candidate.href, shortCircuit: true, format: 'module' };
   }
@@ -19,7 +23,11 @@ export async function load(url, context, nextLoad) {
       filename: fileURLToPath(url),
       sourceMaps: 'inline',
       module: { type: 'es6' },
-      jsc: { target: 'es2022', parser: { syntax: 'typescript', decorators: true }, transform: { useDefineForClassFields: false } },
+      jsc: {
+        target: 'es2022',
+        parser: { syntax: 'typescript', decorators: true },
+        transform: { useDefineForClassFields: false },
+      },
     });
     return { format: 'module', source: code, shortCircuit: true };
   }

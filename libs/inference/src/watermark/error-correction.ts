@@ -49,7 +49,10 @@ function bytesToBits(bytes: Uint8Array): number[] {
 /** Payload (8 bytes) → coded bits (0/1), length {@link CODED_BITS}. */
 export function encodeMessage(payload: Uint8Array): Uint8Array {
   const crc = crc32(payload);
-  const message = [...bytesToBits(payload), ...bytesToBits(new Uint8Array([crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255]))];
+  const message = [
+    ...bytesToBits(payload),
+    ...bytesToBits(new Uint8Array([crc >>> 24, (crc >>> 16) & 255, (crc >>> 8) & 255, crc & 255])),
+  ];
   const input = [...message, ...new Array<number>(K - 1).fill(0)];
   const out = new Uint8Array(CODED_BITS);
   let state = 0;
@@ -88,7 +91,7 @@ export function decodeMessage(soft: Float64Array | Float32Array): Uint8Array | n
       if (m === -Infinity) continue;
       for (let bit = 0; bit <= maxBit; bit++) {
         const o = outputs[s * 2 + bit];
-        const gain = m + ((o >> 1) ? a : -a) + ((o & 1) ? b : -b);
+        const gain = m + (o >> 1 ? a : -a) + (o & 1 ? b : -b);
         const ns = ((bit << (K - 1)) | s) >> 1;
         if (gain > next[ns]) {
           next[ns] = gain;

@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
+import sharp, { type Sharp } from 'sharp';
 import { ensureRealFixtures } from '../../../../test/fixtures/real-fixtures.js';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { RgbImage } from '../inference.types.js';
 import { CODED_BITS, decodeMessage } from './error-correction.js';
 import { embedWatermark, psnr } from './watermark.js';
 
-async function load(path: string, width: number, region?: { left: number; top: number; width: number; height: number }): Promise<RgbImage> {
+async function load(
+  path: string,
+  width: number,
+  region?: { left: number; top: number; width: number; height: number },
+): Promise<RgbImage> {
   let s = sharp(readFileSync(path));
   if (region) s = s.extract(region);
   const { data, info } = await s.resize(width).removeAlpha().raw().toBuffer({ resolveWithObject: true });
@@ -15,11 +19,11 @@ async function load(path: string, width: number, region?: { left: number; top: n
 }
 
 const pipe = (i: RgbImage) => sharp(Buffer.from(i.data), { raw: { width: i.width, height: i.height, channels: 3 } });
-async function back(s: sharp.Sharp): Promise<RgbImage> {
+async function back(s: Sharp): Promise<RgbImage> {
   const { data, info } = await s.removeAlpha().raw().toBuffer({ resolveWithObject: true });
   return { width: info.width, height: info.height, data: new Uint8Array(data) };
 }
-const reencode = async (s: sharp.Sharp, quality: number) => back(sharp(await s.jpeg({ quality }).toBuffer()));
+const reencode = async (s: Sharp, quality: number) => back(sharp(await s.jpeg({ quality }).toBuffer()));
 
 // Detection is run through the engine's worker thread: the search is numeric work that runs at full
 // speed there (Jest's module sandbox slows typed-array loops many times over).
@@ -27,7 +31,8 @@ describe('invisible watermark', () => {
   let photos: RgbImage[];
   let engine: FaceFusionEngine;
   const payload = 'a1b2c3d4e5f60718';
-  const detect = async (image: RgbImage) => engine.detectWatermark(new Uint8Array(await pipe(image).png({ compressionLevel: 1 }).toBuffer()));
+  const detect = async (image: RgbImage) =>
+    engine.detectWatermark(new Uint8Array(await pipe(image).png({ compressionLevel: 1 }).toBuffer()));
 
   afterAll(() => engine.close());
 
@@ -51,7 +56,12 @@ describe('invisible watermark', () => {
       const marked = embedWatermark(photo, payload);
       const w = marked.width;
       const h = marked.height;
-      const crop = { left: Math.round(w * 0.06), top: Math.round(h * 0.04), width: Math.round(w * 0.9), height: Math.round(h * 0.9) };
+      const crop = {
+        left: Math.round(w * 0.06),
+        top: Math.round(h * 0.04),
+        width: Math.round(w * 0.9),
+        height: Math.round(h * 0.9),
+      };
       const cases: Record<string, RgbImage> = {
         'jpeg q75': await reencode(pipe(marked), 75),
         'resize 50%': await back(pipe(marked).resize(Math.round(w / 2))),
@@ -59,11 +69,16 @@ describe('invisible watermark', () => {
       };
       // All three at once leaves a 1024 px original too little signal (measured: not found); 1280 px holds.
       if (w >= 1280) {
-        cases['crop 10% + resize 50% + jpeg q75'] = await reencode(pipe(await back(pipe(marked).extract(crop))).resize(Math.round(crop.width / 2)), 75);
+        cases['crop 10% + resize 50% + jpeg q75'] = await reencode(
+          pipe(await back(pipe(marked).extract(crop))).resize(Math.round(crop.width / 2)),
+          75,
+        );
       }
       for (const [name, attacked] of Object.entries(cases)) {
         const found = await detect(attacked);
-        report.push(`${w}px ${name}: ${found ? `payload ok=${found.payload === payload} confidence=${found.confidence.toFixed(3)} scale=${found.scale.toFixed(3)}` : 'not found'}`);
+        report.push(
+          `${w}px ${name}: ${found ? `payload ok=${found.payload === payload} confidence=${found.confidence.toFixed(3)} scale=${found.scale.toFixed(3)}` : 'not found'}`,
+        );
       }
     }
     console.log(report.join('\n'));
@@ -80,7 +95,8 @@ describe('invisible watermark', () => {
     }
     for (let seed = 1; seed <= 8; seed++) {
       const data = new Uint8Array(256 * 192 * 3);
-      for (let i = 0; i < data.length; i++) data[i] = (Math.sin(i * seed * 0.0131) * 60 + 128 + ((i * 2654435761 * seed) % 41)) & 255;
+      for (let i = 0; i < data.length; i++)
+        data[i] = (Math.sin(i * seed * 0.0131) * 60 + 128 + ((i * 2654435761 * seed) % 41)) & 255;
       unmarked.push({ width: 256, height: 192, data });
     }
     const detections = (await Promise.all(unmarked.map((image) => detect(image)))).filter((d) => d !== null);

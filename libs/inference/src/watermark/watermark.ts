@@ -63,7 +63,9 @@ const { CELL_BIT, CELL_SIGN } = (() => {
 const BUMP = (() => {
   const bump = new Float32Array(CELL * CELL);
   for (let v = 0; v < CELL; v++) {
-    for (let u = 0; u < CELL; u++) bump[v * CELL + u] = Math.sin((Math.PI * (u + 0.5)) / CELL) ** 2 * Math.sin((Math.PI * (v + 0.5)) / CELL) ** 2 * 2;
+    for (let u = 0; u < CELL; u++)
+      bump[v * CELL + u] =
+        Math.sin((Math.PI * (u + 0.5)) / CELL) ** 2 * Math.sin((Math.PI * (v + 0.5)) / CELL) ** 2 * 2;
   }
   return bump;
 })();
@@ -71,7 +73,8 @@ const BUMP = (() => {
 /** Parses a 64-bit payload given as 16 hex digits, a bigint or 8 bytes. */
 export function parsePayload(payload: string | bigint | Uint8Array): Uint8Array {
   if (payload instanceof Uint8Array) {
-    if (payload.length !== 8) throw inferenceError(InferenceErrorCode.RequestInvalid, 'A watermark payload is exactly 8 bytes.');
+    if (payload.length !== 8)
+      throw inferenceError(InferenceErrorCode.RequestInvalid, 'A watermark payload is exactly 8 bytes.');
     return payload;
   }
   const hex = typeof payload === 'bigint' ? payload.toString(16).padStart(16, '0') : payload;
@@ -94,7 +97,8 @@ function tilePattern(payload: Uint8Array): Float32Array {
       const cell = cy * CELLS_PER_SIDE + cx;
       const chip = (code[CELL_BIT[cell]] ? 1 : -1) * CELL_SIGN[cell] * AMPLITUDE;
       for (let v = 0; v < CELL; v++) {
-        for (let u = 0; u < CELL; u++) pattern[(cy * CELL + v) * TILE + cx * CELL + u] = chip * BUMP[v * CELL + u] * 0.5;
+        for (let u = 0; u < CELL; u++)
+          pattern[(cy * CELL + v) * TILE + cx * CELL + u] = chip * BUMP[v * CELL + u] * 0.5;
       }
     }
   }
@@ -130,7 +134,8 @@ export function embedWatermark(image: RgbImage, payload: string | bigint | Uint8
 function residual(image: RgbImage, radius: number): Float32Array {
   const { width, height, data } = image;
   const luma = new Float32Array(width * height);
-  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 3] + 0.587 * data[i * 3 + 1] + 0.114 * data[i * 3 + 2];
+  for (let i = 0; i < luma.length; i++)
+    luma[i] = 0.299 * data[i * 3] + 0.587 * data[i * 3 + 1] + 0.114 * data[i * 3 + 2];
   const tmp = new Float32Array(luma.length);
   for (let y = 0; y < height; y++) {
     let acc = 0;
@@ -300,7 +305,11 @@ export function detectWatermark(image: RgbImage): WatermarkDetection | null {
         agree += (code[i] ? 1 : -1) * fit.soft[i];
         norm += Math.abs(fit.soft[i]);
       }
-      return { payload: toHex(payload), confidence: Math.max(0, Math.min(1, agree / (norm || 1))), scale: refined.scale };
+      return {
+        payload: toHex(payload),
+        confidence: Math.max(0, Math.min(1, agree / (norm || 1))),
+        scale: refined.scale,
+      };
     }
   }
   return null;
@@ -313,4 +322,3 @@ export function psnr(a: RgbImage, b: RgbImage): number {
   const mse = sum / a.data.length;
   return mse === 0 ? Infinity : 10 * Math.log10((255 * 255) / mse);
 }
-

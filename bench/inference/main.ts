@@ -1,0 +1,75 @@
+// Inference bench: per-stage times of a 1920×1080 photo with each codec, the share of time spent
+// outside onnxruntime's session.run, and the calling thread's event-loop lag while 4 pipelines run.
+// Run: node scripts/fetch-fixtures.mjs && node --import ./libs/inference/src/pipeline/ts-register.mjs bench/inference/main.ts
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import sharp from 'sharp';
+import {
+  FaceFusionEngine,
+  FUSION_STAGES,
+  type FusionRequest,
+  type FusionTimings,
+} from '../../libs/inference/src/index.js';
+import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
+import { writeModel } from '../../test/fixtures/onnx/write-model.js';
+import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
+
+const RUNS = 3;
+const fixtures = ensureRealFixtures();
+const dir = mkdtempSync(join(tmpdir(), 'inference-bench-'));
+const swapper = writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'source' }), 'inswapper', 'swapper');
+const target = new Uint8Array(
+  await sharp(readFileSync(fixtures.photos.sample6))
+    .extract({ left: 0, top: 200, width: 1920, height: 1080 })
+    .jpeg({ quality: 90 })
+    .toBuffer(),
+);
+const request: FusionRequest = {
+  source: new Uint8Array(readFileSync(fixtures.photos.sample2)),
+  target,
+  models: { detector: fixtures.ultraface, recognizer: fixtures.embedding, swapper },
+  watermark: { payload: '0123456789abcdef' },
+};
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+console.log(
+  `target 1920×1080 JPEG (${target.length} bytes), UltraFace + 512-d embedding + 128 px InSwapper-shaped model`,
+);
+console.log(`cpu provider, 1 worker thread, median of ${RUNS} runs after a warm-up\n`);
+for (const codec of ['sharp', 'jimp'] as const) {
+  const engine = await FaceFusionEngine.create({ workers: 1, codec });
+  await engine.run(request);
+  const runs: FusionTimings[] = [];
+  let faces = 0;
+  for (let i = 0; i < RUNS; i++) {
+    const result = await engine.run(request);
+    runs.push(result.timings);
+    faces = result.faces.filter((f) => f.swapped).length;
+  }
+  await engine.close();
+  const keys = [...FUSION_STAGES, 'sessionRun', 'total'] as const;
+  const row = Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))]));
+  console.log(`codec ${codec} (${faces} faces swapped)`);
+  console.log(keys.map((k) => `  ${k.padEnd(10)} ${row[k].toFixed(1).padStart(8)} ms`).join('\n'));
+  console.log(`  outside session.run: ${(100 * (1 - row.sessionRun / row.total)).toFixed(1)} % of total\n`);
+}
+
+for (const workers of [1, 2]) {
+  const engine = await FaceFusionEngine.create({ workers });
+  await engine.run(request);
+  const histogram = monitorEventLoopDelay({ resolution: 1 });
+  histogram.enable();
+  const started = performance.now();
+  await Promise.all([1, 2, 3, 4].map(() => engine.run(request)));
+  const elapsed = performance.now() - started;
+  histogram.disable();
+  await engine.close();
+  console.log(
+    `4 concurrent pipelines, ${workers} worker(s): ${elapsed.toFixed(0)} ms wall; caller event-loop delay ` +
+      `p50 ${(histogram.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(2)} ms, ` +
+      `max ${(histogram.max / 1e6).toFixed(2)} ms`,
+  );
+}
+rmSync(dir, { recursive: true, force: true });
