@@ -86,7 +86,7 @@ export class MembershipService {
     ctx: RequestContext,
     input: { email: string; role: string; expiresAt?: Date | null },
   ): Promise<AddMemberResult> {
-    await this.policies.assertCan(ctx, 'create', 'Member', { organizationId: ctx.organizationId });
+    await this.policies.assertMay(ctx, 'create', 'Member');
     const organizationId = ctx.organizationId!;
     return this.transactions.run(ctx, async (ctx, manager) => {
       const role = await findRole(manager, organizationId, input.role);

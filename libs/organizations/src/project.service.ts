@@ -64,7 +64,7 @@ export class ProjectService {
   }
 
   async create(ctx: RequestContext, input: ProjectInput): Promise<ProjectEntity> {
-    await this.policies.assertCan(ctx, 'create', 'Project', { organizationId: ctx.organizationId });
+    await this.policies.assertMay(ctx, 'create', 'Project');
     try {
       return await this.transactions.run(ctx, async (ctx, manager) => {
         const repo = manager.getRepository(ProjectEntity);

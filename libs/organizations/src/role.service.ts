@@ -73,7 +73,7 @@ export class RoleService {
   }
 
   async create(ctx: RequestContext, input: RoleInput): Promise<RoleEntity> {
-    await this.policies.assertCan(ctx, 'create', 'Role', { organizationId: ctx.organizationId });
+    await this.policies.assertMay(ctx, 'create', 'Role');
     const permissions = checkPermissions(input.permissions);
     await this.policies.assertHoldsAll(ctx, permissions);
     try {

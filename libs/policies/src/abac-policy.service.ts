@@ -56,7 +56,7 @@ export class AbacPolicyService {
   }
 
   async create(ctx: RequestContext, input: PolicyInput): Promise<AbacPolicyEntity> {
-    await this.policies.assertCan(ctx, 'create', 'Policy', { organizationId: ctx.organizationId });
+    await this.policies.assertMay(ctx, 'create', 'Policy');
     const values = this.validate(input);
     return this.transactions.run(ctx, async (ctx, manager) => {
       await this.assertPrincipals(ctx, values.principals);

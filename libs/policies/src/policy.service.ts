@@ -181,6 +181,17 @@ export class PolicyService {
   }
 
   /**
+   * Throws 403 (code = the permission) unless the caller may ever do `action` on `subjectType`:
+   * for creating rows, where there is no row to check yet.
+   */
+  async assertMay(ctx: RequestContext, action: Action, subjectType: SubjectType): Promise<void> {
+    if (!(await this.can(ctx, action, subjectType))) {
+      const permission = permissionFor(action, subjectType);
+      throw new ForbiddenError({ code: permission, detail: `This needs the ${permission} permission.` });
+    }
+  }
+
+  /**
    * A SQL condition on `alias` that keeps exactly the rows the caller may `action`, for list
    * queries: `qb.andWhere(condition.brackets)` or `qb.andWhere(condition.sql, condition.params)`.
    * `columns` overrides where row attributes live (see DEFAULT_COLUMNS; `null` for an absent one).
