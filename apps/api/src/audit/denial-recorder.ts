@@ -6,7 +6,8 @@ import type { ContextRequest } from '../../../../libs/common/src/index.js';
 
 /**
  * Records every authorization denial of an authenticated caller, from one place: 403 answers and
- * the 404s that hide a denial (anything on an organization route but an unknown route). Buffered:
+ * the 404s that hide a denial (anything on an organization route but an unknown route), unless a
+ * guard or service already recorded a more specific denial for the request. Buffered:
  * denials are reads, and probing must not slow down or fail because of the audit write.
  */
 @Injectable()
@@ -28,7 +29,7 @@ export class DenialRecorder implements OnModuleInit {
     const status = reply.statusCode;
     if (status !== 403 && status !== 404) return;
     const ctx = request.ctx;
-    if (!ctx || ctx.actor.type === 'anonymous') return;
+    if (!ctx || ctx.actor.type === 'anonymous' || this.audit.hasDenial(ctx.requestId)) return;
     const code = problemCode(payload);
     if (code === 'route_not_found') return;
     const orgId = request.params?.orgId;
