@@ -1,10 +1,12 @@
 import { Module } from '@nestjs/common';
+import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity } from './api-keys/api-key.entity.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
 import { AuthEvents } from './auth-events.js';
 import { AuthService } from './auth.service.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { ApiKeyStrategy, JwtStrategy } from './guard/auth.strategies.js';
 import { AuthenticationGuard } from './guard/authentication.guard.js';
 import { TotpService } from './mfa/totp.service.js';
 import { PrincipalCache } from './sessions/principal-cache.js';
@@ -26,8 +28,10 @@ const services = [
   AttemptThrottleService,
   AuthEvents,
   AuthService,
+  ApiKeyStrategy,
   AuthenticationGuard,
   FirstAdminService,
+  JwtStrategy,
   PasswordHasher,
   PrincipalCache,
   SecretBox,
@@ -43,7 +47,10 @@ const services = [
  * Needs ConfigModule and DatabaseModule (both global).
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([UserEntity, SigningKeyEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity])],
+  imports: [
+    PassportModule.register({ session: false }),
+    TypeOrmModule.forFeature([UserEntity, SigningKeyEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity]),
+  ],
   providers: services,
   exports: services,
 })
