@@ -8,7 +8,8 @@ import { Authenticated, ForbiddenError, RequestContext } from '../../libs/common
 import type { AppConfig } from '../../libs/config/src/index.js';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader, createUserAndLogin, type Tokens } from '../support/identity.js';
+import { authHeader, type Tokens } from '../support/identity.js';
+import { createTenant, type Tenant } from '../support/tenant.js';
 
 /** A route that always refuses, standing in for any 403 the policy layer answers. */
 @Controller('orgs/:orgId/forbidden-thing')
@@ -38,7 +39,10 @@ describe('audit HTTP API', () => {
   const deliveries: Delivery[] = [];
   let tokens: Tokens;
   let userId: string;
-  const org = randomUUID();
+  let org: string;
+  let tenant: Tenant;
+  /** Sequence numbers of the seeded events (the tenant fixture's own events come first). */
+  let seqs: number[];
   const http = () => request(t.app.getHttpServer());
   const WEBHOOK_SECRET = 'webhook-secret-of-the-test';
 
@@ -64,18 +68,20 @@ describe('audit HTTP API', () => {
       },
       rootModule: (config) => TestRootModule.forRoot(config),
     });
-    const user = await createUserAndLogin(t);
-    tokens = user.tokens;
-    userId = user.id;
+    tenant = await createTenant(t);
+    org = tenant.orgId;
+    tokens = tenant.admin.tokens;
+    userId = tenant.admin.id;
     const audit = t.app.get(AuditService);
     const ctx = new RequestContext({
       requestId: 'seed',
-      actor: { type: 'user', id: user.id, userId: user.id, label: user.email },
+      actor: { type: 'user', id: 'seeder', userId: 'seeder', label: 'seeder@example.test' },
       organizationId: org,
       ip: '198.51.100.1',
     });
+    seqs = [];
     for (let i = 1; i <= 7; i++) {
-      await audit.record(ctx, {
+      const recorded = await audit.record(ctx, {
         action: i % 2 ? 'model.update' : 'role.create',
         resourceType: i % 2 ? 'model' : 'role',
         resourceId: i === 3 ? '=HYPERLINK("http://evil.test","x")' : `r-${i}`,
@@ -85,6 +91,7 @@ describe('audit HTTP API', () => {
           note: i === 3 ? '=HYPERLINK("http://evil.test","x")' : 'line one\nline two\u2028three',
         },
       });
+      seqs.push(recorded.seq);
     }
   });
   afterAll(async () => {
@@ -93,33 +100,33 @@ describe('audit HTTP API', () => {
   });
 
   it('lists events newest first with cursor pagination and filters', async () => {
-    const first = await http().get(`/api/v1/orgs/${org}/audit?limit=3`).set(authHeader(tokens));
+    const first = await http().get(`/api/v1/orgs/${org}/audit?limit=3&actorId=seeder`).set(authHeader(tokens));
     expect(first.status).toBe(200);
-    expect(first.body.items.map((e: { seq: number }) => e.seq)).toEqual([7, 6, 5]);
+    expect(first.body.items.map((e: { seq: number }) => e.seq)).toEqual([seqs[6], seqs[5], seqs[4]]);
     expect(first.body.items[0]).toMatchObject({
       action: 'model.update',
       outcome: 'failed',
-      actor: { type: 'user', id: userId },
+      actor: { type: 'user', id: 'seeder' },
       resourceType: 'model',
       resourceId: 'r-7',
       ip: '198.51.100.1',
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
     const second = await http()
-      .get(`/api/v1/orgs/${org}/audit?limit=3&cursor=${first.body.nextCursor}`)
+      .get(`/api/v1/orgs/${org}/audit?limit=3&actorId=seeder&cursor=${first.body.nextCursor}`)
       .set(authHeader(tokens));
-    expect(second.body.items.map((e: { seq: number }) => e.seq)).toEqual([4, 3, 2]);
+    expect(second.body.items.map((e: { seq: number }) => e.seq)).toEqual([seqs[3], seqs[2], seqs[1]]);
 
     const filtered = await http()
-      .get(`/api/v1/orgs/${org}/audit?action=role.*&outcome=allowed`)
+      .get(`/api/v1/orgs/${org}/audit?action=role.*&outcome=allowed&actorId=seeder`)
       .set(authHeader(tokens));
-    expect(filtered.body.items.map((e: { seq: number }) => e.seq)).toEqual([6, 4, 2]);
+    expect(filtered.body.items.map((e: { seq: number }) => e.seq)).toEqual([seqs[5], seqs[3], seqs[1]]);
     expect(filtered.body.nextCursor).toBeNull();
 
     const byResource = await http()
-      .get(`/api/v1/orgs/${org}/audit?resourceType=model&resourceId=r-5&actorId=${userId}`)
+      .get(`/api/v1/orgs/${org}/audit?resourceType=model&resourceId=r-5&actorId=seeder`)
       .set(authHeader(tokens));
-    expect(byResource.body.items.map((e: { seq: number }) => e.seq)).toEqual([5]);
+    expect(byResource.body.items.map((e: { seq: number }) => e.seq)).toEqual([seqs[4]]);
 
     const future = await http()
       .get(`/api/v1/orgs/${org}/audit?from=${new Date(Date.now() + 60_000).toISOString()}`)
@@ -135,7 +142,7 @@ describe('audit HTTP API', () => {
 
   it('exports JSON Lines, one event per line, and audits the export', async () => {
     const res = await http()
-      .get(`/api/v1/orgs/${org}/audit/export?format=jsonl&action=model.*`)
+      .get(`/api/v1/orgs/${org}/audit/export?format=jsonl&action=model.*&actorId=seeder`)
       .set(authHeader(tokens));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/application\/x-ndjson/);
@@ -143,7 +150,7 @@ describe('audit HTTP API', () => {
     const lines = res.text.trimEnd().split('\n');
     expect(lines).toHaveLength(4);
     const events = lines.map((l) => JSON.parse(l));
-    expect(events.map((e) => e.seq)).toEqual([1, 3, 5, 7]);
+    expect(events.map((e) => e.seq)).toEqual([seqs[0], seqs[2], seqs[4], seqs[6]]);
     expect(events[0].details.note).toBe('line one\nline two\u2028three');
     expect(res.text).not.toContain('\u2028');
 
@@ -151,12 +158,14 @@ describe('audit HTTP API', () => {
     expect(audited.body.items[0]).toMatchObject({
       action: 'audit.export',
       actor: { id: userId },
-      details: { format: 'jsonl', filter: { action: 'model.*' } },
+      details: { format: 'jsonl', filter: { action: 'model.*', actorId: 'seeder' } },
     });
   });
 
   it('exports CSV safe against formula injection and line breaking', async () => {
-    const res = await http().get(`/api/v1/orgs/${org}/audit/export?format=csv&action=model.*`).set(authHeader(tokens));
+    const res = await http()
+      .get(`/api/v1/orgs/${org}/audit/export?format=csv&action=model.*&actorId=seeder`)
+      .set(authHeader(tokens));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/text\/csv/);
     const rows = res.text.split('\r\n').filter(Boolean);
@@ -175,7 +184,28 @@ describe('audit HTTP API', () => {
     const res = await http().get(`/api/v1/orgs/${org}/audit/verify`).set(authHeader(tokens));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ ok: true, firstSeq: 1, firstBrokenSeq: null, problem: null });
-    expect(res.body.checkedEvents).toBeGreaterThanOrEqual(7);
+    expect(res.body.lastSeq).toBeGreaterThanOrEqual(seqs[6]);
+    expect(res.body.checkedEvents).toBe(res.body.lastSeq);
+  });
+
+  it('needs audit:read and audit:export, and records the refusal once', async () => {
+    const res = await http().get(`/api/v1/orgs/${org}/audit`).set(tenant.guest.auth);
+    expect(res.status).toBe(403);
+    expect(res.body.code).toBe('audit:read');
+    const exp = await http().get(`/api/v1/orgs/${org}/audit/export`).set(tenant.developer.auth);
+    expect(exp.status).toBe(403);
+    expect(exp.body.code).toBe('audit:export');
+    await t.app.get(AuditService).flush();
+    const rows = await t.env.db.query(
+      `SELECT action, outcome, actor_id FROM audit_event WHERE request_id = ANY($1) ORDER BY seq`,
+      [[res.headers['x-request-id'], exp.headers['x-request-id']]],
+    );
+    expect(rows.rows).toEqual([
+      { action: 'authz.denied', outcome: 'denied', actor_id: tenant.guest.id },
+      { action: 'authz.denied', outcome: 'denied', actor_id: tenant.developer.id },
+    ]);
+    const outsider = await http().get(`/api/v1/orgs/${randomUUID()}/audit`).set(tenant.admin.auth);
+    expect(outsider.status).toBe(404);
   });
 
   it('raises a bulk-export alert, lists it and POSTs it to the webhook signed with HMAC', async () => {
@@ -206,7 +236,9 @@ describe('audit HTTP API', () => {
       expect(res.status).toBe(403);
     }
     await t.app.get(AuditService).flush();
-    const denied = await http().get(`/api/v1/orgs/${org}/audit?outcome=denied`).set(authHeader(tokens));
+    const denied = await http()
+      .get(`/api/v1/orgs/${org}/audit?outcome=denied&actorId=${userId}`)
+      .set(authHeader(tokens));
     expect(denied.body.items).toHaveLength(3);
     expect(denied.body.items[0]).toMatchObject({
       action: 'authz.denied',
