@@ -134,21 +134,78 @@ describe('artifact validation', () => {
   });
 });
 
+/** An inswapper model that also carries `rawBytes` of raw_data weights and `floats` float_data values. */
+function withWeights(rawBytes: number, floats: number): Uint8Array {
+  const model = onnxProto.onnx.ModelProto.decode(buildInswapperModel());
+  const graph = model.graph as onnxProto.onnx.GraphProto;
+  const FLOAT = onnxProto.onnx.TensorProto.DataType.FLOAT;
+  // Ahead of the emap, which the inference engine expects to stay the last initializer.
+  graph.initializer.unshift(
+    onnxProto.onnx.TensorProto.create({
+      name: 'raw_weights',
+      dims: [rawBytes / 4],
+      dataType: FLOAT,
+      rawData: Buffer.alloc(rawBytes, 0x3f),
+    }),
+    onnxProto.onnx.TensorProto.create({
+      name: 'float_weights',
+      dims: [floats],
+      dataType: FLOAT,
+      floatData: Array.from({ length: floats }, (_, i) => i / 7),
+    }),
+  );
+  return onnxProto.onnx.ModelProto.encode(model).finish();
+}
+
 describe('artifact validation limits', () => {
-  it('refuses a model whose parsing needs more memory than allowed', async () => {
-    // 4M floats stored as a repeated field decode into a JS array far larger than an 8 MB heap.
+  it('validates a model whose weights exceed the worker heap limit, without reading them', async () => {
+    const bytes = withWeights(48 * 1024 * 1024, 2_000_000);
+    const path = join(dir, 'heavy.onnx');
+    await writeFile(path, bytes);
+    const outcome = await validateArtifact(path, 'inswapper', { timeoutMs: 30_000, maxHeapMb: 16 });
+    expect(outcome).toMatchObject({
+      ok: true,
+      summary: {
+        opset: 13,
+        signature: { inputs: expect.arrayContaining([expect.objectContaining({ name: 'source' })]) },
+      },
+    });
+    if (!outcome.ok) return;
+    expect(outcome.summary.weightBytes).toBeGreaterThan(48 * 1024 * 1024 + 8_000_000);
+    expect(outcome.summary.weightBytes).toBeLessThan(bytes.length);
+  });
+
+  it('refuses a file cut in the middle of a large raw_data payload as truncated', async () => {
+    const bytes = withWeights(32 * 1024 * 1024, 0);
+    const cut = Buffer.from(bytes).indexOf(Buffer.alloc(64, 0x3f)) + 16 * 1024 * 1024;
+    const path = join(dir, 'cut.onnx');
+    await writeFile(path, bytes.subarray(0, cut));
+    const outcome = await validateArtifact(path, 'inswapper', { timeoutMs: 30_000, maxHeapMb: 16 });
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_truncated' } });
+  });
+
+  it('refuses a model whose graph alone needs more memory than allowed', async () => {
+    // 100k nodes take under 3 MB on disk but far more than a 16 MB heap once decoded.
     const model = onnxProto.onnx.ModelProto.decode(buildArcFaceModel());
-    (model.graph as onnxProto.onnx.GraphProto).initializer.push(
-      onnxProto.onnx.TensorProto.create({
-        name: 'huge',
-        dims: [4_000_000],
-        dataType: onnxProto.onnx.TensorProto.DataType.FLOAT,
-        floatData: Array.from({ length: 4_000_000 }, (_, i) => i / 7),
-      }),
-    );
-    const path = join(dir, 'huge.onnx');
+    const graph = model.graph as onnxProto.onnx.GraphProto;
+    for (let i = 0; i < 100_000; i++) {
+      graph.node.push(onnxProto.onnx.NodeProto.create({ opType: 'Identity', input: [`a${i}`], output: [`b${i}`] }));
+    }
+    const path = join(dir, 'wide.onnx');
     await writeFile(path, onnxProto.onnx.ModelProto.encode(model).finish());
-    const outcome = await validateArtifact(path, 'arcface', { timeoutMs: 30_000, maxHeapMb: 8 });
+    const outcome = await validateArtifact(path, 'arcface', { timeoutMs: 30_000, maxHeapMb: 16 });
+    expect(outcome).toMatchObject({
+      ok: false,
+      rejection: { code: 'onnx_validation_resources', reason: expect.stringContaining('16 MB') },
+    });
+  });
+
+  it('refuses a model whose graph is larger than the heap limit allows to decode', async () => {
+    const model = onnxProto.onnx.ModelProto.decode(buildArcFaceModel());
+    model.docString = 'x'.repeat(6 * 1024 * 1024);
+    const path = join(dir, 'verbose.onnx');
+    await writeFile(path, onnxProto.onnx.ModelProto.encode(model).finish());
+    const outcome = await validateArtifact(path, 'arcface', { timeoutMs: 30_000, maxHeapMb: 16 });
     expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_validation_resources' } });
   });
 });

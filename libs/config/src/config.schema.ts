@@ -62,7 +62,7 @@ export const envSchema = z.object({
   S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
   MODEL_UPLOAD_MAX_BYTES: int(1024, 64 * 1024 ** 3).default(2 * 1024 ** 3),
   MODEL_VALIDATION_TIMEOUT_MS: int(1_000, 600_000).default(60_000),
-  MODEL_VALIDATION_MAX_HEAP_MB: int(32, 16_384).default(512),
+  MODEL_VALIDATION_MAX_HEAP_MB: int(32, 16_384).default(128),
   MODEL_EXPORT_RATE_LIMIT: int(1, 10_000).default(5),
   MODEL_EXPORT_RATE_WINDOW_SECONDS: int(1, 7 * 86400).default(3600),
 

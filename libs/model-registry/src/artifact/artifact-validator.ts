@@ -6,7 +6,10 @@ import type { ArtifactRejection, InspectResult, OnnxSummary } from './onnx-inspe
 
 export interface ValidationLimits {
   timeoutMs: number;
-  /** V8 old-generation heap of the inspecting thread. */
+  /**
+   * V8 old-generation heap of the inspecting thread. The weights are never read, so this bounds
+   * the graph alone: its encoded form may take a quarter of it, the decoded objects the rest.
+   */
   maxHeapMb: number;
 }
 
@@ -22,7 +25,7 @@ function workerUrl(): URL {
 export function inspectInWorker(path: string, limits: ValidationLimits): Promise<InspectResult> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(workerUrl(), {
-      workerData: { path },
+      workerData: { path, options: { maxSkeletonBytes: Math.floor((limits.maxHeapMb * 1024 * 1024) / 4) } },
       resourceLimits: { maxOldGenerationSizeMb: limits.maxHeapMb, maxYoungGenerationSizeMb: 32 },
       stdout: true,
       stderr: true,

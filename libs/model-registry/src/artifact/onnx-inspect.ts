@@ -1,4 +1,6 @@
+import { open } from 'node:fs/promises';
 import onnxProto from 'onnx-proto';
+import { OnnxSkeletonError, readOnnxSkeleton } from './onnx-skeleton.js';
 
 const { onnx } = onnxProto;
 
@@ -25,7 +27,14 @@ export interface OnnxSummary {
   opsetImports: { domain: string; version: number }[];
   producer: string;
   nodeCount: number;
+  /** Bytes of tensor payloads (weights) in the file, which inspection skips. */
+  weightBytes: number;
   signature: IoSignature;
+}
+
+export interface InspectOptions {
+  /** Largest graph-without-weights accepted (the part that is decoded in memory). */
+  maxSkeletonBytes: number;
 }
 
 /** Why an artifact is refused; `code` is the stable problem code shown to the client. */
@@ -146,15 +155,33 @@ function tensorSignature(value: onnxProto.onnx.IValueInfoProto): TensorSignature
 }
 
 /**
- * Parses ONNX bytes and checks what can be checked without running the model: the format, that
- * no tensor points at external data (the path-traversal vector of several onnx/MLflow CVEs),
- * that only allowed operator domains are used. Returns the I/O signature and opset. Runs inside
- * a resource-limited worker; never call it on untrusted bytes in the API's main thread.
+ * Inspects the ONNX file at `path` and checks what can be checked without running the model: the
+ * format, that no tensor points at external data (the path-traversal vector of several
+ * onnx/MLflow CVEs), that only allowed operator domains are used. Returns the I/O signature and
+ * opset. The file is read with positional reads into a skeleton without the weights (see
+ * onnx-skeleton.ts), so memory stays bounded by the graph's size, never the file's. Runs inside a
+ * resource-limited worker; never call it on untrusted files in the API's main thread.
  */
-export function inspectOnnx(bytes: Uint8Array): InspectResult {
-  const foreign = sniffForeignFormat(bytes);
-  if (foreign) return foreign;
+export async function inspectOnnxFile(path: string, options: InspectOptions): Promise<InspectResult> {
+  const file = await open(path, 'r');
+  try {
+    const { size } = await file.stat();
+    const head = new Uint8Array(Math.min(size, 8));
+    await file.read(head, 0, head.length, 0);
+    const foreign = sniffForeignFormat(head);
+    if (foreign) return foreign;
+    const skeleton = await readOnnxSkeleton(file, size, { maxSkeletonBytes: options.maxSkeletonBytes });
+    return inspectSkeleton(skeleton.bytes, skeleton.droppedBytes);
+  } catch (error) {
+    if (error instanceof OnnxSkeletonError) return reject(error.code, error.message);
+    throw error;
+  } finally {
+    await file.close();
+  }
+}
 
+/** Decodes a ModelProto whose tensor payloads were left out, and runs the checks on it. */
+function inspectSkeleton(bytes: Uint8Array, weightBytes: number): InspectResult {
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -213,6 +240,7 @@ export function inspectOnnx(bytes: Uint8Array): InspectResult {
       opsetImports,
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ').slice(0, 120),
       nodeCount: [...nodesOfGraph(graph)].length,
+      weightBytes,
       signature: {
         inputs: (graph.input ?? []).filter((i) => !initializers.has(i.name ?? '')).map(tensorSignature),
         outputs: (graph.output ?? []).map(tensorSignature),
