@@ -2,6 +2,13 @@ import type { StoredEvent } from '../audit-chain.js';
 
 /** Actions counted by the bulk-export rule. */
 export const EXPORT_ACTIONS = new Set(['model.export', 'audit.export']);
+/**
+ * An export refused because its actor went over the per-user export rate limit: a bulk-export
+ * attempt in itself, whatever the alert threshold.
+ */
+export function isExportRateLimitRefusal(event: StoredEvent): boolean {
+  return EXPORT_ACTIONS.has(event.action) && event.outcome === 'denied' && event.details.reason === 'rate_limited';
+}
 /** Actions counted by the login-failure rule. */
 export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.failed']);
 

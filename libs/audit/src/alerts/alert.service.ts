@@ -10,6 +10,7 @@ import {
   attemptedAccount,
   counterSubject,
   EXPORT_ACTIONS,
+  isExportRateLimitRefusal,
   isPersonalAccess,
   localHour,
   LOGIN_FAILURE_ACTIONS,
@@ -120,6 +121,24 @@ export class AlertService {
           summary: `More than ${a.exportThreshold} exports by ${event.actorLabel ?? event.actorId} within ${a.exportWindowSeconds} s`,
           subject: event.actorId,
           details: { count, windowSeconds: a.exportWindowSeconds, lastAction: event.action },
+        });
+      }
+    }
+
+    if (isExportRateLimitRefusal(event)) {
+      // Once per actor and window, however many refused attempts follow.
+      const refusals = await this.countInWindow(
+        `exportlimit:${event.organizationId}:${event.actorId}`,
+        a.exportWindowSeconds,
+      );
+      if (refusals === 1) {
+        out.push({
+          ...base,
+          rule: 'bulk_export',
+          severity: 'high',
+          summary: `${event.actorLabel ?? event.actorId} went over the export rate limit`,
+          subject: event.actorId,
+          details: { reason: 'rate_limited', windowSeconds: a.exportWindowSeconds, lastAction: event.action },
         });
       }
     }
