@@ -13,6 +13,7 @@ import {
   torchZipBytes,
   truncate,
 } from './fixtures/invalid-models.js';
+import { eventually } from './support/eventually.js';
 import { createRegistryTenant, type RegistryTenant, type RoleName } from './support/registry-tenant.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -271,7 +272,7 @@ describe('export control', () => {
     expect(revoke.status).toBe(204);
   });
 
-  it('rate-limits exports per user with 429 and audits the refusal', async () => {
+  it('rate-limits exports per user with 429, audits the refusal and raises the bulk-export alert', async () => {
     const model = await createModel(a, { redistributionAllowed: true });
     await upload(a, model.id, swapper);
     // The tester account has exported nothing yet in this file.
@@ -291,6 +292,15 @@ describe('export control', () => {
     );
     expect(rows.rows.map((r) => r.outcome)).toEqual(['allowed', 'allowed', 'allowed', 'denied']);
     expect(rows.rows[3].details.reason).toBe('rate_limited');
+
+    const alert = await eventually('a bulk-export alert', async () => {
+      const res = await http().get(`/api/v1/orgs/${a.orgId}/alerts`).set(as(a, 'admin'));
+      expect(res.status).toBe(200);
+      return (res.body.items as { rule: string; subject: string }[]).find(
+        (item) => item.rule === 'bulk_export' && item.subject === a.users.tester.id,
+      );
+    });
+    expect(alert).toMatchObject({ severity: 'high', actorId: a.users.tester.id, details: { reason: 'rate_limited' } });
   });
 });
 
