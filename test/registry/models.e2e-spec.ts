@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader } from '../support/identity.js';
+import { createTenant, type BuiltInRoleName as RoleName, type Tenant } from '../support/tenant.js';
 import { buildArcFaceModel, buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import {
   buildCustomOpModel,
@@ -14,22 +14,21 @@ import {
   truncate,
 } from './fixtures/invalid-models.js';
 import { eventually } from './support/eventually.js';
-import { createRegistryTenant, type RegistryTenant, type RoleName } from './support/registry-tenant.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const UPLOAD_LIMIT = 3 * 1024 * 1024;
 const EXPORT_LIMIT = 3;
 
 let t: TestApp;
-let a: RegistryTenant;
-let b: RegistryTenant;
+let a: Tenant;
+let b: Tenant;
 const swapper = buildInswapperModel();
 
 const http = () => request(t.app.getHttpServer());
-const as = (tenant: RegistryTenant, role: RoleName) => authHeader(tenant.users[role].tokens);
-const base = (tenant: RegistryTenant) => `/api/v1/orgs/${tenant.orgId}/models`;
+const as = (tenant: Tenant, role: RoleName) => tenant[role].auth;
+const base = (tenant: Tenant) => `/api/v1/orgs/${tenant.orgId}/models`;
 
-async function createModel(tenant: RegistryTenant, body: Record<string, unknown> = {}) {
+async function createModel(tenant: Tenant, body: Record<string, unknown> = {}) {
   const slug = `m-${Math.random().toString(36).slice(2, 10)}`;
   const res = await http()
     .post(base(tenant))
@@ -39,7 +38,7 @@ async function createModel(tenant: RegistryTenant, body: Record<string, unknown>
   return res.body as { id: string; slug: string };
 }
 
-function upload(tenant: RegistryTenant, modelId: string, bytes: Uint8Array, role: RoleName = 'developer') {
+function upload(tenant: Tenant, modelId: string, bytes: Uint8Array, role: RoleName = 'developer') {
   return http()
     .post(`${base(tenant)}/${modelId}/versions`)
     .set(as(tenant, role))
@@ -47,7 +46,7 @@ function upload(tenant: RegistryTenant, modelId: string, bytes: Uint8Array, role
     .send(Buffer.from(bytes));
 }
 
-function download(tenant: RegistryTenant, modelId: string, version: number, role: RoleName) {
+function download(tenant: Tenant, modelId: string, version: number, role: RoleName) {
   return http()
     .get(`${base(tenant)}/${modelId}/versions/${version}/artifact`)
     .set(as(tenant, role))
@@ -63,8 +62,8 @@ beforeAll(async () => {
   t = await createTestApp({
     env: { MODEL_UPLOAD_MAX_BYTES: String(UPLOAD_LIMIT), MODEL_EXPORT_RATE_LIMIT: String(EXPORT_LIMIT) },
   });
-  a = await createRegistryTenant(t);
-  b = await createRegistryTenant(t);
+  a = await createTenant(t);
+  b = await createTenant(t);
 });
 afterAll(async () => {
   await t?.close();
@@ -248,7 +247,7 @@ describe('export control', () => {
     const grant = await http()
       .post(`${base(a)}/${model.id}/grants`)
       .set(as(a, 'admin'))
-      .send({ principalType: 'user', principalId: a.users.guest.id, permissions: ['view', 'export'] });
+      .send({ principalType: 'user', principalId: a.guest.id, permissions: ['view', 'export'] });
     expect(grant.status).toBe(201);
     const grants = await http()
       .get(`${base(a)}/${model.id}/grants`)
@@ -264,7 +263,7 @@ describe('export control', () => {
       ).status,
     ).toBe(403);
 
-    await new Promise((r) => setTimeout(r, 600));
+    // A grant bumps the organization's policy version on commit: the next request already sees it.
     expect((await download(a, model.id, 1, 'guest')).status).toBe(200);
     const revoke = await http()
       .delete(`${base(a)}/${model.id}/grants/${grant.body.id}`)
@@ -279,8 +278,8 @@ describe('export control', () => {
     await http()
       .post(`${base(a)}/${model.id}/grants`)
       .set(as(a, 'admin'))
-      .send({ principalType: 'user', principalId: a.users.tester.id, permissions: ['export'] });
-    await new Promise((r) => setTimeout(r, 600));
+      .send({ principalType: 'user', principalId: a.tester.id, permissions: ['export'] })
+      .expect(201);
     for (let i = 0; i < EXPORT_LIMIT; i++) expect((await download(a, model.id, 1, 'tester')).status).toBe(200);
     const over = await download(a, model.id, 1, 'tester');
     expect(over.status).toBe(429);
@@ -297,10 +296,10 @@ describe('export control', () => {
       const res = await http().get(`/api/v1/orgs/${a.orgId}/alerts`).set(as(a, 'admin'));
       expect(res.status).toBe(200);
       return (res.body.items as { rule: string; subject: string }[]).find(
-        (item) => item.rule === 'bulk_export' && item.subject === a.users.tester.id,
+        (item) => item.rule === 'bulk_export' && item.subject === a.tester.id,
       );
     });
-    expect(alert).toMatchObject({ severity: 'high', actorId: a.users.tester.id, details: { reason: 'rate_limited' } });
+    expect(alert).toMatchObject({ severity: 'high', actorId: a.tester.id, details: { reason: 'rate_limited' } });
   });
 });
 
