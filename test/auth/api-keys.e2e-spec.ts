@@ -6,7 +6,7 @@ import { ApiKeyService } from '../../libs/auth/src/index.js';
 import { Authenticated, Ctx, RequestContext } from '../../libs/common/src/index.js';
 import type { AppConfig } from '../../libs/config/src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { createUser } from '../support/identity.js';
+import { createTenant } from '../support/tenant.js';
 import { FAST_AUTH_ENV } from './support.js';
 
 @Controller('orgs/:orgId/whoami')
@@ -29,20 +29,18 @@ const withProbe = (config: AppConfig): DynamicModule => ({
 describe('API keys', () => {
   let t: TestApp;
   const http = () => request(t.app.getHttpServer());
-  const orgId = randomUUID();
-  const otherOrgId = randomUUID();
   const projectId = randomUUID();
+  let orgId: string;
+  let otherOrgId: string;
   let creatorId: string;
 
   beforeAll(async () => {
     t = await createTestApp({ env: FAST_AUTH_ENV, rootModule: withProbe });
-    creatorId = (await createUser(t)).id;
-    for (const [id, slug] of [
-      [orgId, 'studio'],
-      [otherOrgId, 'rival'],
-    ]) {
-      await t.env.db.query(`INSERT INTO organization (id, name, slug) VALUES ($1, $2, $2)`, [id, slug]);
-    }
+    // A key acts for its creator, who must be a current member of the key's organization.
+    const studio = await createTenant(t);
+    orgId = studio.orgId;
+    creatorId = studio.developer.id;
+    otherOrgId = (await createTenant(t)).orgId;
     await t.env.db.query(`INSERT INTO project (id, organization_id, name, slug) VALUES ($1, $2, 'Film', 'film')`, [
       projectId,
       orgId,

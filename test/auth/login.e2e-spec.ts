@@ -86,6 +86,19 @@ describe('login and access tokens', () => {
     expect(malformed.body.code).toBe('token_invalid');
   });
 
+  it('serves more concurrent sign-ins and refreshes than the connection pool has connections', async () => {
+    // The test pool has 4 connections; a sign-in must never hold one while waiting for another.
+    const users = await Promise.all(Array.from({ length: 10 }, () => createUser(t)));
+    const pairs = await Promise.all(users.map((u) => login(t, u.email, u.password)));
+    expect(pairs.every((p) => typeof p.accessToken === 'string')).toBe(true);
+    const refreshed = await Promise.all(
+      pairs.map((p) =>
+        request(t.app.getHttpServer()).post('/api/v1/auth/refresh').send({ refreshToken: p.refreshToken }),
+      ),
+    );
+    expect(refreshed.map((r) => r.status)).toEqual(Array(10).fill(200));
+  });
+
   it('accepts passwords of 64+ characters', async () => {
     const long = 'correct horse battery staple '.repeat(4) + 'Zq9!';
     const user = await createUser(t, { password: long });

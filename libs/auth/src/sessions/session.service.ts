@@ -45,18 +45,20 @@ export class SessionService {
 
   /** Opens a session for a user who just proved who they are. */
   async start(ctx: RequestContext, user: UserEntity, amr: AuthMethod[]): Promise<TokenPair> {
-    return this.transactions.run(ctx, async (ctx, manager) => {
-      const now = new Date();
-      const session = await manager.getRepository(SessionEntity).save({
-        userId: user.id,
-        mfa: amr.includes('otp'),
-        ip: ctx.ip ?? null,
-        userAgent: ctx.userAgent?.slice(0, 512) ?? null,
-        lastUsedAt: now,
-        expiresAt: new Date(now.getTime() + this.config.auth.sessionMaxAgeSeconds * 1000),
-      });
-      return this.issue(manager, session, amr);
-    });
+    return this.transactions
+      .run(ctx, async (ctx, manager) => {
+        const now = new Date();
+        const session = await manager.getRepository(SessionEntity).save({
+          userId: user.id,
+          mfa: amr.includes('otp'),
+          ip: ctx.ip ?? null,
+          userAgent: ctx.userAgent?.slice(0, 512) ?? null,
+          lastUsedAt: now,
+          expiresAt: new Date(now.getTime() + this.config.auth.sessionMaxAgeSeconds * 1000),
+        });
+        return this.storeRefreshToken(manager, session);
+      })
+      .then(({ session, refreshToken }) => this.pair(session, refreshToken, amr));
   }
 
   /** Exchanges a refresh token for a new pair; reuse of a rotated token revokes the session. */
@@ -99,12 +101,13 @@ export class SessionService {
         { action: 'auth.refresh.succeeded', subjectId: user.id, details: { sessionId: session.id } },
         manager,
       );
-      return { pair: await this.issue(manager, session, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']) };
+      return { issued: await this.storeRefreshToken(manager, session) };
     });
     // Thrown after the transaction so that the family revocation commits.
     if (outcome.revoked) await this.principals.invalidateSessions(outcome.revoked);
     if (outcome.error) throw outcome.error;
-    return outcome.pair!;
+    const { session, refreshToken: next } = outcome.issued!;
+    return this.pair(session, next, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
   }
 
   /** Revokes one session (logout). */
@@ -144,7 +147,11 @@ export class SessionService {
     return rows.map((r) => r.id);
   }
 
-  private async issue(manager: EntityManager, session: SessionEntity, amr: AuthMethod[]): Promise<TokenPair> {
+  /** Inside the caller's transaction: a new refresh token of the session's family. */
+  private async storeRefreshToken(
+    manager: EntityManager,
+    session: SessionEntity,
+  ): Promise<{ session: SessionEntity; refreshToken: string }> {
     const refreshToken = randomToken(32);
     const idleEnd = Date.now() + this.config.auth.refreshTokenTtlSeconds * 1000;
     await manager.getRepository(RefreshTokenEntity).insert({
@@ -152,6 +159,14 @@ export class SessionService {
       tokenHash: sha256Hex(refreshToken),
       expiresAt: new Date(Math.min(idleEnd, session.expiresAt.getTime())),
     });
+    return { session, refreshToken };
+  }
+
+  /**
+   * After commit: signs the access token. Signing may load keys from the database, which must not
+   * happen while a transaction holds a pooled connection (concurrent logins would exhaust the pool).
+   */
+  private async pair(session: SessionEntity, refreshToken: string, amr: AuthMethod[]): Promise<TokenPair> {
     const accessToken = await this.accessTokens.issue({ userId: session.userId, sessionId: session.id, amr });
     return {
       accessToken,
