@@ -19,7 +19,8 @@ const common = {
 };
 
 export default {
-  testTimeout: 60_000,
+  // A hang guard, not a speed check: two cores run heavy suites (watermark, 100k-event export) side by side.
+  testTimeout: 180_000,
   maxWorkers: process.env.JEST_MAX_WORKERS ?? 2,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,src}/**/*.spec.ts'] },

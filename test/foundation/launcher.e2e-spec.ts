@@ -60,7 +60,7 @@ describe('launcher', () => {
     child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
     try {
-      await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
+      await waitReady(`http://127.0.0.1:${port}`, child, 90_000);
       const docs = await fetch(`http://127.0.0.1:${port}/docs`);
       expect(docs.status).toBe(200);
       expect(existsSync(join(dataDir, 'postgres'))).toBe(true);
@@ -73,7 +73,7 @@ describe('launcher', () => {
     // The private redis-server went down with the launcher.
     const leftovers = spawnSync('pgrep', ['-f', `redis-server.*${dataDir}`], { encoding: 'utf8' });
     expect(leftovers.stdout.trim()).toBe('');
-  }, 60_000);
+  }, 150_000);
 
   describe('with DATABASE_URL and REDIS_URL', () => {
     let db: TestDatabase;
@@ -98,7 +98,7 @@ describe('launcher', () => {
         stdio: 'ignore',
       });
       try {
-        await waitReady(`http://127.0.0.1:${port}`, child, 30_000);
+        await waitReady(`http://127.0.0.1:${port}`, child, 90_000);
         expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
         expect(existsSync(join(dataDir, 'redis'))).toBe(false);
         const sessions = await db.query<{ name: string }>(
@@ -108,6 +108,6 @@ describe('launcher', () => {
       } finally {
         expect(await stop(child)).toBe(0);
       }
-    }, 60_000);
+    }, 150_000);
   });
 });
