@@ -1,0 +1,116 @@
+/**
+ * Start-up time, as an operator sees it: from process spawn to `GET /health/ready` answering 200
+ * (and Swagger UI serving), for
+ * - `npm start` on embedded defaults (PGlite + private Redis), first boot on an empty DATA_DIR
+ *   (creates and migrates the database) and a second boot on the same DATA_DIR;
+ * - the API alone on the machine's PostgreSQL and Redis (database migrated beforehand).
+ *
+ *   npm run bench:startup        env: BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL, BENCH_RUNS (default 3)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { runMigrations } from '../../libs/database/src/index.js';
+
+const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const dist = new URL('../../', import.meta.url).pathname;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function bootOnce(entry: string, args: string[], env: Record<string, string>): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [join(dist, entry), ...args], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      LOG_LEVEL: 'warn',
+      PORT: String(port),
+      ...env,
+    },
+    stdio: 'ignore',
+  });
+  try {
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
+      if (performance.now() - started > 120_000) throw new Error(`${entry} not ready in 120 s`);
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
+      if (ready?.status === 200) {
+        const docs = await fetch(`http://127.0.0.1:${port}/docs`);
+        if (docs.status === 200) return performance.now() - started;
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  } finally {
+    await new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const fmt = (xs: number[]) =>
+  `median ${(median(xs) / 1000).toFixed(2)} s  (runs: ${xs.map((x) => (x / 1000).toFixed(2)).join(', ')})`;
+
+async function main(): Promise<void> {
+  const first: number[] = [];
+  const second: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const dataDir = await mkdtemp(join(tmpdir(), 'fusiongate-bench-start-'));
+    try {
+      first.push(await bootOnce('src/cli/main.js', ['start'], { DATA_DIR: dataDir }));
+      second.push(await bootOnce('src/cli/main.js', ['start'], { DATA_DIR: dataDir }));
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }
+
+  const name = `fg_bench_start_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const apiOnly: number[] = [];
+  const dataDir = await mkdtemp(join(tmpdir(), 'fusiongate-bench-api-'));
+  try {
+    await runMigrations(url.toString());
+    const env = {
+      DATABASE_URL: url.toString(),
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `fg-bench-${name}`,
+      DATA_DIR: dataDir,
+      SECRETS_KEY: randomBytes(32).toString('base64'),
+    };
+    for (let i = 0; i < RUNS; i++) apiOnly.push(await bootOnce('apps/api/src/main.js', [], env));
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    await admin.end();
+  }
+
+  console.log('start-up to /health/ready 200 and Swagger UI 200');
+  console.log(`  npm start, embedded defaults, empty DATA_DIR : ${fmt(first)}`);
+  console.log(`  npm start, embedded defaults, existing data  : ${fmt(second)}`);
+  console.log(`  API alone on PostgreSQL 15 + Redis           : ${fmt(apiOnly)}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
