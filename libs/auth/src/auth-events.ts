@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService, type AuditOutcome } from '../../audit/src/index.js';
+import { AuditService, type AuditEventInput, type AuditOutcome } from '../../audit/src/index.js';
 import type { RequestContext } from '../../common/src/index.js';
 
 /** Every security event identity raises; one call site per action in the services. */
@@ -21,6 +21,7 @@ export type AuthEventAction =
   | 'user.expired'
   | 'apikey.created'
   | 'apikey.revoked'
+  | 'apikey.used'
   | 'signing_key.rotated';
 
 export interface AuthEvent {
@@ -53,14 +54,36 @@ export class AuthEvents {
     });
     // With a manager the event commits with the change; without one it must survive the caller's
     // rollback (a failed login throws), so it is written on its own even if ctx carries a transaction.
-    await this.audit?.record(manager ? ctx.withManager(manager) : ctx.with({ manager: undefined }), {
+    await this.audit?.record(
+      manager ? ctx.withManager(manager) : ctx.with({ manager: undefined }),
+      this.toInput(event),
+    );
+  }
+
+  /**
+   * Queues an event that describes no state change (an API key's use): buffered by the audit
+   * trail, so authentication never waits for an audit write.
+   */
+  recordBuffered(ctx: RequestContext, event: AuthEvent): void {
+    this.logger.debug({
+      event: event.action,
+      actor: ctx.actor.type === 'anonymous' ? undefined : `${ctx.actor.type}:${ctx.actor.id}`,
+      organizationId: event.organizationId,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+    });
+    this.audit?.recordBuffered(ctx, this.toInput(event));
+  }
+
+  private toInput(event: AuthEvent): AuditEventInput {
+    return {
       action: event.action,
       outcome: outcomeOf(event.action),
       resourceType: event.action.startsWith('apikey.') ? 'api_key' : event.subjectId ? 'user' : undefined,
       resourceId: event.subjectId,
       organizationId: event.organizationId ?? null,
       details: event.details,
-    });
+    };
   }
 }
 

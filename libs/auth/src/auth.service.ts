@@ -54,6 +54,11 @@ export class AuthService {
     }
     const account = user!;
     if (!isUserUsable(account, new Date())) {
+      await this.events.record(ctx, {
+        action: 'auth.login.failed',
+        subjectId: account.id,
+        details: { email, reason: 'account_disabled' },
+      });
       throw new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled or has expired.' });
     }
     const amr: AuthMethod[] = ['pwd'];

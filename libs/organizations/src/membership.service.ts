@@ -193,15 +193,21 @@ export class MembershipService {
         changes.expiresAt = patch.expiresAt;
       }
       await manager.getRepository(MembershipEntity).update({ organizationId, userId }, changes);
+      const [row] = (await manager.query(MEMBER_SQL, [organizationId, userId])) as RawMember[];
+      const updated = toMemberView(row);
+      const fields = (['role', 'expiresAt'] as const).filter(
+        (f) => (f === 'role' ? changes.roleId : changes.expiresAt) !== undefined,
+      );
+      const pick = (m: MemberView) =>
+        Object.fromEntries(fields.map((f) => [f, f === 'role' ? m.role.name : m.expiresAt]));
       await this.audit?.record(ctx, {
         action: 'member.updated',
         resourceType: 'member',
         resourceId: userId,
-        details: { before: { role: current.role.name, expiresAt: current.expiresAt }, after: changes },
+        details: { before: pick(current), after: pick(updated) },
       });
       await this.versions.bump(ctx, organizationId);
-      const [row] = (await manager.query(MEMBER_SQL, [organizationId, userId])) as RawMember[];
-      return toMemberView(row);
+      return updated;
     });
   }
 

@@ -151,12 +151,13 @@ export class OrganizationService {
       ] as const) {
         if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
       }
+      const before = Object.fromEntries(Object.keys(changes).map((k) => [k, organization[k as keyof typeof changes]]));
       const saved = await manager.getRepository(OrganizationEntity).save({ ...organization, ...changes });
       await this.audit?.record(ctx, {
         action: 'organization.updated',
         resourceType: 'organization',
         resourceId: organization.id,
-        details: { changes },
+        details: { before, after: changes },
       });
       await this.versions.bump(ctx, organization.id);
       return saved;

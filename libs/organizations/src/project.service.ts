@@ -97,12 +97,14 @@ export class ProjectService {
     await this.policies.assertCan(ctx, 'edit', 'Project', { ...project });
     try {
       return await this.transactions.run(ctx, async (ctx, manager) => {
-        const saved = await manager.getRepository(ProjectEntity).save({ ...project, ...patch });
+        const after = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
+        const before = Object.fromEntries(Object.keys(after).map((k) => [k, project[k as keyof ProjectInput]]));
+        const saved = await manager.getRepository(ProjectEntity).save({ ...project, ...after });
         await this.audit?.record(ctx, {
           action: 'project.updated',
           resourceType: 'project',
           resourceId: project.id,
-          details: { ...patch },
+          details: { before, after },
         });
         return saved;
       });
@@ -160,6 +162,10 @@ export class ProjectService {
         userId,
       ])) as unknown[];
       if (!member) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+      const [previous] = (await manager.query(
+        `SELECT r.name FROM project_member pm JOIN role r ON r.id = pm.role_id WHERE pm.project_id = $1 AND pm.user_id = $2`,
+        [project.id, userId],
+      )) as { name: string }[];
       await manager.query(
         `INSERT INTO project_member (organization_id, project_id, user_id, role_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (project_id, user_id) DO UPDATE SET role_id = EXCLUDED.role_id`,
@@ -169,7 +175,7 @@ export class ProjectService {
         action: 'project.member_set',
         resourceType: 'project',
         resourceId: project.id,
-        details: { userId, role: role.name },
+        details: { userId, role: role.name, before: { role: previous?.name ?? null }, after: { role: role.name } },
       });
       await this.versions.bump(ctx, project.organizationId);
     });

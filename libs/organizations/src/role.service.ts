@@ -137,8 +137,8 @@ export class RoleService {
           resourceType: 'role',
           resourceId: role.id,
           details: {
-            before: { name: role.name, permissions: role.permissions },
-            after: { name: saved.name, permissions: saved.permissions },
+            before: { name: role.name, description: role.description, permissions: role.permissions },
+            after: { name: saved.name, description: saved.description, permissions: saved.permissions },
           },
         });
         await this.versions.bump(ctx, role.organizationId);
@@ -173,7 +173,7 @@ export class RoleService {
         action: 'role.deleted',
         resourceType: 'role',
         resourceId: role.id,
-        details: { name: role.name },
+        details: { name: role.name, permissions: role.permissions },
       });
       await this.versions.bump(ctx, role.organizationId);
     });

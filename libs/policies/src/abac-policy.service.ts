@@ -89,12 +89,17 @@ export class AbacPolicyService {
     });
     return this.transactions.run(ctx, async (ctx, manager) => {
       await this.assertPrincipals(ctx, values.principals);
+      // Only the fields whose value moved, before and after (compared as stored JSON).
+      const changed = (Object.keys(values) as (keyof typeof values)[]).filter(
+        (k) => JSON.stringify(values[k]) !== JSON.stringify(existing[k]),
+      );
+      const before = Object.fromEntries(changed.map((k) => [k, existing[k]]));
       const saved = await manager.getRepository(AbacPolicyEntity).save({ ...existing, ...values });
       await this.audit?.record(ctx, {
         action: 'policy.updated',
         resourceType: 'policy',
         resourceId: saved.id,
-        details: { ...values },
+        details: { before, after: Object.fromEntries(changed.map((k) => [k, values[k]])) },
       });
       await this.versions.bump(ctx, saved.organizationId);
       return saved;
@@ -110,7 +115,7 @@ export class AbacPolicyService {
         action: 'policy.deleted',
         resourceType: 'policy',
         resourceId: existing.id,
-        details: { name: existing.name },
+        details: { name: existing.name, effect: existing.effect, actions: existing.actions },
       });
       await this.versions.bump(ctx, existing.organizationId);
     });

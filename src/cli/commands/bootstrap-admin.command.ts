@@ -1,5 +1,6 @@
 import { FirstAdminService } from '../../../libs/auth/src/index.js';
 import { RequestContext } from '../../../libs/common/src/index.js';
+import { AppConfig } from '../../../libs/config/src/index.js';
 import { withIdentity } from './identity-context.js';
 
 async function readStdin(): Promise<string> {
@@ -14,11 +15,14 @@ async function readStdin(): Promise<string> {
  * Creates a platform administrator. The password is read from stdin with `--password-stdin`;
  * otherwise one is generated and printed once.
  */
-export async function bootstrapAdminCommand(options: { email: string; passwordStdin?: boolean }): Promise<void> {
+export async function bootstrapAdminCommand(
+  options: { email: string; passwordStdin?: boolean },
+  config: AppConfig = AppConfig.fromEnv(),
+): Promise<void> {
   const password = options.passwordStdin ? await readStdin() : undefined;
-  const admin = await withIdentity((app) =>
-    app.get(FirstAdminService).create(RequestContext.system('cli-bootstrap-admin'), options.email, password),
-  );
+  // Audited as the system actor `cli`; the request id names the command.
+  const ctx = RequestContext.system('cli', 'cli-bootstrap-admin');
+  const admin = await withIdentity((app) => app.get(FirstAdminService).create(ctx, options.email, password), config);
   process.stdout.write(`Created platform administrator ${admin.email} (${admin.id}).\n`);
   if (admin.generatedPassword) {
     process.stdout.write(`One-time password (shown once, change it after signing in): ${admin.generatedPassword}\n`);

@@ -1,5 +1,6 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { AuditModule } from '../../../libs/audit/src/index.js';
 import { AuthModule } from '../../../libs/auth/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule, provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
@@ -9,7 +10,9 @@ class IdentityCliModule {}
 
 /**
  * Runs `work` with the identity services on the configured (or embedded) database, migrated
- * first, then shuts everything down. For CLI commands and the launcher.
+ * first, then shuts everything down. For CLI commands and the launcher. The audit trail is loaded
+ * too, so what the CLI does (an administrator created, an account expired) is recorded like any
+ * other change; buffered events are written on the shutdown here.
  */
 export async function withIdentity<T>(
   work: (app: INestApplicationContext) => Promise<T>,
@@ -25,6 +28,7 @@ export async function withIdentity<T>(
         imports: [
           ConfigModule.forRoot(runtime.config),
           DatabaseModule.forRoot({ applicationName: 'fusiongate-cli' }),
+          AuditModule,
           AuthModule,
         ],
       },

@@ -13,6 +13,13 @@ import { ApiKeyEntity } from './api-key.entity.js';
 const KEY_PATTERN = /^fgk_([0-9a-f]{10})_([A-Za-z0-9_-]{43})$/;
 /** last_used_at is written at most this often per key (one write per request would be wasteful). */
 const LAST_USED_RESOLUTION_SECONDS = 60;
+/**
+ * Uses of one key from one source address are audited at most once per this many seconds. Every
+ * change a key makes is recorded with the key as its actor, and every refusal as a denial, so the
+ * use event only has to answer "was this key active, when, and from where": a first use from a new
+ * address shows at once, repeated calls from the same one coalesce.
+ */
+export const API_KEY_USE_AUDIT_SECONDS = 60;
 
 export interface CreateApiKeyInput {
   organizationId: string;
@@ -67,7 +74,13 @@ export class ApiKeyService {
           action: 'apikey.created',
           subjectId: apiKey.id,
           organizationId: input.organizationId,
-          details: { name: input.name, permissions: apiKey.permissions },
+          details: {
+            name: input.name,
+            prefix,
+            permissions: apiKey.permissions,
+            projectId: apiKey.projectId,
+            expiresAt: apiKey.expiresAt,
+          },
         },
         manager,
       );
@@ -89,8 +102,36 @@ export class ApiKeyService {
       const repo = manager.getRepository(ApiKeyEntity);
       const key = await repo.findOneBy({ id: keyId, organizationId });
       if (!key) throw new NotFoundError({ code: 'api_key_not_found', detail: 'No such API key.' });
-      await repo.update({ id: keyId, revokedAt: IsNull() }, { revokedAt: new Date() });
-      await this.events.record(ctx, { action: 'apikey.revoked', subjectId: keyId, organizationId }, manager);
+      const revokedAt = key.revokedAt ?? new Date();
+      await repo.update({ id: keyId, revokedAt: IsNull() }, { revokedAt });
+      await this.events.record(
+        ctx,
+        {
+          action: 'apikey.revoked',
+          subjectId: keyId,
+          organizationId,
+          details: { name: key.name, prefix: key.prefix, before: { revokedAt: key.revokedAt }, after: { revokedAt } },
+        },
+        manager,
+      );
+    });
+  }
+
+  /**
+   * Audits an authenticated request made with `ctx`'s API key (`apikey.used`, buffered), at most
+   * once per key and source address every API_KEY_USE_AUDIT_SECONDS. `route` names the first
+   * request of the window. When Redis cannot answer, the use is recorded rather than lost.
+   */
+  async recordUse(ctx: RequestContext, key: Pick<ApiKeyEntity, 'id' | 'organizationId'>, route: string): Promise<void> {
+    const first = await this.redis
+      .set(`auth:apikey-audited:${key.id}:${ctx.ip ?? 'unknown'}`, '1', 'EX', API_KEY_USE_AUDIT_SECONDS, 'NX')
+      .catch(() => 'OK');
+    if (!first) return;
+    this.events.recordBuffered(ctx, {
+      action: 'apikey.used',
+      subjectId: key.id,
+      organizationId: key.organizationId,
+      details: { route, coalesceSeconds: API_KEY_USE_AUDIT_SECONDS },
     });
   }
 

@@ -82,11 +82,17 @@ export class ApiKeyStrategy extends PassportStrategy(CustomStrategy, API_KEY_STR
       throw new UnauthorizedError({ code: 'token_invalid', detail: 'Send exactly one X-API-Key header.' });
     }
     const key = await this.apiKeys.authenticate(raw);
-    return anonymousContext(request).with({
+    const ctx = anonymousContext(request).with({
       actor: { type: 'api_key', id: key.id, userId: key.createdBy ?? undefined, label: key.name },
       organizationId: key.organizationId,
       apiKeyScope: { permissions: key.permissions, projectId: key.projectId },
       mfa: false,
     });
+    await this.apiKeys.recordUse(
+      ctx,
+      key,
+      `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
+    );
+    return ctx;
   }
 }

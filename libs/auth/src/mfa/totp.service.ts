@@ -110,7 +110,14 @@ export class TotpService {
     code: string,
     repo: Repository<UserEntity>,
   ): Promise<void> {
-    await this.throttle.assertAllowed('totp', user.id, ctx.ip);
+    await this.throttle.assertAllowed('totp', user.id, ctx.ip).catch(async (error: unknown) => {
+      await this.events.record(ctx, {
+        action: 'auth.login.throttled',
+        subjectId: user.id,
+        details: { factor: 'totp' },
+      });
+      throw error;
+    });
     const lastStep = user.mfaLastStep === null ? undefined : Number(user.mfaLastStep);
     const result = /^\d{6}$/.test(code)
       ? await verify({ secret, token: code, epochTolerance: PERIOD_SECONDS, afterTimeStep: lastStep }).catch(() => ({
