@@ -3,8 +3,9 @@ import helmet from '@fastify/helmet';
 import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { acceptRequestId, createValidationPipe } from '../../../libs/common/src/index.js';
+import { acceptRequestId, createValidationPipe, sendProblem } from '../../../libs/common/src/index.js';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import { AppModule } from './app.module.js';
 import { MetricsService } from './metrics/metrics.js';
@@ -38,17 +39,36 @@ export async function createApiApp(
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
     return503OnClosing: true,
+    // The router refuses a malformed URL (400) or an over-long path parameter (414) before any hook
+    // or filter runs; those answers are problem+json too.
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+      void reply.header('x-request-id', request.id);
+      sendProblem(reply, request, error);
+    },
   });
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, {
     bufferLogs: true,
+    // Nest would add a form (urlencoded) parser; the API speaks JSON only, so Fastify's own JSON
+    // parser stays and every other media type is a 415 (uploads register their own parser).
+    bodyParser: false,
   });
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // While draining for shutdown, answers end their keep-alive connection so app.close() need not
+  // wait out the keep-alive timeout (idle sockets are closed by Fastify itself).
+  let draining = false;
+  fastify.addHook('preClose', async () => {
+    draining = true;
+  });
+  fastify.addHook('onSend', async (_request, reply) => {
+    if (draining) void reply.header('connection', 'close');
   });
   fastify.addHook('onResponse', async (request, reply) => {
     metrics.httpDuration.observe(
@@ -76,6 +96,5 @@ export async function createApiApp(
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   app.useGlobalPipes(createValidationPipe());
   setupSwagger(app);
-  app.enableShutdownHooks();
   return app;
 }

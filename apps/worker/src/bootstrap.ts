@@ -9,6 +9,5 @@ export async function createWorkerApp(config: AppConfig): Promise<INestApplicati
   const app = await NestFactory.createApplicationContext(WorkerModule.forRoot(config), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  app.enableShutdownHooks();
   return app;
 }

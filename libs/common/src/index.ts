@@ -7,3 +7,4 @@ export * from './pagination.js';
 export * from './permissions.js';
 export * from './problem.filter.js';
 export * from './validation.js';
+export * from './shutdown.js';

@@ -2,6 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { BadRequestError } from './errors.js';
+import { isUuid } from './ids.js';
 
 /** Query parameters of every cursor-paginated list. */
 export class PageQueryDto {
@@ -29,15 +30,45 @@ export function encodeCursor(value: Record<string, string | number>): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
 
-/** Decodes a cursor made by encodeCursor; a forged or corrupt cursor is a 400. */
-export function decodeCursor<T extends Record<string, string | number>>(cursor: string, keys: (keyof T)[]): T {
+/**
+ * What each value of a cursor must be. A forged cursor is decoded from client input, so every value
+ * is checked before it reaches a query: `uuid` (a row id), `timestamp` (an ISO 8601 instant as
+ * encodeCursor writes `Date.toISOString()`), `seq` (a non-negative safe integer); `string` and
+ * `number` only check the JSON type.
+ */
+export type CursorValueKind = 'uuid' | 'timestamp' | 'seq' | 'string' | 'number';
+
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
+
+const CURSOR_CHECKS: Record<CursorValueKind, (value: unknown) => boolean> = {
+  uuid: isUuid,
+  timestamp: (v) => typeof v === 'string' && ISO_INSTANT.test(v) && Number.isFinite(Date.parse(v)),
+  seq: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
+  string: (v) => typeof v === 'string',
+  number: (v) => typeof v === 'number' && Number.isFinite(v),
+};
+
+/**
+ * Decodes a cursor made by encodeCursor; a forged or corrupt cursor is a 400 `cursor_invalid`.
+ * `shape` names each key with the kind of value it must hold (a bare key list only checks that
+ * each value is a string or a finite number).
+ */
+export function decodeCursor<T extends Record<string, string | number>>(
+  cursor: string,
+  shape: (keyof T)[] | Record<keyof T, CursorValueKind>,
+): T {
+  const checks: [string, (value: unknown) => boolean][] = Array.isArray(shape)
+    ? shape.map((key) => [String(key), (v) => CURSOR_CHECKS.string(v) || CURSOR_CHECKS.number(v)])
+    : Object.entries<CursorValueKind>(shape).map(([key, kind]) => [key, CURSOR_CHECKS[kind]]);
+  let value: unknown;
   try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as T;
-    if (value && typeof value === 'object' && keys.every((k) => ['string', 'number'].includes(typeof value[k]))) {
-      return value;
-    }
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through to the error below
+    value = undefined;
+  }
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    const record = value as Record<string, unknown>;
+    if (checks.every(([key, check]) => check(record[key]))) return record as T;
   }
   throw new BadRequestError({ code: 'cursor_invalid', detail: 'The pagination cursor is not valid.' });
 }

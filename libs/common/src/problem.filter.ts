@@ -13,6 +13,7 @@ const HTTP_CODES: Record<number, string> = {
   408: 'request_timeout',
   409: 'conflict',
   413: 'payload_too_large',
+  414: 'uri_too_long',
   415: 'unsupported_media_type',
   422: 'unprocessable',
   429: 'too_many_requests',
@@ -34,7 +35,43 @@ const FASTIFY_CODES: Record<string, string> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: 'body_invalid',
   FST_ERR_CTP_INVALID_JSON_BODY: 'body_invalid',
   FST_ERR_CTP_MALFORMED_JSON_BODY: 'body_invalid',
+  FST_ERR_BAD_URL: 'url_invalid',
+  FST_ERR_MAX_PARAM_LENGTH: 'uri_too_long',
 };
+
+/**
+ * PostgreSQL errors caused by what a request carried (SQLSTATE → status and code). They are a
+ * backstop: validation should refuse such input first, so they are logged as warnings.
+ */
+const DATABASE_INPUT_ERRORS: Record<string, { status: number; code: string; detail: string }> = {
+  '23505': { status: 409, code: 'already_exists', detail: 'Something with the same unique value already exists.' },
+  '23503': {
+    status: 409,
+    code: 'reference_conflict',
+    detail: 'The request refers to something that does not exist, or something else still refers to it.',
+  },
+  '23502': { status: 400, code: 'validation_failed', detail: 'A required value is missing.' },
+  '23514': { status: 400, code: 'validation_failed', detail: 'A value is outside what is allowed.' },
+  '22001': { status: 400, code: 'validation_failed', detail: 'A value is too long.' },
+  '22003': { status: 400, code: 'validation_failed', detail: 'A number is out of range.' },
+  '22007': { status: 400, code: 'validation_failed', detail: 'A date or time is not valid.' },
+  '22008': { status: 400, code: 'validation_failed', detail: 'A date or time is out of range.' },
+  '22021': { status: 400, code: 'validation_failed', detail: 'A text value is not valid UTF-8.' },
+  '22P02': { status: 400, code: 'validation_failed', detail: 'A value does not have the expected form.' },
+  '22P05': {
+    status: 400,
+    code: 'validation_failed',
+    detail: 'A text value contains a character that cannot be stored.',
+  },
+};
+
+/** TypeORM's QueryFailedError (matched by shape: this library does not depend on TypeORM). */
+function databaseInputError(error: unknown): (typeof DATABASE_INPUT_ERRORS)[string] | undefined {
+  if (!(error instanceof Error) || error.name !== 'QueryFailedError') return undefined;
+  const failed = error as Error & { code?: unknown; driverError?: { code?: unknown } };
+  const sqlState = failed.driverError?.code ?? failed.code;
+  return typeof sqlState === 'string' ? DATABASE_INPUT_ERRORS[sqlState] : undefined;
+}
 
 function statusTitle(status: number): string {
   const titles: Record<number, string> = {
@@ -45,6 +82,7 @@ function statusTitle(status: number): string {
     405: 'Method Not Allowed',
     409: 'Conflict',
     413: 'Payload Too Large',
+    414: 'URI Too Long',
     415: 'Unsupported Media Type',
     422: 'Unprocessable Content',
     429: 'Too Many Requests',
@@ -69,6 +107,12 @@ export function toProblem(error: unknown, request?: { method?: string; url?: str
     }
     if (Array.isArray(fromBody.message)) detail = fromBody.message.join('; ');
     if (status === 400 && !fromBody.code && /JSON/.test(detail)) code = 'body_invalid';
+    return { type: problemType(code), title: statusTitle(status), status, detail, code };
+  }
+
+  const database = databaseInputError(error);
+  if (database) {
+    const { status, code, detail } = database;
     return { type: problemType(code), title: statusTitle(status), status, detail, code };
   }
 
@@ -119,6 +163,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const problem = toProblem(error, request);
     if (problem.status >= 500) {
       this.logger.error({ err: error, reqId: request.id }, 'Request failed');
+    } else if (databaseInputError(error)) {
+      this.logger.warn({ err: error, reqId: request.id }, 'Input refused by the database, not by validation');
     }
     if (reply.sent) return;
     sendProblem(reply, request, error);

@@ -60,3 +60,16 @@ export function childProcessEnv(config: AppConfig, extra: Record<string, string>
     ...extra,
   };
 }
+
+/**
+ * Ends a process that could not start: one line for configuration problems (the operator's to
+ * fix), the stack for anything else.
+ */
+export function exitOnBootFailure(processName: string, error: unknown): never {
+  process.stderr.write(
+    error instanceof ConfigError
+      ? `${error.message}\n`
+      : `fusiongate ${processName} failed to start: ${(error as Error).stack ?? String(error)}\n`,
+  );
+  process.exit(1);
+}

@@ -5,4 +5,5 @@ export * from './redis.js';
 export * from './provision.js';
 export { migrations } from './migrations/index.js';
 export { startEmbeddedPostgres } from './embedded/embedded-postgres.js';
+export { freePort } from './embedded/free-port.js';
 export { startEmbeddedRedis, EmbeddedRedisUnavailableError } from './embedded/embedded-redis.js';

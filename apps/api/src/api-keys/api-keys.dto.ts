@@ -1,18 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  IsArray,
-  IsDate,
-  IsIn,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-} from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
 import type { ApiKeyEntity } from '../../../../libs/auth/src/index.js';
-import { PERMISSIONS, type Permission } from '../../../../libs/common/src/index.js';
+import { IsDateTime, PERMISSIONS, type Permission } from '../../../../libs/common/src/index.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'compositing pipeline' })
@@ -38,8 +27,7 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   expiresAt?: Date | null;
 }
 

@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { PageQueryDto } from '../../../../libs/common/src/index.js';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsDateTime, PageQueryDto } from '../../../../libs/common/src/index.js';
 import type {
   AlertRecord,
   AuditEventRecord,
@@ -49,14 +48,12 @@ export class AuditFilterDto {
     format: 'date-time',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   from?: Date;
 
   @ApiPropertyOptional({ description: 'Events before this instant (ISO 8601).', type: String, format: 'date-time' })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   to?: Date;
 }
 

@@ -5,15 +5,16 @@ import {
   ArrayMinSize,
   IsArray,
   IsBoolean,
-  IsDate,
   IsIn,
   IsIP,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   ValidateNested,
 } from 'class-validator';
+import { IsDateTime } from '../../../../libs/common/src/index.js';
 import {
   ACTIONS,
   SUBJECT_TYPES,
@@ -40,6 +41,7 @@ export class AuthzQueryDto {
   action: Action;
 
   @ApiProperty({ type: AuthzResourceDto })
+  @IsObject()
   @ValidateNested()
   @Type(() => AuthzResourceDto)
   resource: AuthzResourceDto;
@@ -87,8 +89,7 @@ export class AuthzExplainDto extends AuthzQueryDto {
     description: 'Pretend it is this instant (needs policy:manage).',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   at?: Date;
 }
 

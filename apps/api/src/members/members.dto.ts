@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
+import { IsDateTime } from '../../../../libs/common/src/index.js';
 import type { AddMemberResult, MemberView } from '../../../../libs/organizations/src/index.js';
 
 export class AddMemberDto {
@@ -21,8 +21,7 @@ export class AddMemberDto {
     description: 'Membership expiry (interns, contractors).',
   })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   expiresAt?: Date | null;
 }
 
@@ -36,8 +35,7 @@ export class UpdateMemberDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @ValidateIf((_, v) => v !== null)
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   expiresAt?: Date | null;
 }
 

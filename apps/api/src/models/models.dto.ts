@@ -1,10 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
   IsBoolean,
-  IsDate,
   IsIn,
   IsObject,
   IsOptional,
@@ -14,7 +12,12 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { MODEL_GRANT_ACTIONS, PageQueryDto, type ModelGrantAction } from '../../../../libs/common/src/index.js';
+import {
+  IsDateTime,
+  MODEL_GRANT_ACTIONS,
+  PageQueryDto,
+  type ModelGrantAction,
+} from '../../../../libs/common/src/index.js';
 import {
   MODEL_FAMILY_NAMES,
   MODEL_KINDS,
@@ -248,8 +251,7 @@ export class CreateGrantDto {
 
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsDateTime()
   expiresAt?: Date | null;
 }
 

@@ -13,6 +13,9 @@ export class CreateOrganizationDto {
   slug: string;
 }
 
+/** Limits are stored in 32-bit integer columns. */
+const INT4_MAX = 2_147_483_647;
+
 export class UpdateOrganizationDto {
   @ApiPropertyOptional()
   @IsOptional()
@@ -38,16 +41,18 @@ export class UpdateOrganizationDto {
   @IsString({ each: true })
   mfaRequiredRoles?: string[];
 
-  @ApiPropertyOptional({ nullable: true, minimum: 0 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(0)
+  @Max(INT4_MAX)
   dailyInferenceQuota?: number | null;
 
-  @ApiPropertyOptional({ nullable: true, minimum: 1 })
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 1, maximum: INT4_MAX })
   @IsOptional()
   @IsInt()
   @Min(1)
+  @Max(INT4_MAX)
   concurrentJobLimit?: number | null;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 36500 })

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { ConfigError } from '../../../config/src/index.js';
+import { freePort } from './free-port.js';
 
 export interface EmbeddedRedis {
   url: string;
@@ -12,17 +12,6 @@ export interface EmbeddedRedis {
 
 /** Neither REDIS_URL nor a usable redis-server: a configuration problem, reported in one line. */
 export class EmbeddedRedisUnavailableError extends ConfigError {}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A private `redis-server` (from PATH) on a free loopback port, with its append-only file under
