@@ -10,6 +10,7 @@ const sources = [
   'libs',
   'src',
   'bench',
+  'test/fixtures',
   'ormconfig.ts',
   'tsconfig.json',
   'tsconfig.build.json',
