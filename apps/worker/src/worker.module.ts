@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { InferenceEngineModule } from './inference/inference-engine.module.js';
 
 /** The worker: no HTTP, same database and Redis as the API; processors are added here. */
 @Module({})
@@ -18,6 +19,7 @@ export class WorkerModule {
           },
         }),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-worker' }),
+        InferenceEngineModule,
       ],
     };
   }

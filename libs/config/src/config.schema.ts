@@ -66,6 +66,13 @@ export const envSchema = z.object({
   MODEL_EXPORT_RATE_LIMIT: int(1, 10_000).default(5),
   MODEL_EXPORT_RATE_WINDOW_SECONDS: int(1, 7 * 86400).default(3600),
 
+  INFERENCE_WORKERS: int(0, 64).optional(),
+  INFERENCE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
+  INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
+  INFERENCE_SESSION_CACHE_MB: int(64, 1024 * 1024).default(2048),
+  INFERENCE_MAX_PIXELS: int(1, 1_000_000_000).default(40_000_000),
+  INFERENCE_CODEC: z.enum(['auto', 'sharp', 'jimp']).default('auto'),
+
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRETS_KEY: base64Key32.optional(),
 
@@ -143,6 +150,17 @@ export interface ConfigValues {
     /** Artifact exports allowed per user in each window. */
     exportRateLimit: number;
     exportRateWindowSeconds: number;
+  };
+  /** The face-fusion engine of the worker (libs/inference). */
+  inference: {
+    /** Pipeline worker threads; unset = min(2, cores). */
+    workers?: number;
+    /** `cuda` falls back to `cpu` (logged) where the CUDA provider is not installed. */
+    executionProvider: 'cpu' | 'cuda';
+    intraOpThreads: number;
+    sessionCacheBytes: number;
+    maxPixels: number;
+    codec: 'auto' | 'sharp' | 'jimp';
   };
   shutdownGraceMs: number;
   database: { url?: string; poolSize: number };
@@ -239,6 +257,14 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       validationMaxHeapMb: env.MODEL_VALIDATION_MAX_HEAP_MB,
       exportRateLimit: env.MODEL_EXPORT_RATE_LIMIT,
       exportRateWindowSeconds: env.MODEL_EXPORT_RATE_WINDOW_SECONDS,
+    },
+    inference: {
+      workers: env.INFERENCE_WORKERS,
+      executionProvider: env.INFERENCE_EXECUTION_PROVIDER,
+      intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
+      sessionCacheBytes: env.INFERENCE_SESSION_CACHE_MB * 1024 * 1024,
+      maxPixels: env.INFERENCE_MAX_PIXELS,
+      codec: env.INFERENCE_CODEC,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },
