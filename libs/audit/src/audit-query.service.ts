@@ -137,7 +137,7 @@ export class AuditQueryService {
     const limit = page.limit ?? 50;
     const { where, params } = this.where(organizationId, filter);
     if (page.cursor) {
-      const { s } = decodeCursor<{ s: number }>(page.cursor, ['s']);
+      const { s } = decodeCursor<{ s: number }>(page.cursor, { s: 'seq' });
       params.push(s);
       where.push(`seq < $${params.length}`);
     }

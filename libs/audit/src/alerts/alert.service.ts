@@ -84,7 +84,7 @@ export class AlertService {
     const params: unknown[] = [organizationId, limit + 1];
     let where = 'organization_id = $1';
     if (page.cursor) {
-      const c = decodeCursor<{ t: string; id: string }>(page.cursor, ['t', 'id']);
+      const c = decodeCursor<{ t: string; id: string }>(page.cursor, { t: 'timestamp', id: 'uuid' });
       params.push(c.t, c.id);
       where += ' AND (created_at, id) < ($3::timestamptz, $4::uuid)';
     }

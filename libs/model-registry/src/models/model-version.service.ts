@@ -10,6 +10,7 @@ import { AuditService } from '../../../audit/src/audit.service.js';
 import {
   ConflictError,
   ForbiddenError,
+  isUuid,
   NotFoundError,
   PayloadTooLargeError,
   TooManyRequestsError,
@@ -208,10 +209,13 @@ export class ModelVersionService {
     stage: ModelStage,
   ): Promise<ModelVersionEntity> {
     return this.transactions.run(ctx, async (ctx, manager) => {
-      await manager.query(`SELECT id FROM model WHERE id = $1 AND organization_id = $2 FOR UPDATE`, [
-        modelId,
-        ctx.organizationId,
-      ]);
+      // A malformed id locks nothing (the query would fail on it); loadVersion then answers 404.
+      if (isUuid(modelId)) {
+        await manager.query(`SELECT id FROM model WHERE id = $1 AND organization_id = $2 FOR UPDATE`, [
+          modelId,
+          ctx.organizationId,
+        ]);
+      }
       const { model, version } = await this.loadVersion(ctx, modelId, number, manager);
       await this.policies.assertCan(ctx, 'edit', 'ModelVersion', versionRow(model, version));
       await this.policies.assertCan(ctx, 'edit', 'ModelVersion', versionRow(model, { id: version.id, stage }));

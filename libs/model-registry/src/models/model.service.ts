@@ -161,7 +161,7 @@ export class ModelService {
     if (query.label) qb.andWhere(':label = ANY(m.labels)', { label: query.label });
     if (query.projectId) qb.andWhere('m.project_id = :projectId', { projectId: query.projectId });
     if (query.cursor) {
-      const c = decodeCursor<{ t: string; id: string }>(query.cursor, ['t', 'id']);
+      const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
       qb.andWhere('(m.created_at, m.id) < (:t, :id)', { t: c.t, id: c.id });
     }
     const rows = await qb.getMany();
