@@ -17,6 +17,7 @@ export class CreateApiKeyDto {
   permissions: Permission[];
 
   @ApiPropertyOptional({
+    type: String,
     format: 'uuid',
     nullable: true,
     description: 'Limit the key to one project’s models and jobs.',

@@ -50,7 +50,7 @@ export class CreateModelDto {
   @IsIn(MODEL_FAMILY_NAMES)
   family: ModelFamily;
 
-  @ApiPropertyOptional({ format: 'uuid', nullable: true })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
   @IsOptional()
   @IsUUID()
   projectId?: string | null;
