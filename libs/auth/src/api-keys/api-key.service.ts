@@ -2,8 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
-import { IsNull, Repository } from 'typeorm';
-import { NotFoundError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import { IsNull, Repository, type EntityManager } from 'typeorm';
+import { ForbiddenError, NotFoundError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
 import { REDIS, Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
@@ -55,6 +55,7 @@ export class ApiKeyService {
     const prefix = randomBytes(5).toString('hex');
     const secret = `fgk_${prefix}_${randomToken(32)}`;
     return this.transactions.run(ctx, async (ctx, manager) => {
+      if (ctx.actor.type === 'api_key') await this.assertWithinParent(manager, ctx.actor.id, input);
       const apiKey = await manager.getRepository(ApiKeyEntity).save({
         organizationId: input.organizationId,
         name: input.name,
@@ -86,6 +87,22 @@ export class ApiKeyService {
       );
       return { apiKey, secret };
     });
+  }
+
+  /**
+   * A key that creates a key hands out no more than it has: the same project scope (when it has
+   * one) and no later expiry. Its permissions are bounded by the caller's held permissions.
+   */
+  private async assertWithinParent(manager: EntityManager, parentId: string, input: CreateApiKeyInput): Promise<void> {
+    const parent = await manager.getRepository(ApiKeyEntity).findOneBy({ id: parentId });
+    const exceeded = (detail: string) => new ForbiddenError({ code: 'api_key_scope_exceeded', detail });
+    if (!parent) throw exceeded('This API key cannot create keys.');
+    if (parent.projectId && (input.projectId ?? null) !== parent.projectId) {
+      throw exceeded('A key scoped to a project can only create keys for that project.');
+    }
+    if (parent.expiresAt && (!input.expiresAt || input.expiresAt.getTime() > parent.expiresAt.getTime())) {
+      throw exceeded('A key can only create keys that expire no later than itself.');
+    }
   }
 
   /** Keys of an organization, newest first (revoked ones included, marked by `revokedAt`). */

@@ -177,7 +177,10 @@ export class ModelService {
     return this.transactions.run(ctx, async (ctx, manager) => {
       const model = await this.load(ctx, modelId, manager);
       await this.policies.assertCan(ctx, 'edit', 'Model', modelRow(model));
-      if (patch.exportOverride !== undefined && patch.exportOverride !== model.exportOverride) {
+      const overrides = patch.exportOverride !== undefined && patch.exportOverride !== model.exportOverride;
+      // Declaring the weights redistributable lifts the licence block on export just as an override does.
+      const relicenses = patch.redistributionAllowed === true && !model.redistributionAllowed;
+      if (overrides || relicenses) {
         // Overriding a licence is an administrator's decision, not a model editor's.
         if (!(await this.policies.can(ctx, 'manage', 'Organization', { id: model.organizationId }))) {
           throw new ForbiddenError({ code: 'org:manage', detail: 'Only an administrator may override the licence.' });

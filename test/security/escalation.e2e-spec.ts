@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { FAST_AUTH_ENV } from '../auth/support.js';
+import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
+import { createTestApp, type TestApp } from '../support/app.js';
+import { createTenant, type Tenant } from '../support/tenant.js';
+
+let t: TestApp;
+let a: Tenant;
+const http = () => request(t.app.getHttpServer());
+const orgPath = (tenant: Tenant) => `/api/v1/orgs/${tenant.orgId}`;
+
+beforeAll(async () => {
+  t = await createTestApp({ env: FAST_AUTH_ENV });
+  a = await createTenant(t);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+async function createProject(tenant: Tenant): Promise<string> {
+  const slug = `p-${Math.random().toString(36).slice(2, 10)}`;
+  const res = await http()
+    .post(`${orgPath(tenant)}/projects`)
+    .set(tenant.admin.auth)
+    .send({ name: slug, slug });
+  expect(res.status).toBe(201);
+  return (res.body as { id: string }).id;
+}
+
+async function adminKey(body: Record<string, unknown>): Promise<string> {
+  const res = await http()
+    .post(`${orgPath(a)}/api-keys`)
+    .set(a.admin.auth)
+    .send({ name: 'parent', ...body });
+  expect(res.status).toBe(201);
+  return (res.body as { secret: string }).secret;
+}
+
+describe('API keys cannot mint keys broader than themselves', () => {
+  it('a project-scoped key cannot create a key without that project scope', async () => {
+    const projectId = await createProject(a);
+    const parent = await adminKey({ permissions: ['apikey:manage', 'model:read', 'model:export'], projectId });
+    const child = await http()
+      .post(`${orgPath(a)}/api-keys`)
+      .set('x-api-key', parent)
+      .send({ name: 'child', permissions: ['model:read', 'model:export'] });
+    expect(child.status).toBe(403);
+    expect(child.body.code).toBe('api_key_scope_exceeded');
+
+    // An organization-wide key may still hand out a narrower, project-scoped one.
+    const wide = await adminKey({ permissions: ['apikey:manage', 'model:read', 'project:manage'] });
+    const narrower = await http()
+      .post(`${orgPath(a)}/api-keys`)
+      .set('x-api-key', wide)
+      .send({ name: 'child', permissions: ['model:read'], projectId });
+    expect(narrower.status).toBe(201);
+    expect(narrower.body.projectId).toBe(projectId);
+  });
+
+  it('an expiring key cannot create a key that outlives it', async () => {
+    const expiresAt = new Date(Date.now() + 3600_000).toISOString();
+    const parent = await adminKey({ permissions: ['apikey:manage', 'model:read'], expiresAt });
+    const forever = await http()
+      .post(`${orgPath(a)}/api-keys`)
+      .set('x-api-key', parent)
+      .send({ name: 'child', permissions: ['model:read'] });
+    expect(forever.status).toBe(403);
+    expect(forever.body.code).toBe('api_key_scope_exceeded');
+
+    const later = await http()
+      .post(`${orgPath(a)}/api-keys`)
+      .set('x-api-key', parent)
+      .send({ name: 'child', permissions: ['model:read'], expiresAt: new Date(Date.now() + 7200_000).toISOString() });
+    expect(later.status).toBe(403);
+
+    const within = await http()
+      .post(`${orgPath(a)}/api-keys`)
+      .set('x-api-key', parent)
+      .send({ name: 'child', permissions: ['model:read'], expiresAt: new Date(Date.now() + 1800_000).toISOString() });
+    expect(within.status).toBe(201);
+  });
+});
+
+describe('licence export block', () => {
+  it('a model editor who may export cannot lift the licence block by editing redistributionAllowed', async () => {
+    const slug = `m-${Math.random().toString(36).slice(2, 10)}`;
+    const created = await http()
+      .post(`${orgPath(a)}/models`)
+      .set(a.developer.auth)
+      .send({ name: slug, slug, kind: 'face_swapper', family: 'inswapper', licence: 'research-only' });
+    expect(created.status).toBe(201);
+    const modelId = (created.body as { id: string }).id;
+    const up = await http()
+      .post(`${orgPath(a)}/models/${modelId}/versions`)
+      .set(a.developer.auth)
+      .set('content-type', 'application/octet-stream')
+      .send(Buffer.from(buildInswapperModel()));
+    expect(up.status).toBe(201);
+    // The developer is trusted to export this one model, not to relicense it.
+    const grant = await http()
+      .post(`${orgPath(a)}/models/${modelId}/grants`)
+      .set(a.admin.auth)
+      .send({ principalType: 'user', principalId: a.developer.id, permissions: ['view', 'export'] });
+    expect(grant.status).toBe(201);
+    const blocked = await http()
+      .get(`${orgPath(a)}/models/${modelId}/versions/1/artifact`)
+      .set(a.developer.auth);
+    expect(blocked.status).toBe(403);
+    expect(blocked.body.code).toBe('model_licence_forbids_export');
+
+    const relicense = await http()
+      .patch(`${orgPath(a)}/models/${modelId}`)
+      .set(a.developer.auth)
+      .send({ redistributionAllowed: true });
+    expect(relicense.status).toBe(403);
+    expect(relicense.body.code).toBe('org:manage');
+    const still = await http()
+      .get(`${orgPath(a)}/models/${modelId}/versions/1/artifact`)
+      .set(a.developer.auth);
+    expect(still.status).toBe(403);
+
+    // Tightening the licence stays open to editors; an administrator may still lift it.
+    const admin = await http()
+      .patch(`${orgPath(a)}/models/${modelId}`)
+      .set(a.admin.auth)
+      .send({ redistributionAllowed: true });
+    expect(admin.status).toBe(200);
+    const tighten = await http()
+      .patch(`${orgPath(a)}/models/${modelId}`)
+      .set(a.developer.auth)
+      .send({ redistributionAllowed: false });
+    expect(tighten.status).toBe(200);
+  });
+});
