@@ -3,17 +3,16 @@
  * transaction, with hash chaining (per-organization lock, SHA-256, insert, head update) against a
  * plain insert of the same rows into a table of the same shape and indexes, in the same run.
  *
- *   npm run bench:audit            (BENCH_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
+ *   npm run bench:audit            (BENCH_ADMIN_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_AUDIT_EVENTS=4000 BENCH_AUDIT_CONCURRENCY=8 npm run bench:audit
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import pg from 'pg';
+import { randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
 import { appendToChain, type PreparedEvent } from '../../libs/audit/src/audit-chain.js';
 import { redactDetails } from '../../libs/audit/src/redact.js';
-import { dataSourceOptions, runMigrations } from '../../libs/database/src/index.js';
+import { dataSourceOptions } from '../../libs/database/src/index.js';
+import { withScratch } from '../support/scratch.js';
 
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3_000);
 const CONCURRENCY = Number(process.env.BENCH_AUDIT_CONCURRENCY ?? 8);
 
@@ -112,66 +111,62 @@ async function batched(ds: DataSource, org: string, batch: number): Promise<numb
 }
 
 async function main(): Promise<void> {
-  const name = `fg_bench_audit_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  let ds: DataSource | undefined;
-  try {
-    await runMigrations(url.toString());
-    ds = new DataSource({ ...dataSourceOptions({ url: url.toString(), poolSize: CONCURRENCY + 2 }), logging: false });
+  await withScratch('audit', async ({ url }) => {
+    const ds = new DataSource({ ...dataSourceOptions({ url, poolSize: CONCURRENCY + 2 }), logging: false });
     await ds.initialize();
-    await ds.query(`CREATE TABLE bench_plain_event (LIKE audit_event INCLUDING DEFAULTS INCLUDING INDEXES)`);
-    await ds.query(`ALTER TABLE bench_plain_event DROP CONSTRAINT IF EXISTS bench_plain_event_organization_id_seq_key`);
-    await ds.query(`CREATE SEQUENCE bench_plain_seq`);
-    await ds.query(`CREATE TABLE bench_state (id int PRIMARY KEY, counter bigint NOT NULL DEFAULT 0)`);
-    await ds.query(`INSERT INTO bench_state (id) SELECT generate_series(0, 99)`);
-
-    const many = Array.from({ length: 8 }, () => randomUUID());
-    const one = [randomUUID()];
-    const chained = (m: EntityManager, org: string, e: PreparedEvent) => appendToChain(m, org, [e]);
-    // Warm-up: connections, plans, key caches.
-    await run(ds, 'warm-up', many, plainInsert);
-    await run(ds, 'warm-up', many, chained);
-
-    const results: Result[] = [];
-    results.push(await run(ds, 'plain insert (baseline)', many, plainInsert));
-    results.push(await run(ds, 'chained, 8 organizations', many, chained));
-    results.push(await run(ds, 'chained, 1 organization', one, chained));
-    results.push(await run(ds, 'plain insert (baseline, again)', many, plainInsert));
-
-    const base = (results[0].eventsPerSecond + results[3].eventsPerSecond) / 2;
-    const baseP99 = (results[0].p99 + results[3].p99) / 2;
-    const baseP50 = (results[0].p50 + results[3].p50) / 2;
-    process.stdout.write(
-      `\naudit bench: ${EVENTS} write transactions (UPDATE + event) per scenario, ${CONCURRENCY} concurrent writers, PostgreSQL ${
-        (await ds.query(`SHOW server_version`))[0].server_version
-      }\n\n`,
-    );
-    process.stdout.write(
-      `${'scenario'.padEnd(34)}${'events/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs plain'.padStart(10)}\n`,
-    );
-    for (const r of results) {
-      process.stdout.write(
-        `${r.name.padEnd(34)}${r.eventsPerSecond.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99
-          .toFixed(2)
-          .padStart(9)}${`${((r.eventsPerSecond / base) * 100).toFixed(0)}%`.padStart(10)}\n`,
-      );
+    try {
+      await measure(ds);
+    } finally {
+      await ds.destroy();
     }
-    for (const r of results.slice(1, 3)) {
-      process.stdout.write(
-        `latency added by chaining (${r.name}): p50 ${(r.p50 - baseP50).toFixed(2)} ms, p99 ${(r.p99 - baseP99).toFixed(2)} ms\n`,
-      );
-    }
-    const buffered = await batched(ds, randomUUID(), 500);
-    process.stdout.write(`buffered path (batches of 500, one chain): ${buffered.toFixed(0)} events/s\n`);
-  } finally {
-    await ds?.destroy();
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
+  });
+}
+
+async function measure(ds: DataSource): Promise<void> {
+  await ds.query(`CREATE TABLE bench_plain_event (LIKE audit_event INCLUDING DEFAULTS INCLUDING INDEXES)`);
+  await ds.query(`ALTER TABLE bench_plain_event DROP CONSTRAINT IF EXISTS bench_plain_event_organization_id_seq_key`);
+  await ds.query(`CREATE SEQUENCE bench_plain_seq`);
+  await ds.query(`CREATE TABLE bench_state (id int PRIMARY KEY, counter bigint NOT NULL DEFAULT 0)`);
+  await ds.query(`INSERT INTO bench_state (id) SELECT generate_series(0, 99)`);
+
+  const many = Array.from({ length: 8 }, () => randomUUID());
+  const one = [randomUUID()];
+  const chained = (m: EntityManager, org: string, e: PreparedEvent) => appendToChain(m, org, [e]);
+  // Warm-up: connections, plans, key caches.
+  await run(ds, 'warm-up', many, plainInsert);
+  await run(ds, 'warm-up', many, chained);
+
+  const results: Result[] = [];
+  results.push(await run(ds, 'plain insert (baseline)', many, plainInsert));
+  results.push(await run(ds, 'chained, 8 organizations', many, chained));
+  results.push(await run(ds, 'chained, 1 organization', one, chained));
+  results.push(await run(ds, 'plain insert (baseline, again)', many, plainInsert));
+
+  const base = (results[0].eventsPerSecond + results[3].eventsPerSecond) / 2;
+  const baseP99 = (results[0].p99 + results[3].p99) / 2;
+  const baseP50 = (results[0].p50 + results[3].p50) / 2;
+  process.stdout.write(
+    `\naudit bench: ${EVENTS} write transactions (UPDATE + event) per scenario, ${CONCURRENCY} concurrent writers, PostgreSQL ${
+      (await ds.query(`SHOW server_version`))[0].server_version
+    }\n\n`,
+  );
+  process.stdout.write(
+    `${'scenario'.padEnd(34)}${'events/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs plain'.padStart(10)}\n`,
+  );
+  for (const r of results) {
+    process.stdout.write(
+      `${r.name.padEnd(34)}${r.eventsPerSecond.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99
+        .toFixed(2)
+        .padStart(9)}${`${((r.eventsPerSecond / base) * 100).toFixed(0)}%`.padStart(10)}\n`,
+    );
   }
+  for (const r of results.slice(1, 3)) {
+    process.stdout.write(
+      `latency added by chaining (${r.name}): p50 ${(r.p50 - baseP50).toFixed(2)} ms, p99 ${(r.p99 - baseP99).toFixed(2)} ms\n`,
+    );
+  }
+  const buffered = await batched(ds, randomUUID(), 500);
+  process.stdout.write(`buffered path (batches of 500, one chain): ${buffered.toFixed(0)} events/s\n`);
 }
 
 main().catch((error: unknown) => {

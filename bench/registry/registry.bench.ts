@@ -9,25 +9,20 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import argon2 from 'argon2';
 import onnxProto from 'onnx-proto';
-import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { UserService } from '../../libs/auth/src/index.js';
 import { BUILT_IN_ROLES, RequestContext } from '../../libs/common/src/index.js';
-import { AppConfig } from '../../libs/config/src/index.js';
-import { runMigrations } from '../../libs/database/src/index.js';
+import { scratchConfig, withScratch, type Scratch } from '../support/scratch.js';
 
 const { onnx } = onnxProto;
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 500);
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /** Writes an InSwapper-shaped model whose graph carries `padBytes` of extra weights, streamed to disk. */
 async function writeLargeModel(path: string, padBytes: number): Promise<void> {
@@ -123,16 +118,8 @@ function send(
   });
 }
 
-async function main(): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'fg-bench-registry-'));
-  const dbName = `fg_bench_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${dbName}"`);
-  const dbUrl = new URL(ADMIN_URL);
-  dbUrl.pathname = `/${dbName}`;
-  await runMigrations(dbUrl.toString());
-
+async function main(scratch: Scratch): Promise<void> {
+  const dir = scratch.dataDir;
   const artifact = join(dir, 'artifact.onnx');
   await writeLargeModel(artifact, SIZE_MB * 1024 * 1024);
   const size = (await stat(artifact)).size;
@@ -144,14 +131,8 @@ async function main(): Promise<void> {
   const copySeconds = (performance.now() - t0) / 1000;
   await rm(join(dir, 'copy.onnx'));
 
-  const config = AppConfig.fromEnv({
-    NODE_ENV: 'production',
-    LOG_LEVEL: 'silent',
-    DATABASE_URL: dbUrl.toString(),
-    REDIS_URL,
-    REDIS_KEY_PREFIX: `fgbench-${randomBytes(3).toString('hex')}`,
+  const config = scratchConfig(scratch, {
     DATA_DIR: join(dir, 'data'),
-    SECRETS_KEY: randomBytes(32).toString('base64'),
     MODEL_UPLOAD_MAX_BYTES: String(size + 1024 * 1024),
     MODEL_EXPORT_RATE_LIMIT: '100',
   });
@@ -245,10 +226,7 @@ async function main(): Promise<void> {
     console.log('note: the bench client runs in the API process; its own memory is a few MB of socket buffers.');
   } finally {
     await app.close();
-    await admin.query(`DROP DATABASE IF EXISTS "${dbName}" WITH (FORCE)`);
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
-await main();
+await withScratch('registry', main);

@@ -8,15 +8,12 @@
  *   npm run bench:startup        env: BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL, BENCH_RUNS (default 3)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import { freePort, runMigrations } from '../../libs/database/src/index.js';
+import { freePort } from '../../libs/database/src/index.js';
+import { scratchEnv, withScratch } from '../support/scratch.js';
 
-const ADMIN_URL = process.env.BENCH_ADMIN_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const dist = new URL('../../', import.meta.url).pathname;
 
@@ -70,29 +67,11 @@ async function main(): Promise<void> {
     }
   }
 
-  const name = `fg_bench_start_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE "${name}"`);
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
   const apiOnly: number[] = [];
-  const dataDir = await mkdtemp(join(tmpdir(), 'fusiongate-bench-api-'));
-  try {
-    await runMigrations(url.toString());
-    const env = {
-      DATABASE_URL: url.toString(),
-      REDIS_URL,
-      REDIS_KEY_PREFIX: `fg-bench-${name}`,
-      DATA_DIR: dataDir,
-      SECRETS_KEY: randomBytes(32).toString('base64'),
-    };
+  await withScratch('start', async (scratch) => {
+    const env = scratchEnv(scratch);
     for (let i = 0; i < RUNS; i++) apiOnly.push(await bootOnce('apps/api/src/main.js', [], env));
-  } finally {
-    await rm(dataDir, { recursive: true, force: true });
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-    await admin.end();
-  }
+  });
 
   console.log('start-up to /health/ready 200 and Swagger UI 200');
   console.log(`  npm start, embedded defaults, empty DATA_DIR : ${fmt(first)}`);
