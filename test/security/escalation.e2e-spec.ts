@@ -133,3 +133,51 @@ describe('licence export block', () => {
     expect(tighten.status).toBe(200);
   });
 });
+
+describe('policy managers cannot allow themselves what they do not hold', () => {
+  it('refuses an allow policy, or an edit of one, naming a permission the caller lacks', async () => {
+    const c = await createTenant(t);
+    const role = await http()
+      .post(`${orgPath(c)}/roles`)
+      .set(c.admin.auth)
+      .send({ name: 'secops', permissions: ['policy:manage', 'model:read'] });
+    expect(role.status).toBe(201);
+    const member = await http()
+      .patch(`${orgPath(c)}/members/${c.guest.id}`)
+      .set(c.admin.auth)
+      .send({ role: 'secops' });
+    expect(member.status).toBe(200);
+
+    const escalate = await http()
+      .post(`${orgPath(c)}/policies`)
+      .set(c.guest.auth)
+      .send({ name: 'mine', effect: 'allow', actions: ['org:manage'], principals: { users: [c.guest.id] } });
+    expect(escalate.status).toBe(403);
+    expect(escalate.body.code).toBe('org:manage');
+    const wildcard = await http()
+      .post(`${orgPath(c)}/policies`)
+      .set(c.guest.auth)
+      .send({ name: 'all', effect: 'allow', actions: ['*'], principals: { all: true } });
+    expect(wildcard.status).toBe(403);
+    const rename = await http().patch(orgPath(c)).set(c.guest.auth).send({ name: 'taken over' });
+    expect(rename.status).toBe(403);
+
+    // Within what they hold, and deny rules, they manage freely.
+    const narrow = await http()
+      .post(`${orgPath(c)}/policies`)
+      .set(c.guest.auth)
+      .send({ name: 'read', effect: 'allow', actions: ['model:read'], principals: { users: [c.guest.id] } });
+    expect(narrow.status).toBe(201);
+    const widen = await http()
+      .patch(`${orgPath(c)}/policies/${(narrow.body as { id: string }).id}`)
+      .set(c.guest.auth)
+      .send({ actions: ['model:export'] });
+    expect(widen.status).toBe(403);
+    expect(widen.body.code).toBe('model:export');
+    const deny = await http()
+      .post(`${orgPath(c)}/policies`)
+      .set(c.guest.auth)
+      .send({ name: 'no export', effect: 'deny', actions: ['model:export'], principals: { all: true } });
+    expect(deny.status).toBe(201);
+  });
+});

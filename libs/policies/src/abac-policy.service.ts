@@ -5,6 +5,7 @@ import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
+import { expandPolicyActions } from './ability.factory.js';
 import { PolicyService } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';
 import { validateConditions, validatePolicyActions, validatePrincipals } from './policy-validation.js';
@@ -58,6 +59,7 @@ export class AbacPolicyService {
   async create(ctx: RequestContext, input: PolicyInput): Promise<AbacPolicyEntity> {
     await this.policies.assertMay(ctx, 'create', 'Policy');
     const values = this.validate(input);
+    await this.assertMayAllow(ctx, values);
     return this.transactions.run(ctx, async (ctx, manager) => {
       await this.assertPrincipals(ctx, values.principals);
       const repo = manager.getRepository(AbacPolicyEntity);
@@ -87,6 +89,7 @@ export class AbacPolicyService {
       conditions: patch.conditions ?? existing.conditions,
       enabled: patch.enabled ?? existing.enabled,
     });
+    await this.assertMayAllow(ctx, values, existing);
     return this.transactions.run(ctx, async (ctx, manager) => {
       await this.assertPrincipals(ctx, values.principals);
       // Only the fields whose value moved, before and after (compared as stored JSON).
@@ -109,6 +112,7 @@ export class AbacPolicyService {
   async delete(ctx: RequestContext, policyId: string): Promise<void> {
     const existing = await this.get(ctx, policyId);
     await this.policies.assertCan(ctx, 'delete', 'Policy', { ...existing });
+    await this.assertMayAllow(ctx, existing);
     await this.transactions.run(ctx, async (ctx, manager) => {
       await manager.getRepository(AbacPolicyEntity).delete({ id: existing.id });
       await this.audit?.record(ctx, {
@@ -119,6 +123,18 @@ export class AbacPolicyService {
       });
       await this.versions.bump(ctx, existing.organizationId);
     });
+  }
+
+  /**
+   * An allow policy hands out its permissions, so only someone holding every one of them may
+   * write, change or remove it (as with roles); deny policies only take away.
+   */
+  private async assertMayAllow(
+    ctx: RequestContext,
+    ...policies: { effect: 'allow' | 'deny'; actions: string[] }[]
+  ): Promise<void> {
+    const allowed = policies.filter((p) => p.effect === 'allow').flatMap((p) => expandPolicyActions(p.actions));
+    if (allowed.length) await this.policies.assertHoldsAll(ctx, new Set(allowed));
   }
 
   private validate(input: PolicyInput) {
