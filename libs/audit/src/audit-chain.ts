@@ -11,6 +11,52 @@ export interface StoredEvent extends ChainedContent {
   hash: string;
 }
 
+/** A row of `audit_event` as the driver returns it (`seq` is a bigint, so a string). */
+export interface AuditEventRow {
+  id: string;
+  organization_id: string | null;
+  seq: string;
+  occurred_at: Date;
+  actor_type: string;
+  actor_id: string;
+  actor_user_id: string | null;
+  actor_label: string | null;
+  action: string;
+  resource_type: string | null;
+  resource_id: string | null;
+  outcome: string;
+  ip: string | null;
+  user_agent: string | null;
+  request_id: string | null;
+  details: Record<string, unknown>;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The event a stored row holds: the inverse of what {@link appendToChain} inserts. */
+export function fromEventRow(row: AuditEventRow): StoredEvent {
+  return {
+    id: row.id,
+    organizationId: row.organization_id,
+    seq: Number(row.seq),
+    occurredAt: new Date(row.occurred_at),
+    actorType: row.actor_type,
+    actorId: row.actor_id,
+    actorUserId: row.actor_user_id,
+    actorLabel: row.actor_label,
+    action: row.action,
+    resourceType: row.resource_type,
+    resourceId: row.resource_id,
+    outcome: row.outcome,
+    ip: row.ip,
+    userAgent: row.user_agent,
+    requestId: row.request_id,
+    details: row.details,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
 /** The chain of an organization is keyed by its id; platform events (no organization) share one. */
 export const chainKey = (organizationId: string | null): string => organizationId ?? 'platform';
 

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '../../common/src/pagination.js';
+import type { AuditEventRow } from './audit-chain.js';
 import type { AuditEventRecord, AuditOutcome } from './audit.types.js';
 
 /** Filters of the audit list and export. All optional; combined with AND. */
@@ -16,28 +17,8 @@ export interface AuditFilter {
   to?: Date;
 }
 
-interface Row {
-  id: string;
-  organization_id: string | null;
-  seq: string;
-  occurred_at: Date;
-  actor_type: string;
-  actor_id: string;
-  actor_user_id: string | null;
-  actor_label: string | null;
-  action: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  outcome: AuditOutcome;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-export function toAuditRecord(r: Row): AuditEventRecord {
+/** The API and export shape of a stored event. */
+export function toAuditRecord(r: AuditEventRow): AuditEventRecord {
   return {
     id: r.id,
     organizationId: r.organization_id,
@@ -47,7 +28,7 @@ export function toAuditRecord(r: Row): AuditEventRecord {
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,
-    outcome: r.outcome,
+    outcome: r.outcome as AuditOutcome,
     ip: r.ip,
     userAgent: r.user_agent,
     requestId: r.request_id,
@@ -142,7 +123,7 @@ export class AuditQueryService {
       where.push(`seq < $${params.length}`);
     }
     params.push(limit + 1);
-    const rows: Row[] = await this.dataSource.query(
+    const rows: AuditEventRow[] = await this.dataSource.query(
       `SELECT * FROM audit_event WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
       params,
     );
@@ -168,7 +149,7 @@ export class AuditQueryService {
       const { where, params } = this.where(organizationId, filter);
       params.push(after);
       where.push(`seq > $${params.length}`);
-      const rows: Row[] = await this.dataSource.query(
+      const rows: AuditEventRow[] = await this.dataSource.query(
         `SELECT * FROM audit_event WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${EXPORT_BATCH}`,
         params,
       );

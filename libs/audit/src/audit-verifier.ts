@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { chainHash, GENESIS_HASH } from './canonical.js';
 import { checkpointPayload, toCheckpoint, type Checkpoint, type CheckpointRow } from './checkpoint.service.js';
 import { AuditSigningKeys } from './signing-keys.js';
-import { chainKey } from './audit-chain.js';
+import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
 
 /** What broke a chain, at `firstBrokenSeq`. */
 export type ChainProblem =
@@ -35,26 +35,6 @@ export interface VerifyReport {
   firstBrokenSeq: number | null;
   problem: ChainProblem | null;
   detail: string;
-}
-
-interface EventRow {
-  organization_id: string | null;
-  seq: string;
-  occurred_at: Date;
-  actor_type: string;
-  actor_id: string;
-  actor_user_id: string | null;
-  actor_label: string | null;
-  action: string;
-  resource_type: string | null;
-  resource_id: string | null;
-  outcome: string;
-  ip: string | null;
-  user_agent: string | null;
-  request_id: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
 }
 
 const BATCH = 2_000;
@@ -134,7 +114,7 @@ export class AuditVerifier {
     const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
     let cursor = expectedSeq - 1;
     for (;;) {
-      const rows: EventRow[] = await this.dataSource.query(
+      const rows: AuditEventRow[] = await this.dataSource.query(
         `SELECT * FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq > $2 AND seq <= $3
           ORDER BY seq LIMIT ${BATCH}`,
         [organizationId, cursor, through],
@@ -145,23 +125,7 @@ export class AuditVerifier {
         if (row.prev_hash !== prevHash) {
           return fail(seq, 'prev_hash_mismatch', `Event ${seq} does not link to event ${seq - 1}.`);
         }
-        const recomputed = chainHash(prevHash, {
-          organizationId: row.organization_id,
-          seq,
-          occurredAt: new Date(row.occurred_at),
-          actorType: row.actor_type,
-          actorId: row.actor_id,
-          actorUserId: row.actor_user_id,
-          actorLabel: row.actor_label,
-          action: row.action,
-          resourceType: row.resource_type,
-          resourceId: row.resource_id,
-          outcome: row.outcome,
-          ip: row.ip,
-          userAgent: row.user_agent,
-          requestId: row.request_id,
-          details: row.details,
-        });
+        const recomputed = chainHash(prevHash, fromEventRow(row));
         if (recomputed !== row.hash) {
           return fail(seq, 'hash_mismatch', `Event ${seq} was altered: its content does not match its hash.`);
         }
