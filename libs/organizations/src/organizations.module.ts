@@ -1,7 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../../common/src/ids.js';
-import { PolicyService } from '../../policies/src/policy.service.js';
+import { PolicyService, sqlSubjectLoader } from '../../policies/src/policy.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '../../policies/src/policies.module.js';
 import { InvitationEntity } from './invitation.entity.js';
@@ -38,11 +37,7 @@ export class OrganizationsModule implements OnModuleInit {
 
   /** Makes projects, roles, members and the organization checkable by id in `authz/check`. */
   onModuleInit(): void {
-    const byId = (sql: string) => async (organizationId: string, id: string) => {
-      if (!isUuid(id)) return null;
-      const [row] = (await this.dataSource.query(sql, [id, organizationId])) as Record<string, unknown>[];
-      return row ?? null;
-    };
+    const byId = (sql: string) => sqlSubjectLoader(this.dataSource, sql);
     this.policies.registerLoader(
       'Project',
       byId(`SELECT id, organization_id AS "organizationId" FROM project WHERE id = $1 AND organization_id = $2`),

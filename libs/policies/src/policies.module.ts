@@ -1,6 +1,5 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { isUuid } from '../../common/src/ids.js';
 import { AuthzService } from './authz.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
@@ -9,7 +8,7 @@ import { GrantService } from './grant.service.js';
 import { ModelGrantEntity } from './model-grant.entity.js';
 import { PoliciesGuard } from './policies.guard.js';
 import { PolicyVersionService } from './policy-version.service.js';
-import { PolicyService } from './policy.service.js';
+import { PolicyService, sqlSubjectLoader } from './policy.service.js';
 import { ProfileLoader } from './profile.loader.js';
 
 /**
@@ -36,11 +35,7 @@ export class PoliciesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const byId = (sql: string) => async (organizationId: string, id: string) => {
-      if (!isUuid(id)) return null;
-      const [row] = (await this.dataSource.query(sql, [id, organizationId])) as Record<string, unknown>[];
-      return row ?? null;
-    };
+    const byId = (sql: string) => sqlSubjectLoader(this.dataSource, sql);
     this.policies.registerLoader(
       'Policy',
       byId(`SELECT id, organization_id AS "organizationId" FROM abac_policy WHERE id = $1 AND organization_id = $2`),

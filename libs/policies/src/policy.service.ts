@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
-import { Brackets } from 'typeorm';
+import { Brackets, type DataSource } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import type { RequestContext } from '../../common/src/request-context.js';
@@ -31,6 +31,18 @@ export type SubjectRow = Record<string, unknown>;
 
 /** Loads one row of a subject type for `authz/check` and `authz/explain` by id (null when absent). */
 export type SubjectLoader = (organizationId: string, id: string) => Promise<SubjectRow | null>;
+
+/**
+ * A loader that runs `sql` with `$1` = the id and `$2` = the organization id and returns the first
+ * row; an id that is not a UUID finds nothing without a query.
+ */
+export function sqlSubjectLoader(dataSource: DataSource, sql: string): SubjectLoader {
+  return async (organizationId, id) => {
+    if (!isUuid(id)) return null;
+    const [row] = (await dataSource.query(sql, [id, organizationId])) as SubjectRow[];
+    return row ?? null;
+  };
+}
 
 /** The principal behind a context, resolved against the database. */
 export interface ResolvedPrincipal {
