@@ -423,6 +423,35 @@ describe('organizations, members, roles, projects and policies over HTTP', () =>
         .expect(200);
     });
 
+    it('keeps an admin whose membership does not expire', async () => {
+      const tenant = await createTenant(t);
+      await http()
+        .patch(api(tenant.orgId, `/members/${tenant.developer.id}`))
+        .set(tenant.admin.auth)
+        .send({ role: 'admin' })
+        .expect(200);
+      const nextYear = new Date(Date.now() + 365 * 86400_000).toISOString();
+      // One of the two permanent admins may become temporary...
+      await http()
+        .patch(api(tenant.orgId, `/members/${tenant.developer.id}`))
+        .set(tenant.admin.auth)
+        .send({ expiresAt: nextYear })
+        .expect(200);
+      // ...but not the other as well, nor may the permanent one step down or leave.
+      for (const change of [{ expiresAt: nextYear }, { role: 'guest' }]) {
+        const res = await http()
+          .patch(api(tenant.orgId, `/members/${tenant.admin.id}`))
+          .set(tenant.admin.auth)
+          .send(change);
+        expect(res.status).toBe(409);
+        expect(res.body.code).toBe('last_admin');
+      }
+      const leave = await http()
+        .delete(api(tenant.orgId, `/members/${tenant.admin.id}`))
+        .set(tenant.admin.auth);
+      expect(leave.body.code).toBe('last_admin');
+    });
+
     it('invites an email without an account; only that user can accept', async () => {
       const email = `invitee-${randomUUID()}@example.test`;
       const invite = await http().post(api(org.orgId, '/members')).set(org.admin.auth).send({ email, role: 'tester' });

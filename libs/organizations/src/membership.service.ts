@@ -185,11 +185,11 @@ export class MembershipService {
       if (patch.role !== undefined) {
         const role = await findRole(manager, organizationId, patch.role);
         await this.policies.assertHoldsAll(ctx, role.permissions);
-        if (role.id !== currentRole.id) await this.assertNotLastAdmin(manager, organizationId, currentRole);
+        if (role.id !== currentRole.id) await this.assertNotLastAdmin(manager, organizationId, currentRole, userId);
         changes.roleId = role.id;
       }
       if (patch.expiresAt !== undefined) {
-        if (patch.expiresAt) await this.assertNotLastAdmin(manager, organizationId, currentRole);
+        if (patch.expiresAt) await this.assertNotLastAdmin(manager, organizationId, currentRole, userId);
         changes.expiresAt = patch.expiresAt;
       }
       await manager.getRepository(MembershipEntity).update({ organizationId, userId }, changes);
@@ -219,7 +219,7 @@ export class MembershipService {
     await this.transactions.run(ctx, async (ctx, manager) => {
       const role = await findRole(manager, organizationId, current.role.id);
       await this.policies.assertHoldsAll(ctx, role.permissions);
-      await this.assertNotLastAdmin(manager, organizationId, role);
+      await this.assertNotLastAdmin(manager, organizationId, role, userId);
       await manager.query(`DELETE FROM project_member WHERE organization_id = $1 AND user_id = $2`, [
         organizationId,
         userId,
@@ -239,15 +239,28 @@ export class MembershipService {
     });
   }
 
-  private async assertNotLastAdmin(manager: EntityManager, organizationId: string, role: RoleEntity): Promise<void> {
+  /**
+   * An organization always keeps an admin whose membership does not expire: demoting, removing or
+   * giving an expiry to `userId` (an admin) needs another such admin. Expiring admins do not count,
+   * or two admins could each be given an expiry and the organization would end with none.
+   */
+  private async assertNotLastAdmin(
+    manager: EntityManager,
+    organizationId: string,
+    role: RoleEntity,
+    userId: string,
+  ): Promise<void> {
     if (!(role.builtIn && role.name === 'admin')) return;
-    // Locks the admin memberships so two concurrent demotions cannot both pass.
+    // Locks every admin membership so two concurrent changes cannot both pass.
     const admins = (await manager.query(
-      `SELECT m.id FROM membership m WHERE m.organization_id = $1 AND m.role_id = $2 AND (m.expires_at IS NULL OR m.expires_at > now()) FOR UPDATE`,
+      `SELECT m.user_id, m.expires_at FROM membership m WHERE m.organization_id = $1 AND m.role_id = $2 FOR UPDATE`,
       [organizationId, role.id],
-    )) as unknown[];
-    if (admins.length <= 1)
-      throw new ConflictError({ code: 'last_admin', detail: 'An organization keeps at least one admin.' });
+    )) as { user_id: string; expires_at: Date | null }[];
+    if (!admins.some((a) => a.user_id !== userId && a.expires_at === null))
+      throw new ConflictError({
+        code: 'last_admin',
+        detail: 'An organization keeps at least one admin whose membership does not expire.',
+      });
   }
 }
 
