@@ -1,8 +1,7 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-
-export const newId = (): string => randomUUID();
+import { randomBytes } from 'node:crypto';
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+/** Whether `value` is a UUID string (what every id column holds). */
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID_RE.test(value);
 
 /** URL-safe random token with `bytes` bytes of entropy. */

@@ -14,12 +14,6 @@ export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.fai
 
 export type AlertRule = 'bulk_export' | 'denial_burst' | 'login_failures_many_accounts' | 'off_hours_access';
 
-export interface UsualHours {
-  start: number;
-  end: number;
-  timezone: string;
-}
-
 /** The hour (0-23) and ISO date of an instant in a time zone. */
 export function localHour(at: Date, timezone: string): { hour: number; date: string } {
   const parts = new Intl.DateTimeFormat('en-CA', {
