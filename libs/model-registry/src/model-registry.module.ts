@@ -1,7 +1,11 @@
-import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { isUuid } from '../../common/src/ids.js';
 import { PoliciesModule } from '../../policies/src/policies.module.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
 import { StorageModule } from '../../storage/src/storage.module.js';
+import { modelRow } from './models/model-rows.js';
 import { ModelEntity } from './models/model.entity.js';
 import { ModelVersionEntity } from './models/model-version.entity.js';
 import { ModelVersionService } from './models/model-version.service.js';
@@ -16,4 +20,18 @@ import { ModelService } from './models/model.service.js';
   providers: [ModelService, ModelVersionService],
   exports: [ModelService, ModelVersionService, TypeOrmModule, PoliciesModule],
 })
-export class ModelRegistryModule {}
+export class ModelRegistryModule implements OnModuleInit {
+  constructor(
+    private readonly policies: PolicyService,
+    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
+  ) {}
+
+  /** Makes models checkable by id in `authz/check` and `authz/explain`. */
+  onModuleInit(): void {
+    this.policies.registerLoader('Model', async (organizationId, id) => {
+      if (!isUuid(id)) return null;
+      const model = await this.models.findOneBy({ id, organizationId });
+      return model ? modelRow(model) : null;
+    });
+  }
+}

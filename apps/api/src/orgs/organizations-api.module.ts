@@ -1,10 +1,6 @@
-import { Module, type OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Module } from '@nestjs/common';
 import { AuthModule } from '../../../../libs/auth/src/index.js';
-import { isUuid } from '../../../../libs/common/src/index.js';
-import { ModelEntity, modelRow } from '../../../../libs/model-registry/src/index.js';
 import { OrganizationsModule } from '../../../../libs/organizations/src/index.js';
-import { PolicyService } from '../../../../libs/policies/src/index.js';
 import { ApiKeysController } from '../api-keys/api-keys.controller.js';
 import { AuthzController } from '../authz/authz.controller.js';
 import { InvitationsController, MembersController } from '../members/members.controller.js';
@@ -31,19 +27,4 @@ import { OrganizationsController } from './organizations.controller.js';
   ],
   exports: [OrganizationsModule],
 })
-export class OrganizationsApiModule implements OnModuleInit {
-  constructor(
-    private readonly policies: PolicyService,
-    private readonly dataSource: DataSource,
-  ) {}
-
-  /** Models become checkable by id in `authz/check` unless the registry registered its own loader. */
-  onModuleInit(): void {
-    if (this.policies.loaderFor('Model')) return;
-    this.policies.registerLoader('Model', async (organizationId, id) => {
-      if (!isUuid(id)) return null;
-      const model = await this.dataSource.getRepository(ModelEntity).findOneBy({ id, organizationId });
-      return model ? modelRow(model) : null;
-    });
-  }
-}
+export class OrganizationsApiModule {}
