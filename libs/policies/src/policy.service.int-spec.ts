@@ -316,7 +316,7 @@ describe('PolicyService (PostgreSQL + Redis)', () => {
         if (await policies.can(ctx, action, 'Model', row)) expected.push(r.id as string);
       }
       expect(filtered.map((f) => f.id).sort()).toEqual(expected.sort());
-      return expected.length;
+      return expected;
     }
 
     it('keeps exactly the rows can() allows, for roles, project roles, grants and deny policies', async () => {
@@ -335,7 +335,7 @@ describe('PolicyService (PostgreSQL + Redis)', () => {
       const counts: number[] = [];
       for (const user of [users.admin, users.developer, users.guest, users.other]) {
         for (const action of ['read', 'infer', 'test', 'delete', 'export'] as const)
-          counts.push(await agree(ctxFor(user), action));
+          counts.push((await agree(ctxFor(user), action)).length);
       }
       // The matrix is not trivial: some users see some rows and not others.
       expect(new Set(counts).size).toBeGreaterThan(3);
@@ -347,8 +347,62 @@ describe('PolicyService (PostgreSQL + Redis)', () => {
       const deny = await module
         .get(AbacPolicyService)
         .create(adminCtx, { name: 'freeze', effect: 'deny', actions: ['model:read'], principals: { all: true } });
-      await expect(agree(ctxFor(users.admin), 'read')).resolves.toBe(0);
+      await expect(agree(ctxFor(users.admin), 'read')).resolves.toEqual([]);
       await module.get(AbacPolicyService).delete(adminCtx, deny.id);
+    });
+
+    it('many grants and a deny on one granted model: the merged filter keeps the others and drops that one', async () => {
+      const granted = Array.from({ length: 12 }, () => randomUUID());
+      const stages = ['draft', 'staging', 'production', null];
+      const labelSets = [[], ['test'], ['swap'], null];
+      for (const [i, id] of granted.entries()) {
+        await db.query(
+          `INSERT INTO model (id, organization_id, project_id, name, slug, kind, family) VALUES ($1, $2, $3, $4, $4, 'face_swapper', 'inswapper')`,
+          [id, orgId, projectB, `granted-${i}`],
+        );
+        await db.query(`INSERT INTO authz_probe VALUES ($1, $2, $3, NULL, $4, $5)`, [
+          id,
+          orgId,
+          projectB,
+          stages[i % 4],
+          labelSets[i % 4],
+        ]);
+      }
+      const rowOf = (id: string) => model({ id, projectId: projectB });
+      const grants = module.get(GrantService);
+      const created = [];
+      for (const id of granted)
+        created.push(
+          await grants.create(adminCtx, rowOf(id), {
+            principalType: 'user',
+            principalId: users.guest,
+            actions: ['view', 'infer'],
+          }),
+        );
+      const denied = granted[5];
+      const deny = await module.get(AbacPolicyService).create(adminCtx, {
+        name: 'one granted model is off limits',
+        effect: 'deny',
+        actions: ['model:read', 'model:infer'],
+        principals: { all: true },
+        conditions: { modelIds: [denied] },
+      });
+      for (const action of ['read', 'infer', 'export'] as const) {
+        const visible = await agree(ctxFor(users.guest), action);
+        if (action === 'export') expect(visible).toEqual([]);
+        else {
+          expect(visible).toEqual(expect.arrayContaining(granted.filter((id) => id !== denied)));
+          expect(visible).not.toContain(denied);
+        }
+      }
+      // The admin sees every project's models but not the denied one; the developer, outside project B, none.
+      const forAdmin = await agree(ctxFor(users.admin), 'read');
+      expect(forAdmin).toEqual(expect.arrayContaining(granted.filter((id) => id !== denied)));
+      expect(forAdmin).not.toContain(denied);
+      expect(await agree(ctxFor(users.developer), 'read')).not.toContain(granted[0]);
+      await module.get(AbacPolicyService).delete(adminCtx, deny.id);
+      await expect(agree(ctxFor(users.guest), 'read')).resolves.toContain(denied);
+      for (const [i, grant] of created.entries()) await grants.delete(adminCtx, rowOf(granted[i]), grant.id);
     });
   });
 
