@@ -87,6 +87,30 @@ describe('two-factor authentication (TOTP)', () => {
     expect(decodeJwt(plain.accessToken).amr).toEqual(['pwd']);
   });
 
+  it('disabling ends every other session and the caller’s own stops claiming otp', async () => {
+    const user = await createUser(t, { mfa: true });
+    const current = await login(t, user.email, user.password, await totpCode(user.totpSecret!, -1));
+    const other = await login(t, user.email, user.password, await totpCode(user.totpSecret!));
+    expect(decodeJwt(other.accessToken).amr).toContain('otp');
+
+    const off = await http()
+      .post('/api/v1/auth/mfa/disable')
+      .set(authHeader(current))
+      .send({ code: await totpCode(user.totpSecret!, 1) });
+    expect(off.status).toBe(204);
+
+    const otherMe = await http().get('/api/v1/auth/me').set(authHeader(other));
+    expect(otherMe.status).toBe(401);
+    const otherRefresh = await http().post('/api/v1/auth/refresh').send({ refreshToken: other.refreshToken });
+    expect(otherRefresh.status).toBe(401);
+
+    const refreshed = await http().post('/api/v1/auth/refresh').send({ refreshToken: current.refreshToken });
+    expect(refreshed.status).toBe(200);
+    expect(decodeJwt(refreshed.body.accessToken).amr).toEqual(['pwd']);
+    const me = await http().get('/api/v1/auth/me').set(authHeader(refreshed.body.accessToken));
+    expect(me.body).toMatchObject({ mfaEnabled: false, mfa: false });
+  });
+
   it('refuses a second setup while MFA is on', async () => {
     const user = await createUser(t, { mfa: true });
     const tokens = await login(t, user.email, user.password, await totpCode(user.totpSecret!));

@@ -7,6 +7,7 @@ import { ConflictError, UnauthorizedError, type RequestContext } from '../../../
 import { AppConfig } from '../../../config/src/index.js';
 import { Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
+import { SessionService } from '../sessions/session.service.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';
 import { UserEntity } from '../users/user.entity.js';
@@ -39,6 +40,7 @@ export class TotpService {
     private readonly transactions: Transactions,
     private readonly events: AuthEvents,
     private readonly config: AppConfig,
+    private readonly sessions: SessionService,
   ) {}
 
   /** Starts enrolment: a new pending secret, replaced by any later setup until enabled. */
@@ -72,12 +74,15 @@ export class TotpService {
     });
   }
 
-  /** Turns MFA off; needs a current code. */
+  /**
+   * Turns MFA off; needs a current code. Every other session of the user ends and the caller's own
+   * stops claiming a second factor from its next refresh, so no token outlives the factor it claims.
+   */
   async disable(ctx: RequestContext, userId: string, code: string): Promise<void> {
     const user = await this.withSecrets(userId);
     if (!user.mfaEnabled || !user.mfaSecretEnc)
       throw new ConflictError({ code: 'mfa_not_enabled', detail: 'Two-factor authentication is off.' });
-    await this.transactions.run(ctx, async (ctx, manager) => {
+    const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
       await this.consume(
         ctx,
         user,
@@ -91,8 +96,15 @@ export class TotpService {
           { id: userId },
           { mfaEnabled: false, mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaLastStep: null },
         );
-      await this.events.record(ctx, { action: 'auth.mfa.disabled', subjectId: userId }, manager);
+      const revoked = await this.sessions.withdrawSecondFactorIn(manager, userId, ctx.sessionId, 'mfa_disabled');
+      await this.events.record(
+        ctx,
+        { action: 'auth.mfa.disabled', subjectId: userId, details: { revokedSessions: revoked.length } },
+        manager,
+      );
+      return revoked;
     });
+    await this.sessions.forget(revoked);
   }
 
   /** Checks a login code of a user with MFA on; throws 401/429 when it is wrong, replayed or throttled. */

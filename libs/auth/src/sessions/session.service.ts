@@ -138,6 +138,39 @@ export class SessionService {
     return revoked.length;
   }
 
+  /**
+   * Inside the caller's transaction, when the user's second factor goes away: revokes every other
+   * live session (their tokens claim `otp`) and marks `keepSessionId` as single-factor, so its next
+   * refresh no longer claims it. Returns the revoked ids for `forget` once the transaction commits.
+   */
+  async withdrawSecondFactorIn(
+    manager: EntityManager,
+    userId: string,
+    keepSessionId: string | undefined,
+    reason: string,
+  ): Promise<string[]> {
+    if (keepSessionId) {
+      await manager.query(`UPDATE auth_session SET mfa = false WHERE id = $1 AND user_id = $2`, [
+        keepSessionId,
+        userId,
+      ]);
+    }
+    const rows = (await manager.query(
+      `SELECT id FROM auth_session WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
+      [userId, keepSessionId ?? null],
+    )) as { id: string }[];
+    return this.revokeIn(
+      manager,
+      rows.map((r) => r.id),
+      reason,
+    );
+  }
+
+  /** Drops cached state of sessions revoked in a transaction that has committed. */
+  async forget(sessionIds: string[]): Promise<void> {
+    await this.principals.invalidateSessions(sessionIds);
+  }
+
   private async revokeIn(manager: EntityManager, sessionIds: string[], reason: string): Promise<string[]> {
     if (sessionIds.length === 0) return [];
     const [rows] = (await manager.query(
