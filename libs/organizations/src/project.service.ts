@@ -1,4 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
@@ -162,10 +163,9 @@ export class ProjectService {
         userId,
       ])) as unknown[];
       if (!member) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
-      const [previous] = (await manager.query(
-        `SELECT r.name FROM project_member pm JOIN role r ON r.id = pm.role_id WHERE pm.project_id = $1 AND pm.user_id = $2`,
-        [project.id, userId],
-      )) as { name: string }[];
+      const previous = await currentProjectRole(manager, project.id, userId);
+      // As with organization roles: nobody changes the project role of someone stronger than themselves.
+      if (previous) await this.policies.assertHoldsAll(ctx, previous.permissions);
       await manager.query(
         `INSERT INTO project_member (organization_id, project_id, user_id, role_id) VALUES ($1, $2, $3, $4)
          ON CONFLICT (project_id, user_id) DO UPDATE SET role_id = EXCLUDED.role_id`,
@@ -188,6 +188,9 @@ export class ProjectService {
     await this.policies.assertCan(ctx, 'edit', 'Project', { ...project });
     if (!isUuid(userId)) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
     await this.transactions.run(ctx, async (ctx, manager) => {
+      const current = await currentProjectRole(manager, project.id, userId);
+      if (!current) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+      await this.policies.assertHoldsAll(ctx, current.permissions);
       const [, count] = (await manager.query(`DELETE FROM project_member WHERE project_id = $1 AND user_id = $2`, [
         project.id,
         userId,
@@ -202,4 +205,18 @@ export class ProjectService {
       await this.versions.bump(ctx, project.organizationId);
     });
   }
+}
+
+/** A project member's role, locked for the rest of the transaction; null when they are not a member. */
+async function currentProjectRole(
+  manager: EntityManager,
+  projectId: string,
+  userId: string,
+): Promise<{ name: string; permissions: string[] } | null> {
+  const [row] = (await manager.query(
+    `SELECT r.name, r.permissions FROM project_member pm JOIN role r ON r.id = pm.role_id
+      WHERE pm.project_id = $1 AND pm.user_id = $2 FOR UPDATE OF pm`,
+    [projectId, userId],
+  )) as { name: string; permissions: string[] }[];
+  return row ?? null;
 }

@@ -1,13 +1,22 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { NotFoundError } from '../../common/src/errors.js';
+import type { EntityManager } from 'typeorm';
+import { ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
-import { expandPolicyActions } from './ability.factory.js';
+import {
+  buildAbility,
+  expandPolicyActions,
+  type PolicyPrincipals,
+  type PrincipalProfile,
+  type ProfilePolicy,
+} from './ability.factory.js';
+import type { PolicyConditions, RequestFacts } from './abac.js';
 import { PolicyService } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';
+import { ProfileLoader } from './profile.loader.js';
 import { validateConditions, validatePolicyActions, validatePrincipals } from './policy-validation.js';
 import { assertPrincipalsInOrganization } from './principal-directory.js';
 
@@ -21,13 +30,19 @@ export interface PolicyInput {
   enabled?: boolean;
 }
 
-/** CRUD of an organization's ABAC policies (`policy:manage`); every change bumps the policy version. */
+const lockout = (detail: string) => new ConflictError({ code: 'policy_lockout', detail });
+
+/**
+ * CRUD of an organization's ABAC policies (`policy:manage`); every change bumps the policy version.
+ * No change may lock policy management away (see `assertNoLockout`), or nobody could undo it.
+ */
 @Injectable()
 export class AbacPolicyService {
   constructor(
     private readonly transactions: Transactions,
     private readonly policies: PolicyService,
     private readonly versions: PolicyVersionService,
+    private readonly profiles: ProfileLoader,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
@@ -62,10 +77,12 @@ export class AbacPolicyService {
     await this.assertMayAllow(ctx, values);
     return this.transactions.run(ctx, async (ctx, manager) => {
       await this.assertPrincipals(ctx, values.principals);
+      const before = await lockedPolicies(manager, ctx.organizationId!);
       const repo = manager.getRepository(AbacPolicyEntity);
       const policy = await repo.save(
         repo.create({ ...values, organizationId: ctx.organizationId!, createdBy: ctx.actor.userId ?? null }),
       );
+      await this.assertNoLockout(ctx, manager, before);
       await this.audit?.record(ctx, {
         action: 'policy.created',
         resourceType: 'policy',
@@ -97,7 +114,9 @@ export class AbacPolicyService {
         (k) => JSON.stringify(values[k]) !== JSON.stringify(existing[k]),
       );
       const before = Object.fromEntries(changed.map((k) => [k, existing[k]]));
+      const inForce = await lockedPolicies(manager, existing.organizationId);
       const saved = await manager.getRepository(AbacPolicyEntity).save({ ...existing, ...values });
+      await this.assertNoLockout(ctx, manager, inForce);
       await this.audit?.record(ctx, {
         action: 'policy.updated',
         resourceType: 'policy',
@@ -114,7 +133,9 @@ export class AbacPolicyService {
     await this.policies.assertCan(ctx, 'delete', 'Policy', { ...existing });
     await this.assertMayAllow(ctx, existing);
     await this.transactions.run(ctx, async (ctx, manager) => {
+      const before = await lockedPolicies(manager, existing.organizationId);
       await manager.getRepository(AbacPolicyEntity).delete({ id: existing.id });
+      await this.assertNoLockout(ctx, manager, before);
       await this.audit?.record(ctx, {
         action: 'policy.deleted',
         resourceType: 'policy',
@@ -135,6 +156,46 @@ export class AbacPolicyService {
   ): Promise<void> {
     const allowed = policies.filter((p) => p.effect === 'allow').flatMap((p) => expandPolicyActions(p.actions));
     if (allowed.length) await this.policies.assertHoldsAll(ctx, new Set(allowed));
+  }
+
+  /**
+   * Refuses (409 `policy_lockout`) a change after which, under this request's facts (source
+   * address, time, MFA), the caller would no longer hold `policy:manage`, or no organization admin
+   * whose membership does not expire would hold it any more while one did before. Abilities are
+   * built from the policies as this transaction now sees them, not from the cache. Conditions are
+   * judged for this request only: a rule that denies policy management from other addresses or at
+   * other times still passes, as it leaves someone able to undo it from here and now.
+   */
+  private async assertNoLockout(ctx: RequestContext, manager: EntityManager, before: ProfilePolicy[]): Promise<void> {
+    const organizationId = ctx.organizationId!;
+    const after = await enabledPolicies(manager, organizationId);
+    const facts: RequestFacts = { ip: ctx.ip, now: ctx.now, mfa: ctx.mfa };
+    const manages = (profile: PrincipalProfile | null, policies: ProfilePolicy[], scope?: { permissions: string[] }) =>
+      !!profile && buildAbility({ ...profile, policies }, facts, scope).ability.can('manage', 'Policy');
+
+    const caller = await this.policies.resolve(ctx);
+    if (!caller.isMember || !manages(caller.profile, after, caller.scope)) {
+      throw lockout('This change would take policy:manage away from you, and nobody could undo it.');
+    }
+
+    const admins = (await manager.query(
+      `SELECT m.user_id FROM membership m JOIN role r ON r.id = m.role_id
+        WHERE m.organization_id = $1 AND r.built_in AND r.name = 'admin' AND m.expires_at IS NULL
+          AND 'policy:manage' = ANY(r.permissions)
+        ORDER BY m.created_at, m.user_id`,
+      [organizationId],
+    )) as { user_id: string }[];
+    // The caller's own check above already covers them as an admin (a key's scope only narrows).
+    if (ctx.actor.type === 'user' && admins.some((a) => a.user_id === ctx.actor.id)) return;
+    const profiles: (PrincipalProfile | null)[] = [];
+    for (const { user_id } of admins) {
+      const profile = await this.profiles.load(user_id, organizationId, manager);
+      if (manages(profile, after)) return;
+      profiles.push(profile);
+    }
+    if (profiles.some((profile) => manages(profile, before))) {
+      throw lockout('This change would leave no organization admin able to manage policies.');
+    }
   }
 
   private validate(input: PolicyInput) {
@@ -159,4 +220,33 @@ export class AbacPolicyService {
       projects: principals.projects,
     });
   }
+}
+
+interface PolicyRow {
+  id: string;
+  name: string;
+  effect: 'allow' | 'deny';
+  actions: string[];
+  principals: PolicyPrincipals;
+  conditions: PolicyConditions | null;
+}
+
+/** The organization's enabled policies as the transaction sees them, in the order abilities load them. */
+async function enabledPolicies(manager: EntityManager, organizationId: string): Promise<ProfilePolicy[]> {
+  const rows = (await manager.query(
+    `SELECT id, name, effect, actions, principals, conditions FROM abac_policy
+      WHERE organization_id = $1 AND enabled ORDER BY created_at, id`,
+    [organizationId],
+  )) as PolicyRow[];
+  return rows.map((p) => ({ ...p, conditions: p.conditions ?? {} }));
+}
+
+/**
+ * Serialises policy changes of one organization (two changes each harmless alone must not lock
+ * everyone out together), then reads the policies in force. The lock mode leaves foreign-key
+ * checks of other tables on the organization row unblocked.
+ */
+async function lockedPolicies(manager: EntityManager, organizationId: string): Promise<ProfilePolicy[]> {
+  await manager.query(`SELECT 1 FROM organization WHERE id = $1 FOR NO KEY UPDATE`, [organizationId]);
+  return enabledPolicies(manager, organizationId);
 }

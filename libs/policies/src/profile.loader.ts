@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isPermission, type ModelGrantAction, type Permission } from '../../common/src/permissions.js';
 import type { PolicyConditions } from './abac.js';
 import type { KeyScope, PolicyPrincipals, PrincipalProfile, ProfileRole } from './ability.factory.js';
@@ -18,8 +18,10 @@ export interface KeyRecord {
 export class ProfileLoader {
   constructor(private readonly dataSource: DataSource) {}
 
-  async load(userId: string, organizationId: string): Promise<PrincipalProfile | null> {
-    const [head] = (await this.dataSource.query(
+  /** The profile of `userId` in `organizationId`; `manager` reads it inside a transaction. */
+  async load(userId: string, organizationId: string, manager?: EntityManager): Promise<PrincipalProfile | null> {
+    const db = manager ?? this.dataSource;
+    const [head] = (await db.query(
       `SELECT o.allowed_ip_ranges, o.mfa_required_roles, m.expires_at, r.id AS role_id, r.name AS role_name, r.permissions
          FROM organization o
          LEFT JOIN membership m ON m.organization_id = o.id AND m.user_id = $2
@@ -51,7 +53,7 @@ export class ProfileLoader {
     };
     if (!profile.membership) return profile;
 
-    const projectRows = (await this.dataSource.query(
+    const projectRows = (await db.query(
       `SELECT pm.project_id, r.id, r.name, r.permissions
          FROM project_member pm JOIN role r ON r.id = pm.role_id
         WHERE pm.organization_id = $1 AND pm.user_id = $2`,
@@ -63,7 +65,7 @@ export class ProfileLoader {
     }));
 
     const [grantRows, policyRows] = await Promise.all([
-      this.dataSource.query(
+      db.query(
         `SELECT id, model_id, actions, conditions, expires_at FROM model_grant
           WHERE organization_id = $1 AND (expires_at IS NULL OR expires_at > now())
             AND ((principal_type = 'user' AND principal_id = $2)
@@ -73,7 +75,7 @@ export class ProfileLoader {
       ) as Promise<
         { id: string; model_id: string; actions: string[]; conditions: PolicyConditions; expires_at: Date | null }[]
       >,
-      this.dataSource.query(
+      db.query(
         `SELECT id, name, effect, actions, principals, conditions FROM abac_policy
           WHERE organization_id = $1 AND enabled ORDER BY created_at, id`,
         [organizationId],

@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
+  ApiConflictResponse,
   ApiCreatedResponse,
   ApiForbiddenResponse,
   ApiNoContentResponse,
@@ -52,6 +53,7 @@ export class PoliciesController {
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })
   @ApiCreatedResponse({ type: PolicyResponseDto })
+  @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
   async create(@Ctx() ctx: RequestContext, @Body() body: CreatePolicyDto): Promise<PolicyResponseDto> {
     return toPolicyResponse(await this.policies.create(ctx, body));
   }
@@ -61,6 +63,7 @@ export class PoliciesController {
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'Change a policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
+  @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
   async update(
     @Ctx() ctx: RequestContext,
     @Param('policyId') policyId: string,
@@ -74,6 +77,7 @@ export class PoliciesController {
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'Delete a policy.' })
   @ApiNoContentResponse()
+  @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
   async delete(@Ctx() ctx: RequestContext, @Param('policyId') policyId: string): Promise<void> {
     await this.policies.delete(ctx, policyId);
   }
