@@ -104,7 +104,10 @@ export function csvLine(r: AuditEventRecord): string {
 
 const EXPORT_BATCH = 1_000;
 
-/** Reads the audit trail of an organization: paginated lists and streamed exports. */
+/**
+ * Reads the audit trail of an organization: paginated lists and streamed exports. By organization
+ * id and unaudited, for work that acts for no one; requests go through AuditReadService.
+ */
 @Injectable()
 export class AuditQueryService {
   constructor(private readonly dataSource: DataSource) {}

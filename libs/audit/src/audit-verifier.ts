@@ -42,6 +42,7 @@ const BATCH = 2_000;
 /**
  * Recomputes a chain from its start (or from the last retention checkpoint) and reports the first
  * broken or missing sequence number. Reads in keyset batches, so memory stays flat on any length.
+ * By organization id, for the CLI and retention; requests go through AuditReadService.
  */
 @Injectable()
 export class AuditVerifier {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AlertService } from './alerts/alert.service.js';
 import { AuditQueryService } from './audit-query.service.js';
+import { AuditReadService } from './audit-read.service.js';
 import { AuditVerifier } from './audit-verifier.js';
 import { AuditScheduler } from './audit.scheduler.js';
 import { AuditService } from './audit.service.js';
@@ -22,8 +23,17 @@ import { AuditSigningKeys } from './signing-keys.js';
     AuditVerifier,
     RetentionService,
     AuditQueryService,
+    AuditReadService,
     AuditScheduler,
   ],
-  exports: [AuditService, AlertService, CheckpointService, AuditVerifier, RetentionService, AuditQueryService],
+  exports: [
+    AuditService,
+    AlertService,
+    CheckpointService,
+    AuditVerifier,
+    RetentionService,
+    AuditQueryService,
+    AuditReadService,
+  ],
 })
 export class AuditModule {}

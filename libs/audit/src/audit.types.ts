@@ -22,7 +22,9 @@ export const AuditActions = {
   apiKeyRevoked: 'apikey.revoked',
   authorizationDenied: 'authz.denied',
   modelExported: 'model.export',
+  auditRead: 'audit.read',
   auditExported: 'audit.export',
+  auditVerified: 'audit.verify',
   auditRetention: 'audit.retention',
 } as const;
 

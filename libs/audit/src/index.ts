@@ -7,6 +7,7 @@ export { chainKey, type StoredEvent, type PreparedEvent } from './audit-chain.js
 export * from './alerts/alert.service.js';
 export * from './alerts/alert-rules.js';
 export * from './audit-query.service.js';
+export * from './audit-read.service.js';
 export * from './audit-verifier.js';
 export * from './checkpoint.service.js';
 export * from './retention.service.js';

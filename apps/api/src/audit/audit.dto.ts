@@ -1,9 +1,11 @@
+import { StreamableFile } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsDateTime, PageQueryDto } from '../../../../libs/common/src/index.js';
 import type {
   AlertRecord,
   AuditEventRecord,
+  AuditExport,
   AuditFilter,
   ChainProblem,
   VerifyReport,
@@ -76,6 +78,15 @@ export function toFilter(q: AuditFilterDto): AuditFilter {
     from: q.from,
     to: q.to,
   };
+}
+
+/** The export as a download: JSONL or CSV, named after the organization and when it started. */
+export function toExportFile(e: AuditExport): StreamableFile {
+  const stamp = e.startedAt.toISOString().replace(/[:.]/g, '-');
+  return new StreamableFile(e.stream, {
+    type: e.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+    disposition: `attachment; filename="audit-${e.organizationId}-${stamp}.${e.format}"`,
+  });
 }
 
 export class AuditActorDto {
