@@ -9,7 +9,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setTitle('fusiongate API')
     .setDescription(
       'Share face-fusion ONNX models across a studio safely: identity, organizations, permissions, ' +
-        'model registry, audit trail and asynchronous inference. Errors are application/problem+json ' +
+        'versioned model registry with export control, and a tamper-evident audit trail. Errors are application/problem+json ' +
         '(RFC 9457) with a stable `code`.',
     )
     .setVersion('1.0')
