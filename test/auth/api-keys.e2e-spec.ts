@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module.js';
-import { ApiKeyService } from '../../libs/auth/src/index.js';
+import { ApiKeyService, UserService } from '../../libs/auth/src/index.js';
 import { Authenticated, Ctx, RequestContext } from '../../libs/common/src/index.js';
 import type { AppConfig } from '../../libs/config/src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -94,6 +94,26 @@ describe('API keys', () => {
     const res = await http().post('/api/v1/auth/logout').set('x-api-key', secret);
     expect(res.status).toBe(403);
     expect(res.body.code).toBe('api_key_not_allowed');
+  });
+
+  it('stops working when the account that created it is disabled or expires', async () => {
+    const { secret } = await createKey();
+    const users = t.app.get(UserService);
+    const system = RequestContext.system('test');
+    await http().get(`/api/v1/orgs/${orgId}/whoami`).set('x-api-key', secret).expect(200);
+
+    await users.setStatus(system, creatorId, 'disabled');
+    const disabled = await http().get(`/api/v1/orgs/${orgId}/whoami`).set('x-api-key', secret);
+    expect(disabled.status).toBe(401);
+    expect(disabled.body.code).toBe('account_disabled');
+
+    await users.setStatus(system, creatorId, 'active');
+    await http().get(`/api/v1/orgs/${orgId}/whoami`).set('x-api-key', secret).expect(200);
+    await users.setExpiry(system, creatorId, new Date(Date.now() - 1000));
+    expect((await http().get(`/api/v1/orgs/${orgId}/whoami`).set('x-api-key', secret)).body.code).toBe(
+      'account_disabled',
+    );
+    await users.setExpiry(system, creatorId, null);
   });
 
   it('stops working once revoked or expired, and a wrong secret never works', async () => {

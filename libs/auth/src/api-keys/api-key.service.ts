@@ -164,6 +164,18 @@ export class ApiKeyService {
     if (!key || !safeEqual(key.secretHash, sha256Hex(raw))) throw keyInvalid();
     const now = Date.now();
     if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw keyInvalid();
+    // A key acts for its creator: once the creator's account is disabled or expired, so is the key.
+    if (key.createdBy) {
+      const [creator] = (await this.keys.manager.query(`SELECT status, expires_at FROM user_account WHERE id = $1`, [
+        key.createdBy,
+      ])) as { status: string; expires_at: Date | null }[];
+      if (!creator || creator.status !== 'active' || (creator.expires_at && creator.expires_at.getTime() <= now)) {
+        throw new UnauthorizedError({
+          code: 'account_disabled',
+          detail: 'The account that created this API key is disabled or has expired.',
+        });
+      }
+    }
     if (await this.redis.set(`auth:apikey-used:${key.id}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX')) {
       await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) });
     }
