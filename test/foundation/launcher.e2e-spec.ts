@@ -50,8 +50,13 @@ describe('launcher', () => {
     });
     child.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
     child.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+    let exitCode: number | null;
     try {
       await waitReady(`http://127.0.0.1:${port}`, child, 90_000);
+      // The worker becomes ready on its own schedule; wait for it rather than race it.
+      for (let i = 0; i < 450 && !output.join('').includes('Worker ready'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
       const docs = await fetch(`http://127.0.0.1:${port}/docs`);
       expect(docs.status).toBe(200);
       expect(existsSync(join(dataDir, 'postgres'))).toBe(true);
@@ -59,8 +64,10 @@ describe('launcher', () => {
       expect(output.join('')).toContain(`Swagger UI: http://localhost:${port}/docs`);
       expect(output.join('')).toContain('Worker ready');
     } finally {
-      expect(await stop(child)).toBe(0);
+      exitCode = await stop(child);
     }
+    // On failure, show what the launcher said.
+    expect({ exitCode, output: exitCode === 0 ? '' : output.join('') }).toEqual({ exitCode: 0, output: '' });
     // The private redis-server went down with the launcher.
     const leftovers = spawnSync('pgrep', ['-f', `redis-server.*${dataDir}`], { encoding: 'utf8' });
     expect(leftovers.stdout.trim()).toBe('');

@@ -25,7 +25,7 @@ export function dataSourceOptions(params: DataSourceParams): DataSourceOptions {
     extra: {
       max: params.poolSize ?? 10,
       application_name: params.applicationName ?? 'fusiongate',
-      connectionTimeoutMillis: 5_000,
+      connectionTimeoutMillis: 10_000,
     },
   };
 }

@@ -41,8 +41,9 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
                 applicationName: options.applicationName,
               }),
               autoLoadEntities: true,
-              retryAttempts: 3,
-              retryDelay: 500,
+              // At boot the database may still be starting (or the embedded one busy): keep trying for a while.
+              retryAttempts: 10,
+              retryDelay: 1_000,
             };
           },
         }),
