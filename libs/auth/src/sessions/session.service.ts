@@ -123,17 +123,9 @@ export class SessionService {
     reason: string,
     exceptSessionId?: string,
   ): Promise<number> {
-    const revoked = await this.transactions.run(ctx, async (_ctx, manager) => {
-      const rows = (await manager.query(
-        `SELECT id FROM auth_session WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-        [userId, exceptSessionId ?? null],
-      )) as { id: string }[];
-      return this.revokeIn(
-        manager,
-        rows.map((r) => r.id),
-        reason,
-      );
-    });
+    const revoked = await this.transactions.run(ctx, (_ctx, manager) =>
+      this.revokeOthersIn(manager, userId, exceptSessionId, reason),
+    );
     await this.principals.invalidateSessions(revoked);
     return revoked.length;
   }
@@ -155,9 +147,19 @@ export class SessionService {
         userId,
       ]);
     }
+    return this.revokeOthersIn(manager, userId, keepSessionId, reason);
+  }
+
+  /** Revokes every live session of the user but `exceptSessionId`; returns the revoked ids. */
+  private async revokeOthersIn(
+    manager: EntityManager,
+    userId: string,
+    exceptSessionId: string | undefined,
+    reason: string,
+  ): Promise<string[]> {
     const rows = (await manager.query(
       `SELECT id FROM auth_session WHERE user_id = $1 AND revoked_at IS NULL AND ($2::uuid IS NULL OR id <> $2::uuid)`,
-      [userId, keepSessionId ?? null],
+      [userId, exceptSessionId ?? null],
     )) as { id: string }[];
     return this.revokeIn(
       manager,
