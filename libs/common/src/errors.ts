@@ -85,10 +85,25 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
-/** 503: a dependency is unavailable. */
+/** 428: the request must carry a precondition header (e.g. a content digest) and does not. */
+export class PreconditionRequiredError extends DomainError {
+  readonly status = 428;
+  readonly title = 'Precondition Required';
+}
+
+/**
+ * 503: a dependency is unavailable, or the service is at capacity. `retryAfterSeconds` becomes a
+ * `Retry-After` header.
+ */
 export class ServiceUnavailableError extends DomainError {
   readonly status = 503;
   readonly title = 'Service Unavailable';
+  readonly retryAfterSeconds?: number;
+
+  constructor(fields: ProblemFields & { retryAfterSeconds?: number }) {
+    super({ ...fields, extensions: { ...fields.extensions, retryAfter: fields.retryAfterSeconds } });
+    this.retryAfterSeconds = fields.retryAfterSeconds;
+  }
 }
 
 /** 500 for failures the caller cannot fix; `detail` must not leak internals. */

@@ -1,6 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, TooManyRequestsError } from './errors.js';
+import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -144,7 +144,10 @@ export function toProblem(error: unknown, request?: { method?: string; url?: str
 /** Sends a problem document on a Fastify reply, with Retry-After where it applies. */
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): void {
   const problem = { ...toProblem(error, request), requestId: String(request.id) };
-  if (error instanceof TooManyRequestsError && error.retryAfterSeconds !== undefined) {
+  if (
+    (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) &&
+    error.retryAfterSeconds !== undefined
+  ) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   }
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);

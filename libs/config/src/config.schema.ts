@@ -63,6 +63,12 @@ export const envSchema = z.object({
   MODEL_UPLOAD_MAX_BYTES: int(1024, 64 * 1024 ** 3).default(2 * 1024 ** 3),
   MODEL_VALIDATION_TIMEOUT_MS: int(1_000, 600_000).default(60_000),
   MODEL_VALIDATION_MAX_HEAP_MB: int(32, 16_384).default(128),
+  MODEL_VALIDATION_CONCURRENCY: int(1, 64).default(2),
+  MODEL_VALIDATION_QUEUE: int(0, 1_000).default(4),
+  MODEL_VALIDATION_LOAD_MAX_BYTES: int(0, 64 * 1024 ** 3).default(64 * 1024 ** 2),
+  MODEL_UPLOAD_CONCURRENCY_PER_USER: int(1, 1_000).default(2),
+  MODEL_UPLOAD_CONCURRENCY_PER_ORG: int(1, 10_000).default(4),
+  MODEL_UPLOAD_REQUIRE_SHA256: bool.default(false),
   MODEL_EXPORT_RATE_LIMIT: int(1, 10_000).default(5),
   MODEL_EXPORT_RATE_WINDOW_SECONDS: int(1, 7 * 86400).default(3600),
 
@@ -147,6 +153,17 @@ export interface ConfigValues {
     uploadMaxBytes: number;
     validationTimeoutMs: number;
     validationMaxHeapMb: number;
+    /** Validation threads; with `validationQueue`, the bound on validations in flight. */
+    validationConcurrency: number;
+    /** Validations waiting for a thread; beyond it uploads answer 503 `validation_busy`. */
+    validationQueue: number;
+    /** Artifacts up to this size are also loaded once in onnxruntime before `ready` (0: never). */
+    validationLoadMaxBytes: number;
+    /** Uploads in progress at once per user, and per organization (429 `upload_concurrency_limited`). */
+    uploadConcurrencyPerUser: number;
+    uploadConcurrencyPerOrg: number;
+    /** Refuse uploads without X-Content-SHA256 in every organization (each may also require it). */
+    uploadRequireSha256: boolean;
     /** Artifact exports allowed per user in each window. */
     exportRateLimit: number;
     exportRateWindowSeconds: number;
@@ -255,6 +272,12 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       uploadMaxBytes: env.MODEL_UPLOAD_MAX_BYTES,
       validationTimeoutMs: env.MODEL_VALIDATION_TIMEOUT_MS,
       validationMaxHeapMb: env.MODEL_VALIDATION_MAX_HEAP_MB,
+      validationConcurrency: env.MODEL_VALIDATION_CONCURRENCY,
+      validationQueue: env.MODEL_VALIDATION_QUEUE,
+      validationLoadMaxBytes: env.MODEL_VALIDATION_LOAD_MAX_BYTES,
+      uploadConcurrencyPerUser: env.MODEL_UPLOAD_CONCURRENCY_PER_USER,
+      uploadConcurrencyPerOrg: env.MODEL_UPLOAD_CONCURRENCY_PER_ORG,
+      uploadRequireSha256: env.MODEL_UPLOAD_REQUIRE_SHA256,
       exportRateLimit: env.MODEL_EXPORT_RATE_LIMIT,
       exportRateWindowSeconds: env.MODEL_EXPORT_RATE_WINDOW_SECONDS,
     },

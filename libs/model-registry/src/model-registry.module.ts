@@ -2,9 +2,12 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { isUuid } from '../../common/src/ids.js';
+import { AppConfig } from '../../config/src/index.js';
+import { OrganizationsModule } from '../../organizations/src/organizations.module.js';
 import { PoliciesModule } from '../../policies/src/policies.module.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { StorageModule } from '../../storage/src/storage.module.js';
+import { ArtifactValidationPool } from './artifact/artifact-validator.js';
 import { modelRow } from './models/model-rows.js';
 import { ModelEntity } from './models/model.entity.js';
 import { ModelVersionEntity } from './models/model-version.entity.js';
@@ -16,8 +19,29 @@ import { ModelService } from './models/model.service.js';
  * (PoliciesModule) and uses the audit trail (AuditService) when its global module is present.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([ModelEntity, ModelVersionEntity]), StorageModule, PoliciesModule],
-  providers: [ModelService, ModelVersionService],
+  imports: [
+    TypeOrmModule.forFeature([ModelEntity, ModelVersionEntity]),
+    StorageModule,
+    PoliciesModule,
+    OrganizationsModule,
+  ],
+  providers: [
+    ModelService,
+    ModelVersionService,
+    {
+      // One pool per process: validation memory is bounded by its size, whatever the uploads.
+      provide: ArtifactValidationPool,
+      inject: [AppConfig],
+      useFactory: (config: AppConfig) =>
+        new ArtifactValidationPool({
+          concurrency: config.registry.validationConcurrency,
+          maxQueue: config.registry.validationQueue,
+          timeoutMs: config.registry.validationTimeoutMs,
+          maxHeapMb: config.registry.validationMaxHeapMb,
+          loadMaxBytes: config.registry.validationLoadMaxBytes,
+        }),
+    },
+  ],
   exports: [ModelService, ModelVersionService, TypeOrmModule, PoliciesModule],
 })
 export class ModelRegistryModule implements OnModuleInit {

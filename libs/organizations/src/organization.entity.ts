@@ -29,6 +29,10 @@ export class OrganizationEntity {
   @Column({ name: 'audit_retention_days', type: 'integer', default: 365 })
   auditRetentionDays: number;
 
+  /** Model uploads must declare their SHA-256 (X-Content-SHA256), so a corrupted transfer is refused. */
+  @Column({ name: 'require_upload_digest', type: 'boolean', default: false })
+  requireUploadDigest: boolean;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

@@ -23,6 +23,7 @@ export interface OrganizationSettingsPatch {
   dailyInferenceQuota?: number | null;
   concurrentJobLimit?: number | null;
   auditRetentionDays?: number;
+  requireUploadDigest?: boolean;
 }
 
 export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
@@ -117,6 +118,18 @@ export class OrganizationService {
   }
 
   /**
+   * Whether model uploads to the organization of `ctx` must declare their SHA-256. Internal: the
+   * caller has already been allowed to upload there.
+   */
+  async requiresUploadDigest(ctx: RequestContext): Promise<boolean> {
+    const organization = await this.transactions
+      .manager(ctx)
+      .getRepository(OrganizationEntity)
+      .findOne({ where: { id: ctx.organizationId! }, select: { id: true, requireUploadDigest: true } });
+    return organization?.requireUploadDigest ?? false;
+  }
+
+  /**
    * Changes name and settings (`org:manage`). Refuses IP ranges that would shut out the caller's
    * own address, and MFA requirements naming roles that do not exist.
    */
@@ -148,6 +161,7 @@ export class OrganizationService {
         'dailyInferenceQuota',
         'concurrentJobLimit',
         'auditRetentionDays',
+        'requireUploadDigest',
       ] as const) {
         if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
       }

@@ -14,7 +14,9 @@ import {
   ApiOperation,
   ApiPayloadTooLargeResponse,
   ApiProduces,
+  ApiResponse,
   ApiSecurity,
+  ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
@@ -58,14 +60,28 @@ export class ModelVersionsController {
   })
   @ApiConsumes('application/octet-stream')
   @ApiBody({ schema: { type: 'string', format: 'binary' } })
-  @ApiHeader({ name: 'X-Content-SHA256', required: false, description: 'Expected lower-case hex SHA-256.' })
+  @ApiHeader({
+    name: 'X-Content-SHA256',
+    required: false,
+    description:
+      'Expected lower-case hex SHA-256. Required when MODEL_UPLOAD_REQUIRE_SHA256 is set or the organization ' +
+      'has `requireUploadDigest` (428 `content_digest_required` without it).',
+  })
   @ApiCreatedResponse({ type: ModelVersionResponseDto })
   @ApiPayloadTooLargeResponse({ description: '`artifact_too_large` (limit: MODEL_UPLOAD_MAX_BYTES).' })
+  @ApiResponse({ status: 428, description: '`content_digest_required`: X-Content-SHA256 is required here.' })
+  @ApiTooManyRequestsResponse({
+    description:
+      '`upload_concurrency_limited`: too many uploads in progress for this user or organization; Retry-After.',
+  })
+  @ApiServiceUnavailableResponse({
+    description: '`validation_busy`: every validation thread and queue slot is taken; nothing stored; Retry-After.',
+  })
   @ApiUnprocessableEntityResponse({
     description:
       '`artifact_digest_mismatch`, `artifact_empty`, `artifact_pickle`, `artifact_zip`, `onnx_truncated`, ' +
       '`onnx_invalid`, `onnx_external_data`, `onnx_custom_operator`, `onnx_signature_mismatch`, ' +
-      '`onnx_validation_timeout`, `onnx_validation_resources`.',
+      '`onnx_tensor_inconsistent`, `onnx_runtime_refused`, `onnx_validation_timeout`, `onnx_validation_resources`.',
   })
   async upload(
     @Ctx() ctx: RequestContext,

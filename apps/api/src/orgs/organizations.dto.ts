@@ -1,5 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import type { OrganizationEntity } from '../../../../libs/organizations/src/index.js';
 
 export class CreateOrganizationDto {
@@ -61,6 +72,14 @@ export class UpdateOrganizationDto {
   @Min(1)
   @Max(36500)
   auditRetentionDays?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'Refuse model uploads that do not declare their SHA-256 in X-Content-SHA256 (428 `content_digest_required`).',
+  })
+  @IsOptional()
+  @IsBoolean()
+  requireUploadDigest?: boolean;
 }
 
 export class OrganizationResponseDto {
@@ -72,6 +91,7 @@ export class OrganizationResponseDto {
   @ApiProperty({ nullable: true, type: Number }) dailyInferenceQuota: number | null;
   @ApiProperty({ nullable: true, type: Number }) concurrentJobLimit: number | null;
   @ApiProperty() auditRetentionDays: number;
+  @ApiProperty() requireUploadDigest: boolean;
   @ApiProperty() createdAt: string;
 }
 
@@ -89,6 +109,7 @@ export function toOrganizationResponse(o: OrganizationEntity): OrganizationRespo
     dailyInferenceQuota: o.dailyInferenceQuota,
     concurrentJobLimit: o.concurrentJobLimit,
     auditRetentionDays: o.auditRetentionDays,
+    requireUploadDigest: o.requireUploadDigest,
     createdAt: o.createdAt.toISOString(),
   };
 }

@@ -3,4 +3,8 @@
 import { register } from 'node:module';
 
 register('../../../inference/src/pipeline/ts-hooks.mjs', import.meta.url);
-await import('./artifact-inspector.worker.ts');
+const loaded = import('./artifact-inspector.worker.ts');
+
+export default async function inspectArtifact(task) {
+  return (await loaded).default(task);
+}

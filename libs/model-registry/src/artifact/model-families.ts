@@ -147,12 +147,15 @@ const show = (dims: readonly (TensorDim | DimRule)[]): string =>
  * Checks an artifact's I/O signature against its family. Returns null when it fits, else a
  * sentence naming the first difference.
  */
+/** Quotes a name from the file for a message: bounded, so a megabyte-long name stays out of reasons. */
+const named = (value: string): string => JSON.stringify(value.length > 80 ? `${value.slice(0, 80)}…` : value);
+
 export function checkSignature(family: ModelFamily, signature: IoSignature): string | null {
   const rule: FamilyRule = MODEL_FAMILIES[family];
   const bound = new Map<string, number>();
 
   const matchTensor = (tensor: TensorSignature, expected: TensorRule, role: string): string | null => {
-    const what = `${role} ${JSON.stringify(tensor.name)}`;
+    const what = `${role} ${named(tensor.name)}`;
     if (tensor.type !== 'float') return `${what} has element type ${tensor.type}, expected float`;
     if (tensor.dims.length !== expected.dims.length) {
       return `${what} has shape ${show(tensor.dims)}, expected ${show(expected.dims)}`;
@@ -164,7 +167,7 @@ export function checkSignature(family: ModelFamily, signature: IoSignature): str
       if (typeof got !== 'number') {
         // Symbolic: a dynamic batch dimension is fine; so is a dynamic size the family leaves open.
         if (typeof want === 'string' || i === 0) continue;
-        return `${what} has a dynamic dimension ${i} (${got ?? '?'}), expected ${want}; shape ${show(expected.dims)}`;
+        return `${what} has a dynamic dimension ${i} (${got === null ? '?' : named(got)}), expected ${want}; shape ${show(expected.dims)}`;
       }
       if (typeof want === 'number') {
         if (got !== want) return `${what} has shape ${show(tensor.dims)}, expected ${show(expected.dims)}`;

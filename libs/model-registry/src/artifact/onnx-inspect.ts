@@ -29,6 +29,8 @@ export interface OnnxSummary {
   nodeCount: number;
   /** Bytes of tensor payloads (weights) in the file, which inspection skips. */
   weightBytes: number;
+  /** Bytes of the model without its weights (what was decoded). */
+  graphBytes: number;
   signature: IoSignature;
 }
 
@@ -52,6 +54,8 @@ export type ArtifactRejectionCode =
   | 'onnx_external_data'
   | 'onnx_custom_operator'
   | 'onnx_signature_mismatch'
+  | 'onnx_tensor_inconsistent'
+  | 'onnx_runtime_refused'
   | 'onnx_validation_timeout'
   | 'onnx_validation_resources';
 
@@ -171,7 +175,7 @@ export async function inspectOnnxFile(path: string, options: InspectOptions): Pr
     const foreign = sniffForeignFormat(head);
     if (foreign) return foreign;
     const skeleton = await readOnnxSkeleton(file, size, { maxSkeletonBytes: options.maxSkeletonBytes });
-    return inspectSkeleton(skeleton.bytes, skeleton.droppedBytes);
+    return inspectSkeleton(skeleton.bytes, skeleton.droppedBytes, skeleton.tensorProblem);
   } catch (error) {
     if (error instanceof OnnxSkeletonError) return reject(error.code, error.message);
     throw error;
@@ -181,7 +185,7 @@ export async function inspectOnnxFile(path: string, options: InspectOptions): Pr
 }
 
 /** Decodes a ModelProto whose tensor payloads were left out, and runs the checks on it. */
-function inspectSkeleton(bytes: Uint8Array, weightBytes: number): InspectResult {
+function inspectSkeleton(bytes: Uint8Array, weightBytes: number, tensorProblem: string | null): InspectResult {
   let model: onnxProto.onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(bytes);
@@ -230,6 +234,10 @@ function inspectSkeleton(bytes: Uint8Array, weightBytes: number): InspectResult 
     );
   }
 
+  if (tensorProblem) {
+    return reject('onnx_tensor_inconsistent', `${tensorProblem}; onnxruntime would refuse to load the model.`);
+  }
+
   const initializers = new Set((graph.initializer ?? []).map((t) => t.name ?? ''));
   const opset = opsetImports.find((o) => o.domain === '' || o.domain === 'ai.onnx')?.version ?? 0;
   return {
@@ -241,6 +249,7 @@ function inspectSkeleton(bytes: Uint8Array, weightBytes: number): InspectResult 
       producer: [model.producerName, model.producerVersion].filter(Boolean).join(' ').slice(0, 120),
       nodeCount: [...nodesOfGraph(graph)].length,
       weightBytes,
+      graphBytes: bytes.length,
       signature: {
         inputs: (graph.input ?? []).filter((i) => !initializers.has(i.name ?? '')).map(tensorSignature),
         outputs: (graph.output ?? []).map(tensorSignature),

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { MAX_TENSOR_RANK, tensorPayloadProblem, type TensorFacts } from './tensor-payload.js';
 
 /**
  * Builds a "skeleton" of an ONNX ModelProto straight from the protobuf wire format, reading the
@@ -36,6 +37,8 @@ export interface OnnxSkeleton {
   dropped: DroppedTensor[];
   /** Sum of `payloadBytes` over `dropped`. */
   droppedBytes: number;
+  /** The first tensor whose declared shape contradicts its stored data, as a sentence; else null. */
+  tensorProblem: string | null;
 }
 
 export interface OnnxSkeletonOptions {
@@ -69,6 +72,20 @@ const CHILDREN: Record<Kind, Readonly<Record<number, Kind>>> = {
 const PAYLOAD_FIELDS: Readonly<Record<number, number>> = { 4: 5, 5: 0, 6: 2, 7: 0, 9: 2, 10: 1, 11: 0 };
 const TENSOR_NAME_FIELD = 8;
 const RAW_DATA_FIELD = 9;
+const TENSOR_DIMS_FIELD = 1;
+const TENSOR_DATA_TYPE_FIELD = 2;
+const TENSOR_SEGMENT_FIELD = 3;
+const TENSOR_EXTERNAL_DATA_FIELD = 13;
+const TENSOR_DATA_LOCATION_FIELD = 14;
+/** Which element count of {@link TensorFacts} each typed payload field adds to. */
+const COUNT_OF_FIELD = {
+  4: 'floatCount',
+  5: 'int32Count',
+  6: 'stringCount',
+  7: 'int64Count',
+  10: 'doubleCount',
+  11: 'uint64Count',
+} as const;
 
 /** Deeper nesting (subgraphs inside subgraphs) than any real model uses. */
 const MAX_DEPTH = 64;
@@ -151,6 +168,7 @@ async function readFully(file: FileHandle, into: Uint8Array, offset: number, len
 class SkeletonBuilder {
   readonly dropped: DroppedTensor[] = [];
   droppedBytes = 0;
+  tensorProblem: string | null = null;
 
   constructor(private readonly reader: PositionalReader) {}
 
@@ -185,6 +203,58 @@ class SkeletonBuilder {
     return bytes.toString('utf8', 0, got);
   }
 
+  /** Number of varints packed in [start, end): the bytes without a continuation bit. */
+  private async countVarints(start: number, end: number): Promise<number> {
+    const buffer = Buffer.allocUnsafe(Math.min(end - start, 64 * 1024));
+    let count = 0;
+    for (let pos = start; pos < end;) {
+      const got = await this.reader.read(buffer, 0, Math.min(buffer.length, end - pos), pos);
+      if (got === 0) break;
+      for (let i = 0; i < got; i++) if (buffer[i] < 0x80) count++;
+      pos += got;
+    }
+    return count;
+  }
+
+  /** Records the shape-related fields of a TensorProto (dims, data type, data location). */
+  private async tensorField(
+    facts: TensorFacts,
+    field: number,
+    wire: number,
+    valueStart: number,
+    contentStart: number,
+    end: number,
+  ): Promise<void> {
+    if (field === TENSOR_DIMS_FIELD && wire === WIRE_VARINT) {
+      facts.rank++;
+      if (facts.dims.length < MAX_TENSOR_RANK) facts.dims.push((await this.varint(valueStart, end))[0]);
+    } else if (field === TENSOR_DIMS_FIELD && wire === WIRE_BYTES) {
+      for (let at = contentStart; at < end;) {
+        const [value, next] = await this.varint(at, end);
+        facts.rank++;
+        if (facts.dims.length < MAX_TENSOR_RANK) facts.dims.push(value);
+        else break;
+        at = next;
+      }
+    } else if (field === TENSOR_DATA_TYPE_FIELD && wire === WIRE_VARINT) {
+      facts.dataType = (await this.varint(valueStart, end))[0];
+    } else if (field === TENSOR_SEGMENT_FIELD) {
+      facts.segmented = true;
+    } else if (field === TENSOR_EXTERNAL_DATA_FIELD) {
+      facts.external = true;
+    } else if (field === TENSOR_DATA_LOCATION_FIELD && wire === WIRE_VARINT) {
+      if ((await this.varint(valueStart, end))[0] !== 0) facts.external = true;
+    }
+  }
+
+  /** Elements a payload field holds: packed (length-delimited) or one per occurrence. */
+  private async payloadCount(field: number, wire: number, start: number, end: number): Promise<number> {
+    if (wire !== WIRE_BYTES || field === 6) return 1;
+    if (field === 4) return Math.floor((end - start) / 4);
+    if (field === 10) return Math.floor((end - start) / 8);
+    return this.countVarints(start, end);
+  }
+
   /**
    * Scans the message of `kind` in [start, end). Returns null when nothing inside it was left out
    * (the caller keeps its bytes as they are), else the parts of its rebuilt encoding.
@@ -205,6 +275,24 @@ class SkeletonBuilder {
     let name = '';
     let payloadBytes = 0;
     let rawData: DroppedTensor['rawData'];
+    const facts: TensorFacts | null =
+      kind === 'tensor'
+        ? {
+            name: '',
+            dataType: 0,
+            dims: [],
+            rank: 0,
+            rawBytes: null,
+            floatCount: 0,
+            int32Count: 0,
+            stringCount: 0,
+            int64Count: 0,
+            doubleCount: 0,
+            uint64Count: 0,
+            external: false,
+            segmented: false,
+          }
+        : null;
 
     let pos = start;
     while (pos < end) {
@@ -236,25 +324,34 @@ class SkeletonBuilder {
       }
       if (pos > end) this.fail(pos, end, 'a field runs past its record');
 
-      if (kind === 'tensor' && field in PAYLOAD_FIELDS && (wire === WIRE_BYTES || wire === PAYLOAD_FIELDS[field])) {
+      if (facts && field in PAYLOAD_FIELDS && (wire === WIRE_BYTES || wire === PAYLOAD_FIELDS[field])) {
         keep(fieldStart);
         runStart = pos;
         changed = true;
         payloadBytes += pos - fieldStart;
-        if (field === RAW_DATA_FIELD) rawData = { offset: contentStart, length: pos - contentStart };
+        if (field === RAW_DATA_FIELD) {
+          rawData = { offset: contentStart, length: pos - contentStart };
+          facts.rawBytes = (facts.rawBytes ?? 0) + (pos - contentStart);
+        } else if (this.tensorProblem === null) {
+          const counted = COUNT_OF_FIELD[field as keyof typeof COUNT_OF_FIELD];
+          facts[counted] += await this.payloadCount(field, wire, contentStart, pos);
+        }
         continue;
       }
-      if (kind === 'tensor' && field === TENSOR_NAME_FIELD && wire === WIRE_BYTES) {
+      if (facts && field === TENSOR_NAME_FIELD && wire === WIRE_BYTES) {
         name = await this.text(contentStart, pos - contentStart);
         continue;
       }
+      if (facts) await this.tensorField(facts, field, wire, afterTag, contentStart, pos);
       const child = wire === WIRE_BYTES ? children[field] : undefined;
       if (child) {
         const rebuilt = await this.scan(child, contentStart, pos, depth + 1);
         if (rebuilt) {
           keep(fieldStart);
           const header = Buffer.concat([encodeVarint(tag), encodeVarint(rebuilt.length)]);
-          parts.push(header, ...rebuilt.parts);
+          // A loop, not push(...parts): a graph of 100k+ tensors would overflow the call stack.
+          parts.push(header);
+          for (const part of rebuilt.parts) parts.push(part);
           length += header.length + rebuilt.length;
           runStart = pos;
           changed = true;
@@ -264,6 +361,10 @@ class SkeletonBuilder {
     if (payloadBytes > 0) {
       this.dropped.push({ name, payloadBytes, ...(rawData ? { rawData } : {}) });
       this.droppedBytes += payloadBytes;
+    }
+    if (facts && this.tensorProblem === null) {
+      facts.name = name;
+      this.tensorProblem = tensorPayloadProblem(facts);
     }
     if (!changed) return null;
     keep(end);
@@ -304,5 +405,10 @@ export async function readOnnxSkeleton(
       at += n;
     }
   }
-  return { bytes, dropped: builder.dropped, droppedBytes: builder.droppedBytes };
+  return {
+    bytes,
+    dropped: builder.dropped,
+    droppedBytes: builder.droppedBytes,
+    tensorProblem: builder.tensorProblem,
+  };
 }

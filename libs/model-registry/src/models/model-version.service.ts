@@ -13,6 +13,8 @@ import {
   isUuid,
   NotFoundError,
   PayloadTooLargeError,
+  PreconditionRequiredError,
+  ServiceUnavailableError,
   TooManyRequestsError,
   UnprocessableError,
   type RequestContext,
@@ -20,6 +22,7 @@ import {
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/redis.js';
 import { Transactions } from '../../../database/src/transactions.js';
+import { OrganizationService } from '../../../organizations/src/organization.service.js';
 import { PolicyService } from '../../../policies/src/policy.service.js';
 import {
   BLOB_STORE,
@@ -28,11 +31,12 @@ import {
   DigestStream,
   type BlobStore,
 } from '../../../storage/src/blob-store.js';
-import { validateArtifact } from '../artifact/artifact-validator.js';
+import { ArtifactValidationPool, ValidationBusyError, type ValidationOutcome } from '../artifact/artifact-validator.js';
 import { modelRow, versionRow } from './model-rows.js';
 import { ModelService } from './model.service.js';
 import type { ModelEntity } from './model.entity.js';
 import { ModelVersionEntity, type ModelStage } from './model-version.entity.js';
+import { UploadSlots } from './upload-slots.js';
 
 export interface UploadInput {
   body: Readable;
@@ -59,6 +63,22 @@ const TRANSITIONS: Record<ModelStage, ModelStage[]> = {
   archived: ['staging', 'production'],
 };
 
+/** Longest rejection reason stored and shown: a summary, whatever the file made the validator say. */
+export const MAX_REJECTION_REASON_CHARS = 500;
+
+/** Seconds a client over its concurrent-upload limit is told to wait. */
+const UPLOAD_SLOT_RETRY_SECONDS = 5;
+
+/**
+ * How long an upload slot may outlive its upload (a crashed process): it then frees itself. Past
+ * it, a still-running upload merely stops counting against the limit.
+ */
+const UPLOAD_SLOT_TTL_MS = 10 * 60 * 1000;
+
+function summarise(reason: string): string {
+  return reason.length > MAX_REJECTION_REASON_CHARS ? `${reason.slice(0, MAX_REJECTION_REASON_CHARS - 1)}…` : reason;
+}
+
 const versionNotFound = () => new NotFoundError({ code: 'model_version_not_found', detail: 'No such version.' });
 
 /**
@@ -67,6 +87,8 @@ const versionNotFound = () => new NotFoundError({ code: 'model_version_not_found
  */
 @Injectable()
 export class ModelVersionService {
+  private readonly uploadSlots: UploadSlots;
+
   constructor(
     private readonly config: AppConfig,
     private readonly transactions: Transactions,
@@ -74,8 +96,12 @@ export class ModelVersionService {
     private readonly models: ModelService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly validation: ArtifactValidationPool,
+    private readonly organizations: OrganizationService,
     @Optional() private readonly audit?: AuditService,
-  ) {}
+  ) {
+    this.uploadSlots = new UploadSlots(redis, UPLOAD_SLOT_TTL_MS + config.registry.validationTimeoutMs);
+  }
 
   private get tmpDir(): string {
     return join(this.config.dataDir, 'blobs', 'tmp');
@@ -90,11 +116,60 @@ export class ModelVersionService {
     const model = await this.models.load(ctx, modelId);
     await this.policies.assertCan(ctx, 'edit', 'Model', modelRow(model));
     const limit = this.config.registry.uploadMaxBytes;
-    if (input.declaredLength !== undefined && input.declaredLength > limit) {
+    // Cheap refusals first, before a byte of the body is stored.
+    const refusal = await this.refuseEarly(ctx, input, limit);
+    if (refusal) {
       input.body.resume();
-      throw tooLarge(limit);
+      throw refusal;
     }
+    const slots = await this.uploadSlots.take(this.uploadLimits(ctx));
+    if ('full' in slots) {
+      input.body.resume();
+      throw new TooManyRequestsError({
+        code: 'upload_concurrency_limited',
+        detail: `At most ${slots.full.limit} uploads at once per ${slots.full.key.includes(':org:') ? 'organization' : 'user'}; retry when one has finished.`,
+        retryAfterSeconds: UPLOAD_SLOT_RETRY_SECONDS,
+      });
+    }
+    try {
+      return await this.receive(ctx, model, input, limit);
+    } finally {
+      await slots.held.release();
+    }
+  }
 
+  /** Refusals decided from the headers and the server's state, before the body is read. */
+  private async refuseEarly(ctx: RequestContext, input: UploadInput, limit: number): Promise<Error | null> {
+    if (input.declaredLength !== undefined && input.declaredLength > limit) return tooLarge(limit);
+    if (
+      !input.expectedSha256 &&
+      (this.config.registry.uploadRequireSha256 || (await this.organizations.requiresUploadDigest(ctx)))
+    ) {
+      return new PreconditionRequiredError({
+        code: 'content_digest_required',
+        detail: 'This organization requires the SHA-256 of each upload in X-Content-SHA256 (64 hex digits).',
+      });
+    }
+    // Also checked when the file is submitted; refusing now spares the client sending it.
+    if (this.validation.full) return validationBusy(this.validation.retryAfterSeconds);
+    return null;
+  }
+
+  private uploadLimits(ctx: RequestContext) {
+    const who = ctx.actor.userId ?? `${ctx.actor.type}:${ctx.actor.id}`;
+    return [
+      { key: `registry:uploads:user:${who}`, limit: this.config.registry.uploadConcurrencyPerUser },
+      { key: `registry:uploads:org:${ctx.organizationId}`, limit: this.config.registry.uploadConcurrencyPerOrg },
+    ];
+  }
+
+  /** Streams the body to a temporary file, validates it, stores it and records the version. */
+  private async receive(
+    ctx: RequestContext,
+    model: ModelEntity,
+    input: UploadInput,
+    limit: number,
+  ): Promise<ModelVersionEntity> {
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, `upload-${randomBytes(12).toString('hex')}`);
     try {
@@ -113,10 +188,16 @@ export class ModelVersionService {
           extensions: { sha256: info.sha256 },
         });
       }
-      const outcome = await validateArtifact(tmp, model.family, {
-        timeoutMs: this.config.registry.validationTimeoutMs,
-        maxHeapMb: this.config.registry.validationMaxHeapMb,
-      });
+      let outcome: ValidationOutcome;
+      try {
+        outcome = await this.validation.validate(tmp, model.family);
+      } catch (error) {
+        // Nothing is recorded: no version number, no blob; the temporary file goes below.
+        if (error instanceof ValidationBusyError) throw validationBusy(error.retryAfterSeconds);
+        throw error;
+      }
+      if (!outcome.ok)
+        outcome = { ...outcome, rejection: { ...outcome.rejection, reason: summarise(outcome.rejection.reason) } };
       if (outcome.ok) await this.blobs.putFile(tmp, info);
 
       const version = await this.transactions.run(ctx, async (ctx, manager) => {
@@ -351,6 +432,14 @@ export class ModelVersionService {
     if (count <= limit) return null;
     return { retryAfterSeconds: (slot + 1) * window - Math.floor(Date.now() / 1000) };
   }
+}
+
+function validationBusy(retryAfterSeconds: number): ServiceUnavailableError {
+  return new ServiceUnavailableError({
+    code: 'validation_busy',
+    detail: 'Every model validation slot is taken; retry later. Nothing was stored.',
+    retryAfterSeconds,
+  });
 }
 
 function tooLarge(limit: number): PayloadTooLargeError {
