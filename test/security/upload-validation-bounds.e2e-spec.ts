@@ -119,61 +119,65 @@ describe('parallel uploads of graph-heavy models', () => {
     const files = Array.from({ length: UPLOADERS * UPLOADS_EACH }, (_, i) => buildGraphHeavyModel(1_500_000, i + 1));
     const uploads = files.map((bytes, i) => heldUpload(versionsPath, uploaders[i % UPLOADERS], bytes));
     for (const upload of uploads) void upload.reply.then(() => (upload.answered = true));
+    try {
+      // The organization's limit admits 4 of them; the 12 others are refused before their body is read.
+      const refusedEarly = await eventually(
+        'the over-limit uploads being refused',
+        async () => {
+          const answered = uploads.filter((u) => u.answered);
+          return answered.length === UPLOADERS * UPLOADS_EACH - PER_ORG ? answered : undefined;
+        },
+        60_000,
+      );
+      for (const upload of refusedEarly) {
+        const reply = await upload.reply;
+        expect(reply.status).toBe(429);
+        expect(reply.body.code).toBe('upload_concurrency_limited');
+        expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        upload.abandon();
+      }
 
-    // The organization's limit admits 4 of them; the 12 others are refused before their body is read.
-    const refusedEarly = await eventually(
-      'the over-limit uploads being refused',
-      async () => {
-        const answered = uploads.filter((u) => u.answered);
-        return answered.length === UPLOADERS * UPLOADS_EACH - PER_ORG ? answered : undefined;
-      },
-      60_000,
-    );
-    for (const upload of refusedEarly) {
-      const reply = await upload.reply;
-      expect(reply.status).toBe(429);
-      expect(reply.body.code).toBe('upload_concurrency_limited');
-      expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
-      upload.abandon();
-    }
+      // The 4 admitted bodies, all but their last byte on the server's disk, complete together: one
+      // validation thread and one queue place take 2; the 2 others find the pool full.
+      const admitted = uploads.filter((u) => !u.answered);
+      await eventually(
+        'the admitted bodies being received',
+        async () => {
+          const tmp = await tmpFiles();
+          return tmp.length === PER_ORG && tmp.every((f) => files.some((b) => b.length - 1 === f.size))
+            ? true
+            : undefined;
+        },
+        60_000,
+      );
+      for (const upload of admitted) upload.finish();
+      const replies = await Promise.all(admitted.map((u) => u.reply));
+      const accepted = replies.filter((r) => r.status === 201);
+      const busy = replies.filter((r) => r.status === 503);
+      expect(accepted).toHaveLength(VALIDATION_CONCURRENCY + VALIDATION_QUEUE);
+      expect(busy).toHaveLength(PER_ORG - accepted.length);
+      for (const reply of busy) {
+        expect(reply.body.code).toBe('validation_busy');
+        expect(reply.headers['content-type']).toContain('application/problem+json');
+        expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      }
 
-    // The 4 admitted bodies, all but their last byte on the server's disk, complete together: one
-    // validation thread and one queue place take 2; the 2 others find the pool full.
-    const admitted = uploads.filter((u) => !u.answered);
-    await eventually(
-      'the admitted bodies being received',
-      async () => {
-        const tmp = await tmpFiles();
-        return tmp.length === PER_ORG && tmp.every((f) => files.some((b) => b.length - 1 === f.size))
-          ? true
-          : undefined;
-      },
-      60_000,
-    );
-    for (const upload of admitted) upload.finish();
-    const replies = await Promise.all(admitted.map((u) => u.reply));
-    const accepted = replies.filter((r) => r.status === 201);
-    const busy = replies.filter((r) => r.status === 503);
-    expect(accepted).toHaveLength(VALIDATION_CONCURRENCY + VALIDATION_QUEUE);
-    expect(busy).toHaveLength(PER_ORG - accepted.length);
-    for (const reply of busy) {
-      expect(reply.body.code).toBe('validation_busy');
-      expect(reply.headers['content-type']).toContain('application/problem+json');
-      expect(Number(reply.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+      // The accepted ones are validated and stored; nothing of the refused ones remains.
+      const digests = new Set(files.map(sha));
+      const acceptedDigests = accepted.map((r) => r.body.sha256!);
+      for (const reply of accepted) {
+        expect(reply.body.status).toBe('ready');
+        expect(digests.has(reply.body.sha256!)).toBe(true);
+      }
+      const list = await request(t.app.getHttpServer()).get(versionsPath).set(a.developer.auth);
+      expect(list.body.items.map((v: { sha256: string }) => v.sha256).sort()).toEqual([...acceptedDigests].sort());
+      expect(list.body.items.map((v: { version: number }) => v.version).sort()).toEqual([1, 2]);
+      for (const digest of digests) expect(blobExists(digest)).toBe(acceptedDigests.includes(digest));
+      expect(await tmpFiles()).toEqual([]);
+    } finally {
+      // Whatever happened, no connection stays open (the app could not close).
+      for (const upload of uploads) upload.abandon();
     }
-
-    // The accepted ones are validated and stored; nothing of the refused ones remains.
-    const digests = new Set(files.map(sha));
-    const acceptedDigests = accepted.map((r) => r.body.sha256!);
-    for (const reply of accepted) {
-      expect(reply.body.status).toBe('ready');
-      expect(digests.has(reply.body.sha256!)).toBe(true);
-    }
-    const list = await request(t.app.getHttpServer()).get(versionsPath).set(a.developer.auth);
-    expect(list.body.items.map((v: { sha256: string }) => v.sha256).sort()).toEqual([...acceptedDigests].sort());
-    expect(list.body.items.map((v: { version: number }) => v.version).sort()).toEqual([1, 2]);
-    for (const digest of digests) expect(blobExists(digest)).toBe(acceptedDigests.includes(digest));
-    expect(await tmpFiles()).toEqual([]);
 
     // Every slot was given back: the same user can upload again at once.
     const again = await request(t.app.getHttpServer())
