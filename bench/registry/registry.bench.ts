@@ -1,12 +1,18 @@
 /**
  * Registry throughput: uploads and exports a ~500 MB ONNX artifact through the real API (HTTP on
  * a local socket) and compares with a plain streamed file copy on the same disk, in the same run.
- * Prints MB/s and the API process's peak RSS (VmHWM, reset before each phase).
+ * Prints MB/s and the API process's peak RSS (VmHWM, reset before each phase). Then sends 1, 4
+ * and 16 concurrent uploads of a graph-heavy model (~11 MB of nodes, the validator's worst case)
+ * and prints the peak RSS and the answers of each round: validation runs in a fixed pool
+ * (MODEL_VALIDATION_CONCURRENCY, default 2) with a bounded queue, so the peak stays flat.
  *
  *   npm run build && node dist/bench/registry/registry.bench.js
  *   env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
- *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SIZE_MB (default 500)
+ *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SIZE_MB (default 500),
+ *        BENCH_GRAPH_MB (default 11), BENCH_CONCURRENCY (default "1,4,16"); MODEL_VALIDATION_* as
+ *        in production (the defaults unless set)
  */
+import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream, readFileSync, writeFileSync } from 'node:fs';
 import { rm, stat } from 'node:fs/promises';
@@ -19,10 +25,13 @@ import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { UserService } from '../../libs/auth/src/index.js';
 import { BUILT_IN_ROLES, RequestContext } from '../../libs/common/src/index.js';
+import { AppConfig } from '../../libs/config/src/index.js';
 import { scratchConfig, withScratch, type Scratch } from '../support/scratch.js';
 
 const { onnx } = onnxProto;
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 500);
+const GRAPH_MB = Number(process.env.BENCH_GRAPH_MB ?? 11);
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? '1,4,16').split(',').map(Number);
 
 /** Writes an InSwapper-shaped model whose graph carries `padBytes` of extra weights, streamed to disk. */
 async function writeLargeModel(path: string, padBytes: number): Promise<void> {
@@ -131,10 +140,34 @@ async function main(scratch: Scratch): Promise<void> {
   const copySeconds = (performance.now() - t0) / 1000;
   await rm(join(dir, 'copy.onnx'));
 
+  // Graph-heavy model for the concurrency rounds, built in a child process so that its 200k
+  // decoded nodes do not sit in this process's heap (and RSS) while the API is measured.
+  const graphHeavy = join(dir, 'graph-heavy.onnx');
+  // From the TypeScript source (the build leaves test/ out), through the repository's loader hooks.
+  const root = new URL(import.meta.url.includes('/dist/') ? '../../../' : '../../', import.meta.url);
+  const builder = new URL('test/fixtures/onnx/graph-heavy.ts', root).href;
+  execFileSync(process.execPath, [
+    '--import',
+    new URL('libs/inference/src/pipeline/ts-register.mjs', root).href,
+    '--input-type=module',
+    '-e',
+    `import { writeFileSync } from 'node:fs';
+     import { buildGraphHeavyModel } from ${JSON.stringify(builder)};
+     writeFileSync(${JSON.stringify(graphHeavy)}, buildGraphHeavyModel(${GRAPH_MB * 1024 * 1024}));`,
+  ]);
+  const graphSize = (await stat(graphHeavy)).size;
+
   const config = scratchConfig(scratch, {
     DATA_DIR: join(dir, 'data'),
     MODEL_UPLOAD_MAX_BYTES: String(size + 1024 * 1024),
     MODEL_EXPORT_RATE_LIMIT: '100',
+    // One bench user sends every upload: lift the per-user/organization limits so the rounds
+    // measure the validation pool (the limits are covered by test/security).
+    MODEL_UPLOAD_CONCURRENCY_PER_USER: '1000',
+    MODEL_UPLOAD_CONCURRENCY_PER_ORG: '1000',
+    ...(Object.fromEntries(
+      Object.entries(process.env).filter(([key]) => key.startsWith('MODEL_VALIDATION_')),
+    ) as Record<string, string>),
   });
   const app = await createApiApp(config);
   await app.listen(0, '127.0.0.1');
@@ -223,6 +256,39 @@ async function main(scratch: Scratch): Promise<void> {
       `download (export, streamed):   ${downSeconds.toFixed(2)} s  ${rate(downSeconds)} MB/s  ` +
         `(${(copySeconds / downSeconds).toFixed(2)}× copy speed)  peak RSS ${downPeak.toFixed(0)} MB`,
     );
+
+    const { registry } = app.get(AppConfig);
+    console.log(
+      `graph-heavy uploads: ${(graphSize / 1024 / 1024).toFixed(1)} MB of nodes each; validation pool ` +
+        `${registry.validationConcurrency} thread(s) × ${registry.validationMaxHeapMb} MB heap, queue ${registry.validationQueue}`,
+    );
+    for (const n of CONCURRENCY) {
+      const rssBefore = process.memoryUsage().rss / 1024 / 1024;
+      resetPeak();
+      t0 = performance.now();
+      const answers = await Promise.all(
+        Array.from({ length: n }, () =>
+          send(
+            port,
+            'POST',
+            `/api/v1/orgs/${orgId}/models/${modelId}/versions`,
+            { ...auth, 'content-type': 'application/octet-stream', 'content-length': String(graphSize) },
+            createReadStream(graphHeavy),
+          ),
+        ),
+      );
+      const seconds = (performance.now() - t0) / 1000;
+      const peak = peakMb();
+      const tally = new Map<string, number>();
+      for (const a of answers) {
+        const key = `${a.status} ${(JSON.parse(a.text) as { code?: string; status?: string }).code ?? 'ready'}`;
+        tally.set(key, (tally.get(key) ?? 0) + 1);
+      }
+      console.log(
+        `  ${String(n).padStart(2)} concurrent: peak RSS ${peak.toFixed(0)} MB (before: ${rssBefore.toFixed(0)} MB), ` +
+          `${seconds.toFixed(1)} s; answers: ${[...tally].map(([k, c]) => `${c}× ${k}`).join(', ')}`,
+      );
+    }
     console.log('note: the bench client runs in the API process; its own memory is a few MB of socket buffers.');
   } finally {
     await app.close();

@@ -6,8 +6,10 @@ import { inspectOnnxFile, type InspectResult } from './onnx-inspect.js';
 export interface InspectTask {
   path: string;
   family: ModelFamily;
-  /** Largest graph-without-weights decoded (a quarter of the thread's heap). */
+  /** Largest graph-without-weights decoded (a fraction of the thread's heap). */
   maxSkeletonBytes: number;
+  /** The thread's heap limit, named in refusals. */
+  maxHeapMb: number;
   /** Files up to this size are also loaded once in onnxruntime (0: never). */
   loadMaxBytes: number;
   /** ...and only when their graph (without weights) is at most this big. */
@@ -52,6 +54,13 @@ async function loadInRuntime(task: InspectTask): Promise<string | null> {
  */
 export default async function inspectArtifact(task: InspectTask): Promise<InspectResult> {
   const inspected = await inspectOnnxFile(task.path, { maxSkeletonBytes: task.maxSkeletonBytes });
+  if (!inspected.ok && inspected.rejection.code === 'onnx_validation_resources') {
+    const { reason } = inspected.rejection;
+    return {
+      ok: false,
+      rejection: { ...inspected.rejection, reason: `${reason.replace(/\.$/, '')} (validation may use ${task.maxHeapMb} MB of memory).` },
+    };
+  }
   if (!inspected.ok) return inspected;
   const mismatch = checkSignature(task.family, inspected.summary.signature);
   if (mismatch) {

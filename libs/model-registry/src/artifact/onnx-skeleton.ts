@@ -170,7 +170,20 @@ class SkeletonBuilder {
   droppedBytes = 0;
   tensorProblem: string | null = null;
 
-  constructor(private readonly reader: PositionalReader) {}
+  constructor(
+    private readonly reader: PositionalReader,
+    private readonly maxSkeletonBytes: number,
+  ) {}
+
+  /**
+   * Gives up as soon as the structure read so far clearly exceeds the limit, rather than scanning
+   * the rest of a graph that will be refused anyway. The bytes kept up to `end` are `end` minus
+   * the payloads left out, less a few bytes of shorter length prefixes: hence the margin.
+   */
+  private checkBudget(end: number): void {
+    const kept = end - this.droppedBytes;
+    if (kept > this.maxSkeletonBytes * 1.25 + 64 * 1024) throw skeletonTooLarge(kept, this.maxSkeletonBytes, true);
+  }
 
   private fail(pos: number, end: number, what: string): never {
     if (pos > this.reader.size) {
@@ -366,10 +379,18 @@ class SkeletonBuilder {
       facts.name = name;
       this.tensorProblem = tensorPayloadProblem(facts);
     }
+    if (kind === 'node' || kind === 'tensor') this.checkBudget(end);
     if (!changed) return null;
     keep(end);
     return { parts, length };
   }
+}
+
+function skeletonTooLarge(bytes: number, max: number, partial = false): OnnxSkeletonError {
+  return new OnnxSkeletonError(
+    'onnx_validation_resources',
+    `The model's graph without its weights takes ${partial ? 'over ' : ''}${bytes} bytes, more than the ${max} allowed.`,
+  );
 }
 
 /**
@@ -383,14 +404,9 @@ export async function readOnnxSkeleton(
   options: OnnxSkeletonOptions,
 ): Promise<OnnxSkeleton> {
   const reader = new PositionalReader(file, size, options.chunkBytes ?? 1024 * 1024);
-  const builder = new SkeletonBuilder(reader);
+  const builder = new SkeletonBuilder(reader, options.maxSkeletonBytes);
   const rebuilt = (await builder.scan('model', 0, size, 0)) ?? { parts: [{ from: 0, to: size }], length: size };
-  if (rebuilt.length > options.maxSkeletonBytes) {
-    throw new OnnxSkeletonError(
-      'onnx_validation_resources',
-      `The model's graph without its weights takes ${rebuilt.length} bytes, more than the ${options.maxSkeletonBytes} allowed.`,
-    );
-  }
+  if (rebuilt.length > options.maxSkeletonBytes) throw skeletonTooLarge(rebuilt.length, options.maxSkeletonBytes);
   const bytes = Buffer.allocUnsafe(rebuilt.length);
   let at = 0;
   for (const part of rebuilt.parts) {
