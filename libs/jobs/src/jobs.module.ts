@@ -58,6 +58,15 @@ import { QuotaService } from './quota.service.js';
     JobUploads,
     QuotaService,
   ],
-  exports: [JobService, JobExecutionService, JobMaintenanceService, JobQueue, JobEvents, JobBlobs, JobUploads],
+  exports: [
+    BullModule,
+    JobService,
+    JobExecutionService,
+    JobMaintenanceService,
+    JobQueue,
+    JobEvents,
+    JobBlobs,
+    JobUploads,
+  ],
 })
 export class JobsModule {}
