@@ -83,6 +83,8 @@ export function photos() {
 export interface FuseInput {
   sources?: Buffer[];
   target?: Buffer;
+  /** Declared media type of the target part (default image/jpeg). */
+  targetType?: string;
   options?: Record<string, unknown> | string;
   idempotencyKey?: string;
   query?: string;
@@ -98,7 +100,10 @@ export function fuse(t: TestApp, tenant: Tenant, role: BuiltInRoleName, modelId:
     req = req.attach('source', source, { filename: `source-${i}.jpg`, contentType: 'image/jpeg' });
   }
   if (input.target !== undefined || !('target' in input)) {
-    req = req.attach('target', input.target ?? p.group, { filename: 'target.jpg', contentType: 'image/jpeg' });
+    req = req.attach('target', input.target ?? p.group, {
+      filename: 'target.jpg',
+      contentType: input.targetType ?? 'image/jpeg',
+    });
   }
   if (input.options !== undefined) {
     req = req.field('options', typeof input.options === 'string' ? input.options : JSON.stringify(input.options));

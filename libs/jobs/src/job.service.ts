@@ -281,7 +281,7 @@ export class JobService {
       row.cancelRequested = true;
       const saved = await repo.save(row);
       await this.audit?.record(ctx, {
-        action: 'job.cancelled',
+        action: row.status === 'cancelled' ? 'job.cancelled' : 'job.cancel_requested',
         resourceType: 'job',
         resourceId: row.id,
         details: { while: row.status === 'cancelled' ? 'queued' : 'running' },
