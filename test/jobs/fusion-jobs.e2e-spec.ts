@@ -52,10 +52,14 @@ describe('fusion jobs end to end', () => {
 
     it('cancels a queued job at once; it never starts', async () => {
       const res = await fuse(t, a, 'developer', models.swapperId);
-      const cancelled = await http(t).delete(`${orgBase(a)}/jobs/${res.body.id}`).set(a.developer.auth);
+      const cancelled = await http(t)
+        .delete(`${orgBase(a)}/jobs/${res.body.id}`)
+        .set(a.developer.auth);
       expect(cancelled.status).toBe(202);
       expect(cancelled.body.status).toBe('cancelled');
-      const again = await http(t).delete(`${orgBase(a)}/jobs/${res.body.id}`).set(a.developer.auth);
+      const again = await http(t)
+        .delete(`${orgBase(a)}/jobs/${res.body.id}`)
+        .set(a.developer.auth);
       expect(again.status).toBe(409);
       expect(again.body.code).toBe('job_finished');
       cancelledJob = res.body.id;
@@ -146,7 +150,11 @@ describe('fusion jobs end to end', () => {
       const job = await getJob(t, a, 'developer', id);
       expect(job.status).toBe('completed');
       expect(job.faces?.filter((f) => f.swapped)).toHaveLength(3);
-      const download = await binary(http(t).get(`${orgBase(a)}/jobs/${id}/result`).set(a.developer.auth));
+      const download = await binary(
+        http(t)
+          .get(`${orgBase(a)}/jobs/${id}/result`)
+          .set(a.developer.auth),
+      );
       expect(download.status).toBe(200);
       expect(download.headers['content-type']).toBe('image/jpeg');
       expect(download.headers['x-content-sha256']).toBe(job.result!.sha256);
@@ -158,8 +166,18 @@ describe('fusion jobs end to end', () => {
       expect([after.info.width, after.info.height, after.info.format]).toEqual([1920, 1280, 'raw']);
       expect((await sharp(output).metadata()).format).toBe('jpeg');
       // Green inside the swapped faces, the photo elsewhere (JPEG re-encoding and the watermark aside).
-      const inside = meanDiff(before, after, job.faces!.map((f) => shrink(f.box, 0.3)), true);
-      const outside = meanDiff(before, after, job.faces!.map((f) => grow(f.box, 0.6)), false);
+      const inside = meanDiff(
+        before,
+        after,
+        job.faces!.map((f) => shrink(f.box, 0.3)),
+        true,
+      );
+      const outside = meanDiff(
+        before,
+        after,
+        job.faces!.map((f) => grow(f.box, 0.6)),
+        false,
+      );
       expect(inside).toBeGreaterThan(25);
       expect(outside).toBeLessThan(4);
 
@@ -186,7 +204,9 @@ describe('fusion jobs end to end', () => {
         'watermark.detected',
       ]);
       // Biometric inputs are gone once the job ended; only digests remain.
-      const stored = await t.env.db.query<{ input_digests: string[] }>(`SELECT input_digests FROM job WHERE id = $1`, [id]);
+      const stored = await t.env.db.query<{ input_digests: string[] }>(`SELECT input_digests FROM job WHERE id = $1`, [
+        id,
+      ]);
       for (const digest of stored.rows[0].input_digests) {
         expect(await blobExists(t, digest)).toBe(false);
       }
@@ -213,7 +233,11 @@ describe('fusion jobs end to end', () => {
       expect(submitted.status).toBe(202);
       const job = await waitForJob(t, a, 'guest', submitted.body.id);
       expect(job.status).toBe('completed');
-      const result = await binary(http(t).get(`${orgBase(a)}/jobs/${job.id}/result`).set(a.guest.auth));
+      const result = await binary(
+        http(t)
+          .get(`${orgBase(a)}/jobs/${job.id}/result`)
+          .set(a.guest.auth),
+      );
       expect(result.status).toBe(200);
       const weights = await http(t)
         .get(`${orgBase(a)}/models/${projectModels.swapperId}/versions/1/artifact`)
@@ -263,7 +287,11 @@ function meanDiff(
 }
 
 /** Reads the job's event stream to its end. */
-async function collectEvents(t: TestApp, tenant: Tenant, jobId: string): Promise<Array<{ event: string; data: unknown }>> {
+async function collectEvents(
+  t: TestApp,
+  tenant: Tenant,
+  jobId: string,
+): Promise<Array<{ event: string; data: unknown }>> {
   const address = await t.app.getUrl().catch(async () => {
     await t.app.listen(0, '127.0.0.1');
     return t.app.getUrl();

@@ -61,20 +61,40 @@ describe('fusion job limits', () => {
       // A PNG whose header claims 50 000 × 50 000 pixels (a decompression bomb).
       const bomb = pngHeader(50_000, 50_000);
       const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from('ftypmp42'), Buffer.alloc(64)]);
-      const otherRecognizer = await registerModel(t, b, { kind: 'face_recognizer', family: 'arcface' }, buildArcFaceModel());
+      const otherRecognizer = await registerModel(
+        t,
+        b,
+        { kind: 'face_recognizer', family: 'arcface' },
+        buildArcFaceModel(),
+      );
       const rowsBefore = await jobCount();
       const blobsBefore = storedBlobs();
       const cases: Array<[string, ReturnType<typeof fuse>, number, string]> = [
-        ['not an image', fuse(t, a, 'developer', models.swapperId, { target: Buffer.from('hello, world') }), 415, 'image_unsupported'],
+        [
+          'not an image',
+          fuse(t, a, 'developer', models.swapperId, { target: Buffer.from('hello, world') }),
+          415,
+          'image_unsupported',
+        ],
         ['a video', fuse(t, a, 'developer', models.swapperId, { target: mp4 }), 415, 'video_not_supported'],
-        ['50 000 px image', fuse(t, a, 'developer', models.swapperId, { target: bomb, targetType: 'image/png' }), 413, 'image_too_large'],
+        [
+          '50 000 px image',
+          fuse(t, a, 'developer', models.swapperId, { target: bomb, targetType: 'image/png' }),
+          413,
+          'image_too_large',
+        ],
         [
           'too many sources',
           fuse(t, a, 'developer', models.swapperId, { sources: Array.from({ length: 30 }, () => p.portrait) }),
           400,
           'too_many_sources',
         ],
-        ['unknown option', fuse(t, a, 'developer', models.swapperId, { options: { faceSelectr: 'all' } }), 400, 'validation_failed'],
+        [
+          'unknown option',
+          fuse(t, a, 'developer', models.swapperId, { options: { faceSelectr: 'all' } }),
+          400,
+          'validation_failed',
+        ],
         ['options not JSON', fuse(t, a, 'developer', models.swapperId, { options: '{nope' }), 400, 'validation_failed'],
         ['no target', fuse(t, a, 'developer', models.swapperId, { target: undefined }), 400, 'validation_failed'],
         ['wrong model kind', fuse(t, a, 'developer', models.detectorId), 422, 'model_kind_mismatch'],
@@ -85,8 +105,18 @@ describe('fusion job limits', () => {
           'model_not_found',
         ],
         ['model of another organization', fuse(t, b, 'developer', models.swapperId), 404, 'model_not_found'],
-        ['missing version', fuse(t, a, 'developer', models.swapperId, { query: '?version=7' }), 404, 'model_version_not_found'],
-        ['no staging version', fuse(t, a, 'developer', models.swapperId, { query: '?stage=staging' }), 422, 'model_version_unavailable'],
+        [
+          'missing version',
+          fuse(t, a, 'developer', models.swapperId, { query: '?version=7' }),
+          404,
+          'model_version_not_found',
+        ],
+        [
+          'no staging version',
+          fuse(t, a, 'developer', models.swapperId, { query: '?stage=staging' }),
+          422,
+          'model_version_unavailable',
+        ],
         ['guest', fuse(t, a, 'guest', models.swapperId), 403, 'job:create'],
       ];
       const answers = await Promise.all(cases.map(([, r]) => r));
@@ -151,7 +181,11 @@ describe('fusion job limits', () => {
     it('caps each member separately when the organization sets a per-member quota', async () => {
       const q = await createTenant(t);
       const qModels = await setupFusionModels(t, q);
-      await http(t).patch(`${orgBase(q)}`).set(q.admin.auth).send({ memberDailyInferenceQuota: 1 }).expect(200);
+      await http(t)
+        .patch(`${orgBase(q)}`)
+        .set(q.admin.auth)
+        .send({ memberDailyInferenceQuota: 1 })
+        .expect(200);
       expect((await fuse(t, q, 'developer', qModels.swapperId)).status).toBe(202);
       expect((await fuse(t, q, 'developer', qModels.swapperId)).status).toBe(429);
       expect((await fuse(t, q, 'tester', qModels.swapperId)).status).toBe(202);
@@ -160,7 +194,11 @@ describe('fusion job limits', () => {
 
   describe('with worker processes', () => {
     it('holds a second job while the concurrency limit is reached, and runs it afterwards', async () => {
-      await http(t).patch(`${orgBase(a)}`).set(a.admin.auth).send({ concurrentJobLimit: 1 }).expect(200);
+      await http(t)
+        .patch(`${orgBase(a)}`)
+        .set(a.admin.auth)
+        .send({ concurrentJobLimit: 1 })
+        .expect(200);
       const [first, second] = [
         await fuse(t, a, 'developer', slow.swapperId),
         await fuse(t, a, 'developer', slow.swapperId),
@@ -171,13 +209,19 @@ describe('fusion job limits', () => {
       for (const id of [first.body.id, second.body.id]) {
         expect((await getJob(t, a, 'developer', id)).status).toBe('completed');
       }
-      await http(t).patch(`${orgBase(a)}`).set(a.admin.auth).send({ concurrentJobLimit: null }).expect(200);
+      await http(t)
+        .patch(`${orgBase(a)}`)
+        .set(a.admin.auth)
+        .send({ concurrentJobLimit: null })
+        .expect(200);
     }, 180_000);
 
     it('cancels a running job at its next stage boundary', async () => {
       const res = await fuse(t, a, 'developer', slow.swapperId);
       await waitForJob(t, a, 'developer', res.body.id, ['running', 'completed']);
-      const cancel = await http(t).delete(`${orgBase(a)}/jobs/${res.body.id}`).set(a.developer.auth);
+      const cancel = await http(t)
+        .delete(`${orgBase(a)}/jobs/${res.body.id}`)
+        .set(a.developer.auth);
       expect(cancel.status).toBe(202);
       expect(cancel.body.cancelRequested).toBe(true);
       const job = await waitForJob(t, a, 'developer', res.body.id);

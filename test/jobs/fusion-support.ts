@@ -61,7 +61,12 @@ export async function setupFusionModels(
     { kind: 'face_detector', family: 'ultraface' },
     readFileSync(fixtures.ultraface.path),
   );
-  const recognizerId = await registerModel(t, tenant, { kind: 'face_recognizer', family: 'arcface' }, buildArcFaceModel(0.03));
+  const recognizerId = await registerModel(
+    t,
+    tenant,
+    { kind: 'face_recognizer', family: 'arcface' },
+    buildArcFaceModel(0.03),
+  );
   const swapperId = await registerModel(
     t,
     tenant,
@@ -124,7 +129,9 @@ export interface JobBody {
 }
 
 export async function getJob(t: TestApp, tenant: Tenant, role: BuiltInRoleName, jobId: string): Promise<JobBody> {
-  const res = await http(t).get(`${orgBase(tenant)}/jobs/${jobId}`).set(tenant[role].auth);
+  const res = await http(t)
+    .get(`${orgBase(tenant)}/jobs/${jobId}`)
+    .set(tenant[role].auth);
   expect(res.status).toBe(200);
   return res.body as JobBody;
 }

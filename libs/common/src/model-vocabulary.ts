@@ -25,7 +25,9 @@ export const MODEL_FAMILY_KINDS = {
   hyperswap: 'face_swapper',
 } as const satisfies Record<string, ModelKind>;
 export type ModelFamily = keyof typeof MODEL_FAMILY_KINDS;
-export type DetectorFamily = { [F in ModelFamily]: (typeof MODEL_FAMILY_KINDS)[F] extends 'face_detector' ? F : never }[ModelFamily];
+export type DetectorFamily = {
+  [F in ModelFamily]: (typeof MODEL_FAMILY_KINDS)[F] extends 'face_detector' ? F : never;
+}[ModelFamily];
 
 export const MODEL_FAMILY_NAMES = Object.keys(MODEL_FAMILY_KINDS) as ModelFamily[];
 

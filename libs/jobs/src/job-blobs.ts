@@ -23,7 +23,10 @@ export class JobBlobs {
   }
 
   /** Stores a received file under its digest inside `manager`'s transaction (holding the digest's lock until commit). */
-  async storeInTransaction(manager: EntityManager, file: { path: string; sha256: string; size: number }): Promise<void> {
+  async storeInTransaction(
+    manager: EntityManager,
+    file: { path: string; sha256: string; size: number },
+  ): Promise<void> {
     await lockDigest(manager, file.sha256);
     if (await this.blobs.exists(file.sha256)) return;
     await this.blobs.put(createReadStream(file.path));

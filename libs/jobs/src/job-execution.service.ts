@@ -70,7 +70,10 @@ export class JobExecutionService {
     if (job.queueJobId !== queueJobId) return { kind: 'skip', reason: 'superseded queue entry' };
     if (job.status !== 'queued' && job.status !== 'running') return { kind: 'skip', reason: `job is ${job.status}` };
     if (job.cancelRequested) {
-      await this.finish(job, job.attempt, 'cancelled', { code: 'job_cancelled', detail: 'Cancelled before it started.' });
+      await this.finish(job, job.attempt, 'cancelled', {
+        code: 'job_cancelled',
+        detail: 'Cancelled before it started.',
+      });
       return { kind: 'skip', reason: 'cancel requested' };
     }
 
@@ -80,43 +83,47 @@ export class JobExecutionService {
       return { kind: 'skip', reason: 'permission revoked' };
     }
 
-    return this.dataSource.transaction(async (manager) => {
-      // One organization's starts serialise here, so the concurrency limit cannot be overshot.
-      await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`job-slots:${job.organizationId}`]);
-      const [settings]: Array<{ concurrent_job_limit: number | null }> = await manager.query(
-        `SELECT concurrent_job_limit FROM organization WHERE id = $1`,
-        [job.organizationId],
-      );
-      const limit = settings?.concurrent_job_limit ?? null;
-      if (limit !== null) {
-        const [running]: Array<{ n: string }> = await manager.query(
-          `SELECT count(*) AS n FROM job WHERE organization_id = $1 AND status = 'running' AND id <> $2`,
-          [job.organizationId, job.id],
+    return this.dataSource
+      .transaction(async (manager) => {
+        // One organization's starts serialise here, so the concurrency limit cannot be overshot.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
+          `job-slots:${job.organizationId}`,
+        ]);
+        const [settings]: Array<{ concurrent_job_limit: number | null }> = await manager.query(
+          `SELECT concurrent_job_limit FROM organization WHERE id = $1`,
+          [job.organizationId],
         );
-        if (Number(running.n) >= limit) return { kind: 'defer' as const, job };
-      }
-      const attempt = job.attempt + 1;
-      const [updated] = (await manager.query(
-        `UPDATE job SET status = 'running', attempt = $2, started_at = COALESCE(started_at, now()), stage = NULL,
+        const limit = settings?.concurrent_job_limit ?? null;
+        if (limit !== null) {
+          const [running]: Array<{ n: string }> = await manager.query(
+            `SELECT count(*) AS n FROM job WHERE organization_id = $1 AND status = 'running' AND id <> $2`,
+            [job.organizationId, job.id],
+          );
+          if (Number(running.n) >= limit) return { kind: 'defer' as const, job };
+        }
+        const attempt = job.attempt + 1;
+        const [updated] = (await manager.query(
+          `UPDATE job SET status = 'running', attempt = $2, started_at = COALESCE(started_at, now()), stage = NULL,
                 progress = 0, updated_at = now()
           WHERE id = $1 AND attempt = $3 AND status IN ('queued', 'running') AND NOT cancel_requested
           RETURNING id`,
-        [job.id, attempt, job.attempt],
-      )) as [Array<{ id: string }>, number];
-      if (updated.length === 0) return { kind: 'skip' as const, reason: 'job changed meanwhile' };
-      await this.audit?.record(this.contextOf(job).withManager(manager), {
-        action: 'job.started',
-        resourceType: 'job',
-        resourceId: job.id,
-        details: { attempt, worker: workerId, ...(attempt > 1 ? { redelivered: true } : {}) },
+          [job.id, attempt, job.attempt],
+        )) as [Array<{ id: string }>, number];
+        if (updated.length === 0) return { kind: 'skip' as const, reason: 'job changed meanwhile' };
+        await this.audit?.record(this.contextOf(job).withManager(manager), {
+          action: 'job.started',
+          resourceType: 'job',
+          resourceId: job.id,
+          details: { attempt, worker: workerId, ...(attempt > 1 ? { redelivered: true } : {}) },
+        });
+        job.status = 'running';
+        job.attempt = attempt;
+        return { kind: 'run' as const, job, attempt };
+      })
+      .then(async (decision) => {
+        if (decision.kind === 'run') await this.events.publish({ type: 'state', jobId: job.id, status: 'running' });
+        return decision;
       });
-      job.status = 'running';
-      job.attempt = attempt;
-      return { kind: 'run' as const, job, attempt };
-    }).then(async (decision) => {
-      if (decision.kind === 'run') await this.events.publish({ type: 'state', jobId: job.id, status: 'running' });
-      return decision;
-    });
   }
 
   /** Points the row at a new queue entry (a deferred retry) and returns its id. */

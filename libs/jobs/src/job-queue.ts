@@ -25,7 +25,11 @@ export class JobQueue {
     const adding = this.queue.add(
       FusionJobName.Fuse,
       { jobId: job.id, organizationId: job.organizationId },
-      { jobId: job.queueJobId, priority: Math.min(job.priority, 2_000_000), ...(delayMs > 0 ? { delay: delayMs } : {}) },
+      {
+        jobId: job.queueJobId,
+        priority: Math.min(job.priority, 2_000_000),
+        ...(delayMs > 0 ? { delay: delayMs } : {}),
+      },
     );
     try {
       await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
@@ -51,7 +55,13 @@ export class JobQueue {
       const entry = await withTimeout(this.queue.getJob(queueJobId), ENQUEUE_TIMEOUT_MS);
       if (!entry) return;
       const state = await entry.getState();
-      if (state === 'waiting' || state === 'delayed' || state === 'paused' || state === 'completed' || state === 'failed')
+      if (
+        state === 'waiting' ||
+        state === 'delayed' ||
+        state === 'paused' ||
+        state === 'completed' ||
+        state === 'failed'
+      )
         await entry.remove();
     } catch (error) {
       this.logger.warn(`Queue entry ${queueJobId} not removed: ${(error as Error).message}`);

@@ -51,10 +51,15 @@ export class JobUploads {
     const digest = new DigestStream(this.config.jobs.maxInputBytes);
     try {
       await pipeline(stream, digest, createWriteStream(path, { mode: 0o600 }));
-      if ((stream as Readable & { truncated?: boolean }).truncated) throw new BlobTooLargeError(this.config.jobs.maxInputBytes);
+      if ((stream as Readable & { truncated?: boolean }).truncated)
+        throw new BlobTooLargeError(this.config.jobs.maxInputBytes);
       const { sha256, size } = digest.result();
       if (size === 0) {
-        throw new BadRequestError({ code: 'input_empty', detail: `The ${field} file is empty.`, extensions: { field } });
+        throw new BadRequestError({
+          code: 'input_empty',
+          detail: `The ${field} file is empty.`,
+          extensions: { field },
+        });
       }
       const header = await this.probe(path, size, field, declaredType);
       return { path, sha256, size, header, mediaType: mimeTypeOf(header.format) };
@@ -96,7 +101,8 @@ export class JobUploads {
       try {
         return probeImage(head, options);
       } catch (error) {
-        if ((error as { code?: string }).code !== 'image_truncated' || size <= head.length) throw withField(error, field);
+        if ((error as { code?: string }).code !== 'image_truncated' || size <= head.length)
+          throw withField(error, field);
         head = await read(size);
         try {
           return probeImage(head, options);

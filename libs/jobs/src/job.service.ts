@@ -110,7 +110,8 @@ export class JobService {
   async submit(ctx: RequestContext, input: SubmitFusionInput): Promise<SubmittedJob> {
     const organizationId = ctx.organizationId!;
     const ownerId = ctx.actor.userId;
-    if (!ownerId) throw new ForbiddenError({ code: 'job:create', detail: 'Only users and their API keys run fusions.' });
+    if (!ownerId)
+      throw new ForbiddenError({ code: 'job:create', detail: 'Only users and their API keys run fusions.' });
 
     const models = await this.resolveModels(ctx, input);
     const swapperModel = models.swapperModel;
@@ -126,10 +127,7 @@ export class JobService {
       throw new BadRequestError({ code: 'reference_face_invalid', detail: 'referenceFaceIndex must be below 64.' });
     }
 
-    const inputs: JobInput[] = [
-      ...input.sources.map((f) => toInput('source', f)),
-      toInput('target', input.target),
-    ];
+    const inputs: JobInput[] = [...input.sources.map((f) => toInput('source', f)), toInput('target', input.target)];
     const requestHash = hashRequest(models.resolved, input.options, inputs);
     if (input.idempotencyKey) {
       const earlier = await this.findByIdempotencyKey(ctx, ownerId, input.idempotencyKey, requestHash);
@@ -380,7 +378,9 @@ export class JobService {
         // Optional: used when the organization has a production landmarker the caller may run.
         const found = await this.versions
           .resolveForInference(ctx, KIND_OF_SLOT[slot])
-          .catch((error: unknown) => ((error as { code?: string }).code === 'model_kind_missing' ? null : Promise.reject(error)));
+          .catch((error: unknown) =>
+            (error as { code?: string }).code === 'model_kind_missing' ? null : Promise.reject(error),
+          );
         if (found) resolved.landmarker = toModelVersion(found.model, found.version);
         continue;
       }
@@ -420,7 +420,9 @@ function toInput(role: 'source' | 'target', file: ReceivedImage): JobInput {
 }
 
 /** Model versions of a job as the audit trail records them. */
-export function summariseModels(models: JobModels): Record<string, { modelId: string; version: number; sha256: string }> {
+export function summariseModels(
+  models: JobModels,
+): Record<string, { modelId: string; version: number; sha256: string }> {
   return Object.fromEntries(
     Object.entries(models).map(([slot, m]) => [slot, { modelId: m.modelId, version: m.version, sha256: m.sha256 }]),
   );
@@ -442,4 +444,3 @@ function hashRequest(models: JobModels, options: JobOptions, inputs: JobInput[])
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505';
 }
-

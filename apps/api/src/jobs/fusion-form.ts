@@ -57,9 +57,7 @@ export async function readFusionForm(
         throw new BadRequestError({
           code: name === 'source' ? 'too_many_sources' : 'too_many_files',
           detail:
-            name === 'source'
-              ? `At most ${maxSources} source images may be sent.`
-              : `Send exactly one ${name} file.`,
+            name === 'source' ? `At most ${maxSources} source images may be sent.` : `Send exactly one ${name} file.`,
           extensions: { errors: [{ field: name, message: `at most ${limit} file(s)` }] },
         });
       }
@@ -94,7 +92,11 @@ export async function readFusionRequest(
 }
 
 function fieldError(field: string, message: string): BadRequestError {
-  return new BadRequestError({ code: 'validation_failed', detail: message, extensions: { errors: [{ field, message }] } });
+  return new BadRequestError({
+    code: 'validation_failed',
+    detail: message,
+    extensions: { errors: [{ field, message }] },
+  });
 }
 
 /** Multipart parser errors (limits, malformed bodies) as problem documents. */

@@ -19,7 +19,13 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { BadRequestError, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
-import { JobEvents, JobService, JobUploads, TERMINAL_STATUSES, type JobEvent } from '../../../../libs/jobs/src/index.js';
+import {
+  JobEvents,
+  JobService,
+  JobUploads,
+  TERMINAL_STATUSES,
+  type JobEvent,
+} from '../../../../libs/jobs/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionRequest } from './fusion-form.js';
 import {
@@ -108,7 +114,11 @@ export class JobsController {
     try {
       const parsed = parseFusionOptions(form.options);
       const submitted = await this.jobs.submit(ctx, {
-        swapper: { modelId, version: query.version ?? parsed.swapper.version, stage: query.stage ?? parsed.swapper.stage },
+        swapper: {
+          modelId,
+          version: query.version ?? parsed.swapper.version,
+          stage: query.stage ?? parsed.swapper.stage,
+        },
         detector: parsed.detector,
         landmarker: parsed.landmarker,
         recognizer: parsed.recognizer,
@@ -181,7 +191,8 @@ export class JobsController {
   @Get('jobs/:jobId/events')
   @RequirePermission('job:read')
   @ApiOperation({
-    summary: 'Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage ' +
+    summary:
+      'Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage ' +
       '(stage, percent, face i/n); the stream ends after the final state.',
   })
   @ApiProduces('text/event-stream')

@@ -193,7 +193,11 @@ export class JobResponseDto {
   inputs: JobInputDto[];
   @ApiProperty({ type: JobResultDto, nullable: true }) result: JobResultDto | null;
   @ApiProperty({ type: JobErrorDto, nullable: true }) error: JobErrorDto | null;
-  @ApiProperty({ nullable: true, type: Object, description: 'Faces found in the target, and whether each was swapped.' })
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'Faces found in the target, and whether each was swapped.',
+  })
   faces: JobEntity['faces'];
   @ApiProperty({ nullable: true, type: Object, description: 'Milliseconds per stage.' })
   timings: Record<string, number> | null;
@@ -224,7 +228,12 @@ export function toJobResponse(
     id: job.id,
     status: job.status,
     position: extra.position ?? 0,
-    progress: job.status === 'running' ? (extra.progress ?? null) : job.status === 'completed' ? { stage: 'done', percent: 1 } : null,
+    progress:
+      job.status === 'running'
+        ? (extra.progress ?? null)
+        : job.status === 'completed'
+          ? { stage: 'done', percent: 1 }
+          : null,
     modelId: job.modelId,
     projectId: job.projectId,
     ownerId: job.ownerId,

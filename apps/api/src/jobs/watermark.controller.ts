@@ -64,7 +64,9 @@ export class WatermarkController {
     description: 'multipart/form-data with one `image`. Audited as `watermark.detected`.',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } } })
+  @ApiBody({
+    schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } },
+  })
   @ApiOkResponse({ type: WatermarkDetectionDto })
   async detect(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest): Promise<WatermarkDetectionDto> {
     const { files } = await readFusionForm(request, this.uploads, 1, { files: ['image'] });

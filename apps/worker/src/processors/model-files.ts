@@ -26,7 +26,13 @@ export class ModelFiles {
   async pathOf(sha256: string): Promise<string> {
     if (this.blobs instanceof LocalBlobStore) return this.blobs.localPath(sha256);
     const path = join(this.cacheDir, `${sha256}.onnx`);
-    if (await stat(path).then(() => true, () => false)) return path;
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      return path;
     let download = this.downloads.get(sha256);
     if (!download) {
       download = this.download(sha256, path).finally(() => this.downloads.delete(sha256));

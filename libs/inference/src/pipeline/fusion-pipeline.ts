@@ -109,7 +109,10 @@ export async function runFusionPipeline(
       Promise.all([
         context.codec.decode(request.target, { maxPixels: context.maxPixels, declared: request.targetType }),
         ...sourceBytes.map((bytes, i) =>
-          context.codec.decode(bytes, { maxPixels: context.maxPixels, declared: i === 0 ? request.sourceType : undefined }),
+          context.codec.decode(bytes, {
+            maxPixels: context.maxPixels,
+            declared: i === 0 ? request.sourceType : undefined,
+          }),
         ),
       ]),
     );
@@ -241,7 +244,11 @@ function resolveReference(
 async function assertWithinBudget(refs: ModelRef[], budget: number): Promise<void> {
   const unique = new Map(refs.map((r) => [r.sha256.toLowerCase(), r.path]));
   let needed = 0;
-  for (const path of unique.values()) needed += await stat(path).then((s) => s.size, () => 0);
+  for (const path of unique.values())
+    needed += await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
   if (needed > budget) {
     throw inferenceError(
       InferenceErrorCode.ModelMemoryBudgetExceeded,
@@ -314,7 +321,11 @@ function validateRequest(request: FusionRequest): void {
   if (
     selection?.mode === 'reference' &&
     !('referenceEmbedding' in selection && Array.isArray(selection.referenceEmbedding)) &&
-    !('referenceFaceIndex' in selection && Number.isSafeInteger(selection.referenceFaceIndex) && selection.referenceFaceIndex >= 0)
+    !(
+      'referenceFaceIndex' in selection &&
+      Number.isSafeInteger(selection.referenceFaceIndex) &&
+      selection.referenceFaceIndex >= 0
+    )
   ) {
     problems.push('selection.referenceEmbedding or selection.referenceFaceIndex is required in reference mode');
   }

@@ -333,7 +333,13 @@ describe('face-fusion pipeline on generated ONNX models', () => {
         code: 'model_digest_mismatch',
         status: 422,
       });
-      const garbage = writeModel(dir, 'garbage', new TextEncoder().encode('this is not onnx'), 'arcface', 'face_recognizer');
+      const garbage = writeModel(
+        dir,
+        'garbage',
+        new TextEncoder().encode('this is not onnx'),
+        'arcface',
+        'face_recognizer',
+      );
       await expect(engine.run({ ...base, models: { ...models, recognizer: garbage } })).rejects.toMatchObject({
         code: 'model_invalid',
       });
