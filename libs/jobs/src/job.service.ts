@@ -16,6 +16,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../common/src/paginati
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { ModelVersionService } from '../../model-registry/src/models/model-version.service.js';
+import { ModelService } from '../../model-registry/src/models/model.service.js';
 import { OrganizationService } from '../../organizations/src/organization.service.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { BlobNotFoundError } from '../../storage/src/blob-store.js';
@@ -98,6 +99,7 @@ export class JobService {
     private readonly transactions: Transactions,
     private readonly policies: PolicyService,
     private readonly versions: ModelVersionService,
+    private readonly models: ModelService,
     private readonly organizations: OrganizationService,
     private readonly quotas: QuotaService,
     private readonly blobs: JobBlobs,
@@ -105,6 +107,21 @@ export class JobService {
     private readonly events: JobEvents,
     @Optional() private readonly audit?: AuditService,
   ) {}
+
+  /**
+   * Cheap checks made before a fusion form is read, so a wrong model id costs no upload: the
+   * model exists, is visible to the caller (404 otherwise) and is a swapper (422).
+   */
+  async precheck(ctx: RequestContext, modelId: string): Promise<void> {
+    const model = await this.models.load(ctx, modelId);
+    if (model.kind !== 'face_swapper') {
+      throw new UnprocessableError({
+        code: 'model_kind_mismatch',
+        detail: `Model ${model.slug} is a ${model.kind} model; a face_swapper model is needed here.`,
+        extensions: { modelId: model.id, kind: model.kind, expected: 'face_swapper' },
+      });
+    }
+  }
 
   /** Accepts a fusion job (202 semantics): nothing runs yet, and every check a worker would fail is made now. */
   async submit(ctx: RequestContext, input: SubmitFusionInput): Promise<SubmittedJob> {

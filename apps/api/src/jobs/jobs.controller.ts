@@ -110,6 +110,7 @@ export class JobsController {
         detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
       });
     }
+    await this.jobs.precheck(ctx, modelId);
     const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
     try {
       const parsed = parseFusionOptions(form.options);
