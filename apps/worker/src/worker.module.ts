@@ -7,6 +7,7 @@ import { JobsModule } from '../../../libs/jobs/src/index.js';
 import { InferenceEngineModule } from './inference/inference-engine.module.js';
 import { FusionProcessor } from './processors/fusion.processor.js';
 import { ModelFiles } from './processors/model-files.js';
+import { WorkerHealth } from './worker-health.js';
 
 /** The worker: no HTTP, same database and Redis as the API; consumes the fusion queue. */
 @Module({})
@@ -27,7 +28,7 @@ export class WorkerModule {
         JobsModule,
         InferenceEngineModule,
       ],
-      providers: [ModelFiles, FusionProcessor],
+      providers: [ModelFiles, FusionProcessor, WorkerHealth],
     };
   }
 }

@@ -28,6 +28,9 @@ import { ModelFiles } from './model-files.js';
 
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;
 
+/** Stages run once per swapped face: their share of progress moves with the faces done. */
+const PER_FACE_STAGES = new Set<string>(['align', 'swap', 'paste']);
+
 /** Values of a running job's cancellation flag. */
 const CANCELLED = 1;
 const TIMED_OUT = 2;
@@ -134,6 +137,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         this.modelRefs(job),
       ]);
       const started = performance.now();
+      const reached = { percent: 0 };
       const result = await this.engine.run({
         source: sources[0],
         moreSources: sources.slice(1),
@@ -145,7 +149,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         quality: job.options.outputQuality,
         watermark: { payload: job.watermarkPayload },
         cancel: flag,
-        onProgress: (event) => this.progress(job.id, event),
+        onProgress: (event) => this.progress(job.id, event, reached),
       });
       const stored = await this.blobs.store.put(Readable.from(Buffer.from(result.image)));
       const completed = await this.execution.complete(job, attempt, {
@@ -227,18 +231,27 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     };
   }
 
-  private progress(jobId: string, event: FusionProgress): void {
+  /**
+   * Publishes progress as a share of the pipeline's stages; align, swap and paste repeat per face,
+   * so the share never goes back (a progress bar only moves forward).
+   */
+  private progress(jobId: string, event: FusionProgress, reached: { percent: number }): void {
+    const stages = FUSION_STAGES.length;
     if (event.type === 'stage') {
       if (event.status !== 'start') return;
-      const index = FUSION_STAGES.indexOf(event.stage);
-      void this.events.publish({ type: 'progress', jobId, stage: event.stage, percent: index / FUSION_STAGES.length });
+      if (!PER_FACE_STAGES.has(event.stage)) {
+        reached.percent = Math.max(reached.percent, FUSION_STAGES.indexOf(event.stage) / stages);
+      }
+      void this.events.publish({ type: 'progress', jobId, stage: event.stage, percent: reached.percent });
     } else {
       const swap = FUSION_STAGES.indexOf('swap');
+      const perFace = FUSION_STAGES.indexOf('watermark') - swap;
+      reached.percent = Math.max(reached.percent, (swap + (perFace * event.index) / event.total) / stages);
       void this.events.publish({
         type: 'progress',
         jobId,
         stage: 'swap',
-        percent: (swap + event.index / event.total) / FUSION_STAGES.length,
+        percent: reached.percent,
         face: { index: event.index, total: event.total },
       });
     }
