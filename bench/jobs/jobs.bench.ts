@@ -520,7 +520,7 @@ async function main(): Promise<void> {
       );
       console.log(
         line(
-          '  engine call, outside its stages (wall − total)',
+          '  engine call overhead (wall − total)',
           done.map((s) => (row(s).timings?.wall ?? 0) - engine(s)),
         ),
       );
