@@ -37,7 +37,7 @@ import { ModelService } from './model.service.js';
 import { ModelEntity } from './model.entity.js';
 import type { ModelKind } from '../../../common/src/model-vocabulary.js';
 import { ModelVersionEntity, type ModelStage } from './model-version.entity.js';
-import { UploadSlots } from './upload-slots.js';
+import { UploadSlots, type SlotLimit } from './upload-slots.js';
 
 export interface UploadInput {
   body: Readable;
@@ -128,7 +128,7 @@ export class ModelVersionService {
       input.body.resume();
       throw new TooManyRequestsError({
         code: 'upload_concurrency_limited',
-        detail: `At most ${slots.full.limit} uploads at once per ${slots.full.key.includes(':org:') ? 'organization' : 'user'}; retry when one has finished.`,
+        detail: `At most ${slots.full.limit} uploads at once per ${slots.full.per}; retry when one has finished.`,
         retryAfterSeconds: UPLOAD_SLOT_RETRY_SECONDS,
       });
     }
@@ -148,7 +148,7 @@ export class ModelVersionService {
     ) {
       return new PreconditionRequiredError({
         code: 'content_digest_required',
-        detail: 'This organization requires the SHA-256 of each upload in X-Content-SHA256 (64 hex digits).',
+        detail: 'Uploads here must declare their SHA-256 in X-Content-SHA256 (64 hex digits).',
       });
     }
     // Also checked when the file is submitted; refusing now spares the client sending it.
@@ -156,11 +156,13 @@ export class ModelVersionService {
     return null;
   }
 
-  private uploadLimits(ctx: RequestContext) {
+  private uploadLimits(ctx: RequestContext): SlotLimit[] {
+    // An API key counts as its own user.
     const who = ctx.actor.userId ?? `${ctx.actor.type}:${ctx.actor.id}`;
+    const { uploadConcurrencyPerUser, uploadConcurrencyPerOrg } = this.config.registry;
     return [
-      { key: `registry:uploads:user:${who}`, limit: this.config.registry.uploadConcurrencyPerUser },
-      { key: `registry:uploads:org:${ctx.organizationId}`, limit: this.config.registry.uploadConcurrencyPerOrg },
+      { key: `registry:uploads:user:${who}`, limit: uploadConcurrencyPerUser, per: 'user' },
+      { key: `registry:uploads:org:${ctx.organizationId}`, limit: uploadConcurrencyPerOrg, per: 'organization' },
     ];
   }
 

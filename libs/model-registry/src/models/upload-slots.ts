@@ -26,6 +26,8 @@ export interface SlotLimit {
   /** Redis key (the client's key prefix applies). */
   key: string;
   limit: number;
+  /** What the limit counts per, for messages. */
+  per: string;
 }
 
 /** Held slots; release them exactly once when the upload is over. */
