@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Permission } from './permissions.js';
 import { RequestContext } from './request-context.js';
@@ -18,8 +19,15 @@ export type RoutePolicy =
   /** Platform administrators only. */
   | { kind: 'platform-admin' };
 
-/** Marks a route that needs no authentication (health, docs, login). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Fastify route config of public routes: the HTTP edge gives them the small public body limit, so
+ * an anonymous caller cannot make the API read and parse a large body.
+ */
+export const PUBLIC_ROUTE_CONFIG = 'fusiongatePublic';
+
+/** Marks a route that needs no authentication (health, docs, login); its body limit is the small public one. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), RouteConfig({ [PUBLIC_ROUTE_CONFIG]: true }));
 
 /** Any signed-in user (or, with allowApiKey, an API key) may call the route. */
 export const Authenticated = (options: { allowApiKey?: boolean } = {}): MethodDecorator & ClassDecorator =>
