@@ -55,9 +55,9 @@ describe('deeply nested JSON is refused cheaply, without authentication', () => 
     }
   });
 
-  it('public routes (login, refresh) refuse bodies over the small public limit with 413', async () => {
+  it('public routes (login, refresh) and invitation acceptance refuse bodies over the small public limit with 413', async () => {
     const big = JSON.stringify({ email: 'x@example.test', password: 'p'.repeat(100_000) });
-    for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh']) {
+    for (const path of ['/api/v1/auth/login', '/api/v1/auth/refresh', '/api/v1/invitations/accept']) {
       const res = await http().post(path).set('content-type', 'application/json').send(big);
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('payload_too_large');

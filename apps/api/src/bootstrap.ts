@@ -10,7 +10,7 @@ import {
   BadRequestError,
   createValidationPipe,
   jsonNestingExceeds,
-  PUBLIC_ROUTE_CONFIG,
+  SMALL_BODY_ROUTE_CONFIG,
   sendProblem,
 } from '../../../libs/common/src/index.js';
 import type { AppConfig } from '../../../libs/config/src/index.js';
@@ -94,10 +94,10 @@ export async function createApiApp(
     }
     parseJson(request, body as string, done);
   });
-  // Routes that need no authentication read small bodies only.
+  // Routes that need no authentication (and invitation acceptance) read small bodies only.
   fastify.addHook('onRoute', (route) => {
     const routeConfig = route.config as Record<string, unknown> | undefined;
-    if (routeConfig?.[PUBLIC_ROUTE_CONFIG] && route.bodyLimit === undefined) {
+    if (routeConfig?.[SMALL_BODY_ROUTE_CONFIG] && route.bodyLimit === undefined) {
       route.bodyLimit = http.publicBodyLimitBytes;
     }
   });

@@ -20,14 +20,18 @@ export type RoutePolicy =
   | { kind: 'platform-admin' };
 
 /**
- * Fastify route config of public routes: the HTTP edge gives them the small public body limit, so
- * an anonymous caller cannot make the API read and parse a large body.
+ * Fastify route config of routes that read small bodies only (HTTP_PUBLIC_BODY_LIMIT_BYTES): every
+ * public route, and routes an invitee reaches before belonging anywhere. The HTTP edge gives them
+ * the small limit, so a caller cannot make the API read and parse a large body there.
  */
-export const PUBLIC_ROUTE_CONFIG = 'fusiongatePublic';
+export const SMALL_BODY_ROUTE_CONFIG = 'fusiongateSmallBody';
 
-/** Marks a route that needs no authentication (health, docs, login); its body limit is the small public one. */
+/** The route reads at most the small public body limit. */
+export const SmallBody = (): MethodDecorator & ClassDecorator => RouteConfig({ [SMALL_BODY_ROUTE_CONFIG]: true });
+
+/** Marks a route that needs no authentication (health, docs, login); its body limit is the small one. */
 export const Public = (): MethodDecorator & ClassDecorator =>
-  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), RouteConfig({ [PUBLIC_ROUTE_CONFIG]: true }));
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SmallBody());
 
 /** Any signed-in user (or, with allowApiKey, an API key) may call the route. */
 export const Authenticated = (options: { allowApiKey?: boolean } = {}): MethodDecorator & ClassDecorator =>
