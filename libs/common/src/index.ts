@@ -9,3 +9,4 @@ export * from './problem.filter.js';
 export * from './validation.js';
 export * from './json-depth.js';
 export * from './shutdown.js';
+export * from './model-vocabulary.js';
