@@ -55,7 +55,7 @@ export const envSchema = z.object({
   HTTP_PUBLIC_BODY_LIMIT_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
   HTTP_JSON_MAX_DEPTH: int(4, 1000).default(32),
   HTTP_CONNECTION_TIMEOUT_MS: offOrInt(1_000, 3_600_000).default(120_000),
-  HTTP_REQUEST_TIMEOUT_MS: offOrInt(500, 3_600_000).default(300_000),
+  HTTP_REQUEST_TIMEOUT_MS: offOrInt(500, 3_600_000).default(600_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(72_000),
   HTTP_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000).default(128),
 
