@@ -212,6 +212,33 @@ describe('fusion jobs end to end', () => {
       }
     }, 120_000);
 
+    it('lists each caller the jobs they may see, filtered and paginated', async () => {
+      const list = async (role: 'admin' | 'developer' | 'tester', query = '') => {
+        const res = await http(t)
+          .get(`${orgBase(a)}/jobs${query}`)
+          .set(a[role].auth);
+        expect(res.status).toBe(200);
+        return res.body as { items: Array<{ id: string; ownerId: string; status: string }>; nextCursor: string | null };
+      };
+      const all = await list('admin', '?limit=200');
+      const mine = await list('developer', '?limit=200');
+      expect(all.items.length).toBeGreaterThan(mine.items.length);
+      expect(mine.items.every((j) => j.ownerId === a.developer.id)).toBe(true);
+      expect(all.items.map((j) => j.id)).toContain(revokedJob);
+      expect(mine.items.map((j) => j.id)).not.toContain(revokedJob);
+      const failed = await list('admin', '?status=failed');
+      expect(failed.items.map((j) => j.id)).toEqual([revokedJob]);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await list('developer', `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((j) => j.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(mine.items.map((j) => j.id));
+    });
+
     it('deletes a result once the organization’s retention has passed', async () => {
       const kept = await http(t).patch(orgBase(a)).set(a.admin.auth).send({ resultRetentionDays: 1 });
       expect(kept.body.resultRetentionDays).toBe(1);
