@@ -326,12 +326,14 @@ describe('organizations, members, roles, projects and policies over HTTP', () =>
       const asKey = { 'x-api-key': key.body.secret as string };
       expect((await http().get(api(org.orgId, '/models')).set(asKey)).status).toBe(200);
       expect((await http().get(api(org.orgId, '/api-keys')).set(asKey)).body.code).toBe('apikey:manage');
-      // The key follows its creator: once they leave, it reaches nothing.
+      // The key follows its creator: once they leave, it is revoked and reaches nothing.
       await http()
         .delete(api(org.orgId, `/members/${dev.id}`))
         .set(org.admin.auth)
         .expect(204);
-      expect((await http().get(api(org.orgId, '/models')).set(asKey)).status).toBe(404);
+      const after = await http().get(api(org.orgId, '/models')).set(asKey);
+      expect(after.status).toBe(401);
+      expect(after.body.code).toBe('token_invalid');
     });
 
     it('refuses organizationId in a body, and the tenant always comes from the path', async () => {

@@ -5,9 +5,17 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
-import { acceptRequestId, createValidationPipe, sendProblem } from '../../../libs/common/src/index.js';
+import {
+  acceptRequestId,
+  BadRequestError,
+  createValidationPipe,
+  jsonNestingExceeds,
+  SMALL_BODY_ROUTE_CONFIG,
+  sendProblem,
+} from '../../../libs/common/src/index.js';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import { AppModule } from './app.module.js';
+import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
 import { MetricsService } from './metrics/metrics.js';
 import { setupSwagger } from './swagger.js';
 
@@ -29,12 +37,24 @@ export async function createApiApp(
   config: AppConfig,
   rootModule: DynamicModule = AppModule.forRoot(config),
 ): Promise<NestFastifyApplication> {
+  const { http } = config;
   const adapter = new FastifyAdapter({
-    bodyLimit: config.http.bodyLimitBytes,
+    bodyLimit: http.bodyLimitBytes,
+    // A client that sends its request slowly (or never finishes its body) is cut off: sockets are
+    // not held forever. Uploads stream large bodies, so the whole-request limit is minutes.
+    connectionTimeout: http.connectionTimeoutMs,
+    requestTimeout: http.requestTimeoutMs,
+    keepAliveTimeout: http.keepAliveTimeoutMs,
+    http: {
+      // Node checks request and header timeouts on this interval (30 s by default).
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.floor((http.requestTimeoutMs || 60_000) / 4))),
+      // Node refuses a headers timeout longer than the request timeout.
+      headersTimeout: http.requestTimeoutMs ? Math.min(60_000, http.requestTimeoutMs) : 60_000,
+    },
     trustProxy:
-      typeof config.http.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (config.http.trustProxy as number)
-        : config.http.trustProxy,
+      typeof http.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (http.trustProxy as number)
+        : http.trustProxy,
     requestIdHeader: false,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
       acceptRequestId(req.headers['x-request-id']) ?? randomUUID(),
@@ -57,6 +77,31 @@ export async function createApiApp(
 
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  // JSON bodies: nesting deeper than HTTP_JSON_MAX_DEPTH is refused by a linear scan before
+  // JSON.parse, then Fastify's own parser (prototype-poisoning protection) does the rest.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  fastify.removeContentTypeParser('application/json');
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if (jsonNestingExceeds(body as string, http.jsonMaxDepth)) {
+      done(
+        new BadRequestError({
+          code: 'body_too_deep',
+          detail: `The JSON body nests objects or arrays more than ${http.jsonMaxDepth} levels deep.`,
+        }),
+        undefined,
+      );
+      return;
+    }
+    parseJson(request, body as string, done);
+  });
+  // Routes that need no authentication (and invitation acceptance) read small bodies only.
+  fastify.addHook('onRoute', (route) => {
+    const routeConfig = route.config as Record<string, unknown> | undefined;
+    if (routeConfig?.[SMALL_BODY_ROUTE_CONFIG] && route.bodyLimit === undefined) {
+      route.bodyLimit = http.publicBodyLimitBytes;
+    }
+  });
+  capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
   const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);

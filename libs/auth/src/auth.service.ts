@@ -38,7 +38,8 @@ export class AuthService {
    */
   async login(ctx: RequestContext, input: LoginInput): Promise<TokenPair> {
     const email = normalizeEmail(input.email).toLowerCase();
-    await this.throttle.assertAllowed('login', email, ctx.ip).catch(async (error: unknown) => {
+    // Reserved (checked and counted as a failure) before the slow hash, refunded once it proves right.
+    await this.throttle.reserve('login', email, ctx.ip).catch(async (error: unknown) => {
       await this.events.record(ctx, { action: 'auth.login.throttled', details: { email } });
       throw error;
     });
@@ -48,10 +49,10 @@ export class AuthService {
       .where('lower(u.email) = :email', { email })
       .getOne();
     if (!(await this.hasher.verify(user?.passwordHash, input.password))) {
-      await this.throttle.recordFailure('login', email, ctx.ip);
       await this.events.record(ctx, { action: 'auth.login.failed', subjectId: user?.id, details: { email } });
       throw credentialsInvalid();
     }
+    await this.throttle.refund('login', email, ctx.ip);
     const account = user!;
     if (!isUserUsable(account, new Date())) {
       await this.events.record(ctx, {
@@ -69,7 +70,7 @@ export class AuthService {
       await this.totp.verifyForLogin(ctx, account.id, input.totp);
       amr.push('otp', 'mfa');
     }
-    await this.throttle.recordSuccess('login', email, ctx.ip);
+    await this.throttle.rememberAddress('login', email, ctx.ip);
     await this.users.update({ id: account.id }, { lastLoginAt: new Date() });
     const pair = await this.sessions.start(ctx, account, amr);
     await this.events.record(ctx, {
@@ -104,11 +105,11 @@ export class AuthService {
       .where('u.id = :userId', { userId })
       .getOneOrFail();
     const subject = user.email.toLowerCase();
-    await this.throttle.assertAllowed('login', subject, ctx.ip);
+    await this.throttle.reserve('login', subject, ctx.ip);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
-      await this.throttle.recordFailure('login', subject, ctx.ip);
       throw new UnauthorizedError({ code: 'credentials_invalid', detail: 'The current password is not correct.' });
     }
+    await this.throttle.refund('login', subject, ctx.ip);
     this.hasher.assertAcceptable(newPassword);
     const passwordHash = await this.hasher.hash(newPassword);
     await this.users.update({ id: userId }, { passwordHash, passwordChangedAt: new Date() });

@@ -7,5 +7,6 @@ export * from './pagination.js';
 export * from './permissions.js';
 export * from './problem.filter.js';
 export * from './validation.js';
+export * from './json-depth.js';
 export * from './shutdown.js';
 export * from './model-vocabulary.js';

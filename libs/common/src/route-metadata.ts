@@ -1,4 +1,5 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Permission } from './permissions.js';
 import { RequestContext } from './request-context.js';
@@ -18,8 +19,19 @@ export type RoutePolicy =
   /** Platform administrators only. */
   | { kind: 'platform-admin' };
 
-/** Marks a route that needs no authentication (health, docs, login). */
-export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_ROUTE, true);
+/**
+ * Fastify route config of routes that read small bodies only (HTTP_PUBLIC_BODY_LIMIT_BYTES): every
+ * public route, and routes an invitee reaches before belonging anywhere. The HTTP edge gives them
+ * the small limit, so a caller cannot make the API read and parse a large body there.
+ */
+export const SMALL_BODY_ROUTE_CONFIG = 'fusiongateSmallBody';
+
+/** The route reads at most the small public body limit. */
+export const SmallBody = (): MethodDecorator & ClassDecorator => RouteConfig({ [SMALL_BODY_ROUTE_CONFIG]: true });
+
+/** Marks a route that needs no authentication (health, docs, login); its body limit is the small one. */
+export const Public = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SmallBody());
 
 /** Any signed-in user (or, with allowApiKey, an API key) may call the route. */
 export const Authenticated = (options: { allowApiKey?: boolean } = {}): MethodDecorator & ClassDecorator =>

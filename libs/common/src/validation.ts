@@ -5,7 +5,7 @@ import {
   type ValidationError as ClassValidatorError,
 } from '@nestjs/common';
 import { Transform } from 'class-transformer';
-import { IsDate } from 'class-validator';
+import { IsDate, ValidateBy } from 'class-validator';
 import { BadRequestError } from './errors.js';
 
 export interface FieldError {
@@ -117,4 +117,31 @@ export function IsDateTime(): PropertyDecorator {
     ),
     IsDate({ message: ({ property }) => `${property} must be an ISO 8601 date-time` }),
   );
+}
+
+/**
+ * Control, format (bidirectional overrides and isolates, zero-width spaces and joiners, BOM, soft
+ * hyphen) and line/paragraph separator characters. In a name they hide or reorder what people
+ * read (`admin\u202Egnp.exe`, two names that look the same), so names refuse them.
+ */
+export const INVISIBLE_OR_BIDI_CHARACTERS = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/u;
+
+/** True when `text` holds a character of INVISIBLE_OR_BIDI_CHARACTERS. */
+export function hasInvisibleCharacters(text: string): boolean {
+  return INVISIBLE_OR_BIDI_CHARACTERS.test(text);
+}
+
+/**
+ * A human-readable name (display, organization, project, model, policy, API key names): no
+ * control, zero-width or bidirectional formatting characters. A field error otherwise.
+ */
+export function IsVisibleText(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isVisibleText',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || !hasInvisibleCharacters(value),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must not contain control, zero-width or bidirectional formatting characters`,
+    },
+  });
 }

@@ -7,6 +7,13 @@ const bool = z
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
+/** 0 (off) or an integer in [min, max]. */
+const offOrInt = (min: number, max: number) =>
+  z.coerce
+    .number()
+    .int()
+    .refine((v) => v === 0 || (v >= min && v <= max), { message: `must be 0 (off) or between ${min} and ${max}` });
+
 const csv = z.string().transform((v) =>
   v
     .split(',')
@@ -45,6 +52,12 @@ export const envSchema = z.object({
   CORS_ORIGINS: csv.default([]),
   TRUST_PROXY: z.string().default('false'),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  HTTP_PUBLIC_BODY_LIMIT_BYTES: int(1024, 1024 * 1024).default(16 * 1024),
+  HTTP_JSON_MAX_DEPTH: int(4, 1000).default(32),
+  HTTP_CONNECTION_TIMEOUT_MS: offOrInt(1_000, 3_600_000).default(120_000),
+  HTTP_REQUEST_TIMEOUT_MS: offOrInt(500, 3_600_000).default(600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(72_000),
+  HTTP_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000).default(128),
 
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: int(1, 100).default(10),
@@ -135,6 +148,8 @@ export const envSchema = z.object({
   AUTH_LOGIN_MAX_DELAY_SECONDS: int(1, 3600).default(900),
   AUTH_ACCOUNT_MAX_FAILURES_PER_HOUR: int(5, 100).default(100),
   AUTH_IP_MAX_FAILURES_PER_HOUR: int(5, 100_000).default(300),
+  AUTH_KNOWN_ADDRESS_DAYS: int(0, 365).default(30),
+  AUTH_REFRESH_REUSE_GRACE_SECONDS: int(0, 60).default(20),
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
@@ -155,6 +170,17 @@ export interface ConfigValues {
     /** Fastify's `trustProxy`: false, true, a hop count or a list of trusted addresses/CIDRs. */
     trustProxy: boolean | number | string[];
     publicUrl?: string;
+    /** Body limit of routes that need no authentication (login, refresh, ...). */
+    publicBodyLimitBytes: number;
+    /** Deepest nesting of objects/arrays a JSON body may have; deeper ones are refused before parsing. */
+    jsonMaxDepth: number;
+    /** Idle socket timeout (0: none). */
+    connectionTimeoutMs: number;
+    /** Time allowed to receive a whole request, headers and body (0: none). */
+    requestTimeoutMs: number;
+    keepAliveTimeoutMs: number;
+    /** Open connections allowed per peer address that is not a trusted proxy (0: no cap). */
+    maxConnectionsPerIp: number;
   };
   log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
   /** Blob store of model artifacts and images: the local filesystem under `dataDir`, or S3. */
@@ -262,7 +288,14 @@ export interface ConfigValues {
       maxDelaySeconds: number;
       accountMaxFailuresPerHour: number;
       ipMaxFailuresPerHour: number;
+      /**
+       * How long an account+address pair stays known after a successful sign-in; from a known
+       * address the per-account ceiling does not lock the owner out (0: off).
+       */
+      knownAddressSeconds: number;
     };
+    /** How long a just-rotated refresh token still yields its successor instead of revoking the session. */
+    refreshReuseGraceSeconds: number;
     inactiveDays: number;
     /** How often expired accounts are disabled and inactive ones listed (0: never). */
     lifecycleIntervalSeconds: number;
@@ -292,6 +325,12 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       corsOrigins: env.CORS_ORIGINS,
       trustProxy: parseTrustProxy(env.TRUST_PROXY),
       publicUrl: env.PUBLIC_URL,
+      publicBodyLimitBytes: env.HTTP_PUBLIC_BODY_LIMIT_BYTES,
+      jsonMaxDepth: env.HTTP_JSON_MAX_DEPTH,
+      connectionTimeoutMs: env.HTTP_CONNECTION_TIMEOUT_MS,
+      requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
+      maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
     },
     log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
     storage: {
@@ -381,7 +420,9 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
         maxDelaySeconds: env.AUTH_LOGIN_MAX_DELAY_SECONDS,
         accountMaxFailuresPerHour: env.AUTH_ACCOUNT_MAX_FAILURES_PER_HOUR,
         ipMaxFailuresPerHour: env.AUTH_IP_MAX_FAILURES_PER_HOUR,
+        knownAddressSeconds: env.AUTH_KNOWN_ADDRESS_DAYS * 86_400,
       },
+      refreshReuseGraceSeconds: env.AUTH_REFRESH_REUSE_GRACE_SECONDS,
       inactiveDays: env.AUTH_INACTIVE_DAYS,
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,

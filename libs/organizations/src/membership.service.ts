@@ -29,6 +29,12 @@ export type AddMemberResult =
   | { status: 'added'; member: MemberView }
   | { status: 'invited'; invitation: InvitationEntity; role: RoleEntity; token: string };
 
+/**
+ * Runs inside the transaction that ends a membership, so what it does commits or rolls back with
+ * the removal (e.g. revoking the API keys the member created in the organization).
+ */
+export type MembershipEndedHandler = (ctx: RequestContext, organizationId: string, userId: string) => Promise<void>;
+
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const notMember = () => new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
 
@@ -45,6 +51,16 @@ export class MembershipService {
     private readonly versions: PolicyVersionService,
     @Optional() private readonly audit?: AuditService,
   ) {}
+
+  private readonly endedHandlers: MembershipEndedHandler[] = [];
+
+  /**
+   * Registers work to do when a membership ends. Identity registers API key revocation here (from
+   * the app that composes both libs), as this lib does not own the keys.
+   */
+  onMembershipEnded(handler: MembershipEndedHandler): void {
+    this.endedHandlers.push(handler);
+  }
 
   async list(ctx: RequestContext): Promise<MemberView[]> {
     const where = await this.policies.accessibleWhere(ctx, 'read', 'Member', 'm');
@@ -211,7 +227,10 @@ export class MembershipService {
     });
   }
 
-  /** Removes a member (and their project memberships and personal grants); effective on their next request. */
+  /**
+   * Removes a member (and their project memberships and personal grants, and whatever the
+   * `onMembershipEnded` handlers end, such as their API keys); effective on their next request.
+   */
   async remove(ctx: RequestContext, userId: string): Promise<void> {
     const current = await this.get(ctx, userId);
     await this.policies.assertCan(ctx, 'delete', 'Member', { organizationId: ctx.organizationId, userId });
@@ -229,6 +248,7 @@ export class MembershipService {
         [organizationId, userId],
       );
       await manager.getRepository(MembershipEntity).delete({ organizationId, userId });
+      for (const handler of this.endedHandlers) await handler(ctx, organizationId, userId);
       await this.audit?.record(ctx, {
         action: 'member.removed',
         resourceType: 'member',

@@ -1,12 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  MinDate,
+} from 'class-validator';
 import type { ApiKeyEntity } from '../../../../libs/auth/src/index.js';
-import { IsDateTime, PERMISSIONS, type Permission } from '../../../../libs/common/src/index.js';
+import { IsDateTime, IsVisibleText, type Permission, PERMISSIONS } from '../../../../libs/common/src/index.js';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'compositing pipeline' })
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name: string;
 
   @ApiProperty({ enum: PERMISSIONS, isArray: true, description: 'Never more than you hold yourself.' })
@@ -29,6 +40,7 @@ export class CreateApiKeyDto {
   @ApiPropertyOptional({ type: String, format: 'date-time', nullable: true })
   @IsOptional()
   @IsDateTime()
+  @MinDate(() => new Date(), { message: 'expiresAt must be in the future' })
   expiresAt?: Date | null;
 }
 

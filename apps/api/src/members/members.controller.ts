@@ -11,7 +11,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, RequestContext, RequirePermission, SmallBody } from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -86,6 +86,7 @@ export class InvitationsController {
   @Post('accept')
   @HttpCode(200)
   @Authenticated()
+  @SmallBody()
   @ApiOperation({ summary: 'Accept an invitation sent to my email address.' })
   @ApiOkResponse({ type: AcceptInvitationResponseDto })
   @ApiNotFoundResponse({ description: '`invitation_not_found` (unknown, used, expired or for another email).' })

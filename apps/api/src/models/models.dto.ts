@@ -14,9 +14,10 @@ import {
 } from 'class-validator';
 import {
   IsDateTime,
+  IsVisibleText,
   MODEL_GRANT_ACTIONS,
-  PageQueryDto,
   type ModelGrantAction,
+  PageQueryDto,
 } from '../../../../libs/common/src/index.js';
 import {
   MODEL_FAMILY_NAMES,
@@ -36,6 +37,7 @@ export class CreateModelDto {
   @ApiProperty({ example: 'InSwapper 128' })
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name: string;
 
   @ApiProperty({ example: 'inswapper-128', description: 'Unique in the organization: a-z, 0-9 and "-".' })
@@ -85,6 +87,7 @@ export class UpdateModelDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name?: string;
 
   @ApiPropertyOptional()

@@ -1,6 +1,6 @@
-import { Module } from '@nestjs/common';
-import { AuthModule } from '../../../../libs/auth/src/index.js';
-import { OrganizationsModule } from '../../../../libs/organizations/src/index.js';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { ApiKeyService, AuthModule } from '../../../../libs/auth/src/index.js';
+import { MembershipService, OrganizationsModule } from '../../../../libs/organizations/src/index.js';
 import { ApiKeysController } from '../api-keys/api-keys.controller.js';
 import { AuthzController } from '../authz/authz.controller.js';
 import { InvitationsController, MembersController } from '../members/members.controller.js';
@@ -27,4 +27,16 @@ import { OrganizationsController } from './organizations.controller.js';
   ],
   exports: [OrganizationsModule],
 })
-export class OrganizationsApiModule {}
+export class OrganizationsApiModule implements OnModuleInit {
+  constructor(
+    private readonly memberships: MembershipService,
+    private readonly apiKeys: ApiKeyService,
+  ) {}
+
+  /** A member's API keys end with the membership (same transaction), so re-adding them revives none. */
+  onModuleInit(): void {
+    this.memberships.onMembershipEnded(async (ctx, organizationId, userId) => {
+      await this.apiKeys.revokeCreatedBy(ctx, organizationId, userId);
+    });
+  }
+}

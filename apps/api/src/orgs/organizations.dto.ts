@@ -12,11 +12,13 @@ import {
   Min,
 } from 'class-validator';
 import type { OrganizationEntity } from '../../../../libs/organizations/src/index.js';
+import { IsVisibleText } from '../../../../libs/common/src/index.js';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Northlight VFX' })
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name: string;
 
   @ApiProperty({ example: 'northlight', description: 'Unique: a-z, 0-9 and "-".' })
@@ -32,6 +34,7 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name?: string;
 
   @ApiPropertyOptional({

@@ -12,6 +12,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import type { AbacPolicyEntity } from '../../../../libs/policies/src/index.js';
+import { IsVisibleText } from '../../../../libs/common/src/index.js';
 
 const POLICY_CONDITIONS_DOC =
   '{ sourceIp?: { in?: CIDR[], notIn?: CIDR[] }, time?: { within?: Window[], outside?: Window[] } ' +
@@ -24,6 +25,7 @@ export class CreatePolicyDto {
   @ApiProperty({ example: 'ff-pro only from the studio network' })
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })
@@ -67,6 +69,7 @@ export class UpdatePolicyDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name?: string;
 
   @ApiPropertyOptional({ maxLength: 2000 })

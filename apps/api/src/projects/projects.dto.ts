@@ -1,11 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
 import type { ProjectEntity, ProjectMemberView } from '../../../../libs/organizations/src/index.js';
+import { IsVisibleText } from '../../../../libs/common/src/index.js';
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'Feature film: Tidewater' })
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name: string;
 
   @ApiProperty({ example: 'tidewater' })
@@ -24,6 +26,7 @@ export class UpdateProjectDto {
   @IsOptional()
   @IsString()
   @Length(1, 200)
+  @IsVisibleText()
   name?: string;
 
   @ApiPropertyOptional()

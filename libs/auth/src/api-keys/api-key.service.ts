@@ -135,6 +135,41 @@ export class ApiKeyService {
   }
 
   /**
+   * Revokes every live key `userId` created in `organizationId`, in the caller's transaction: when
+   * the membership ends its keys must not come back if the person is added again. Each revocation
+   * is audited. Returns how many keys were revoked.
+   */
+  async revokeCreatedBy(ctx: RequestContext, organizationId: string, userId: string): Promise<number> {
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE api_key SET revoked_at = now()
+          WHERE organization_id = $1 AND created_by = $2 AND revoked_at IS NULL
+          RETURNING id, name, prefix, revoked_at`,
+        [organizationId, userId],
+      )) as [{ id: string; name: string; prefix: string; revoked_at: Date }[], number];
+      for (const key of rows) {
+        await this.events.record(
+          ctx,
+          {
+            action: 'apikey.revoked',
+            subjectId: key.id,
+            organizationId,
+            details: {
+              name: key.name,
+              prefix: key.prefix,
+              reason: 'membership_ended',
+              before: { revokedAt: null },
+              after: { revokedAt: key.revoked_at },
+            },
+          },
+          manager,
+        );
+      }
+      return rows.length;
+    });
+  }
+
+  /**
    * Audits an authenticated request made with `ctx`'s API key (`apikey.used`, buffered), at most
    * once per key and source address every API_KEY_USE_AUDIT_SECONDS. `route` names the first
    * request of the window. When Redis cannot answer, the use is recorded rather than lost.

@@ -122,7 +122,7 @@ export class TotpService {
     code: string,
     repo: Repository<UserEntity>,
   ): Promise<void> {
-    await this.throttle.assertAllowed('totp', user.id, ctx.ip).catch(async (error: unknown) => {
+    await this.throttle.reserve('totp', user.id, ctx.ip).catch(async (error: unknown) => {
       await this.events.record(ctx, {
         action: 'auth.login.throttled',
         subjectId: user.id,
@@ -130,6 +130,7 @@ export class TotpService {
       });
       throw error;
     });
+    // The code counts as a failed guess from here until it proves right (parallel guesses are bounded).
     const lastStep = user.mfaLastStep === null ? undefined : Number(user.mfaLastStep);
     const result = /^\d{6}$/.test(code)
       ? await verify({ secret, token: code, epochTolerance: PERIOD_SECONDS, afterTimeStep: lastStep }).catch(() => ({
@@ -137,7 +138,6 @@ export class TotpService {
         }))
       : { valid: false as const };
     if (!result.valid) {
-      await this.throttle.recordFailure('totp', user.id, ctx.ip);
       await this.events.record(ctx, { action: 'auth.mfa.failed', subjectId: user.id });
       throw codeInvalid();
     }
@@ -148,7 +148,7 @@ export class TotpService {
       [user.id, step],
     )) as [unknown, number];
     if (affected !== 1) throw codeInvalid();
-    await this.throttle.recordSuccess('totp', user.id, ctx.ip);
+    await this.throttle.refund('totp', user.id, ctx.ip);
   }
 
   private withSecrets(userId: string): Promise<UserEntity> {

@@ -1,10 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import { IsNull, Not, type EntityManager } from 'typeorm';
 import { UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+import { REDIS, Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
-import { randomToken, sha256Hex } from '../crypto/secret-box.js';
+import { randomToken, SecretBox, sha256Hex } from '../crypto/secret-box.js';
 import { AccessTokenService, type AuthMethod } from '../tokens/access-token.service.js';
 import { UserEntity } from '../users/user.entity.js';
 import { PrincipalCache } from './principal-cache.js';
@@ -20,6 +21,10 @@ export interface TokenPair {
   sessionId: string;
 }
 
+/** Associated data binding a cached successor refresh token to its use. */
+const SUCCESSOR_PURPOSE = 'refresh-successor';
+const successorKey = (tokenHash: string) => `auth:refresh:successor:${tokenHash}`;
+
 const invalidRefresh = () =>
   new UnauthorizedError({ code: 'token_invalid', detail: 'The refresh token is not valid; sign in again.' });
 
@@ -31,7 +36,10 @@ export function isUserUsable(user: { status: string; expiresAt: Date | null }, n
 /**
  * Sessions and their refresh-token families. A refresh token is opaque, stored as its SHA-256,
  * and rotated on every use; presenting one that was already rotated means it leaked, so the whole
- * session (every token of the family) is revoked.
+ * session (every token of the family) is revoked. One exception keeps racing clients (two tabs
+ * refreshing at once) signed in: for `refreshReuseGraceSeconds` after a rotation, and while its
+ * successor is still unused, the rotated token yields that same successor (kept encrypted in
+ * Redis for the grace period) instead of revoking the session.
  */
 @Injectable()
 export class SessionService {
@@ -41,6 +49,8 @@ export class SessionService {
     private readonly principals: PrincipalCache,
     private readonly events: AuthEvents,
     private readonly config: AppConfig,
+    @Inject(REDIS) private readonly redis: Redis,
+    private readonly box: SecretBox,
   ) {}
 
   /** Opens a session for a user who just proved who they are. */
@@ -78,6 +88,25 @@ export class SessionService {
           .getRepository(RefreshTokenEntity)
           .findOneBy({ tokenHash, rotatedAt: Not(IsNull()) });
         if (!known) return { error: invalidRefresh() };
+        const successor = await this.graceSuccessor(manager, tokenHash);
+        if (successor) {
+          const session = await manager.getRepository(SessionEntity).findOneByOrFail({ id: known.sessionId });
+          const user = await manager.getRepository(UserEntity).findOneByOrFail({ id: session.userId });
+          const now = new Date();
+          if (session.revokedAt || session.expiresAt <= now || !isUserUsable(user, now)) {
+            return { error: invalidRefresh() };
+          }
+          await this.events.record(
+            ctx,
+            {
+              action: 'auth.refresh.succeeded',
+              subjectId: user.id,
+              details: { sessionId: session.id, withinReuseGrace: true },
+            },
+            manager,
+          );
+          return { issued: { session, refreshToken: successor } };
+        }
         const revoked = await this.revokeIn(manager, [known.sessionId], 'refresh_token_reuse');
         if (revoked.length) {
           await this.events.record(
@@ -101,13 +130,46 @@ export class SessionService {
         { action: 'auth.refresh.succeeded', subjectId: user.id, details: { sessionId: session.id } },
         manager,
       );
-      return { issued: await this.storeRefreshToken(manager, session) };
+      const issued = await this.storeRefreshToken(manager, session);
+      const grace = this.config.auth.refreshReuseGraceSeconds;
+      if (grace > 0) {
+        // Written before commit: a racing request that waited on this rotation finds it at once.
+        await this.redis.set(
+          successorKey(tokenHash),
+          this.box.encrypt(issued.refreshToken, SUCCESSOR_PURPOSE),
+          'EX',
+          grace,
+        );
+      }
+      return { issued };
     });
     // Thrown after the transaction so that the family revocation commits.
     if (outcome.revoked) await this.principals.invalidateSessions(outcome.revoked);
     if (outcome.error) throw outcome.error;
     const { session, refreshToken: next } = outcome.issued!;
     return this.pair(session, next, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+  }
+
+  /**
+   * The successor of a token rotated less than `refreshReuseGraceSeconds` ago (database clock),
+   * while that successor is itself unused and live; otherwise undefined (a reuse).
+   */
+  private async graceSuccessor(manager: EntityManager, tokenHash: string): Promise<string | undefined> {
+    const grace = this.config.auth.refreshReuseGraceSeconds;
+    if (grace <= 0) return undefined;
+    const [recent] = (await manager.query(
+      `SELECT 1 FROM refresh_token WHERE token_hash = $1 AND rotated_at > now() - make_interval(secs => $2)`,
+      [tokenHash, grace],
+    )) as unknown[];
+    if (!recent) return undefined;
+    const sealed = await this.redis.get(successorKey(tokenHash));
+    if (!sealed) return undefined;
+    const successor = this.box.decrypt(sealed, SUCCESSOR_PURPOSE);
+    const [unused] = (await manager.query(
+      `SELECT 1 FROM refresh_token WHERE token_hash = $1 AND rotated_at IS NULL AND expires_at > now()`,
+      [sha256Hex(successor)],
+    )) as unknown[];
+    return unused ? successor : undefined;
   }
 
   /** Revokes one session (logout). */

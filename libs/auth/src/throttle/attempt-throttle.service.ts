@@ -11,16 +11,64 @@ export type ThrottleScope = 'login' | 'totp';
 const WINDOW_SECONDS = 3600;
 
 /**
- * Brute-force defence, in Redis so every instance shares it. Three counters per failure, all in a
+ * Checks the limits and, when they allow it, counts the attempt as a failure in one atomic step,
+ * so that a burst of parallel guesses cannot all pass the check before any of them is counted.
+ * KEYS: pair, lock, subject, ip, known. ARGV: freeAttempts, maxDelaySeconds, accountMax, ipMax,
+ * window. Answers {'ok', pairCount} or {code, ttlMs}.
+ */
+const RESERVE_SCRIPT = `
+local lockTtl = redis.call('PTTL', KEYS[2])
+if lockTtl > 0 then return {'account_locked', lockTtl} end
+local known = redis.call('EXISTS', KEYS[5]) == 1
+if not known and tonumber(redis.call('GET', KEYS[3]) or '0') >= tonumber(ARGV[3]) then
+  return {'account_locked', redis.call('PTTL', KEYS[3])}
+end
+if tonumber(redis.call('GET', KEYS[4]) or '0') >= tonumber(ARGV[4]) then
+  return {'too_many_attempts', redis.call('PTTL', KEYS[4])}
+end
+local pair = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[5], 'NX')
+redis.call('INCR', KEYS[3])
+redis.call('EXPIRE', KEYS[3], ARGV[5], 'NX')
+redis.call('INCR', KEYS[4])
+redis.call('EXPIRE', KEYS[4], ARGV[5], 'NX')
+local excess = pair - tonumber(ARGV[1])
+if excess >= 0 then
+  local delay = tonumber(ARGV[2])
+  if excess < 30 then delay = math.min(2 ^ excess, delay) end
+  redis.call('SET', KEYS[2], '1', 'EX', string.format('%d', delay))
+end
+return {'ok', pair}
+`;
+
+/**
+ * Gives back a reserved attempt whose secret was right: the pair's delays are cleared and the
+ * hourly counters no longer count it. KEYS: pair, lock, subject, ip.
+ */
+const REFUND_SCRIPT = `
+redis.call('DEL', KEYS[1], KEYS[2])
+for i = 3, 4 do
+  if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
+end
+return 1
+`;
+
+/**
+ * Brute-force defence, in Redis so every instance shares it. Three counters per attempt, all in a
  * one-hour window that restarts after it lapses (so nobody is locked out for good):
- * - per subject and source IP: after `freeAttempts` failures each further one imposes a delay that
+ * - per subject and source IP: after `freeAttempts` attempts each further one imposes a delay that
  *   doubles up to `maxDelaySeconds` (the attacker's own address slows down first);
  * - per subject, all IPs: at most `accountMaxFailuresPerHour` failures, then a lockout until the
- *   window ends (ASVS 2.2.1: no more than 100 failures per hour per account);
+ *   window ends (ASVS 2.2.1: no more than 100 failures per hour per account), except from an
+ *   address where the account signed in recently (`knownAddressSeconds`), so an attacker who
+ *   knows the email cannot lock the owner out;
  * - per source IP, all subjects: at most `ipMaxFailuresPerHour` (spraying one password over many accounts).
- * Subjects are hashed, and unknown emails are counted exactly like known ones, so the answers do
- * not reveal whether an account exists. Refusals are 429 with Retry-After: `account_locked` for the
- * subject, `too_many_attempts` for the source address.
+ *
+ * An attempt is reserved (checked and counted) atomically before the secret is verified, and
+ * refunded when the secret proves right: no parallel burst evaluates more guesses than the limits
+ * allow. Subjects are hashed, and unknown emails are counted exactly like known ones, so the
+ * answers do not reveal whether an account exists. Refusals are 429 with Retry-After:
+ * `account_locked` for the subject, `too_many_attempts` for the source address.
  */
 @Injectable()
 export class AttemptThrottleService {
@@ -37,51 +85,48 @@ export class AttemptThrottleService {
       lock: `auth:thr:${scope}:lock:${s}:${source}`,
       subject: `auth:thr:${scope}:subj:${s}`,
       ip: `auth:thr:${scope}:ip:${source}`,
+      known: `auth:thr:${scope}:known:${s}:${source}`,
     };
   }
 
-  /** Throws 429 when the subject or source is currently held back. */
-  async assertAllowed(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
+  /**
+   * Reserves one attempt before the secret is checked: throws 429 when the subject or source is
+   * held back, otherwise counts the attempt as failed until `refund` says it was not.
+   */
+  async reserve(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
     const k = this.keys(scope, subject, ip);
     const limits = this.config.auth.throttle;
-    const replies = await this.redis.multi().pttl(k.lock).get(k.subject).pttl(k.subject).get(k.ip).pttl(k.ip).exec();
-    const [lockTtl, subjectCount, subjectTtl, ipCount, ipTtl] = (replies ?? []).map(([, v]) => v) as [
-      number,
-      string | null,
-      number,
-      string | null,
-      number,
-    ];
-    if (lockTtl > 0) throw this.locked('account_locked', lockTtl);
-    if (Number(subjectCount ?? 0) >= limits.accountMaxFailuresPerHour) throw this.locked('account_locked', subjectTtl);
-    if (Number(ipCount ?? 0) >= limits.ipMaxFailuresPerHour) throw this.locked('too_many_attempts', ipTtl);
+    const [outcome, value] = (await this.redis.eval(
+      RESERVE_SCRIPT,
+      5,
+      k.pair,
+      k.lock,
+      k.subject,
+      k.ip,
+      k.known,
+      limits.freeAttempts,
+      limits.maxDelaySeconds,
+      limits.accountMaxFailuresPerHour,
+      limits.ipMaxFailuresPerHour,
+      WINDOW_SECONDS,
+    )) as [string, number];
+    if (outcome === 'account_locked' || outcome === 'too_many_attempts') throw this.locked(outcome, value);
   }
 
-  /** Counts a failed attempt and, past the free attempts, imposes the next delay on this pair. */
-  async recordFailure(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
+  /** The reserved attempt's secret was right: it stops counting, and this pair's delays are cleared. */
+  async refund(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
     const k = this.keys(scope, subject, ip);
-    const limits = this.config.auth.throttle;
-    const replies = await this.redis
-      .multi()
-      .incr(k.pair)
-      .expire(k.pair, WINDOW_SECONDS, 'NX')
-      .incr(k.subject)
-      .expire(k.subject, WINDOW_SECONDS, 'NX')
-      .incr(k.ip)
-      .expire(k.ip, WINDOW_SECONDS, 'NX')
-      .exec();
-    const pairCount = Number(replies?.[0]?.[1] ?? 0);
-    const excess = pairCount - limits.freeAttempts;
-    if (excess >= 0) {
-      const delaySeconds = Math.min(2 ** excess, limits.maxDelaySeconds);
-      await this.redis.set(k.lock, '1', 'EX', delaySeconds);
-    }
+    await this.redis.eval(REFUND_SCRIPT, 4, k.pair, k.lock, k.subject, k.ip);
   }
 
-  /** A success clears the delays of this subject from this source (not the hourly ceilings). */
-  async recordSuccess(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
-    const k = this.keys(scope, subject, ip);
-    await this.redis.del(k.pair, k.lock);
+  /**
+   * The subject signed in from this address: for `knownAddressSeconds` it is not locked out there
+   * by failures from elsewhere (its own delays from this address still apply).
+   */
+  async rememberAddress(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
+    const seconds = this.config.auth.throttle.knownAddressSeconds;
+    if (seconds <= 0 || !ip) return;
+    await this.redis.set(this.keys(scope, subject, ip).known, '1', 'EX', seconds);
   }
 
   private locked(code: 'account_locked' | 'too_many_attempts', ttlMs: number): TooManyRequestsError {

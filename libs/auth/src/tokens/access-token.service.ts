@@ -8,6 +8,9 @@ import { JWT_ALGORITHM, SigningKeyService } from './signing-key.service.js';
 /** `typ` header of access tokens (RFC 9068); refresh tokens are opaque and never JWTs. */
 export const ACCESS_TOKEN_TYPE = 'at+jwt';
 
+/** Clock skew tolerated between the instances that issue and verify tokens. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
 /** Authentication methods (RFC 8176) recorded in the `amr` claim. */
 export type AuthMethod = 'pwd' | 'otp' | 'mfa';
 
@@ -45,7 +48,10 @@ export class AccessTokenService {
       .sign(privateKey);
   }
 
-  /** Verifies a token or throws 401 `token_expired` / `token_invalid`. */
+  /**
+   * Verifies a token or throws 401 `token_expired` / `token_invalid`; a lifetime (`exp - iat`) over
+   * the configured TTL is invalid.
+   */
   async verify(token: string): Promise<AccessTokenClaims> {
     let payload: JWTPayload;
     try {
@@ -62,7 +68,7 @@ export class AccessTokenService {
           audience: this.config.auth.audience,
           typ: ACCESS_TOKEN_TYPE,
           requiredClaims: ['sub', 'sid', 'exp', 'nbf', 'iat', 'amr'],
-          clockTolerance: 5,
+          clockTolerance: CLOCK_TOLERANCE_SECONDS,
         },
       ));
     } catch (error) {
@@ -71,8 +77,17 @@ export class AccessTokenService {
       }
       throw new UnauthorizedError({ code: 'token_invalid', detail: 'The access token is not valid.' });
     }
-    const { sub, sid, amr, exp } = payload as JWTPayload & { sid?: unknown; amr?: unknown };
-    if (typeof sub !== 'string' || typeof sid !== 'string' || !Array.isArray(amr) || typeof exp !== 'number') {
+    const { sub, sid, amr, exp, iat } = payload as JWTPayload & { sid?: unknown; amr?: unknown };
+    if (
+      typeof sub !== 'string' ||
+      typeof sid !== 'string' ||
+      !Array.isArray(amr) ||
+      typeof exp !== 'number' ||
+      typeof iat !== 'number' ||
+      // Never longer-lived than this server issues, even when signed with a genuine key.
+      exp - iat > this.ttlSeconds ||
+      iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS
+    ) {
       throw new UnauthorizedError({ code: 'token_invalid', detail: 'The access token is not valid.' });
     }
     return { userId: sub, sessionId: sid, amr: amr as AuthMethod[], expiresAt: new Date(exp * 1000) };

@@ -1,7 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { ConflictError, NotFoundError, type RequestContext } from '../../../common/src/index.js';
+import {
+  BadRequestError,
+  ConflictError,
+  hasInvisibleCharacters,
+  NotFoundError,
+  type RequestContext,
+} from '../../../common/src/index.js';
 import { Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
@@ -36,6 +42,14 @@ export class UserService {
   /** Creates an account; 409 `email_taken` when the email exists in any letter case. */
   async create(ctx: RequestContext, input: CreateUserInput): Promise<UserEntity> {
     const email = normalizeEmail(input.email);
+    if (input.displayName !== undefined && hasInvisibleCharacters(input.displayName)) {
+      const message = 'displayName must not contain control, zero-width or bidirectional formatting characters';
+      throw new BadRequestError({
+        code: 'validation_failed',
+        detail: message,
+        extensions: { errors: [{ field: 'displayName', message }] },
+      });
+    }
     if (input.password !== undefined) this.hasher.assertAcceptable(input.password);
     const passwordHash = input.password !== undefined ? await this.hasher.hash(input.password) : null;
     return this.transactions.run(ctx, async (ctx, manager) => {
