@@ -56,7 +56,8 @@ export class JobEvents implements OnApplicationShutdown {
     try {
       const body = JSON.stringify(event);
       const sending = (async () => {
-        if (event.type === 'progress') await this.redis.set(`job-progress:${event.jobId}`, body, 'EX', LAST_EVENT_TTL_S);
+        if (event.type === 'progress')
+          await this.redis.set(`job-progress:${event.jobId}`, body, 'EX', LAST_EVENT_TTL_S);
         await this.redis.publish(this.channel(event.jobId), body);
       })();
       // A Redis that does not answer must not hold up a job's completion.

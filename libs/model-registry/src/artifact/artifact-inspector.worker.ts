@@ -58,7 +58,10 @@ export default async function inspectArtifact(task: InspectTask): Promise<Inspec
     const { reason } = inspected.rejection;
     return {
       ok: false,
-      rejection: { ...inspected.rejection, reason: `${reason.replace(/\.$/, '')} (validation may use ${task.maxHeapMb} MB of memory).` },
+      rejection: {
+        ...inspected.rejection,
+        reason: `${reason.replace(/\.$/, '')} (validation may use ${task.maxHeapMb} MB of memory).`,
+      },
     };
   }
   if (!inspected.ok) return inspected;
