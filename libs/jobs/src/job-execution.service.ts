@@ -9,7 +9,7 @@ import { ModelVersionService } from '../../model-registry/src/models/model-versi
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { JobBlobs } from './job-blobs.js';
 import { JobEvents } from './job-events.js';
-import { JobEntity, type JobModels, type JobStatus, type ModelSlot } from './job.entity.js';
+import { JobEntity, type JobModelVersion, type JobStatus, type ModelSlot } from './job.entity.js';
 import { summariseModels } from './job.service.js';
 
 /** What a worker may do with a delivered queue entry. */
@@ -259,20 +259,24 @@ export class JobExecutionService {
   private async recheck(job: JobEntity): Promise<string | null> {
     const ctx = this.contextOf(job);
     try {
-      const user = await this.users.findById(ctx, job.ownerId);
+      const [user] = await Promise.all([
+        this.users.findById(ctx, job.ownerId),
+        this.policies.authorizeOrganization(ctx, 'job:create'),
+      ]);
       if (!user || user.status !== 'active' || (user.expiresAt && user.expiresAt <= ctx.now)) {
         return 'The account that submitted the job is no longer active.';
       }
-      await this.policies.authorizeOrganization(ctx, 'job:create');
-      for (const [slot, chosen] of Object.entries(job.models) as Array<[ModelSlot, JobModels[ModelSlot]]>) {
-        if (!chosen) continue;
-        const { version } = await this.versions.resolveForInference(ctx, KIND_OF_SLOT[slot], {
-          modelId: chosen.modelId,
-          version: chosen.version,
-        });
-        if (version.sha256 !== chosen.sha256) return `The ${slot} model version changed since the job was accepted.`;
-      }
-      return null;
+      const slots = Object.entries(job.models).filter((e): e is [ModelSlot, JobModelVersion] => !!e[1]);
+      const versions = await Promise.all(
+        slots.map(([slot, chosen]) =>
+          this.versions.resolveForInference(ctx, KIND_OF_SLOT[slot], {
+            modelId: chosen.modelId,
+            version: chosen.version,
+          }),
+        ),
+      );
+      const changed = slots.find(([, chosen], i) => versions[i].version.sha256 !== chosen.sha256);
+      return changed ? `The ${changed[0]} model version changed since the job was accepted.` : null;
     } catch (error) {
       if (error instanceof DomainError && error.status < 500) {
         return `The submitter may no longer run this job (${error.code}): ${error.message}`;
