@@ -178,7 +178,7 @@ export function contextKey(profile: PrincipalProfile, facts: RequestFacts, scope
   }
   bits += '|';
   for (const p of profile.policies) {
-    bits += hasContextConditions(p.conditions) ? (contextHolds(p.conditions, facts) ? '1' : '0') : '-';
+    bits += hasContextConditions(p.conditions) ? (contextHolds(p.conditions, facts, p.effect) ? '1' : '0') : '-';
   }
   if (profile.membership?.expiresAt && profile.membership.expiresAt <= facts.now) bits += '|expired';
   if (scope) bits += `|key:${scope.projectId ?? ''}:${[...scope.permissions].sort().join(',')}`;
@@ -286,7 +286,7 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
   for (const policy of profile.policies) {
     if (!principalMatches(policy.principals, profile)) continue;
     const source: RuleSource = { kind: 'policy', id: policy.id, name: policy.name };
-    if (!contextHolds(policy.conditions, facts)) {
+    if (!contextHolds(policy.conditions, facts, policy.effect)) {
       skipped.push(source);
       continue;
     }
