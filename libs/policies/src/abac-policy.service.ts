@@ -125,7 +125,13 @@ export class AbacPolicyService {
         action: 'policy.updated',
         resourceType: 'policy',
         resourceId: saved.id,
-        details: { before, after: Object.fromEntries(changed.map((k) => [k, values[k]])) },
+        // The effect and state it had, so alert rules can tell a deny rule being switched off.
+        details: {
+          effect: existing.effect,
+          enabled: existing.enabled,
+          before,
+          after: Object.fromEntries(changed.map((k) => [k, values[k]])),
+        },
       });
       await this.versions.bump(ctx, saved.organizationId);
       return saved;
@@ -144,7 +150,7 @@ export class AbacPolicyService {
         action: 'policy.deleted',
         resourceType: 'policy',
         resourceId: existing.id,
-        details: { name: existing.name, effect: existing.effect, actions: existing.actions },
+        details: { name: existing.name, effect: existing.effect, enabled: existing.enabled, actions: existing.actions },
       });
       await this.versions.bump(ctx, existing.organizationId);
     });

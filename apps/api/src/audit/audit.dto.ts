@@ -179,7 +179,9 @@ export function toVerifyResponse(r: VerifyReport): VerifyResponseDto {
 
 export class AlertResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['bulk_export', 'denial_burst', 'login_failures_many_accounts', 'off_hours_access'] })
+  @ApiProperty({
+    enum: ['bulk_export', 'denial_burst', 'login_failures_many_accounts', 'off_hours_access', 'deny_policy_removed'],
+  })
   rule: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
   @ApiProperty() summary: string;

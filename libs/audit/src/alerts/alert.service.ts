@@ -14,6 +14,7 @@ import {
   isPersonalAccess,
   localHour,
   LOGIN_FAILURE_ACTIONS,
+  removesDenyPolicy,
   withinHours,
   type AlertRule,
 } from './alert-rules.js';
@@ -174,6 +175,23 @@ export class AlertService {
           details: { accounts, windowSeconds: a.loginFailureWindowSeconds, ip: event.ip },
         });
       }
+    }
+
+    if (removesDenyPolicy(event)) {
+      const deleted = event.action === 'policy.deleted';
+      out.push({
+        ...base,
+        rule: 'deny_policy_removed',
+        severity: 'high',
+        summary:
+          `${event.actorLabel ?? event.actorId} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
+        subject: event.resourceId,
+        details: {
+          policyId: event.resourceId,
+          change: deleted ? 'deleted' : 'disabled',
+          ...(typeof event.details.name === 'string' ? { name: event.details.name } : {}),
+        },
+      });
     }
 
     const hours = this.config.audit.usualHours;
