@@ -157,6 +157,10 @@ export class VerifyResponseDto {
       'checkpoint_mismatch',
       'checkpoint_signature_invalid',
       'head_mismatch',
+      'checkpoint_missing',
+      'checkpoint_overdue',
+      'chain_missing',
+      'anchor_mismatch',
     ],
   })
   problem: ChainProblem | null;

@@ -3,6 +3,7 @@ import { Identity1764500000000 } from './1764500000000-identity.js';
 import { OrganizationsAndPolicies1764600000000 } from './1764600000000-organizations-and-policies.js';
 import { Audit1764700000000 } from './1764700000000-audit.js';
 import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
+import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -14,4 +15,5 @@ export const migrations = [
   OrganizationsAndPolicies1764600000000,
   Audit1764700000000,
   ModelRegistry1764800000000,
+  AuditCheckpointChain1765200000000,
 ];
