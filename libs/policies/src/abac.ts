@@ -77,9 +77,16 @@ export function parseSourceIp(raw: string | undefined | null): ipaddr.IPv4 | ipa
   if (typeof raw !== 'string') return null;
   let text = raw.trim();
   if (!text || text.length > 100) return null;
-  const bracketed = /^\[([^\]]+)\](?::\d{1,5})?$/.exec(text);
-  if (bracketed) text = bracketed[1];
-  else if (/^[\d.]+:\d{1,5}$/.test(text)) text = text.slice(0, text.lastIndexOf(':'));
+  const port = (p: string | undefined) => p === undefined || Number(p) <= 65_535;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  const v4WithPort = /^([\d.]+):(\d{1,5})$/.exec(text);
+  if (bracketed) {
+    if (!port(bracketed[2])) return null;
+    text = bracketed[1];
+  } else if (v4WithPort) {
+    if (!port(v4WithPort[2])) return null;
+    text = v4WithPort[1];
+  }
   const zone = text.indexOf('%');
   if (zone >= 0) text = text.slice(0, zone);
   if (!ipaddr.isValid(text)) return null;
