@@ -19,7 +19,7 @@ import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
 const RUNS = 3;
 const fixtures = ensureRealFixtures();
 const dir = mkdtempSync(join(tmpdir(), 'inference-bench-'));
-const swapper = writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'source' }), 'inswapper', 'swapper');
+const swapper = writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'source' }), 'inswapper', 'face_swapper');
 const target = new Uint8Array(
   await sharp(readFileSync(fixtures.photos.sample6))
     .extract({ left: 0, top: 200, width: 1920, height: 1080 })

@@ -15,6 +15,8 @@ export interface TestEnvironment {
   dataDir: string;
   /** Configuration built the way production builds it, from an environment. */
   config(env?: Record<string, string>): AppConfig;
+  /** The environment variables behind `config()`, for processes spawned on the same services. */
+  variables(env?: Record<string, string>): Record<string, string>;
   close(): Promise<void>;
 }
 
@@ -26,22 +28,23 @@ export async function createTestEnvironment(): Promise<TestEnvironment> {
     mkdtemp(join(tmpdir(), 'fusiongate-test-')),
   ]);
   const secretsKey = randomBytes(32).toString('base64');
+  const variables = (env: Record<string, string> = {}): Record<string, string> => ({
+    NODE_ENV: 'test',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: db.url,
+    DATABASE_POOL_SIZE: '4',
+    REDIS_URL: redis.url,
+    REDIS_KEY_PREFIX: redis.prefix,
+    DATA_DIR: dataDir,
+    SECRETS_KEY: secretsKey,
+    ...env,
+  });
   return {
     db,
     redis,
     dataDir,
-    config: (env = {}) =>
-      AppConfig.fromEnv({
-        NODE_ENV: 'test',
-        LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
-        DATABASE_URL: db.url,
-        DATABASE_POOL_SIZE: '4',
-        REDIS_URL: redis.url,
-        REDIS_KEY_PREFIX: redis.prefix,
-        DATA_DIR: dataDir,
-        SECRETS_KEY: secretsKey,
-        ...env,
-      }),
+    variables,
+    config: (env = {}) => AppConfig.fromEnv(variables(env)),
     async close() {
       await Promise.all([db.drop(), redis.cleanup(), rm(dataDir, { recursive: true, force: true })]);
     },

@@ -37,14 +37,14 @@ describe('worker inference engine', () => {
   it('runs a swap with the configured engine and enforces its pixel limit', async () => {
     const engine = app.get(FaceFusionEngine);
     const models = {
-      detector: writeModel(dir, 'scrfd', buildScrfdModel([{ box: [100, 60, 260, 250] }]), 'scrfd', 'detector'),
-      recognizer: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'recognizer'),
+      detector: writeModel(dir, 'scrfd', buildScrfdModel([{ box: [100, 60, 260, 250] }]), 'scrfd', 'face_detector'),
+      recognizer: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'face_recognizer'),
       swapper: writeModel(
         dir,
         'inswapper',
         buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }),
         'inswapper',
-        'swapper',
+        'face_swapper',
       ),
     };
     const result = await engine.run({

@@ -9,6 +9,7 @@ import { PoliciesGuard } from '../../../libs/policies/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';
+import { JobsApiModule } from './jobs/jobs-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { loggerOptions } from './logging.js';
@@ -29,6 +30,7 @@ export class AppModule {
         AuthModule,
         AuthApiModule,
         ModelsApiModule,
+        JobsApiModule,
         OrganizationsApiModule,
         AuthLifecycleModule,
       ],

@@ -2,9 +2,14 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
+import { AuditModule } from '../../../libs/audit/src/index.js';
+import { JobsModule } from '../../../libs/jobs/src/index.js';
 import { InferenceEngineModule } from './inference/inference-engine.module.js';
+import { FusionProcessor } from './processors/fusion.processor.js';
+import { ModelFiles } from './processors/model-files.js';
+import { WorkerHealth } from './worker-health.js';
 
-/** The worker: no HTTP, same database and Redis as the API; processors are added here. */
+/** The worker: no HTTP, same database and Redis as the API; consumes the fusion queue. */
 @Module({})
 export class WorkerModule {
   static forRoot(config: AppConfig): DynamicModule {
@@ -19,8 +24,11 @@ export class WorkerModule {
           },
         }),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-worker' }),
+        AuditModule,
+        JobsModule,
         InferenceEngineModule,
       ],
+      providers: [ModelFiles, FusionProcessor, WorkerHealth],
     };
   }
 }

@@ -8,3 +8,4 @@ export * from './permissions.js';
 export * from './problem.filter.js';
 export * from './validation.js';
 export * from './shutdown.js';
+export * from './model-vocabulary.js';

@@ -69,9 +69,22 @@ export const envSchema = z.object({
   INFERENCE_WORKERS: int(0, 64).optional(),
   INFERENCE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
-  INFERENCE_SESSION_CACHE_MB: int(64, 1024 * 1024).default(2048),
+  INFERENCE_MEMORY_BUDGET_MB: int(64, 1024 * 1024).default(2048),
   INFERENCE_MAX_PIXELS: int(1, 1_000_000_000).default(40_000_000),
   INFERENCE_CODEC: z.enum(['auto', 'sharp', 'jimp']).default('auto'),
+
+  JOBS_WORKER_CONCURRENCY: int(1, 256).optional(),
+  JOBS_ATTEMPTS: int(1, 20).default(3),
+  JOBS_BACKOFF_MS: int(0, 3_600_000).default(2_000),
+  JOBS_TIMEOUT_MS: int(1_000, 86_400_000).default(600_000),
+  JOBS_LOCK_DURATION_MS: int(1_000, 3_600_000).default(30_000),
+  JOBS_STALLED_INTERVAL_MS: int(1_000, 3_600_000).default(30_000),
+  JOBS_RECONCILE_INTERVAL_MS: int(0, 86_400_000).default(30_000),
+  JOBS_DEFER_MS: int(10, 600_000).default(1_000),
+  JOBS_MAX_SOURCES: int(1, 100).default(10),
+  JOBS_MAX_INPUT_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
+  JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
+  WORKER_METRICS_PORT: int(0, 65535).optional(),
 
   PUBLIC_URL: url(['http:', 'https:']).optional(),
   SECRETS_KEY: base64Key32.optional(),
@@ -163,9 +176,34 @@ export interface ConfigValues {
     /** `cuda` falls back to `cpu` (logged) where the CUDA provider is not installed. */
     executionProvider: 'cpu' | 'cuda';
     intraOpThreads: number;
-    sessionCacheBytes: number;
+    /** Model bytes one worker process keeps loaded, split evenly between its pipeline threads. */
+    memoryBudgetBytes: number;
     maxPixels: number;
     codec: 'auto' | 'sharp' | 'jimp';
+  };
+  /** Fusion jobs: the Bull queue, worker processing, limits of a submission. */
+  jobs: {
+    /** Jobs one worker process runs at once (default: its pipeline threads). */
+    workerConcurrency?: number;
+    /** Tries of a job whose failure is transient (infrastructure), with exponential backoff from `backoffMs`. */
+    attempts: number;
+    backoffMs: number;
+    /** A job still running after this long is stopped with `job_timeout`. */
+    timeoutMs: number;
+    /** Bull's lock on an active job (renewed while it runs) and how often stalled jobs are looked for. */
+    lockDurationMs: number;
+    stalledIntervalMs: number;
+    /** How often queued rows without a queue entry are re-enqueued; 0 = only at worker start. */
+    reconcileIntervalMs: number;
+    /** How long a job held back by its organization's concurrency limit waits before another try. */
+    deferMs: number;
+    maxSources: number;
+    /** Largest source or target file. */
+    maxInputBytes: number;
+    /** How often expired results are purged; 0 = never. */
+    resultPurgeIntervalMs: number;
+    /** Optional health/metrics listener of the worker process. */
+    workerMetricsPort?: number;
   };
   shutdownGraceMs: number;
   database: { url?: string; poolSize: number };
@@ -273,9 +311,23 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       workers: env.INFERENCE_WORKERS,
       executionProvider: env.INFERENCE_EXECUTION_PROVIDER,
       intraOpThreads: env.INFERENCE_INTRA_OP_THREADS,
-      sessionCacheBytes: env.INFERENCE_SESSION_CACHE_MB * 1024 * 1024,
+      memoryBudgetBytes: env.INFERENCE_MEMORY_BUDGET_MB * 1024 * 1024,
       maxPixels: env.INFERENCE_MAX_PIXELS,
       codec: env.INFERENCE_CODEC,
+    },
+    jobs: {
+      workerConcurrency: env.JOBS_WORKER_CONCURRENCY,
+      attempts: env.JOBS_ATTEMPTS,
+      backoffMs: env.JOBS_BACKOFF_MS,
+      timeoutMs: env.JOBS_TIMEOUT_MS,
+      lockDurationMs: env.JOBS_LOCK_DURATION_MS,
+      stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS,
+      reconcileIntervalMs: env.JOBS_RECONCILE_INTERVAL_MS,
+      deferMs: env.JOBS_DEFER_MS,
+      maxSources: env.JOBS_MAX_SOURCES,
+      maxInputBytes: env.JOBS_MAX_INPUT_BYTES,
+      resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
+      workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
     database: { url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE },

@@ -20,8 +20,11 @@ export interface FaceFusionEngineOptions {
   codec?: CodecName | 'auto';
   /** Largest accepted image in pixels, checked from the header before decoding (default 40 MP). */
   maxPixels?: number;
-  /** Summed model-file bytes each worker keeps loaded (default 2 GiB). */
-  sessionCacheBytes?: number;
+  /**
+   * Summed model-file bytes the engine keeps loaded, split evenly between its worker threads
+   * (default 2 GiB); a run whose own models do not fit in one thread's share is refused.
+   */
+  memoryBudgetBytes?: number;
   /** `cuda` when present, else `cpu` (default `cpu`). The provider used is reported per result. */
   executionProvider?: ExecutionProvider;
   /** onnxruntime intra-op threads per session (default 1). */
@@ -58,15 +61,15 @@ export class FaceFusionEngine {
   ) {}
 
   static async create(options: FaceFusionEngineOptions = {}): Promise<FaceFusionEngine> {
+    const workers = options.workers ?? Math.min(2, availableParallelism());
     const settings: WorkerSettings = {
       codec: options.codec ?? 'auto',
       maxPixels: options.maxPixels ?? DEFAULT_MAX_PIXELS,
-      sessionCacheBytes: options.sessionCacheBytes ?? 2 * 1024 ** 3,
+      sessionCacheBytes: Math.floor((options.memoryBudgetBytes ?? 2 * 1024 ** 3) / Math.max(1, workers)),
       executionProvider: options.executionProvider ?? 'cpu',
       intraOpThreads: options.intraOpThreads ?? 1,
     };
     const log = options.log ?? (() => undefined);
-    const workers = options.workers ?? Math.min(2, availableParallelism());
     if (workers === 0) {
       const host = new PipelineHost(settings);
       await host.getCodec();

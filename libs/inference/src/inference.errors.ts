@@ -1,5 +1,6 @@
 import {
   BadRequestError,
+  ConflictError,
   InternalError,
   PayloadTooLargeError,
   UnprocessableError,
@@ -25,6 +26,10 @@ export const InferenceErrorCode = {
   ImageTooSmall: 'image_too_small',
   /** No face was found in the source image. */
   NoSourceFace: 'no_source_face',
+  /** No face was found in the target image (when the request requires one). */
+  NoTargetFace: 'no_target_face',
+  /** The caller cancelled the run (or its time ran out); it stopped at a stage boundary. */
+  Cancelled: 'fusion_cancelled',
   /** The model file cannot be read. */
   ModelUnreadable: 'model_unreadable',
   /** The model file's SHA-256 differs from the registered digest. */
@@ -33,6 +38,8 @@ export const InferenceErrorCode = {
   ModelInvalid: 'model_invalid',
   /** The model loads but its inputs/outputs do not match its declared family. */
   ModelIncompatible: 'model_incompatible',
+  /** The run's models together exceed one pipeline thread's share of the memory budget. */
+  ModelMemoryBudgetExceeded: 'model_memory_budget_exceeded',
   /** A request field is invalid (missing model, bad option). */
   RequestInvalid: 'inference_request_invalid',
   /** The engine was closed or a worker crashed. */
@@ -43,6 +50,7 @@ export type InferenceErrorCodeValue = (typeof InferenceErrorCode)[keyof typeof I
 
 type ErrorClass =
   | typeof BadRequestError
+  | typeof ConflictError
   | typeof InternalError
   | typeof PayloadTooLargeError
   | typeof UnprocessableError
@@ -56,10 +64,13 @@ const CLASS_BY_CODE: Record<InferenceErrorCodeValue, ErrorClass> = {
   image_invalid: UnprocessableError,
   image_too_small: UnprocessableError,
   no_source_face: UnprocessableError,
+  no_target_face: UnprocessableError,
+  fusion_cancelled: ConflictError,
   model_unreadable: UnprocessableError,
   model_digest_mismatch: UnprocessableError,
   model_invalid: UnprocessableError,
   model_incompatible: UnprocessableError,
+  model_memory_budget_exceeded: UnprocessableError,
   inference_request_invalid: BadRequestError,
   inference_engine_unavailable: InternalError,
 };

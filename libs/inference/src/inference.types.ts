@@ -1,3 +1,5 @@
+import type { DetectorFamily, ModelFamily, ModelKind } from '../../common/src/model-vocabulary.js';
+
 /** Encoded image formats the engine reads and writes. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp';
 
@@ -19,14 +21,7 @@ export interface BoundingBox {
   y2: number;
 }
 
-/** Detector families whose tensor conventions the engine speaks (FaceFusion's names). */
-export type DetectorFamily = 'yoloface' | 'scrfd' | 'retinaface' | 'yunet' | 'ultraface';
-
-/** Every model family the engine understands. */
-export type ModelFamily = DetectorFamily | 'face_landmarker' | 'arcface' | 'inswapper' | 'hyperswap';
-
-/** The pipeline role a model plays. */
-export type ModelKind = 'detector' | 'landmarker' | 'recognizer' | 'swapper';
+export type { DetectorFamily, ModelFamily, ModelKind };
 
 /** A model file the pipeline should load: its bytes are checked against `sha256` before use. */
 export interface ModelRef {

@@ -102,7 +102,7 @@ describe('real UltraFace detector and face-embedding model on photos', () => {
         'inswapper',
         buildInswapperModel({ kind: 'colour', rgb: [1, 0, 1] }),
         'inswapper',
-        'swapper',
+        'face_swapper',
       );
       const source = readFileSync(fixtures.photos.sample2);
       const target = readFileSync(fixtures.photos.sample3);

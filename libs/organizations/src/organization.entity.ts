@@ -29,6 +29,18 @@ export class OrganizationEntity {
   @Column({ name: 'audit_retention_days', type: 'integer', default: 365 })
   auditRetentionDays: number;
 
+  /** Days a fusion result stays downloadable before it is purged. */
+  @Column({ name: 'result_retention_days', type: 'integer', default: 7 })
+  resultRetentionDays: number;
+
+  /** IANA timezone in which a day of inference quota starts. */
+  @Column({ name: 'timezone', type: 'text', default: 'UTC' })
+  timezone: string;
+
+  /** Fusion jobs one member may submit per day (null: no per-member cap). */
+  @Column({ name: 'member_daily_inference_quota', type: 'integer', nullable: true })
+  memberDailyInferenceQuota: number | null;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

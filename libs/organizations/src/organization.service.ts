@@ -1,10 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { BUILT_IN_ROLES } from '../../common/src/permissions.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
-import { ipInRanges, isValidCidr } from '../../policies/src/abac.js';
+import { ipInRanges, isValidCidr, isValidTimezone } from '../../policies/src/abac.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
 import { MembershipEntity } from './membership.entity.js';
@@ -23,6 +24,9 @@ export interface OrganizationSettingsPatch {
   dailyInferenceQuota?: number | null;
   concurrentJobLimit?: number | null;
   auditRetentionDays?: number;
+  resultRetentionDays?: number;
+  timezone?: string;
+  memberDailyInferenceQuota?: number | null;
 }
 
 export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
@@ -105,6 +109,14 @@ export class OrganizationService {
       .getMany();
   }
 
+  /**
+   * An organization's settings for the platform's own work (quotas, job limits, retention), with
+   * no permission check: callers act for the platform or have already authorized the request.
+   */
+  async settings(organizationId: string, manager?: EntityManager): Promise<OrganizationEntity | null> {
+    return (manager ?? this.transactions.manager()).getRepository(OrganizationEntity).findOneBy({ id: organizationId });
+  }
+
   /** The organization of `ctx` (the route's `:orgId`), 404 unless the caller may read it. */
   async get(ctx: RequestContext): Promise<OrganizationEntity> {
     const organization = await this.transactions
@@ -131,6 +143,13 @@ export class OrganizationService {
         throw new ConflictError({ code: 'ip_lockout', detail: 'These ranges would exclude your own address.' });
       }
     }
+    if (patch.timezone !== undefined && !isValidTimezone(patch.timezone)) {
+      throw new BadRequestError({
+        code: 'validation_failed',
+        detail: 'timezone must be an IANA time zone, e.g. Europe/Paris.',
+        extensions: { errors: [{ field: 'timezone', message: 'must be an IANA time zone, e.g. Europe/Paris' }] },
+      });
+    }
     return this.transactions.run(ctx, async (ctx, manager) => {
       if (patch.mfaRequiredRoles?.length) {
         const names = [...new Set(patch.mfaRequiredRoles)];
@@ -148,6 +167,9 @@ export class OrganizationService {
         'dailyInferenceQuota',
         'concurrentJobLimit',
         'auditRetentionDays',
+        'resultRetentionDays',
+        'timezone',
+        'memberDailyInferenceQuota',
       ] as const) {
         if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
       }

@@ -1,10 +1,10 @@
 import { BadRequestError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { MODEL_STAGES } from '../../common/src/model-vocabulary.js';
 import { MODEL_GRANT_ACTIONS, PERMISSIONS } from '../../common/src/permissions.js';
 import { isValidCidr, isValidClock, isValidTimezone, type PolicyConditions, type TimeWindow } from './abac.js';
 import type { PolicyPrincipals } from './ability.factory.js';
 
-export const MODEL_STAGES = ['draft', 'staging', 'production', 'archived'] as const;
 
 const invalid = (detail: string, field?: string) =>
   new BadRequestError({

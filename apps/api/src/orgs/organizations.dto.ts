@@ -61,6 +61,32 @@ export class UpdateOrganizationDto {
   @Min(1)
   @Max(36500)
   auditRetentionDays?: number;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650, description: 'Days a fusion result stays downloadable.' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  resultRetentionDays?: number;
+
+  @ApiPropertyOptional({ example: 'Europe/Paris', description: 'IANA timezone in which a quota day starts.' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  timezone?: string;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 0,
+    maximum: INT4_MAX,
+    description: 'Fusion jobs one member may submit per day (null: no per-member cap).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(INT4_MAX)
+  memberDailyInferenceQuota?: number | null;
 }
 
 export class OrganizationResponseDto {
@@ -72,6 +98,9 @@ export class OrganizationResponseDto {
   @ApiProperty({ nullable: true, type: Number }) dailyInferenceQuota: number | null;
   @ApiProperty({ nullable: true, type: Number }) concurrentJobLimit: number | null;
   @ApiProperty() auditRetentionDays: number;
+  @ApiProperty() resultRetentionDays: number;
+  @ApiProperty() timezone: string;
+  @ApiProperty({ nullable: true, type: Number }) memberDailyInferenceQuota: number | null;
   @ApiProperty() createdAt: string;
 }
 
@@ -89,6 +118,9 @@ export function toOrganizationResponse(o: OrganizationEntity): OrganizationRespo
     dailyInferenceQuota: o.dailyInferenceQuota,
     concurrentJobLimit: o.concurrentJobLimit,
     auditRetentionDays: o.auditRetentionDays,
+    resultRetentionDays: o.resultRetentionDays,
+    timezone: o.timezone,
+    memberDailyInferenceQuota: o.memberDailyInferenceQuota,
     createdAt: o.createdAt.toISOString(),
   };
 }

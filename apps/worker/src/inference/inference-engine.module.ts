@@ -18,7 +18,7 @@ import { FaceFusionEngine } from '../../../../libs/inference/src/index.js';
           workers: inference.workers,
           executionProvider: inference.executionProvider,
           intraOpThreads: inference.intraOpThreads,
-          sessionCacheBytes: inference.sessionCacheBytes,
+          memoryBudgetBytes: inference.memoryBudgetBytes,
           maxPixels: inference.maxPixels,
           codec: inference.codec,
           log: (message) => logger.log(message),

@@ -3,6 +3,7 @@ import { Identity1764500000000 } from './1764500000000-identity.js';
 import { OrganizationsAndPolicies1764600000000 } from './1764600000000-organizations-and-policies.js';
 import { Audit1764700000000 } from './1764700000000-audit.js';
 import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
+import { FusionJobs1764900000000 } from './1764900000000-fusion-jobs.js';
 import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 
 /**
@@ -15,5 +16,6 @@ export const migrations = [
   OrganizationsAndPolicies1764600000000,
   Audit1764700000000,
   ModelRegistry1764800000000,
+  FusionJobs1764900000000,
   AuditCheckpointChain1765200000000,
 ];

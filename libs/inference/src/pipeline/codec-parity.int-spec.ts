@@ -33,9 +33,9 @@ describe('pipeline results with the sharp and the jimp codec', () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'inference-codecs-'));
     models = {
-      detector: writeModel(dir, 'scrfd', buildScrfdModel([{ box: [100, 60, 260, 250] }]), 'scrfd', 'detector'),
-      recognizer: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'recognizer'),
-      swapper: writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'source' }), 'inswapper', 'swapper'),
+      detector: writeModel(dir, 'scrfd', buildScrfdModel([{ box: [100, 60, 260, 250] }]), 'scrfd', 'face_detector'),
+      recognizer: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'face_recognizer'),
+      swapper: writeModel(dir, 'inswapper', buildInswapperModel({ kind: 'source' }), 'inswapper', 'face_swapper'),
     };
     engines.sharp = await FaceFusionEngine.create({ workers: 1, codec: 'sharp' });
     engines.jimp = await FaceFusionEngine.create({ workers: 1, codec: 'jimp' });

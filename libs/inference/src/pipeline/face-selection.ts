@@ -7,12 +7,15 @@ import { cosineSimilarity } from '../models/recognizer.js';
  * - `all` ("many"): every detected face;
  * - `largest` ("one", ordered large→small): the face with the largest box;
  * - `reference`: faces whose embedding distance (1 − cosine similarity) to `referenceEmbedding` is
- *   below `referenceDistance` (default 0.6, FaceFusion's default).
+ *   below `referenceDistance` (default 0.6, FaceFusion's default). Instead of an embedding, the
+ *   pipeline accepts `referenceFaceIndex`: the target's faces ordered large→small (FaceFusion's
+ *   default order), the one at that index is the reference.
  */
 export type FaceSelection =
   | { mode: 'all' }
   | { mode: 'largest' }
-  | { mode: 'reference'; referenceEmbedding: number[]; referenceDistance?: number };
+  | { mode: 'reference'; referenceEmbedding: number[]; referenceDistance?: number }
+  | { mode: 'reference'; referenceFaceIndex: number; referenceDistance?: number };
 
 export const DEFAULT_REFERENCE_DISTANCE = 0.6;
 
@@ -35,6 +38,7 @@ export function selectFaces(
     }
     case 'reference': {
       if (!embeddings) throw new Error('reference selection needs target embeddings');
+      if (!('referenceEmbedding' in selection)) throw new Error('resolve referenceFaceIndex before selecting faces');
       const threshold = selection.referenceDistance ?? DEFAULT_REFERENCE_DISTANCE;
       return boxes
         .map((_, i) => i)

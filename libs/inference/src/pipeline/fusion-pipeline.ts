@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import type * as ort from 'onnxruntime-node';
 import type { DetectedFace, ModelRef, Point, RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
@@ -33,7 +34,10 @@ class StageClock implements ModelRunner {
   readonly timings: FusionTimings;
   private readonly started = performance.now();
 
-  constructor(private readonly onProgress: (event: FusionProgress) => void) {
+  constructor(
+    private readonly onProgress: (event: FusionProgress) => void,
+    private readonly cancel?: Int32Array,
+  ) {
     this.timings = Object.fromEntries([...FUSION_STAGES, 'total', 'sessionRun'].map((k) => [k, 0])) as FusionTimings;
   }
 
@@ -41,7 +45,16 @@ class StageClock implements ModelRunner {
     return performance.now() - this.started;
   }
 
+  /** Throws `fusion_cancelled` once the caller has raised the cancellation flag. */
+  checkCancelled(): void {
+    const reason = this.cancel ? Atomics.load(this.cancel, 0) : 0;
+    if (reason !== 0) {
+      throw inferenceError(InferenceErrorCode.Cancelled, 'The fusion was stopped before it finished.', { reason });
+    }
+  }
+
   async stage<T>(stage: FusionStage, work: () => Promise<T> | T): Promise<T> {
+    this.checkCancelled();
     this.onProgress({ type: 'stage', stage, status: 'start', elapsedMs: this.elapsed() });
     const start = performance.now();
     try {
@@ -72,13 +85,14 @@ export async function runFusionPipeline(
   onProgress: (event: FusionProgress) => void = () => undefined,
 ): Promise<FusionResult> {
   validateRequest(request);
-  const clock = new StageClock(onProgress);
+  const clock = new StageClock(onProgress, request.cancel);
   const refs = [
     request.models.detector,
     request.models.recognizer,
     request.models.swapper,
     request.models.landmarker,
   ].filter((r): r is ModelRef => !!r);
+  await assertWithinBudget(refs, context.sessions.budgetBytes);
   const acquired: ModelRef[] = [];
   try {
     const [detector, recognizer, swapper, landmarker] = await Promise.all(
@@ -90,45 +104,66 @@ export async function runFusionPipeline(
     );
     const payload = request.watermark ? parsePayload(request.watermark.payload) : null;
 
-    const [source, target] = await clock.stage('decode', () =>
+    const sourceBytes = [request.source, ...(request.moreSources ?? [])];
+    const [target, ...sources] = await clock.stage('decode', () =>
       Promise.all([
-        context.codec.decode(request.source, { maxPixels: context.maxPixels, declared: request.sourceType }),
         context.codec.decode(request.target, { maxPixels: context.maxPixels, declared: request.targetType }),
+        ...sourceBytes.map((bytes, i) =>
+          context.codec.decode(bytes, {
+            maxPixels: context.maxPixels,
+            declared: i === 0 ? request.sourceType : undefined,
+          }),
+        ),
       ]),
     );
 
-    const [sourceFaces, targetFaces] = await clock.stage('detect', async () => [
-      await detectFaces(clock, detector, source, request.detector),
-      await detectFaces(clock, detector, target, request.detector),
-    ]);
-    if (sourceFaces.length === 0) {
-      throw inferenceError(InferenceErrorCode.NoSourceFace, 'No face was found in the source image.');
+    const [targetFaces, ...sourceFaceLists] = await clock.stage('detect', async () => {
+      const found = [await detectFaces(clock, detector, target, request.detector)];
+      for (const source of sources) found.push(await detectFaces(clock, detector, source, request.detector));
+      return found;
+    });
+    const sourceFaces = sourceFaceLists.map((faces, i) => {
+      if (faces.length === 0) {
+        throw inferenceError(
+          InferenceErrorCode.NoSourceFace,
+          sources.length > 1 ? `No face was found in source image ${i + 1}.` : 'No face was found in the source image.',
+          { sourceIndex: i },
+        );
+      }
+      return faces.reduce((a, b) => (boxArea(b.box) > boxArea(a.box) ? b : a));
+    });
+    if (targetFaces.length === 0 && request.requireTargetFace) {
+      throw inferenceError(InferenceErrorCode.NoTargetFace, 'No face was found in the target image.');
     }
-    const sourceFace = sourceFaces.reduce((a, b) => (boxArea(b.box) > boxArea(a.box) ? b : a));
 
-    const [sourceComplete, ...targetComplete] = await clock.stage('landmark', async () => {
-      const all = [sourceFace, ...targetFaces];
-      const images = [source, ...targetFaces.map(() => target)];
+    const completed = await clock.stage('landmark', async () => {
+      const all = [...sourceFaces, ...targetFaces];
+      const images = [...sources, ...targetFaces.map(() => target)];
       const out: DetectedFace[] = [];
       for (let i = 0; i < all.length; i++)
         out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
       return out;
     });
+    const sourceComplete = completed.slice(0, sources.length);
+    const targetComplete = completed.slice(sources.length);
 
     const mode = request.selection ?? { mode: 'all' as const };
     const embeddings: FaceEmbedding[] = [];
     const sourceEmbedding = await clock.stage('embed', async () => {
-      const own = await embedFace(clock, recognizer, source, sourceComplete.landmarks5);
+      const own: FaceEmbedding[] = [];
+      for (let i = 0; i < sources.length; i++)
+        own.push(await embedFace(clock, recognizer, sources[i], sourceComplete[i].landmarks5));
       if (mode.mode === 'reference') {
         for (const face of targetComplete) embeddings.push(await embedFace(clock, recognizer, target, face.landmarks5));
       }
-      return own;
+      return averageEmbedding(own);
     });
 
+    const selection = resolveReference(mode, targetComplete, embeddings);
     const selected = new Set(
       selectFaces(
         targetComplete.map((f) => f.box),
-        mode,
+        selection,
         embeddings.map((e) => e.normed),
       ),
     );
@@ -139,7 +174,9 @@ export async function runFusionPipeline(
       landmarks5: face.landmarks5,
       landmarkSource: face.landmarkSource,
       similarity:
-        mode.mode === 'reference' ? cosineSimilarity(embeddings[i].normed, mode.referenceEmbedding) : undefined,
+        selection.mode === 'reference' && 'referenceEmbedding' in selection
+          ? cosineSimilarity(embeddings[i].normed, selection.referenceEmbedding)
+          : undefined,
       swapped: selected.has(i),
     }));
 
@@ -158,14 +195,14 @@ export async function runFusionPipeline(
       onProgress({ type: 'face', index: n + 1, total: order.length, elapsedMs: clock.elapsed() });
     }
 
+    clock.checkCancelled();
     const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
-    const image = await clock.stage('encode', () =>
-      context.codec.encode(output, target.format, { quality: request.quality }),
-    );
+    const format = request.outputFormat ?? target.format;
+    const image = await clock.stage('encode', () => context.codec.encode(output, format, { quality: request.quality }));
     clock.timings.total = clock.elapsed();
     return {
       image,
-      format: target.format,
+      format,
       width: target.width,
       height: target.height,
       faces,
@@ -178,6 +215,61 @@ export async function runFusionPipeline(
   } finally {
     for (const ref of acquired) context.sessions.release(ref);
   }
+}
+
+/** Turns `referenceFaceIndex` (over the target's faces, large→small) into that face's embedding. */
+function resolveReference(
+  mode: NonNullable<FusionRequest['selection']>,
+  faces: DetectedFace[],
+  embeddings: FaceEmbedding[],
+): NonNullable<FusionRequest['selection']> {
+  if (mode.mode !== 'reference' || 'referenceEmbedding' in mode) return mode;
+  const order = faces.map((_, i) => i).sort((a, b) => boxArea(faces[b].box) - boxArea(faces[a].box));
+  const index = order[mode.referenceFaceIndex];
+  if (index === undefined) {
+    throw inferenceError(
+      InferenceErrorCode.NoTargetFace,
+      `The target has ${faces.length} face(s); there is no reference face at index ${mode.referenceFaceIndex}.`,
+      { faces: faces.length, referenceFaceIndex: mode.referenceFaceIndex },
+    );
+  }
+  return {
+    mode: 'reference',
+    referenceEmbedding: Array.from(embeddings[index].normed),
+    referenceDistance: mode.referenceDistance,
+  };
+}
+
+/** Refuses a run whose own models could not be loaded together without exceeding the budget. */
+async function assertWithinBudget(refs: ModelRef[], budget: number): Promise<void> {
+  const unique = new Map(refs.map((r) => [r.sha256.toLowerCase(), r.path]));
+  let needed = 0;
+  for (const path of unique.values())
+    needed += await stat(path).then(
+      (s) => s.size,
+      () => 0,
+    );
+  if (needed > budget) {
+    throw inferenceError(
+      InferenceErrorCode.ModelMemoryBudgetExceeded,
+      `The models of this fusion need ${needed} bytes loaded at once; a pipeline may hold ${budget}.`,
+      { neededBytes: needed, budgetBytes: budget },
+    );
+  }
+}
+
+/** FaceFusion's average face: the mean of the raw and of the normalised embeddings. */
+function averageEmbedding(embeddings: FaceEmbedding[]): FaceEmbedding {
+  if (embeddings.length === 1) return embeddings[0];
+  const mean = (pick: (e: FaceEmbedding) => Float32Array): Float32Array => {
+    const out = new Float32Array(pick(embeddings[0]).length);
+    for (const e of embeddings) {
+      const v = pick(e);
+      for (let i = 0; i < out.length; i++) out[i] += v[i] / embeddings.length;
+    }
+    return out;
+  };
+  return { embedding: mean((e) => e.embedding), normed: mean((e) => e.normed) };
 }
 
 async function completeLandmarks(
@@ -204,15 +296,17 @@ async function completeLandmarks(
 }
 
 const KIND_BY_SLOT = {
-  detector: 'detector',
-  landmarker: 'landmarker',
-  recognizer: 'recognizer',
-  swapper: 'swapper',
+  detector: 'face_detector',
+  landmarker: 'face_landmarker',
+  recognizer: 'face_recognizer',
+  swapper: 'face_swapper',
 } as const;
 
 function validateRequest(request: FusionRequest): void {
   const problems: string[] = [];
   if (!(request.source instanceof Uint8Array)) problems.push('source must be bytes');
+  if (request.moreSources && !request.moreSources.every((s) => s instanceof Uint8Array))
+    problems.push('moreSources must be a list of byte arrays');
   if (!(request.target instanceof Uint8Array)) problems.push('target must be bytes');
   for (const slot of ['detector', 'recognizer', 'swapper'] as const) {
     if (!request.models?.[slot]) problems.push(`models.${slot} is required`);
@@ -223,8 +317,17 @@ function validateRequest(request: FusionRequest): void {
     if (ref.kind !== KIND_BY_SLOT[slot]) problems.push(`models.${slot} has kind ${ref.kind}`);
     if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? '')) problems.push(`models.${slot}.sha256 must be 64 hex digits`);
   }
-  if (request.selection?.mode === 'reference' && !Array.isArray(request.selection.referenceEmbedding)) {
-    problems.push('selection.referenceEmbedding is required in reference mode');
+  const selection = request.selection;
+  if (
+    selection?.mode === 'reference' &&
+    !('referenceEmbedding' in selection && Array.isArray(selection.referenceEmbedding)) &&
+    !(
+      'referenceFaceIndex' in selection &&
+      Number.isSafeInteger(selection.referenceFaceIndex) &&
+      selection.referenceFaceIndex >= 0
+    )
+  ) {
+    problems.push('selection.referenceEmbedding or selection.referenceFaceIndex is required in reference mode');
   }
   if (problems.length > 0) {
     throw inferenceError(InferenceErrorCode.RequestInvalid, `Invalid inference request: ${problems.join('; ')}.`, {

@@ -15,6 +15,11 @@ export interface FusionModels {
 export interface FusionRequest {
   /** Encoded source image (JPEG, PNG or WebP); its largest face is used. */
   source: Uint8Array;
+  /**
+   * Further source images of the same person: the largest face of each (and of `source`) is
+   * embedded and the embeddings averaged, as FaceFusion's average face does.
+   */
+  moreSources?: Uint8Array[];
   /** Encoded target image; the output keeps its format and size. */
   target: Uint8Array;
   /** Declared media types (e.g. upload Content-Type); a mismatch with the bytes is refused. */
@@ -34,6 +39,15 @@ export interface FusionRequest {
   watermark?: { payload: string };
   /** Encoder quality for JPEG/WebP output. */
   quality?: number;
+  /** Output format (default: the target's). */
+  outputFormat?: ImageFormat;
+  /**
+   * Cancellation flag on a SharedArrayBuffer: once its first element is non-zero, the pipeline
+   * stops at the next stage boundary with `fusion_cancelled` (the value is reported as `reason`).
+   */
+  cancel?: Int32Array;
+  /** Fail with `no_target_face` when the target has no face (default: return the target unchanged, watermarked). */
+  requireTargetFace?: boolean;
 }
 
 /** Pipeline stages, in order. */

@@ -65,38 +65,38 @@ describe('face-fusion pipeline on generated ONNX models', () => {
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'inference-int-'));
     refs = {
-      scrfd: writeModel(dir, 'scrfd', buildScrfdModel([BIG]), 'scrfd', 'detector'),
-      retinaface: writeModel(dir, 'retinaface', buildScrfdModel([BIG]), 'retinaface', 'detector'),
-      yoloface: writeModel(dir, 'yoloface', buildYoloFaceModel([BIG, SMALL]), 'yoloface', 'detector'),
-      yunet: writeModel(dir, 'yunet', buildYunetModel([BIG]), 'yunet', 'detector'),
+      scrfd: writeModel(dir, 'scrfd', buildScrfdModel([BIG]), 'scrfd', 'face_detector'),
+      retinaface: writeModel(dir, 'retinaface', buildScrfdModel([BIG]), 'retinaface', 'face_detector'),
+      yoloface: writeModel(dir, 'yoloface', buildYoloFaceModel([BIG, SMALL]), 'yoloface', 'face_detector'),
+      yunet: writeModel(dir, 'yunet', buildYunetModel([BIG]), 'yunet', 'face_detector'),
       ultraface: writeModel(
         dir,
         'ultraface',
         buildUltraFaceModel([{ box: [50, 30, 130, 125] }]),
         'ultraface',
-        'detector',
+        'face_detector',
       ),
-      arcface: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'recognizer'),
+      arcface: writeModel(dir, 'arcface', buildArcFaceModel(0.03), 'arcface', 'face_recognizer'),
       inswapperSource: writeModel(
         dir,
         'inswapper-source',
         buildInswapperModel({ kind: 'source' }),
         'inswapper',
-        'swapper',
+        'face_swapper',
       ),
       inswapperGreen: writeModel(
         dir,
         'inswapper-green',
         buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }),
         'inswapper',
-        'swapper',
+        'face_swapper',
       ),
       hyperswapIdentity: writeModel(
         dir,
         'hyperswap-identity',
         buildHyperswapModel({ kind: 'identity' }),
         'hyperswap',
-        'swapper',
+        'face_swapper',
       ),
     };
   });
@@ -264,7 +264,7 @@ describe('face-fusion pipeline on generated ONNX models', () => {
         { length: 68 },
         (_, i) => [20 + (i % 10) * 2.5, 20 + Math.floor(i / 10) * 3] as [number, number],
       );
-      const landmarker = writeModel(dir, 'landmarker', buildLandmarkerModel(points), 'face_landmarker', 'landmarker');
+      const landmarker = writeModel(dir, 'landmarker', buildLandmarkerModel(points), '2dfan4', 'face_landmarker');
       const result = await engine.run({
         source: await png(solid([120, 120, 120])),
         target: await png(gradient()),
@@ -333,15 +333,21 @@ describe('face-fusion pipeline on generated ONNX models', () => {
         code: 'model_digest_mismatch',
         status: 422,
       });
-      const garbage = writeModel(dir, 'garbage', new TextEncoder().encode('this is not onnx'), 'arcface', 'recognizer');
+      const garbage = writeModel(
+        dir,
+        'garbage',
+        new TextEncoder().encode('this is not onnx'),
+        'arcface',
+        'face_recognizer',
+      );
       await expect(engine.run({ ...base, models: { ...models, recognizer: garbage } })).rejects.toMatchObject({
         code: 'model_invalid',
       });
-      const wrongFamily = { ...refs.arcface, family: 'inswapper' as const, kind: 'swapper' as const };
+      const wrongFamily = { ...refs.arcface, family: 'inswapper' as const, kind: 'face_swapper' as const };
       await expect(engine.run({ ...base, models: { ...models, swapper: wrongFamily } })).rejects.toMatchObject({
         code: 'model_incompatible',
       });
-      const noEmap = writeModel(dir, 'no-emap', buildHyperswapModel({ kind: 'identity' }), 'inswapper', 'swapper');
+      const noEmap = writeModel(dir, 'no-emap', buildHyperswapModel({ kind: 'identity' }), 'inswapper', 'face_swapper');
       await expect(engine.run({ ...base, models: { ...models, swapper: noEmap } })).rejects.toMatchObject({
         code: 'model_incompatible',
       });
@@ -351,7 +357,7 @@ describe('face-fusion pipeline on generated ONNX models', () => {
           models: {
             ...models,
             detector: {
-              ...writeModel(dir, 'moved', buildScrfdModel([SMALL]), 'scrfd', 'detector'),
+              ...writeModel(dir, 'moved', buildScrfdModel([SMALL]), 'scrfd', 'face_detector'),
               path: join(dir, 'missing.onnx'),
             },
           },
@@ -366,7 +372,7 @@ describe('face-fusion pipeline on generated ONNX models', () => {
       await expect(engine.run({ ...base, targetType: 'image/jpeg', models })).rejects.toMatchObject({
         code: 'image_mislabelled',
       });
-      const blank = writeModel(dir, 'none', buildScrfdModel([]), 'scrfd', 'detector');
+      const blank = writeModel(dir, 'none', buildScrfdModel([]), 'scrfd', 'face_detector');
       await expect(engine.run({ ...base, models: { ...models, detector: blank } })).rejects.toMatchObject({
         code: 'no_source_face',
       });

@@ -28,15 +28,15 @@ interface FamilyContract {
 
 /** What each family's graph must expose (names where FaceFusion feeds by name, else counts). */
 const CONTRACTS: Record<ModelFamily, FamilyContract> = {
-  yoloface: { kind: 'detector', outputs: 1 },
-  scrfd: { kind: 'detector', outputs: 9 },
-  retinaface: { kind: 'detector', outputs: 9 },
-  yunet: { kind: 'detector', outputs: 12 },
-  ultraface: { kind: 'detector', outputs: 2 },
-  face_landmarker: { kind: 'landmarker', outputs: 1 },
-  arcface: { kind: 'recognizer', outputs: 1 },
-  inswapper: { kind: 'swapper', inputs: ['target', 'source'], outputs: 1 },
-  hyperswap: { kind: 'swapper', inputs: ['target', 'source'], outputs: 1 },
+  yoloface: { kind: 'face_detector', outputs: 1 },
+  scrfd: { kind: 'face_detector', outputs: 9 },
+  retinaface: { kind: 'face_detector', outputs: 9 },
+  yunet: { kind: 'face_detector', outputs: 12 },
+  ultraface: { kind: 'face_detector', outputs: 2 },
+  '2dfan4': { kind: 'face_landmarker', outputs: 1 },
+  arcface: { kind: 'face_recognizer', outputs: 1 },
+  inswapper: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
+  hyperswap: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
 };
 
 interface Entry {
@@ -63,6 +63,11 @@ export class SessionCache {
     this.provider = options.executionProvider ?? 'cpu';
     this.threads = options.intraOpThreads ?? 1;
     this.log = options.log ?? (() => undefined);
+  }
+
+  /** The byte budget of this cache. */
+  get budgetBytes(): number {
+    return this.maxBytes;
   }
 
   /** Bytes currently held and number of sessions. */

@@ -1,15 +1,16 @@
 import type { IoSignature, TensorDim, TensorSignature } from './onnx-inspect.js';
 
-/** The pipeline role of a model. */
-export const MODEL_KINDS = [
-  'face_detector',
-  'face_landmarker',
-  'face_recognizer',
-  'face_swapper',
-  'face_enhancer',
-  'frame_enhancer',
-] as const;
-export type ModelKind = (typeof MODEL_KINDS)[number];
+import {
+  familiesOfKind,
+  isModelFamily,
+  MODEL_FAMILY_NAMES,
+  MODEL_KINDS,
+  type ModelFamily,
+  type ModelKind,
+} from '../../../common/src/model-vocabulary.js';
+
+export { familiesOfKind, isModelFamily, MODEL_FAMILY_NAMES, MODEL_KINDS };
+export type { ModelFamily, ModelKind };
 
 /**
  * A dimension rule: a number must match exactly (a symbolic batch dimension is accepted), `'*'`
@@ -107,38 +108,7 @@ export const MODEL_FAMILIES = {
     extraOutputs: true,
     description: 'inputs target [1,3,256,256], source [1,512] → [1,3,256,256] (+ mask)',
   },
-  simswap: {
-    kind: 'face_swapper',
-    inputs: [
-      { name: 'target', dims: [1, 3, 'S', 'S'] },
-      { name: 'source', dims: [1, 512] },
-    ],
-    outputs: [{ dims: [1, 3, 'S', 'S'] }],
-    description: 'inputs target [1,3,S,S], source [1,512] → [1,3,S,S] (S = 256 or 512)',
-  },
-  gfpgan: {
-    kind: 'face_enhancer',
-    inputs: [IMAGE(512, 512)],
-    outputs: [{ dims: [1, 3, 512, 512] }],
-    description: 'input [1,3,512,512] → [1,3,512,512]',
-  },
-  real_esrgan: {
-    kind: 'frame_enhancer',
-    inputs: [IMAGE('*', '*')],
-    outputs: [{ dims: [1, 3, '*', '*'] }],
-    description: 'input [1,3,H,W] → [1,3,sH,sW]',
-  },
-} as const satisfies Record<string, FamilyRule>;
-
-export type ModelFamily = keyof typeof MODEL_FAMILIES;
-export const MODEL_FAMILY_NAMES = Object.keys(MODEL_FAMILIES) as ModelFamily[];
-
-export const isModelFamily = (value: unknown): value is ModelFamily =>
-  typeof value === 'string' && Object.hasOwn(MODEL_FAMILIES, value);
-
-/** The families a kind of model may have. */
-export const familiesOfKind = (kind: ModelKind): ModelFamily[] =>
-  MODEL_FAMILY_NAMES.filter((f) => MODEL_FAMILIES[f].kind === kind);
+} as const satisfies Record<ModelFamily, FamilyRule>;
 
 const show = (dims: readonly (TensorDim | DimRule)[]): string =>
   `[${dims.map((d) => (d === null ? '?' : d)).join(',')}]`;

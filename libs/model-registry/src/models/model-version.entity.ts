@@ -1,8 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { IoSignature } from '../artifact/onnx-inspect.js';
 
-export const MODEL_STAGES = ['draft', 'staging', 'production', 'archived'] as const;
-export type ModelStage = (typeof MODEL_STAGES)[number];
+import { MODEL_STAGES, type ModelStage } from '../../../common/src/model-vocabulary.js';
+
+export { MODEL_STAGES };
+export type { ModelStage };
 export type VersionStatus = 'ready' | 'rejected';
 
 /** A numbered upload of a model's weights; `sha256` names its blob. Rejected uploads keep their reason. */

@@ -31,7 +31,8 @@ import {
 import { validateArtifact } from '../artifact/artifact-validator.js';
 import { modelRow, versionRow } from './model-rows.js';
 import { ModelService } from './model.service.js';
-import type { ModelEntity } from './model.entity.js';
+import { ModelEntity } from './model.entity.js';
+import type { ModelKind } from '../../../common/src/model-vocabulary.js';
 import { ModelVersionEntity, type ModelStage } from './model-version.entity.js';
 
 export interface UploadInput {
@@ -195,6 +196,102 @@ export class ModelVersionService {
     const version = await manager.getRepository(ModelVersionEntity).findOneBy({ modelId: model.id, version: number });
     if (!version) throw versionNotFound();
     return { model, version };
+  }
+
+  /**
+   * The version a fusion uses for one pipeline role, checked as the caller: with `ref`, that
+   * model's numbered version or its version at `stage` (default production); without, the
+   * organization's production model of `kind` that the caller may infer (the most recently
+   * changed one). Needs `infer` on the version, and `test` for a draft or staging one. Errors:
+   * 404 (model or version not visible), 422 `model_kind_mismatch`, `model_kind_missing`,
+   * `model_version_unavailable` (rejected or archived), 403 `model:infer` / `model:test`.
+   */
+  async resolveForInference(
+    ctx: RequestContext,
+    kind: ModelKind,
+    ref?: { modelId: string; version?: number; stage?: ModelStage },
+  ): Promise<{ model: ModelEntity; version: ModelVersionEntity }> {
+    const manager = this.transactions.manager(ctx);
+    let found: { model: ModelEntity; version: ModelVersionEntity };
+    if (ref) {
+      const model = await this.models.load(ctx, ref.modelId, manager);
+      if (model.kind !== kind) {
+        throw new UnprocessableError({
+          code: 'model_kind_mismatch',
+          detail: `Model ${model.slug} is a ${model.kind} model; a ${kind} model is needed here.`,
+          extensions: { modelId: model.id, kind: model.kind, expected: kind },
+        });
+      }
+      const repo = manager.getRepository(ModelVersionEntity);
+      const version =
+        ref.version !== undefined
+          ? Number.isSafeInteger(ref.version) && ref.version > 0
+            ? await repo.findOneBy({ modelId: model.id, version: ref.version })
+            : null
+          : await repo.findOne({
+              where: { modelId: model.id, stage: ref.stage ?? 'production', status: 'ready' },
+              order: { version: 'DESC' },
+            });
+      if (!version) {
+        throw ref.version !== undefined
+          ? versionNotFound()
+          : new UnprocessableError({
+              code: 'model_version_unavailable',
+              detail: `Model ${model.slug} has no ${ref.stage ?? 'production'} version.`,
+              extensions: { modelId: model.id, stage: ref.stage ?? 'production' },
+            });
+      }
+      found = { model, version };
+    } else {
+      const access = await this.policies.accessibleWhere(ctx, 'infer', 'Model', 'm');
+      const row = await manager
+        .getRepository(ModelVersionEntity)
+        .createQueryBuilder('v')
+        .innerJoin(ModelEntity, 'm', 'm.id = v.model_id')
+        .where('v.organization_id = :org AND v.stage = :stage AND v.status = :ready AND m.kind = :kind', {
+          org: ctx.organizationId,
+          stage: 'production',
+          ready: 'ready',
+          kind,
+        })
+        .andWhere(access.brackets)
+        .orderBy('v.updated_at', 'DESC')
+        .addOrderBy('v.id', 'DESC')
+        .getOne();
+      if (!row) {
+        const any: unknown[] = await manager.query(
+          `SELECT 1 FROM model_version v JOIN model m ON m.id = v.model_id
+            WHERE v.organization_id = $1 AND v.stage = 'production' AND v.status = 'ready' AND m.kind = $2 LIMIT 1`,
+          [ctx.organizationId, kind],
+        );
+        if (any.length > 0) {
+          throw new ForbiddenError({
+            code: 'model:infer',
+            detail: `You may not run any of this organization's production ${kind} models; name one you may use.`,
+          });
+        }
+        throw new UnprocessableError({
+          code: 'model_kind_missing',
+          detail: `This organization has no production ${kind} model; upload one (or name one in the options).`,
+          extensions: { kind },
+        });
+      }
+      found = { model: await this.models.load(ctx, row.modelId, manager), version: row };
+    }
+    const { model, version } = found;
+    if (version.status !== 'ready' || version.stage === 'archived') {
+      throw new UnprocessableError({
+        code: 'model_version_unavailable',
+        detail: `Version ${version.version} of ${model.slug} is ${version.status === 'ready' ? 'archived' : 'rejected'} and cannot run.`,
+        extensions: { modelId: model.id, version: version.version },
+      });
+    }
+    const row = versionRow(model, version);
+    await this.policies.assertCan(ctx, 'infer', 'ModelVersion', row);
+    if (version.stage === 'staging' || version.stage === 'draft') {
+      await this.policies.assertCan(ctx, 'test', 'ModelVersion', row);
+    }
+    return found;
   }
 
   /**

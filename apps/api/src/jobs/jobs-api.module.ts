@@ -1,0 +1,56 @@
+import multipart from '@fastify/multipart';
+import { Module, type OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
+import { sendProblem, UnsupportedMediaTypeError } from '../../../../libs/common/src/index.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
+import { JobsModule } from '../../../../libs/jobs/src/index.js';
+import { JobsController } from './jobs.controller.js';
+import { WatermarkController, WatermarkReader } from './watermark.controller.js';
+
+const MULTIPART_ROUTES = new Set(['/api/v1/orgs/:orgId/models/:modelId/fuse', '/api/v1/orgs/:orgId/watermark/detect']);
+
+/** Fusion jobs (submit, list, cancel, progress events, results) and watermark detection. */
+@Module({
+  imports: [JobsModule],
+  controllers: [JobsController, WatermarkController],
+  providers: [WatermarkReader],
+})
+export class JobsApiModule implements OnModuleInit {
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly config: AppConfig,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    if (fastify.hasContentTypeParser('multipart/form-data')) return;
+    // Only the routes that take files read multipart bodies; every other route stays JSON-only.
+    fastify.addHook('onRequest', async (request, reply) => {
+      const type = request.headers['content-type'];
+      if (typeof type !== 'string' || !/^\s*multipart\//i.test(type)) return;
+      if (MULTIPART_ROUTES.has(request.routeOptions.url ?? '')) return;
+      sendProblem(
+        reply,
+        request,
+        new UnsupportedMediaTypeError({
+          code: 'unsupported_media_type',
+          detail: 'This route takes application/json bodies.',
+        }),
+      );
+      return reply;
+    });
+    // Files stream to disk as they arrive (see JobUploads); these limits bound what a form may hold.
+    void fastify.register(multipart, {
+      throwFileSizeLimit: true,
+      limits: {
+        fileSize: this.config.jobs.maxInputBytes,
+        files: this.config.jobs.maxSources + 3,
+        fields: 4,
+        fieldSize: 64 * 1024,
+        parts: this.config.jobs.maxSources + 8,
+        headerPairs: 50,
+      },
+    });
+  }
+}

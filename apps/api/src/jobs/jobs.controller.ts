@@ -1,0 +1,261 @@
+import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiConsumes,
+  ApiForbiddenResponse,
+  ApiHeader,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiSecurity,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { BadRequestError, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
+import {
+  JobEvents,
+  JobService,
+  JobUploads,
+  TERMINAL_STATUSES,
+  type JobEvent,
+} from '../../../../libs/jobs/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { readFusionRequest } from './fusion-form.js';
+import {
+  FuseQueryDto,
+  JobListQueryDto,
+  JobPageDto,
+  JobResponseDto,
+  jobLinks,
+  parseFusionOptions,
+  toJobResponse,
+} from './jobs.dto.js';
+
+const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+/** A comment line keeps proxies from closing an idle event stream. */
+const HEARTBEAT_MS = 15_000;
+/** The row is re-read this often while streaming, in case a published event was missed. */
+const RECHECK_MS = 5_000;
+
+@ApiTags('jobs')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@ApiNotFoundResponse({ description: '`job_not_found`, `model_not_found`: absent, elsewhere, or not visible to you.' })
+@Controller('orgs/:orgId')
+export class JobsController {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly uploads: JobUploads,
+    private readonly events: JobEvents,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Post('models/:modelId/fuse')
+  @HttpCode(202)
+  @RequirePermission('job:create')
+  @ApiOperation({
+    summary: 'Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.',
+    description:
+      'multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` ' +
+      'image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / ' +
+      'landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that ' +
+      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, and the swapper’s version|stage). ' +
+      'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
+      'the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: {
+      type: 'object',
+      required: ['source', 'target'],
+      properties: {
+        source: { type: 'array', items: { type: 'string', format: 'binary' } },
+        target: { type: 'string', format: 'binary' },
+        options: { type: 'string', example: '{"faceSelector":"all","outputFormat":"jpeg","outputQuality":90}' },
+      },
+    },
+  })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried submission with the same key returns the first job (a different request: 422).',
+  })
+  @ApiAcceptedResponse({ type: JobResponseDto })
+  @ApiForbiddenResponse({ description: '`job:create`, `model:infer`, `model:test`.' })
+  @ApiTooManyRequestsResponse({ description: '`quota_exceeded` with Retry-After (until the quota day rolls over).' })
+  @ApiUnprocessableEntityResponse({
+    description:
+      '`model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `idempotency_key_reused`, ' +
+      '`image_truncated`, `image_invalid`.',
+  })
+  async fuse(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Query() query: FuseQueryDto,
+    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<JobResponseDto> {
+    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
+      throw new BadRequestError({
+        code: 'idempotency_key_invalid',
+        detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
+      });
+    }
+    await this.jobs.precheck(ctx, modelId);
+    const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
+    try {
+      const parsed = parseFusionOptions(form.options);
+      const submitted = await this.jobs.submit(ctx, {
+        swapper: {
+          modelId,
+          version: query.version ?? parsed.swapper.version,
+          stage: query.stage ?? parsed.swapper.stage,
+        },
+        detector: parsed.detector,
+        landmarker: parsed.landmarker,
+        recognizer: parsed.recognizer,
+        options: parsed.options,
+        sources: form.sources,
+        target: form.target,
+        idempotencyKey,
+      });
+      void reply.header('location', jobLinks(submitted.job).self);
+      if (submitted.replayed) void reply.header('idempotent-replayed', 'true');
+      return toJobResponse(submitted.job, { position: submitted.position });
+    } finally {
+      await this.uploads.discard([...form.sources, form.target]);
+    }
+  }
+
+  @Get('jobs')
+  @RequirePermission('job:read')
+  @ApiOperation({
+    summary: 'Jobs you may see: your own, your projects’ (project members), or all with job:read-all; newest first.',
+  })
+  @ApiOkResponse({ type: JobPageDto })
+  async list(@Ctx() ctx: RequestContext, @Query() query: JobListQueryDto): Promise<JobPageDto> {
+    const page = await this.jobs.list(ctx, query);
+    return { items: page.items.map((job) => toJobResponse(job)), nextCursor: page.nextCursor };
+  }
+
+  @Get('jobs/:jobId')
+  @RequirePermission('job:read')
+  @ApiOperation({ summary: 'One job: status, queue position, progress, models, result or error.' })
+  @ApiOkResponse({ type: JobResponseDto })
+  async get(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string): Promise<JobResponseDto> {
+    return this.describe(await this.jobs.get(ctx, jobId));
+  }
+
+  @Delete('jobs/:jobId')
+  @HttpCode(202)
+  @RequirePermission('job:read')
+  @ApiOperation({
+    summary: 'Cancel: a queued job never starts; a running one stops at its next stage boundary.',
+    description: 'Your own jobs (job:create), or any with job:read-all. The answer shows `cancelRequested`.',
+  })
+  @ApiAcceptedResponse({ type: JobResponseDto })
+  @ApiConflictResponse({ description: '`job_finished`.' })
+  async cancel(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string): Promise<JobResponseDto> {
+    return toJobResponse(await this.jobs.cancel(ctx, jobId));
+  }
+
+  @Get('jobs/:jobId/result')
+  @RequirePermission('job:read')
+  @ApiOperation({ summary: 'Download the watermarked result image, streamed, with its SHA-256 in X-Content-SHA256.' })
+  @ApiProduces('image/jpeg', 'image/png', 'image/webp')
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiConflictResponse({ description: '`job_result_unavailable` (not completed).' })
+  async result(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string, @Res() reply: FastifyReply): Promise<void> {
+    const { job, stream } = await this.jobs.openResult(ctx, jobId);
+    const format = job.resultFormat ?? 'png';
+    const b64 = Buffer.from(job.resultSha256!, 'hex').toString('base64');
+    await reply
+      .header('content-type', MEDIA_TYPES[format])
+      .header('content-length', String(job.resultSize))
+      .header('content-disposition', `attachment; filename="fusion-${job.id}.${format === 'jpeg' ? 'jpg' : format}"`)
+      .header('x-content-sha256', job.resultSha256!)
+      .header('repr-digest', `sha-256=:${b64}:`)
+      .header('etag', `"${job.resultSha256}"`)
+      .header('cache-control', 'private, no-store')
+      .send(stream);
+  }
+
+  @Get('jobs/:jobId/events')
+  @RequirePermission('job:read')
+  @ApiOperation({
+    summary:
+      'Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage ' +
+      '(stage, percent, face i/n); the stream ends after the final state.',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ schema: { type: 'string' } })
+  async stream(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string, @Res() reply: FastifyReply): Promise<void> {
+    await this.jobs.get(ctx, jobId);
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      'x-request-id': ctx.requestId,
+    });
+    let closed = false;
+    let lastStatus = '';
+    const send = (event: string, data: unknown) => {
+      if (!closed) raw.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+    };
+    const timers: NodeJS.Timeout[] = [];
+    let unsubscribe: () => void = () => undefined;
+    const close = () => {
+      if (closed) return;
+      closed = true;
+      for (const timer of timers) clearInterval(timer);
+      unsubscribe();
+      raw.end();
+    };
+    raw.on('close', close);
+    const refresh = async () => {
+      try {
+        const job = await this.jobs.get(ctx, jobId);
+        if (job.status !== lastStatus) {
+          lastStatus = job.status;
+          send('state', await this.describe(job));
+        }
+        if (TERMINAL_STATUSES.includes(job.status)) close();
+      } catch {
+        close();
+      }
+    };
+    unsubscribe = await this.events.subscribe(jobId, (event: JobEvent) => {
+      if (event.type === 'progress') send('progress', { stage: event.stage, percent: event.percent, face: event.face });
+      else void refresh();
+    });
+    await refresh();
+    if (closed) return;
+    const last = await this.events.lastProgress(jobId);
+    if (last?.type === 'progress' && lastStatus === 'running') {
+      send('progress', { stage: last.stage, percent: last.percent, face: last.face });
+    }
+    timers.push(setInterval(() => !closed && raw.write(': keep-alive\n\n'), HEARTBEAT_MS).unref());
+    timers.push(setInterval(() => void refresh(), RECHECK_MS).unref());
+  }
+
+  private async describe(job: Awaited<ReturnType<JobService['get']>>): Promise<JobResponseDto> {
+    const [position, last] = await Promise.all([
+      this.jobs.position(job),
+      job.status === 'running' ? this.events.lastProgress(job.id) : null,
+    ]);
+    const progress = last?.type === 'progress' ? { stage: last.stage, percent: last.percent } : null;
+    return toJobResponse(job, { position, progress });
+  }
+}

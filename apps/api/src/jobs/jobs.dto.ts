@@ -1,0 +1,292 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
+import { z } from 'zod';
+import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '../../../../libs/common/src/index.js';
+import {
+  JOB_STATUSES,
+  type JobEntity,
+  type JobOptions,
+  type JobStatus,
+  type ModelChoice,
+} from '../../../../libs/jobs/src/index.js';
+
+const modelChoice = z
+  .object({
+    modelId: z.uuid(),
+    version: z.number().int().min(1).max(2_147_483_647).optional(),
+    stage: z.enum(MODEL_STAGES).optional(),
+  })
+  .strict()
+  .refine((c) => c.version === undefined || c.stage === undefined, { message: 'give version or stage, not both' });
+
+/** The `options` part of a fusion request (JSON). Unknown keys are refused. */
+export const fusionOptionsSchema = z
+  .object({
+    version: z.number().int().min(1).max(2_147_483_647).optional(),
+    stage: z.enum(MODEL_STAGES).optional(),
+    faceSelector: z.enum(['all', 'largest', 'reference']).default('all'),
+    referenceFaceIndex: z.number().int().min(0).max(63).optional(),
+    detector: modelChoice.optional(),
+    landmarker: modelChoice.optional(),
+    recognizer: modelChoice.optional(),
+    detectorScore: z.number().min(0.01).max(1).optional(),
+    outputFormat: z.enum(['jpeg', 'png', 'webp']).optional(),
+    outputQuality: z.number().int().min(1).max(100).optional(),
+  })
+  .strict()
+  .refine((o) => o.version === undefined || o.stage === undefined, { message: 'give version or stage, not both' })
+  .refine((o) => o.referenceFaceIndex === undefined || o.faceSelector === 'reference', {
+    message: 'referenceFaceIndex applies to faceSelector "reference" only',
+  });
+export type FusionOptionsInput = z.infer<typeof fusionOptionsSchema>;
+
+/** Parses the `options` JSON into job options and model choices; a problem names each bad field. */
+export function parseFusionOptions(raw: string | undefined): {
+  options: JobOptions;
+  swapper: { version?: number; stage?: ModelStage };
+  detector?: ModelChoice;
+  landmarker?: ModelChoice;
+  recognizer?: ModelChoice;
+} {
+  let json: unknown = {};
+  if (raw !== undefined && raw.trim() !== '') {
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new BadRequestError({
+        code: 'validation_failed',
+        detail: 'options must be a JSON object.',
+        extensions: { errors: [{ field: 'options', message: 'options must be a JSON object' }] },
+      });
+    }
+  }
+  const parsed = fusionOptionsSchema.safeParse(json);
+  if (!parsed.success) {
+    const errors = parsed.error.issues.map((issue) => {
+      const path = ['options', ...issue.path.map(String)];
+      const keys = issue.code === 'unrecognized_keys' ? issue.keys : [];
+      return { field: keys.length ? `${path.join('.')}.${keys[0]}` : path.join('.'), message: issue.message };
+    });
+    throw new BadRequestError({
+      code: 'validation_failed',
+      detail: errors.map((e) => `${e.field}: ${e.message}`).join('; '),
+      extensions: { errors },
+    });
+  }
+  const o = parsed.data;
+  return {
+    options: {
+      faceSelector: o.faceSelector,
+      ...(o.referenceFaceIndex !== undefined ? { referenceFaceIndex: o.referenceFaceIndex } : {}),
+      ...(o.detectorScore !== undefined ? { detectorScore: o.detectorScore } : {}),
+      ...(o.outputFormat ? { outputFormat: o.outputFormat } : {}),
+      ...(o.outputQuality !== undefined ? { outputQuality: o.outputQuality } : {}),
+    },
+    swapper: { version: o.version, stage: o.stage },
+    detector: o.detector,
+    landmarker: o.landmarker,
+    recognizer: o.recognizer,
+  };
+}
+
+export class JobListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ enum: JOB_STATUSES })
+  @IsOptional()
+  @IsIn(JOB_STATUSES)
+  status?: JobStatus;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'The swapper model.' })
+  @IsOptional()
+  @IsUUID()
+  modelId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Submitted by this user (job:read-all to see others).' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Submitted at or after.' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  from?: Date;
+
+  @ApiPropertyOptional({ format: 'date-time', description: 'Submitted before.' })
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  to?: Date;
+}
+
+export class FuseQueryDto {
+  @ApiPropertyOptional({ minimum: 1, description: 'Swapper version number (default: the production version).' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  version?: number;
+
+  @ApiPropertyOptional({ enum: MODEL_STAGES, description: 'Swapper stage to use (default production).' })
+  @IsOptional()
+  @IsIn(MODEL_STAGES)
+  stage?: ModelStage;
+}
+
+class JobModelDto {
+  @ApiProperty({ format: 'uuid' }) modelId: string;
+  @ApiProperty() version: number;
+  @ApiProperty({ enum: MODEL_STAGES }) stage: string;
+  @ApiProperty() family: string;
+  @ApiProperty() sha256: string;
+}
+
+class JobInputDto {
+  @ApiProperty({ enum: ['source', 'target'] }) role: string;
+  @ApiProperty() sha256: string;
+  @ApiProperty() size: number;
+  @ApiProperty() mediaType: string;
+  @ApiProperty() width: number;
+  @ApiProperty() height: number;
+}
+
+class JobResultDto {
+  @ApiProperty() sha256: string;
+  @ApiProperty() size: number;
+  @ApiProperty({ enum: ['jpeg', 'png', 'webp'] }) format: string;
+  @ApiProperty() width: number;
+  @ApiProperty() height: number;
+  @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
+  @ApiProperty({ description: 'True once deleted by the result retention.' }) purged: boolean;
+}
+
+class JobErrorDto {
+  @ApiProperty({ example: 'no_source_face' }) code: string;
+  @ApiProperty() detail: string;
+}
+
+class JobProgressDto {
+  @ApiProperty() stage: string;
+  @ApiProperty({ description: '0..1' }) percent: number;
+}
+
+class JobLinksDto {
+  @ApiProperty() self: string;
+  @ApiProperty() events: string;
+  @ApiProperty() result: string;
+}
+
+export class JobResponseDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: JOB_STATUSES }) status: JobStatus;
+  @ApiProperty({ description: '1 + your organization’s queued jobs ahead of this one; 0 once started.' })
+  position: number;
+  @ApiProperty({ type: JobProgressDto, nullable: true }) progress: JobProgressDto | null;
+  @ApiProperty({ format: 'uuid' }) modelId: string;
+  @ApiProperty({ format: 'uuid', nullable: true, type: String }) projectId: string | null;
+  @ApiProperty({ format: 'uuid' }) ownerId: string;
+  @ApiProperty({ description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker).' })
+  models: Record<string, JobModelDto>;
+  @ApiProperty() options: JobOptions;
+  @ApiProperty({ type: [JobInputDto], description: 'Digests only; the images are deleted when the job ends.' })
+  inputs: JobInputDto[];
+  @ApiProperty({ type: JobResultDto, nullable: true }) result: JobResultDto | null;
+  @ApiProperty({ type: JobErrorDto, nullable: true }) error: JobErrorDto | null;
+  @ApiProperty({
+    nullable: true,
+    type: Object,
+    description: 'Faces found in the target, and whether each was swapped.',
+  })
+  faces: JobEntity['faces'];
+  @ApiProperty({ nullable: true, type: Object, description: 'Milliseconds per stage.' })
+  timings: Record<string, number> | null;
+  @ApiProperty({ nullable: true, type: String, enum: ['cpu', 'cuda'] }) executionProvider: string | null;
+  @ApiProperty() cancelRequested: boolean;
+  @ApiProperty() attempt: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) startedAt: string | null;
+  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+  @ApiProperty({ type: JobLinksDto }) links: JobLinksDto;
+}
+
+export class JobPageDto {
+  @ApiProperty({ type: [JobResponseDto] }) items: JobResponseDto[];
+  @ApiProperty({ nullable: true, type: String }) nextCursor: string | null;
+}
+
+export function jobLinks(job: Pick<JobEntity, 'id' | 'organizationId'>): JobLinksDto {
+  const self = `/api/v1/orgs/${job.organizationId}/jobs/${job.id}`;
+  return { self, events: `${self}/events`, result: `${self}/result` };
+}
+
+export function toJobResponse(
+  job: JobEntity,
+  extra: { position?: number; progress?: { stage: string; percent: number } | null } = {},
+): JobResponseDto {
+  return {
+    id: job.id,
+    status: job.status,
+    position: extra.position ?? 0,
+    progress:
+      job.status === 'running'
+        ? (extra.progress ?? null)
+        : job.status === 'completed'
+          ? { stage: 'done', percent: 1 }
+          : null,
+    modelId: job.modelId,
+    projectId: job.projectId,
+    ownerId: job.ownerId,
+    models: Object.fromEntries(
+      Object.entries(job.models).map(([slot, m]) => [
+        slot,
+        { modelId: m.modelId, version: m.version, stage: m.stage, family: m.family, sha256: m.sha256 },
+      ]),
+    ),
+    options: job.options,
+    inputs: job.inputs,
+    result:
+      job.status === 'completed' && job.resultSha256
+        ? {
+            sha256: job.resultSha256,
+            size: job.resultSize ?? 0,
+            format: job.resultFormat ?? 'png',
+            width: job.resultWidth ?? 0,
+            height: job.resultHeight ?? 0,
+            expiresAt: job.resultExpiresAt?.toISOString() ?? null,
+            purged: !!job.resultPurgedAt,
+          }
+        : null,
+    error: job.errorCode ? { code: job.errorCode, detail: job.errorDetail ?? '' } : null,
+    faces: job.faces,
+    timings: job.timings,
+    executionProvider: job.executionProvider,
+    cancelRequested: job.cancelRequested,
+    attempt: job.attempt,
+    createdAt: job.createdAt.toISOString(),
+    startedAt: job.startedAt?.toISOString() ?? null,
+    finishedAt: job.finishedAt?.toISOString() ?? null,
+    links: jobLinks(job),
+  };
+}
+
+export class WatermarkJobDto {
+  @ApiProperty({ format: 'uuid' }) jobId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ format: 'uuid' }) modelId: string;
+  @ApiProperty() modelVersion: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
+}
+
+export class WatermarkDetectionDto {
+  @ApiProperty({ description: 'Whether the image carries a fusiongate watermark.' }) watermarked: boolean;
+  @ApiProperty({ nullable: true, type: Number, description: '0..1 agreement of the decoded signal.' })
+  confidence: number | null;
+  @ApiProperty({
+    type: WatermarkJobDto,
+    nullable: true,
+    description: 'The job that made it, when that job belongs to this organization.',
+  })
+  job: WatermarkJobDto | null;
+}

@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { Controller, HttpCode, Injectable, Optional, Post, Req, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOkResponse,
+  ApiOperation,
+  ApiSecurity,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { AuditService } from '../../../../libs/audit/src/index.js';
+import { BadRequestError, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { AppConfig } from '../../../../libs/config/src/index.js';
+import { FaceFusionEngine } from '../../../../libs/inference/src/index.js';
+import { JobService, JobUploads } from '../../../../libs/jobs/src/index.js';
+import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { readFusionForm } from './fusion-form.js';
+import { WatermarkDetectionDto } from './jobs.dto.js';
+
+/** Below this agreement a decoded payload is noise, not a watermark. */
+const MIN_CONFIDENCE = 0.75;
+
+/** One pipeline thread in the API process for watermark reading, started on first use. */
+@Injectable()
+export class WatermarkReader implements OnApplicationShutdown {
+  private engine?: Promise<FaceFusionEngine>;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async detect(image: Uint8Array) {
+    this.engine ??= FaceFusionEngine.create({
+      workers: 1,
+      maxPixels: this.config.inference.maxPixels,
+      codec: this.config.inference.codec,
+      memoryBudgetBytes: 64 * 1024 * 1024,
+    });
+    return (await this.engine).detectWatermark(image);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await (await this.engine)?.close();
+  }
+}
+
+@ApiTags('jobs')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiSecurity(API_KEY_SCHEME)
+@Controller('orgs/:orgId/watermark')
+export class WatermarkController {
+  constructor(
+    private readonly jobs: JobService,
+    private readonly uploads: JobUploads,
+    private readonly reader: WatermarkReader,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  @Post('detect')
+  @HttpCode(200)
+  @RequirePermission('job:read')
+  @ApiOperation({
+    summary: 'Whether an image carries a fusiongate watermark and, for this organization’s jobs, which job made it.',
+    description: 'multipart/form-data with one `image`. Audited as `watermark.detected`.',
+  })
+  @ApiConsumes('multipart/form-data')
+  @ApiBody({
+    schema: { type: 'object', required: ['image'], properties: { image: { type: 'string', format: 'binary' } } },
+  })
+  @ApiOkResponse({ type: WatermarkDetectionDto })
+  async detect(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest): Promise<WatermarkDetectionDto> {
+    const { files } = await readFusionForm(request, this.uploads, 1, { files: ['image'] });
+    const [image] = files.get('image')!;
+    if (!image) {
+      throw new BadRequestError({
+        code: 'validation_failed',
+        detail: 'Missing image.',
+        extensions: { errors: [{ field: 'image', message: 'image is required' }] },
+      });
+    }
+    try {
+      const found = await this.reader.detect(new Uint8Array(await readFile(image.path)));
+      const marked = !!found && found.confidence >= MIN_CONFIDENCE;
+      const job = marked ? await this.jobs.findByWatermark(ctx, found.payload) : null;
+      await this.audit?.record(ctx, {
+        action: 'watermark.detected',
+        resourceType: job ? 'job' : undefined,
+        resourceId: job?.id,
+        details: {
+          imageSha256: image.sha256,
+          watermarked: marked,
+          confidence: found?.confidence ?? null,
+          ...(job ? { jobId: job.id } : {}),
+        },
+      });
+      return {
+        watermarked: marked,
+        confidence: found ? Math.round(found.confidence * 1000) / 1000 : null,
+        job: job
+          ? {
+              jobId: job.id,
+              userId: job.ownerId,
+              modelId: job.modelId,
+              modelVersion: job.models.swapper.version,
+              createdAt: job.createdAt.toISOString(),
+              finishedAt: job.finishedAt?.toISOString() ?? null,
+            }
+          : null,
+      };
+    } finally {
+      await this.uploads.discard([image]);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/src/errors.js';
+import { AppConfig } from '../../config/src/index.js';
+import { mimeTypeOf, probeImage, type ImageHeader } from '../../inference/src/index.js';
+import { BlobTooLargeError, DigestStream } from '../../storage/src/blob-store.js';
+
+/** An input image received to a temporary file, hashed on the way and its header checked. */
+export interface ReceivedImage {
+  path: string;
+  sha256: string;
+  size: number;
+  header: ImageHeader;
+  mediaType: string;
+}
+
+/** Reads this much of a file to find its dimensions (JPEG frame headers may follow large EXIF blocks). */
+const PROBE_BYTES = 4 * 1024 * 1024;
+
+/** Container signatures of video files, refused as fusion inputs (images only). */
+function looksLikeVideo(head: Uint8Array): boolean {
+  const ascii = (from: number, length: number) => Buffer.from(head.subarray(from, from + length)).toString('latin1');
+  if (head.length >= 12 && ascii(4, 4) === 'ftyp') return true; // MP4, MOV, 3GP
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) return true; // WebM, MKV
+  if (head.length >= 12 && ascii(0, 4) === 'RIFF' && ascii(8, 4) === 'AVI ') return true;
+  if (head.length >= 6 && ascii(0, 6).startsWith('GIF8')) return true;
+  return false;
+}
+
+/**
+ * Receives fusion input files: each is streamed to a private temporary file while hashed and
+ * counted (never held in memory whole), then its header is checked before anything is stored:
+ * images only (JPEG, PNG, WebP), within the pixel limit, matching their declared type.
+ */
+@Injectable()
+export class JobUploads {
+  private readonly dir: string;
+
+  constructor(private readonly config: AppConfig) {
+    this.dir = join(config.dataDir, 'tmp', 'job-uploads');
+  }
+
+  async receive(stream: Readable, field: string, declaredType?: string): Promise<ReceivedImage> {
+    await mkdir(this.dir, { recursive: true, mode: 0o700 });
+    const path = join(this.dir, randomUUID());
+    const digest = new DigestStream(this.config.jobs.maxInputBytes);
+    try {
+      await pipeline(stream, digest, createWriteStream(path, { mode: 0o600 }));
+      if ((stream as Readable & { truncated?: boolean }).truncated)
+        throw new BlobTooLargeError(this.config.jobs.maxInputBytes);
+      const { sha256, size } = digest.result();
+      if (size === 0) {
+        throw new BadRequestError({
+          code: 'input_empty',
+          detail: `The ${field} file is empty.`,
+          extensions: { field },
+        });
+      }
+      const header = await this.probe(path, size, field, declaredType);
+      return { path, sha256, size, header, mediaType: mimeTypeOf(header.format) };
+    } catch (error) {
+      await rm(path, { force: true });
+      if (error instanceof BlobTooLargeError) {
+        throw new PayloadTooLargeError({
+          code: 'input_too_large',
+          detail: `The ${field} file is larger than ${this.config.jobs.maxInputBytes} bytes.`,
+          extensions: { field, limit: this.config.jobs.maxInputBytes },
+        });
+      }
+      throw error;
+    }
+  }
+
+  /** Deletes received files that were not stored (or were copied into the blob store). */
+  async discard(files: Iterable<ReceivedImage>): Promise<void> {
+    await Promise.all([...files].map((f) => rm(f.path, { force: true })));
+  }
+
+  private async probe(path: string, size: number, field: string, declared?: string): Promise<ImageHeader> {
+    const handle = await open(path, 'r');
+    try {
+      const read = async (length: number) => {
+        const buffer = new Uint8Array(length);
+        const { bytesRead } = await handle.read(buffer, 0, length, 0);
+        return buffer.subarray(0, bytesRead);
+      };
+      let head = await read(Math.min(size, PROBE_BYTES));
+      if (looksLikeVideo(head)) {
+        throw new UnsupportedMediaTypeError({
+          code: 'video_not_supported',
+          detail: `The ${field} file is a video or animation; fusion takes JPEG, PNG or WebP images.`,
+          extensions: { field },
+        });
+      }
+      const options = { maxPixels: this.config.inference.maxPixels, declared: normaliseType(declared) };
+      try {
+        return probeImage(head, options);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'image_truncated' || size <= head.length)
+          throw withField(error, field);
+        head = await read(size);
+        try {
+          return probeImage(head, options);
+        } catch (again) {
+          throw withField(again, field);
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
+/** Multipart parts without a specific type say application/octet-stream; that declares nothing. */
+function normaliseType(declared?: string): string | undefined {
+  if (!declared || declared === 'application/octet-stream') return undefined;
+  return declared;
+}
+
+function withField(error: unknown, field: string): unknown {
+  if (error && typeof error === 'object' && 'extensions' in error) {
+    const e = error as { extensions?: Record<string, unknown>; message: string };
+    e.extensions = { ...e.extensions, field };
+    e.message = `${field}: ${e.message}`;
+  }
+  return error;
+}

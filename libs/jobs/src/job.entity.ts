@@ -1,0 +1,186 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { ModelFamily, ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
+import type { SerializedRequestContext } from '../../common/src/request-context.js';
+
+export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export type JobStatus = (typeof JOB_STATUSES)[number];
+export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
+
+/** The pipeline slots a job fills with model versions. */
+export const MODEL_SLOTS = ['swapper', 'detector', 'landmarker', 'recognizer'] as const;
+export type ModelSlot = (typeof MODEL_SLOTS)[number];
+
+/** The model version resolved for one slot when the job was accepted. */
+export interface JobModelVersion {
+  modelId: string;
+  versionId: string;
+  version: number;
+  stage: ModelStage;
+  sha256: string;
+  sizeBytes: number;
+  kind: ModelKind;
+  family: ModelFamily;
+}
+export type JobModels = Partial<Record<ModelSlot, JobModelVersion>> & {
+  swapper: JobModelVersion;
+  detector: JobModelVersion;
+  recognizer: JobModelVersion;
+};
+
+/** One stored input image: its blob digest, size and sniffed media type. */
+export interface JobInput {
+  role: 'source' | 'target';
+  sha256: string;
+  size: number;
+  mediaType: string;
+  width: number;
+  height: number;
+}
+
+/** The fusion options of a job, as validated at submission. */
+export interface JobOptions {
+  faceSelector: 'all' | 'largest' | 'reference';
+  referenceFaceIndex?: number;
+  detectorScore?: number;
+  outputFormat?: 'jpeg' | 'png' | 'webp';
+  outputQuality?: number;
+}
+
+/** A fusion job: the row is the source of truth; the queue only carries its id. */
+@Entity({ name: 'job' })
+export class JobEntity {
+  @PrimaryGeneratedColumn('uuid', { name: 'id' })
+  id: string;
+
+  @Column({ name: 'organization_id', type: 'uuid' })
+  organizationId: string;
+
+  @Column({ name: 'project_id', type: 'uuid', nullable: true })
+  projectId: string | null;
+
+  /** The user who submitted it (for an API key, the key's creator). */
+  @Column({ name: 'owner_id', type: 'uuid' })
+  ownerId: string;
+
+  /** The submitter's context (actor, address, MFA), re-checked when the job starts. */
+  @Column({ name: 'actor', type: 'jsonb' })
+  actor: SerializedRequestContext;
+
+  /** The swapper model. */
+  @Column({ name: 'model_id', type: 'uuid' })
+  modelId: string;
+
+  @Column({ name: 'status', type: 'text', default: 'queued' })
+  status: JobStatus;
+
+  @Column({ name: 'stage', type: 'text', nullable: true })
+  stage: string | null;
+
+  @Column({ name: 'progress', type: 'real', default: 0 })
+  progress: number;
+
+  /** Queue priority: 1 + the organization's jobs waiting ahead at submission (round-robin between tenants). */
+  @Column({ name: 'priority', type: 'integer', default: 1 })
+  priority: number;
+
+  @Column({ name: 'models', type: 'jsonb' })
+  models: JobModels;
+
+  @Column({ name: 'options', type: 'jsonb' })
+  options: JobOptions;
+
+  @Column({ name: 'inputs', type: 'jsonb' })
+  inputs: JobInput[];
+
+  @Column({ name: 'input_digests', type: 'text', array: true })
+  inputDigests: string[];
+
+  /** SHA-256 over the model choice, options and input digests (idempotent retries must match it). */
+  @Column({ name: 'request_hash', type: 'text' })
+  requestHash: string;
+
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true })
+  idempotencyKey: string | null;
+
+  /** The 64-bit payload embedded in the result (16 hex digits). */
+  @Column({ name: 'watermark_payload', type: 'text' })
+  watermarkPayload: string;
+
+  /** Id of the job's current entry in the Bull queue. */
+  @Column({ name: 'queue_job_id', type: 'text' })
+  queueJobId: string;
+
+  /** Starts so far (a re-delivered job starts again with attempt + 1; older attempts cannot complete it). */
+  @Column({ name: 'attempt', type: 'integer', default: 0 })
+  attempt: number;
+
+  @Column({ name: 'cancel_requested', type: 'boolean', default: false })
+  cancelRequested: boolean;
+
+  @Column({ name: 'result_sha256', type: 'text', nullable: true })
+  resultSha256: string | null;
+
+  @Column({
+    name: 'result_size',
+    type: 'bigint',
+    nullable: true,
+    transformer: { to: (v: number | null) => v, from: (v: string | null) => (v === null ? v : Number(v)) },
+  })
+  resultSize: number | null;
+
+  @Column({ name: 'result_format', type: 'text', nullable: true })
+  resultFormat: 'jpeg' | 'png' | 'webp' | null;
+
+  @Column({ name: 'result_width', type: 'integer', nullable: true })
+  resultWidth: number | null;
+
+  @Column({ name: 'result_height', type: 'integer', nullable: true })
+  resultHeight: number | null;
+
+  @Column({ name: 'result_expires_at', type: 'timestamptz', nullable: true })
+  resultExpiresAt: Date | null;
+
+  @Column({ name: 'result_purged_at', type: 'timestamptz', nullable: true })
+  resultPurgedAt: Date | null;
+
+  @Column({ name: 'faces', type: 'jsonb', nullable: true })
+  faces: Array<{ box: { x1: number; y1: number; x2: number; y2: number }; score: number; swapped: boolean }> | null;
+
+  @Column({ name: 'timings', type: 'jsonb', nullable: true })
+  timings: Record<string, number> | null;
+
+  @Column({ name: 'execution_provider', type: 'text', nullable: true })
+  executionProvider: string | null;
+
+  @Column({ name: 'error_code', type: 'text', nullable: true })
+  errorCode: string | null;
+
+  @Column({ name: 'error_detail', type: 'text', nullable: true })
+  errorDetail: string | null;
+
+  @Column({ name: 'queued_at', type: 'timestamptz' })
+  queuedAt: Date;
+
+  @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
+  startedAt: Date | null;
+
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
+  finishedAt: Date | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt: Date;
+}
+
+/** The attributes of a job the policy engine reads. */
+export function jobRow(job: Pick<JobEntity, 'id' | 'organizationId' | 'projectId' | 'ownerId' | 'modelId'>) {
+  return {
+    id: job.id,
+    organizationId: job.organizationId,
+    projectId: job.projectId,
+    ownerId: job.ownerId,
+    modelId: job.modelId,
+  };
+}

@@ -1,0 +1,463 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Injectable, Optional } from '@nestjs/common';
+import { Brackets, QueryFailedError } from 'typeorm';
+import { AuditService } from '../../audit/src/audit.service.js';
+import {
+  BadRequestError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  UnprocessableError,
+} from '../../common/src/errors.js';
+import { isUuid } from '../../common/src/ids.js';
+import type { ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
+import { decodeCursor, encodeCursor, type Page } from '../../common/src/pagination.js';
+import type { RequestContext } from '../../common/src/request-context.js';
+import { Transactions } from '../../database/src/transactions.js';
+import { ModelVersionService } from '../../model-registry/src/models/model-version.service.js';
+import { ModelService } from '../../model-registry/src/models/model.service.js';
+import { OrganizationService } from '../../organizations/src/organization.service.js';
+import { PolicyService } from '../../policies/src/policy.service.js';
+import { BlobNotFoundError } from '../../storage/src/blob-store.js';
+import { JobBlobs } from './job-blobs.js';
+import { JobEvents } from './job-events.js';
+import { JobQueue } from './job-queue.js';
+import type { ReceivedImage } from './job-uploads.js';
+import {
+  JobEntity,
+  jobRow,
+  TERMINAL_STATUSES,
+  type JobInput,
+  type JobModels,
+  type JobModelVersion,
+  type JobOptions,
+  type JobStatus,
+  type ModelSlot,
+} from './job.entity.js';
+import { QuotaService } from './quota.service.js';
+
+/** A model choice for one pipeline role: a model id plus its version number or stage. */
+export interface ModelChoice {
+  modelId: string;
+  version?: number;
+  stage?: ModelStage;
+}
+
+export interface SubmitFusionInput {
+  /** The swapper model (from the path) and its version or stage (default production). */
+  swapper: ModelChoice;
+  detector?: ModelChoice;
+  landmarker?: ModelChoice;
+  recognizer?: ModelChoice;
+  options: JobOptions;
+  sources: ReceivedImage[];
+  target: ReceivedImage;
+  idempotencyKey?: string;
+}
+
+export interface SubmittedJob {
+  job: JobEntity;
+  /** 1 + the organization's queued jobs ahead of this one. */
+  position: number;
+  /** True when an Idempotency-Key replay returned an earlier job. */
+  replayed: boolean;
+}
+
+export interface JobListQuery {
+  limit?: number;
+  cursor?: string;
+  status?: JobStatus;
+  modelId?: string;
+  userId?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface JobResultDownload {
+  job: JobEntity;
+  stream: Readable;
+}
+
+const KIND_OF_SLOT: Record<ModelSlot, ModelKind> = {
+  swapper: 'face_swapper',
+  detector: 'face_detector',
+  landmarker: 'face_landmarker',
+  recognizer: 'face_recognizer',
+};
+
+const jobNotFound = () => new NotFoundError({ code: 'job_not_found', detail: 'No such job.' });
+
+/**
+ * Fusion jobs as users see them: submission (models resolved and checked as the caller, inputs
+ * stored, quota taken, row committed, then enqueued), lists, cancellation, result downloads and
+ * watermark look-ups. The worker side is JobExecutionService.
+ */
+@Injectable()
+export class JobService {
+  constructor(
+    private readonly transactions: Transactions,
+    private readonly policies: PolicyService,
+    private readonly versions: ModelVersionService,
+    private readonly models: ModelService,
+    private readonly organizations: OrganizationService,
+    private readonly quotas: QuotaService,
+    private readonly blobs: JobBlobs,
+    private readonly queue: JobQueue,
+    private readonly events: JobEvents,
+    @Optional() private readonly audit?: AuditService,
+  ) {}
+
+  /**
+   * Cheap checks made before a fusion form is read, so a wrong model id costs no upload: the
+   * model exists, is visible to the caller (404 otherwise) and is a swapper (422).
+   */
+  async precheck(ctx: RequestContext, modelId: string): Promise<void> {
+    const model = await this.models.load(ctx, modelId);
+    if (model.kind !== 'face_swapper') {
+      throw new UnprocessableError({
+        code: 'model_kind_mismatch',
+        detail: `Model ${model.slug} is a ${model.kind} model; a face_swapper model is needed here.`,
+        extensions: { modelId: model.id, kind: model.kind, expected: 'face_swapper' },
+      });
+    }
+  }
+
+  /** Accepts a fusion job (202 semantics): nothing runs yet, and every check a worker would fail is made now. */
+  async submit(ctx: RequestContext, input: SubmitFusionInput): Promise<SubmittedJob> {
+    const organizationId = ctx.organizationId!;
+    const ownerId = ctx.actor.userId;
+    if (!ownerId)
+      throw new ForbiddenError({ code: 'job:create', detail: 'Only users and their API keys run fusions.' });
+
+    const models = await this.resolveModels(ctx, input);
+    const swapperModel = models.swapperModel;
+    const candidate = { id: '', organizationId, projectId: swapperModel.projectId, ownerId, modelId: swapperModel.id };
+    if (!(await this.policies.can(ctx, 'create', 'Job', candidate))) {
+      throw new ForbiddenError({ code: 'job:create', detail: 'This needs the job:create permission.' });
+    }
+    if (
+      input.options.faceSelector === 'reference' &&
+      input.options.referenceFaceIndex !== undefined &&
+      input.options.referenceFaceIndex >= 64
+    ) {
+      throw new BadRequestError({ code: 'reference_face_invalid', detail: 'referenceFaceIndex must be below 64.' });
+    }
+
+    const inputs: JobInput[] = [...input.sources.map((f) => toInput('source', f)), toInput('target', input.target)];
+    const requestHash = hashRequest(models.resolved, input.options, inputs);
+    if (input.idempotencyKey) {
+      const earlier = await this.findByIdempotencyKey(ctx, ownerId, input.idempotencyKey, requestHash);
+      if (earlier) return { job: earlier, position: await this.position(earlier), replayed: true };
+    }
+
+    let job: JobEntity;
+    try {
+      job = await this.transactions.run(ctx, async (ctx, manager) => {
+        const organization = await this.organizations.settings(organizationId, manager);
+        if (!organization) throw new NotFoundError({ code: 'organization_not_found', detail: 'No such organization.' });
+        for (const file of [...input.sources, input.target]) await this.blobs.storeInTransaction(manager, file);
+        const ahead: Array<{ n: string }> = await manager.query(
+          `SELECT count(*) AS n FROM job WHERE organization_id = $1 AND status IN ('queued', 'running')`,
+          [organizationId],
+        );
+        const id = randomUUID();
+        const repo = manager.getRepository(JobEntity);
+        const row = repo.create({
+          id,
+          organizationId,
+          projectId: swapperModel.projectId,
+          ownerId,
+          actor: ctx.serialize(),
+          modelId: swapperModel.id,
+          status: 'queued',
+          priority: Number(ahead[0].n) + 1,
+          models: models.resolved,
+          options: input.options,
+          inputs,
+          inputDigests: [...new Set(inputs.map((i) => i.sha256))],
+          requestHash,
+          idempotencyKey: input.idempotencyKey ?? null,
+          watermarkPayload: randomBytes(8).toString('hex'),
+          queueJobId: id,
+          queuedAt: ctx.now,
+        });
+        const saved = await repo.save(row);
+        await this.quotas.reserve(manager, {
+          organizationId,
+          userId: ownerId,
+          timezone: organization.timezone,
+          organizationLimit: organization.dailyInferenceQuota,
+          memberLimit: organization.memberDailyInferenceQuota,
+          now: ctx.now,
+        });
+        await this.audit?.record(ctx, {
+          action: 'job.submitted',
+          resourceType: 'job',
+          resourceId: saved.id,
+          details: {
+            models: summariseModels(models.resolved),
+            inputs: inputs.map(({ role, sha256, size, mediaType }) => ({ role, sha256, size, mediaType })),
+            options: input.options,
+            watermarkPayload: saved.watermarkPayload,
+          },
+        });
+        return saved;
+      });
+    } catch (error) {
+      if (input.idempotencyKey && isUniqueViolation(error)) {
+        const earlier = await this.findByIdempotencyKey(ctx, ownerId, input.idempotencyKey, requestHash);
+        if (earlier) return { job: earlier, position: await this.position(earlier), replayed: true };
+      }
+      // Inputs stored for a submission that did not commit belong to nobody.
+      await this.blobs.release(inputs.map((i) => i.sha256));
+      throw error;
+    }
+    await this.queue.enqueue(job);
+    return { job, position: await this.position(job), replayed: false };
+  }
+
+  /** A job the caller may read (own jobs; project jobs for project members; all with job:read-all). */
+  async get(ctx: RequestContext, jobId: string): Promise<JobEntity> {
+    if (!isUuid(jobId)) throw jobNotFound();
+    const job = await this.transactions
+      .manager(ctx)
+      .getRepository(JobEntity)
+      .findOneBy({ id: jobId, organizationId: ctx.organizationId });
+    if (!job) throw jobNotFound();
+    await this.assertReadable(ctx, job);
+    return job;
+  }
+
+  /** 1 + the organization's queued jobs submitted before this one (0 once it has started). */
+  async position(job: JobEntity): Promise<number> {
+    if (job.status !== 'queued') return 0;
+    const rows: Array<{ n: string }> = await this.transactions
+      .manager()
+      .query(
+        `SELECT count(*) AS n FROM job WHERE organization_id = $1 AND status = 'queued' AND (queued_at, id) < ($2, $3)`,
+        [job.organizationId, job.queuedAt, job.id],
+      );
+    return Number(rows[0].n) + 1;
+  }
+
+  async list(ctx: RequestContext, query: JobListQuery): Promise<Page<JobEntity>> {
+    const limit = query.limit ?? 50;
+    const access = await this.policies.accessibleWhere(ctx, 'read', 'Job', 'j');
+    const qb = this.transactions
+      .manager(ctx)
+      .getRepository(JobEntity)
+      .createQueryBuilder('j')
+      .where('j.organization_id = :org', { org: ctx.organizationId })
+      .andWhere(access.brackets)
+      .orderBy('j.created_at', 'DESC')
+      .addOrderBy('j.id', 'DESC')
+      .take(limit + 1);
+    if (query.status) qb.andWhere('j.status = :status', { status: query.status });
+    if (query.modelId) qb.andWhere('j.model_id = :modelId', { modelId: query.modelId });
+    if (query.userId) qb.andWhere('j.owner_id = :userId', { userId: query.userId });
+    if (query.from) qb.andWhere('j.created_at >= :from', { from: query.from });
+    if (query.to) qb.andWhere('j.created_at < :to', { to: query.to });
+    if (query.cursor) {
+      const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
+      qb.andWhere(new Brackets((w) => w.where('(j.created_at, j.id) < (:t, :id)', { t: c.t, id: c.id })));
+    }
+    const rows = await qb.getMany();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
+  }
+
+  /**
+   * Cancels a job: a queued one is cancelled at once and never starts; a running one is asked to
+   * stop at its next stage boundary (the answer then shows `cancelRequested`). 409 once finished.
+   */
+  async cancel(ctx: RequestContext, jobId: string): Promise<JobEntity> {
+    const existing = await this.get(ctx, jobId);
+    if (!(await this.policies.can(ctx, 'cancel', 'Job', jobRow(existing)))) {
+      throw new ForbiddenError({ code: 'job:create', detail: 'Only the job’s owner (or job:read-all) may cancel it.' });
+    }
+    const job = await this.transactions.run(ctx, async (ctx, manager) => {
+      const repo = manager.getRepository(JobEntity);
+      const row = await repo.findOne({ where: { id: existing.id }, lock: { mode: 'pessimistic_write' } });
+      if (!row) throw jobNotFound();
+      if (TERMINAL_STATUSES.includes(row.status)) {
+        throw new ConflictError({ code: 'job_finished', detail: `The job has already ${row.status}.` });
+      }
+      if (row.status === 'queued') {
+        row.status = 'cancelled';
+        row.finishedAt = ctx.now;
+        row.errorCode = 'job_cancelled';
+        row.errorDetail = 'Cancelled before it started.';
+      }
+      row.cancelRequested = true;
+      const saved = await repo.save(row);
+      await this.audit?.record(ctx, {
+        action: row.status === 'cancelled' ? 'job.cancelled' : 'job.cancel_requested',
+        resourceType: 'job',
+        resourceId: row.id,
+        details: { while: row.status === 'cancelled' ? 'queued' : 'running' },
+      });
+      return saved;
+    });
+    if (job.status === 'cancelled') {
+      await this.queue.removeWaiting(job.queueJobId);
+      await this.blobs.release(job.inputDigests, job.id);
+      await this.events.publish({ type: 'state', jobId: job.id, status: 'cancelled' });
+    } else {
+      await this.events.requestCancel(job.id);
+    }
+    return job;
+  }
+
+  /** Opens a job's result for download (job:read on the job); audited. */
+  async openResult(ctx: RequestContext, jobId: string): Promise<JobResultDownload> {
+    const job = await this.get(ctx, jobId);
+    if (job.status !== 'completed' || !job.resultSha256) {
+      throw new ConflictError({
+        code: 'job_result_unavailable',
+        detail: `The job is ${job.status}; only a completed job has a result.`,
+        extensions: { status: job.status },
+      });
+    }
+    if (job.resultPurgedAt) {
+      throw new NotFoundError({
+        code: 'job_result_expired',
+        detail: 'The result was deleted at the end of the organization’s result retention period.',
+      });
+    }
+    let stream: Readable;
+    try {
+      stream = await this.blobs.store.get(job.resultSha256);
+    } catch (error) {
+      if (error instanceof BlobNotFoundError) {
+        throw new NotFoundError({ code: 'job_result_expired', detail: 'The result is no longer stored.' });
+      }
+      throw error;
+    }
+    this.audit?.recordBuffered(ctx, {
+      action: 'job.result_downloaded',
+      resourceType: 'job',
+      resourceId: job.id,
+      details: { sha256: job.resultSha256, size: job.resultSize },
+    });
+    return { job, stream };
+  }
+
+  /** The job whose watermark payload this is, when it belongs to the caller's organization. */
+  async findByWatermark(ctx: RequestContext, payload: string): Promise<JobEntity | null> {
+    if (!/^[0-9a-f]{16}$/.test(payload)) return null;
+    return this.transactions
+      .manager(ctx)
+      .getRepository(JobEntity)
+      .findOneBy({ watermarkPayload: payload, organizationId: ctx.organizationId });
+  }
+
+  private async assertReadable(ctx: RequestContext, job: JobEntity): Promise<void> {
+    await this.policies.assertCan(ctx, 'read', 'Job', jobRow(job)).catch((error: unknown) => {
+      throw error instanceof ForbiddenError ? jobNotFound() : error;
+    });
+  }
+
+  private async findByIdempotencyKey(
+    ctx: RequestContext,
+    ownerId: string,
+    key: string,
+    requestHash: string,
+  ): Promise<JobEntity | null> {
+    const earlier = await this.transactions
+      .manager()
+      .getRepository(JobEntity)
+      .findOneBy({ organizationId: ctx.organizationId, ownerId, idempotencyKey: key });
+    if (!earlier) return null;
+    if (earlier.requestHash !== requestHash) {
+      throw new UnprocessableError({
+        code: 'idempotency_key_reused',
+        detail: 'This Idempotency-Key was used for a different request; use a new key for a new job.',
+        extensions: { jobId: earlier.id },
+      });
+    }
+    return earlier;
+  }
+
+  private async resolveModels(
+    ctx: RequestContext,
+    input: SubmitFusionInput,
+  ): Promise<{ resolved: JobModels; swapperModel: { id: string; projectId: string | null } }> {
+    const resolved: Partial<Record<ModelSlot, JobModelVersion>> = {};
+    let swapperModel: { id: string; projectId: string | null } | undefined;
+    for (const slot of ['swapper', 'detector', 'recognizer', 'landmarker'] as const) {
+      const choice = input[slot];
+      if (slot === 'landmarker' && !choice) {
+        // Optional: used when the organization has a production landmarker the caller may run.
+        const found = await this.versions
+          .resolveForInference(ctx, KIND_OF_SLOT[slot])
+          .catch((error: unknown) =>
+            (error as { code?: string }).code === 'model_kind_missing' ? null : Promise.reject(error),
+          );
+        if (found) resolved.landmarker = toModelVersion(found.model, found.version);
+        continue;
+      }
+      const { model, version } = await this.versions.resolveForInference(ctx, KIND_OF_SLOT[slot], choice);
+      resolved[slot] = toModelVersion(model, version);
+      if (slot === 'swapper') swapperModel = { id: model.id, projectId: model.projectId };
+    }
+    return { resolved: resolved as JobModels, swapperModel: swapperModel! };
+  }
+}
+
+function toModelVersion(
+  model: { id: string; kind: string; family: string },
+  version: { id: string; version: number; stage: ModelStage; sha256: string; sizeBytes: number },
+): JobModelVersion {
+  return {
+    modelId: model.id,
+    versionId: version.id,
+    version: version.version,
+    stage: version.stage,
+    sha256: version.sha256,
+    sizeBytes: version.sizeBytes,
+    kind: model.kind as JobModelVersion['kind'],
+    family: model.family as JobModelVersion['family'],
+  };
+}
+
+function toInput(role: 'source' | 'target', file: ReceivedImage): JobInput {
+  return {
+    role,
+    sha256: file.sha256,
+    size: file.size,
+    mediaType: file.mediaType,
+    width: file.header.width,
+    height: file.header.height,
+  };
+}
+
+/** Model versions of a job as the audit trail records them. */
+export function summariseModels(
+  models: JobModels,
+): Record<string, { modelId: string; version: number; sha256: string }> {
+  return Object.fromEntries(
+    Object.entries(models).map(([slot, m]) => [slot, { modelId: m.modelId, version: m.version, sha256: m.sha256 }]),
+  );
+}
+
+function hashRequest(models: JobModels, options: JobOptions, inputs: JobInput[]): string {
+  const canonical = JSON.stringify({
+    models: Object.fromEntries(
+      Object.entries(models)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([slot, m]) => [slot, m.versionId]),
+    ),
+    options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b))),
+    inputs: inputs.map((i) => [i.role, i.sha256]),
+  });
+  return createHash('sha256').update(canonical).digest('hex');
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof QueryFailedError && (error as unknown as { code?: string }).code === '23505';
+}

@@ -1,0 +1,16 @@
+/** The Bull queue carrying fusion jobs (ids only; the row in PostgreSQL is the truth). */
+export const FUSION_QUEUE = 'fusion';
+
+/** Job names of the fusion queue: each has exactly one handler in the worker. */
+export enum FusionJobName {
+  Fuse = 'fuse',
+}
+
+/** Payload of each job name. */
+export interface FusionJobPayloads {
+  [FusionJobName.Fuse]: { jobId: string; organizationId: string };
+}
+
+/** Channel (without the Redis key prefix) on which a job's progress and state changes are published. */
+export const jobEventsChannel = (prefix: string, jobId: string): string => `${prefix}:job-events:${jobId}`;
+export const JOB_EVENTS_PATTERN = (prefix: string): string => `${prefix}:job-events:*`;

@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { TooManyRequestsError } from '../../common/src/errors.js';
+
+/** The usage row standing for the whole organization (per-member rows use the member's id). */
+const ORGANIZATION_TOTAL = '00000000-0000-0000-0000-000000000000';
+
+/** The calendar day and the seconds left in it, in an IANA timezone. */
+export function dayIn(timezone: string, now: Date): { day: string; secondsLeft: number } {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: timezone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(now);
+  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '0';
+  const elapsed = Number(get('hour')) * 3600 + Number(get('minute')) * 60 + Number(get('second'));
+  return { day: `${get('year')}-${get('month')}-${get('day')}`, secondsLeft: Math.max(1, 86_400 - elapsed) };
+}
+
+/**
+ * Daily inference quotas, counted in PostgreSQL inside the submitting transaction: the increment
+ * is conditional on the count being under the limit, so parallel submissions serialise on the
+ * usage row and never overshoot, and a submission that rolls back gives its unit back.
+ */
+@Injectable()
+export class QuotaService {
+  async reserve(
+    manager: EntityManager,
+    input: {
+      organizationId: string;
+      userId: string;
+      timezone: string;
+      organizationLimit: number | null;
+      memberLimit: number | null;
+      now: Date;
+    },
+  ): Promise<void> {
+    const { day, secondsLeft } = dayIn(input.timezone, input.now);
+    const take = async (userId: string, limit: number | null, scope: 'organization' | 'member') => {
+      if (limit === null) return;
+      const rows: unknown[] =
+        limit <= 0
+          ? []
+          : await manager.query(
+              `INSERT INTO job_usage (organization_id, user_id, day, count) VALUES ($1, $2, $3, 1)
+               ON CONFLICT (organization_id, user_id, day) DO UPDATE SET count = job_usage.count + 1
+               WHERE job_usage.count < $4
+               RETURNING count`,
+              [input.organizationId, userId, day, limit],
+            );
+      if (rows.length === 0) {
+        throw new TooManyRequestsError({
+          code: 'quota_exceeded',
+          detail:
+            scope === 'organization'
+              ? `The organization's daily quota of ${limit} fusion job(s) is used up; it renews at midnight (${input.timezone}).`
+              : `Your daily quota of ${limit} fusion job(s) in this organization is used up; it renews at midnight (${input.timezone}).`,
+          retryAfterSeconds: secondsLeft,
+          extensions: { scope, limit },
+        });
+      }
+    };
+    await take(ORGANIZATION_TOTAL, input.organizationLimit, 'organization');
+    await take(input.userId, input.memberLimit, 'member');
+  }
+
+  /** Jobs counted today (organization total and, when given, one member's). */
+  async usage(
+    manager: EntityManager,
+    organizationId: string,
+    timezone: string,
+    now: Date,
+    userId?: string,
+  ): Promise<{ organization: number; member?: number }> {
+    const { day } = dayIn(timezone, now);
+    const rows: Array<{ user_id: string; count: number }> = await manager.query(
+      `SELECT user_id, count FROM job_usage WHERE organization_id = $1 AND day = $2 AND user_id = ANY($3)`,
+      [organizationId, day, [ORGANIZATION_TOTAL, ...(userId ? [userId] : [])]],
+    );
+    const of = (id: string) => rows.find((r) => r.user_id === id)?.count ?? 0;
+    return { organization: of(ORGANIZATION_TOTAL), ...(userId ? { member: of(userId) } : {}) };
+  }
+}
