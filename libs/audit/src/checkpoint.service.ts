@@ -86,33 +86,37 @@ export class CheckpointService implements OnModuleInit {
       params,
     );
     const made: Checkpoint[] = [];
-    for (const { organization_id } of chains) {
-      const made1 = await this.dataSource.transaction(async (manager) => {
-        const [head]: { last_seq: string; last_hash: string }[] = await manager.query(
-          `SELECT last_seq, last_hash FROM audit_chain_head WHERE chain = $1 FOR UPDATE`,
-          [chainKey(organization_id)],
-        );
-        if (!head) return null;
-        const latest = await latestChained(manager, organization_id);
-        let chosen: CheckpointKind = kind;
-        if (kind === 'periodic' && latest && latest.seq === Number(head.last_seq)) {
-          if (Date.now() - latest.createdAt.getTime() < this.config.audit.checkpointIdleIntervalMs) return null;
-          chosen = 'heartbeat';
-        }
-        const next = {
-          organizationId: organization_id,
-          kind: chosen,
-          seq: Number(head.last_seq),
-          hash: head.last_hash,
-          prunedThroughSeq: null,
-          prunedThroughHash: null,
-        };
-        // An operator asking for a checkpoint hears why none was signed; the scheduler logs it.
-        return kind === 'on_demand' ? this.create(manager, next) : this.signNext(manager, next);
-      });
-      if (made1) made.push(made1);
+    try {
+      for (const { organization_id } of chains) {
+        const checkpoint = await this.dataSource.transaction(async (manager) => {
+          const [head]: { last_seq: string; last_hash: string }[] = await manager.query(
+            `SELECT last_seq, last_hash FROM audit_chain_head WHERE chain = $1 FOR UPDATE`,
+            [chainKey(organization_id)],
+          );
+          if (!head) return null;
+          const latest = await latestChained(manager, organization_id);
+          let chosen: CheckpointKind = kind;
+          if (kind === 'periodic' && latest && latest.seq === Number(head.last_seq)) {
+            if (Date.now() - latest.createdAt.getTime() < this.config.audit.checkpointIdleIntervalMs) return null;
+            chosen = 'heartbeat';
+          }
+          const next = {
+            organizationId: organization_id,
+            kind: chosen,
+            seq: Number(head.last_seq),
+            hash: head.last_hash,
+            prunedThroughSeq: null,
+            prunedThroughHash: null,
+          };
+          // An operator asking for a checkpoint hears why none was signed; the scheduler logs it.
+          return kind === 'on_demand' ? this.create(manager, next) : this.signNext(manager, next);
+        });
+        if (checkpoint) made.push(checkpoint);
+      }
+    } finally {
+      // Those signed before a refusal are committed too, and must reach the anchor.
+      await this.committed(made);
     }
-    await this.committed(made);
     if (made.length) this.logger.log(`Signed ${made.length} audit checkpoint(s)`);
     return made;
   }
