@@ -1,5 +1,6 @@
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import {
+  AlertService,
   AuditService,
   AuditVerifier,
   CheckpointService,
@@ -99,6 +100,16 @@ describe('chained audit checkpoints', () => {
     expect(await checkpoints.checkpointAll('periodic', org)).toEqual([]);
     await expect(checkpoints.checkpointAll('on_demand', org)).rejects.toThrow(/deleted/);
     expect(await verifier.verify(org)).toMatchObject({ ok: false, problem: 'checkpoint_missing' });
+    const alerts = h.app.get(AlertService);
+    await alerts.idle();
+    const page = await alerts.list(org, {});
+    expect(page.items).toEqual([
+      expect.objectContaining({
+        rule: 'audit_checkpoints_missing',
+        severity: 'high',
+        details: { found: 1, committed: 2 },
+      }),
+    ]);
   });
 
   it('does not trust a signing key slipped into the database by someone without the secrets key', async () => {

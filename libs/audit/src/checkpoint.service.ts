@@ -1,6 +1,7 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { AppConfig } from '../../config/src/index.js';
+import { AlertService } from './alerts/alert.service.js';
 import { AuditAnchor, readAnchorFile, toAnchorEntry } from './anchor.js';
 import { chainKey } from './audit-chain.js';
 import {
@@ -56,12 +57,15 @@ export class CheckpointService implements OnModuleInit {
   private readonly known = new Map<string, KnownCheckpoint>();
   private seeded?: Promise<void>;
   private loadingKey?: Promise<unknown>;
+  /** Chains already reported as having lost checkpoints (one alert per chain and process). */
+  private readonly reported = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: AuditSigningKeys,
     private readonly config: AppConfig,
     private readonly anchor: AuditAnchor,
+    @Optional() private readonly alerts?: AlertService,
   ) {}
 
   /**
@@ -179,6 +183,7 @@ export class CheckpointService implements OnModuleInit {
         { organizationId: c.organizationId, found: previous?.checkpointSeq ?? 0, committed: known.checkpointSeq },
         'Audit checkpoints went backwards (deleted?): not signing over the gap',
       );
+      this.reportMissing(c.organizationId, previous?.checkpointSeq ?? 0, known.checkpointSeq);
       return null;
     }
     const createdAt = new Date();
@@ -253,6 +258,25 @@ export class CheckpointService implements OnModuleInit {
       [organizationId],
     );
     return rows.map(toCheckpoint);
+  }
+
+  /** Raises `audit_checkpoints_missing` once per chain (in the background: a lock may be held). */
+  private reportMissing(organizationId: string | null, found: number, committed: number): void {
+    const key = chainKey(organizationId);
+    if (!this.alerts || this.reported.has(key)) return;
+    this.reported.add(key);
+    void this.alerts
+      .raiseDirect({
+        organizationId,
+        rule: 'audit_checkpoints_missing',
+        severity: 'high',
+        summary: `Audit checkpoints of ${organizationId ?? 'the platform'} end at ${found}, but ${committed} was committed: checkpoints were deleted`,
+        actorId: null,
+        subject: key,
+        details: { found, committed },
+        eventId: null,
+      })
+      .catch((error: unknown) => this.logger.error({ err: error }, 'Raising the checkpoint alert failed'));
   }
 
   private remember(organizationId: string | null, k: KnownCheckpoint): void {

@@ -184,7 +184,14 @@ export function toVerifyResponse(r: VerifyReport): VerifyResponseDto {
 export class AlertResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    enum: ['bulk_export', 'denial_burst', 'login_failures_many_accounts', 'off_hours_access', 'deny_policy_removed'],
+    enum: [
+      'bulk_export',
+      'denial_burst',
+      'login_failures_many_accounts',
+      'off_hours_access',
+      'deny_policy_removed',
+      'audit_checkpoints_missing',
+    ],
   })
   rule: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;

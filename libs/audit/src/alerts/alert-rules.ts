@@ -13,7 +13,12 @@ export function isExportRateLimitRefusal(event: StoredEvent): boolean {
 export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.failed']);
 
 export type AlertRule =
-  'bulk_export' | 'denial_burst' | 'login_failures_many_accounts' | 'off_hours_access' | 'deny_policy_removed';
+  | 'bulk_export'
+  | 'denial_burst'
+  | 'login_failures_many_accounts'
+  | 'off_hours_access'
+  | 'deny_policy_removed'
+  | 'audit_checkpoints_missing';
 
 /**
  * Whether an event takes an enabled deny policy out of force: deleting it, disabling it or turning

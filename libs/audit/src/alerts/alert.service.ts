@@ -46,7 +46,8 @@ interface AlertRow {
   created_at: Date;
 }
 
-type NewAlert = Omit<AlertRecord, 'id' | 'createdAt'>;
+/** An alert to raise: everything but what storing it assigns. */
+export type NewAlert = Omit<AlertRecord, 'id' | 'createdAt'>;
 
 /**
  * Evaluates alert rules on committed audit events. Counters live in Redis (fixed windows), so
@@ -245,7 +246,15 @@ export class AlertService {
     return results[0][1] === 1 ? results[1][1] : 0;
   }
 
-  private async raise(alert: NewAlert, event: StoredEvent): Promise<void> {
+  /**
+   * Raises an alert that no single audit event carries, such as signs that the audit trail itself
+   * was tampered with (stored, logged and sent like any other).
+   */
+  async raiseDirect(alert: NewAlert): Promise<void> {
+    await this.raise(alert, null);
+  }
+
+  private async raise(alert: NewAlert, event: StoredEvent | null): Promise<void> {
     const rows: AlertRow[] = await this.dataSource.query(
       `INSERT INTO alert (organization_id, rule, severity, summary, actor_id, subject, details, event_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
@@ -257,7 +266,7 @@ export class AlertService {
         alert.actorId,
         alert.subject,
         JSON.stringify(alert.details),
-        event.id,
+        event?.id ?? null,
       ],
     );
     const stored = toAlert(rows[0]);
