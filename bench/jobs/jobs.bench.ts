@@ -317,6 +317,8 @@ async function main(): Promise<void> {
     const env = scratchEnv(scratch);
     const config = AppConfig.fromEnv({ NODE_ENV: 'production', LOG_LEVEL: 'silent', ...env });
     const workers: WorkerProcess[] = [];
+    // Last resort if this process dies without its finally blocks: no worker outlives the bench.
+    process.once('exit', () => workers.forEach((w) => w.child.kill('SIGKILL')));
     let app: NestFastifyApplication | undefined;
     let listener: Bull.Queue | undefined;
     try {
@@ -537,7 +539,10 @@ async function main(): Promise<void> {
         checkBudget();
         const added = count - workers.length;
         if (added > 0) {
-          workers.push(...(await Promise.all(Array.from({ length: added }, () => startWorker(env)))));
+          const started = await Promise.allSettled(Array.from({ length: added }, () => startWorker(env)));
+          for (const r of started) if (r.status === 'fulfilled') workers.push(r.value);
+          const failed = started.find((r) => r.status === 'rejected');
+          if (failed) throw failed.reason;
           // New workers load their models on their first job: a backlog gives each one at least one.
           const warmUp = await submitBacklog(count * 2);
           await waitForJobs(

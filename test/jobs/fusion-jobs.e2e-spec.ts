@@ -109,7 +109,7 @@ describe('fusion jobs end to end', () => {
 
   describe('with a worker process', () => {
     beforeAll(async () => {
-      worker = await startWorker(t.env, { JOBS_RECONCILE_INTERVAL_MS: '1000' });
+      worker = await startWorker(t.env, { JOBS_RECONCILE_INTERVAL_MS: '1000', JOBS_RESULT_PURGE_INTERVAL_MS: '500' });
     }, 90_000);
 
     it('runs every accepted job, including those Redis lost', async () => {
@@ -210,6 +210,70 @@ describe('fusion jobs end to end', () => {
       for (const digest of stored.rows[0].input_digests) {
         expect(await blobExists(t, digest)).toBe(false);
       }
+    }, 120_000);
+
+    it('lists each caller the jobs they may see, filtered and paginated', async () => {
+      const list = async (role: 'admin' | 'developer' | 'tester', query = '') => {
+        const res = await http(t)
+          .get(`${orgBase(a)}/jobs${query}`)
+          .set(a[role].auth);
+        expect(res.status).toBe(200);
+        return res.body as { items: Array<{ id: string; ownerId: string; status: string }>; nextCursor: string | null };
+      };
+      const all = await list('admin', '?limit=200');
+      const mine = await list('developer', '?limit=200');
+      expect(all.items.length).toBeGreaterThan(mine.items.length);
+      expect(mine.items.every((j) => j.ownerId === a.developer.id)).toBe(true);
+      expect(all.items.map((j) => j.id)).toContain(revokedJob);
+      expect(mine.items.map((j) => j.id)).not.toContain(revokedJob);
+      const failed = await list('admin', '?status=failed');
+      expect(failed.items.map((j) => j.id)).toEqual([revokedJob]);
+      const seen: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await list('developer', `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+        expect(page.items.length).toBeLessThanOrEqual(2);
+        seen.push(...page.items.map((j) => j.id));
+        cursor = page.nextCursor;
+      } while (cursor);
+      expect(seen).toEqual(mine.items.map((j) => j.id));
+    });
+
+    it('deletes a result once the organization’s retention has passed', async () => {
+      const kept = await http(t).patch(orgBase(a)).set(a.admin.auth).send({ resultRetentionDays: 1 });
+      expect(kept.body.resultRetentionDays).toBe(1);
+      const submitted = await fuse(t, a, 'developer', models.swapperId, { options: { outputFormat: 'png' } });
+      const job = await waitForJob(t, a, 'developer', submitted.body.id);
+      expect(job.result).toMatchObject({ format: 'png', purged: false });
+      const expiresIn = Date.parse((job.result as unknown as { expiresAt: string }).expiresAt) - Date.now();
+      expect(expiresIn).toBeGreaterThan(23 * 3600_000);
+      expect(expiresIn).toBeLessThanOrEqual(24 * 3600_000);
+      expect(await blobExists(t, job.result!.sha256)).toBe(true);
+      // A day later, as far as the row is concerned.
+      await t.env.db.query(`UPDATE job SET result_expires_at = now() - interval '1 second' WHERE id = $1`, [job.id]);
+      const deadline = Date.now() + 30_000;
+      while ((await blobExists(t, job.result!.sha256)) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(await blobExists(t, job.result!.sha256)).toBe(false);
+      const gone = await http(t)
+        .get(`${orgBase(a)}/jobs/${job.id}/result`)
+        .set(a.developer.auth);
+      expect([gone.status, gone.body.code]).toEqual([404, 'job_result_expired']);
+      expect((await getJob(t, a, 'developer', job.id)).result).toMatchObject({ purged: true });
+    }, 120_000);
+
+    it('fails a job whose models do not fit a worker’s memory budget', async () => {
+      await worker!.stop();
+      const small = await startWorker(t.env, { INFERENCE_MEMORY_BUDGET_MB: '2' });
+      try {
+        const submitted = await fuse(t, a, 'developer', models.swapperId);
+        const job = await waitForJob(t, a, 'developer', submitted.body.id);
+        expect(job.status).toBe('failed');
+        expect(job.error?.code).toBe('model_memory_budget_exceeded');
+      } finally {
+        await small.stop();
+      }
+      worker = await startWorker(t.env, { JOBS_RECONCILE_INTERVAL_MS: '1000' });
     }, 120_000);
 
     it('lets a guest download a project job’s result but never the model weights', async () => {

@@ -146,6 +146,22 @@ describe('models and versions', () => {
     expect(promote.status).toBe(409);
   });
 
+  it('accepts only the kinds and families the inference engine runs', async () => {
+    for (const [kind, family] of [
+      ['face_enhancer', 'gfpgan'],
+      ['frame_enhancer', 'real_esrgan'],
+      ['face_swapper', 'simswap'],
+      ['face_landmarker', 'face_landmarker'],
+    ]) {
+      const res = await http()
+        .post(base(a))
+        .set(as(a, 'developer'))
+        .send({ name: 'x', slug: `k-${Math.random().toString(36).slice(2, 10)}`, kind, family });
+      expect({ kind, family, status: res.status }).toEqual({ kind, family, status: 400 });
+    }
+    await createModel(a, { kind: 'face_landmarker', family: '2dfan4' });
+  });
+
   it('refuses a body that is not application/octet-stream', async () => {
     const model = await createModel(a);
     const res = await http()

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { INestApplicationContext } from '@nestjs/common';
 import sharp from 'sharp';
 import { createWorkerApp } from '../../apps/worker/src/bootstrap.js';
+import { freePort } from '../../libs/database/src/index.js';
 import { FaceFusionEngine } from '../../libs/inference/src/index.js';
 import { createTestEnvironment, type TestEnvironment } from '../support/app.js';
 import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '../fixtures/onnx/face-models.js';
@@ -22,11 +23,15 @@ describe('worker inference engine', () => {
   let env: TestEnvironment;
   let app: INestApplicationContext;
   let dir: string;
+  let metricsPort: number;
 
   beforeAll(async () => {
     env = await createTestEnvironment();
     dir = mkdtempSync(join(tmpdir(), 'fusiongate-worker-models-'));
-    app = await createWorkerApp(env.config({ INFERENCE_WORKERS: '1', INFERENCE_MAX_PIXELS: '2000000' }));
+    metricsPort = await freePort();
+    app = await createWorkerApp(
+      env.config({ INFERENCE_WORKERS: '1', INFERENCE_MAX_PIXELS: '2000000', WORKER_METRICS_PORT: String(metricsPort) }),
+    );
   });
   afterAll(async () => {
     await app?.close();
@@ -63,5 +68,15 @@ describe('worker inference engine', () => {
     await expect(
       engine.run({ source: await png(256, 256, [150, 140, 130]), target: await png(2000, 1200, [0, 0, 0]), models }),
     ).rejects.toMatchObject({ code: 'image_too_large' });
+  });
+
+  it('serves only health and metrics on its optional listener', async () => {
+    const live = await fetch(`http://127.0.0.1:${metricsPort}/health/live`);
+    expect(live.status).toBe(200);
+    const metrics = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('process_cpu_user_seconds_total');
+    const other = await fetch(`http://127.0.0.1:${metricsPort}/api/v1/auth/login`, { method: 'POST' });
+    expect(other.status).toBe(404);
   });
 });

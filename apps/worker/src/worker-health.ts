@@ -21,7 +21,9 @@ export class WorkerHealth implements OnApplicationBootstrap, OnApplicationShutdo
       if (request.method === 'GET' && request.url === '/health/live') {
         response.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');
       } else if (request.method === 'GET' && request.url === '/metrics') {
-        void register.metrics().then((body) => response.writeHead(200, { 'content-type': register.contentType }).end(body));
+        void register
+          .metrics()
+          .then((body) => response.writeHead(200, { 'content-type': register.contentType }).end(body));
       } else {
         response.writeHead(404, { 'content-type': 'application/problem+json' });
         response.end('{"type":"about:blank","title":"Not Found","status":404,"code":"route_not_found"}');

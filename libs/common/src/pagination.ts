@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { SelectQueryBuilder } from 'typeorm';
 import { BadRequestError } from './errors.js';
 import { isUuid } from './ids.js';
 
@@ -71,4 +72,30 @@ export function decodeCursor<T extends Record<string, string | number>>(
     if (checks.every(([key, check]) => check(record[key]))) return record as T;
   }
   throw new BadRequestError({ code: 'cursor_invalid', detail: 'The pagination cursor is not valid.' });
+}
+
+/**
+ * Newest-first keyset pagination on `(created_at, id)` of `alias`: orders the query, applies the
+ * decoded cursor, fetches one row more than `limit` and returns the page with its next cursor.
+ */
+export async function newestFirstPage<T extends { id: string; createdAt: Date }>(
+  qb: SelectQueryBuilder<T>,
+  alias: string,
+  query: { limit?: number; cursor?: string },
+): Promise<Page<T>> {
+  const limit = query.limit ?? 50;
+  qb.orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .take(limit + 1);
+  if (query.cursor) {
+    const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
+    qb.andWhere(`(${alias}.created_at, ${alias}.id) < (:cursorT, :cursorId)`, { cursorT: c.t, cursorId: c.id });
+  }
+  const rows = await qb.getMany();
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return {
+    items,
+    nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+  };
 }

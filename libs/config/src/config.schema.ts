@@ -69,7 +69,7 @@ export const envSchema = z.object({
   INFERENCE_WORKERS: int(0, 64).optional(),
   INFERENCE_EXECUTION_PROVIDER: z.enum(['cpu', 'cuda']).default('cpu'),
   INFERENCE_INTRA_OP_THREADS: int(1, 256).default(1),
-  INFERENCE_MEMORY_BUDGET_MB: int(64, 1024 * 1024).default(2048),
+  INFERENCE_MEMORY_BUDGET_MB: int(1, 1024 * 1024).default(2048),
   INFERENCE_MAX_PIXELS: int(1, 1_000_000_000).default(40_000_000),
   INFERENCE_CODEC: z.enum(['auto', 'sharp', 'jimp']).default('auto'),
 

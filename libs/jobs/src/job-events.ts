@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/
 import type { Redis } from 'ioredis';
 import { AppConfig } from '../../config/src/index.js';
 import { createRedis, REDIS } from '../../database/src/redis.js';
+import { withTimeout } from './job-queue.js';
 import type { JobStatus } from './job.entity.js';
 
 /** What subscribers of a job hear: its progress through the pipeline and its state changes. */
@@ -15,6 +16,8 @@ export type JobEvent =
       face?: { index: number; total: number };
     }
   | { type: 'state'; jobId: string; status: JobStatus };
+
+const PUBLISH_TIMEOUT_MS = 1_000;
 
 /** Seconds the last progress event of a job is kept for late subscribers. */
 const LAST_EVENT_TTL_S = 3_600;
@@ -52,8 +55,15 @@ export class JobEvents implements OnApplicationShutdown {
   async publish(event: JobEvent): Promise<void> {
     try {
       const body = JSON.stringify(event);
-      if (event.type === 'progress') await this.redis.set(`job-progress:${event.jobId}`, body, 'EX', LAST_EVENT_TTL_S);
-      await this.redis.publish(this.channel(event.jobId), body);
+      const sending = (async () => {
+        if (event.type === 'progress') await this.redis.set(`job-progress:${event.jobId}`, body, 'EX', LAST_EVENT_TTL_S);
+        await this.redis.publish(this.channel(event.jobId), body);
+      })();
+      // A Redis that does not answer must not hold up a job's completion.
+      await withTimeout(sending, PUBLISH_TIMEOUT_MS).catch((error: Error) => {
+        sending.catch(() => undefined);
+        throw error;
+      });
     } catch (error) {
       this.logger.debug?.(`job event not published: ${(error as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { Injectable, Optional } from '@nestjs/common';
-import { Brackets, QueryFailedError } from 'typeorm';
+import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import {
   BadRequestError,
@@ -12,7 +12,7 @@ import {
 } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import type { ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
-import { decodeCursor, encodeCursor, type Page } from '../../common/src/pagination.js';
+import { newestFirstPage, type Page } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { ModelVersionService } from '../../model-registry/src/models/model-version.service.js';
@@ -242,33 +242,19 @@ export class JobService {
   }
 
   async list(ctx: RequestContext, query: JobListQuery): Promise<Page<JobEntity>> {
-    const limit = query.limit ?? 50;
     const access = await this.policies.accessibleWhere(ctx, 'read', 'Job', 'j');
     const qb = this.transactions
       .manager(ctx)
       .getRepository(JobEntity)
       .createQueryBuilder('j')
       .where('j.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(access.brackets)
-      .orderBy('j.created_at', 'DESC')
-      .addOrderBy('j.id', 'DESC')
-      .take(limit + 1);
+      .andWhere(access.brackets);
     if (query.status) qb.andWhere('j.status = :status', { status: query.status });
     if (query.modelId) qb.andWhere('j.model_id = :modelId', { modelId: query.modelId });
     if (query.userId) qb.andWhere('j.owner_id = :userId', { userId: query.userId });
     if (query.from) qb.andWhere('j.created_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('j.created_at < :to', { to: query.to });
-    if (query.cursor) {
-      const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
-      qb.andWhere(new Brackets((w) => w.where('(j.created_at, j.id) < (:t, :id)', { t: c.t, id: c.id })));
-    }
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    return newestFirstPage(qb, 'j', query);
   }
 
   /**

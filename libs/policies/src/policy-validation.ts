@@ -5,7 +5,6 @@ import { MODEL_GRANT_ACTIONS, PERMISSIONS } from '../../common/src/permissions.j
 import { isValidCidr, isValidClock, isValidTimezone, type PolicyConditions, type TimeWindow } from './abac.js';
 import type { PolicyPrincipals } from './ability.factory.js';
 
-
 const invalid = (detail: string, field?: string) =>
   new BadRequestError({
     code: 'policy_invalid',

@@ -73,7 +73,13 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       const flag = this.running.get(jobId);
       if (flag) Atomics.store(flag, 0, CANCELLED);
     });
-    void this.queue.process(FusionJobName.Fuse, this.concurrency, (job: FuseJob) => this.handle(job));
+    // One handler per job name, checked by the compiler: a new name without a handler does not build.
+    const handlers: { [N in FusionJobName]: (job: Job<FusionJobPayloads[N]>) => Promise<void> } = {
+      [FusionJobName.Fuse]: (job) => this.handle(job),
+    };
+    for (const name of Object.values(FusionJobName)) {
+      void this.queue.process(name, this.concurrency, handlers[name]);
+    }
     const { reconcileIntervalMs, resultPurgeIntervalMs } = this.config.jobs;
     void this.maintenance.reconcile().catch((e: Error) => this.logger.warn(`reconcile: ${e.message}`));
     if (reconcileIntervalMs > 0) {

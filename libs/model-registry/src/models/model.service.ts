@@ -6,9 +6,8 @@ import {
   ConflictError,
   ForbiddenError,
   NotFoundError,
-  decodeCursor,
-  encodeCursor,
   isUuid,
+  newestFirstPage,
   type Page,
   type RequestContext,
 } from '../../../common/src/index.js';
@@ -145,32 +144,18 @@ export class ModelService {
   }
 
   async list(ctx: RequestContext, query: ModelListQuery): Promise<Page<ModelEntity>> {
-    const limit = query.limit ?? 50;
     const access = await this.policies.accessibleWhere(ctx, 'read', 'Model', 'm');
     const qb = this.transactions
       .manager(ctx)
       .getRepository(ModelEntity)
       .createQueryBuilder('m')
       .where('m.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(access.brackets)
-      .orderBy('m.created_at', 'DESC')
-      .addOrderBy('m.id', 'DESC')
-      .take(limit + 1);
+      .andWhere(access.brackets);
     if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
     if (query.family) qb.andWhere('m.family = :family', { family: query.family });
     if (query.label) qb.andWhere(':label = ANY(m.labels)', { label: query.label });
     if (query.projectId) qb.andWhere('m.project_id = :projectId', { projectId: query.projectId });
-    if (query.cursor) {
-      const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
-      qb.andWhere('(m.created_at, m.id) < (:t, :id)', { t: c.t, id: c.id });
-    }
-    const rows = await qb.getMany();
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    return {
-      items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
-    };
+    return newestFirstPage(qb, 'm', query);
   }
 
   async update(ctx: RequestContext, modelId: string, patch: UpdateModelInput): Promise<ModelEntity> {
