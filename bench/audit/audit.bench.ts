@@ -6,9 +6,13 @@
  *   npm run bench:audit            (BENCH_ADMIN_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_AUDIT_EVENTS=4000 BENCH_AUDIT_CONCURRENCY=8 npm run bench:audit
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
+import { AuditAnchor } from '../../libs/audit/src/anchor.js';
 import { appendToChain, type PreparedEvent } from '../../libs/audit/src/audit-chain.js';
+import { CheckpointService } from '../../libs/audit/src/checkpoint.service.js';
+import { AuditSigningKeys } from '../../libs/audit/src/signing-keys.js';
+import { AppConfig } from '../../libs/config/src/index.js';
 import { redactDetails } from '../../libs/audit/src/redact.js';
 import { dataSourceOptions } from '../../libs/database/src/index.js';
 import { withScratch } from '../support/scratch.js';
@@ -132,6 +136,18 @@ async function measure(ds: DataSource): Promise<void> {
   const many = Array.from({ length: 8 }, () => randomUUID());
   const one = [randomUUID()];
   const chained = (m: EntityManager, org: string, e: PreparedEvent) => appendToChain(m, org, [e]);
+  // As AuditService writes: a signed checkpoint in the writing transaction every 100 events.
+  const config = AppConfig.fromEnv({
+    SECRETS_KEY: randomBytes(32).toString('base64'),
+    AUDIT_CHECKPOINT_EVERY_EVENTS: '100',
+  });
+  const keys = new AuditSigningKeys(ds, config);
+  const checkpoints = new CheckpointService(ds, keys, config, new AuditAnchor(config));
+  await keys.activeKeyId();
+  const checkpointed = async (m: EntityManager, org: string, e: PreparedEvent) => {
+    const [stored] = await appendToChain(m, org, [e]);
+    await checkpoints.afterAppend(m, org, stored.seq, stored);
+  };
   // Warm-up: connections, plans, key caches.
   await run(ds, 'warm-up', many, plainInsert);
   await run(ds, 'warm-up', many, chained);
@@ -141,6 +157,7 @@ async function measure(ds: DataSource): Promise<void> {
   results.push(await run(ds, 'chained, 8 organizations', many, chained));
   results.push(await run(ds, 'chained, 1 organization', one, chained));
   results.push(await run(ds, 'plain insert (baseline, again)', many, plainInsert));
+  results.push(await run(ds, 'chained + checkpoint/100, 1 org', one, checkpointed));
 
   const base = (results[0].eventsPerSecond + results[3].eventsPerSecond) / 2;
   const baseP99 = (results[0].p99 + results[3].p99) / 2;
@@ -160,7 +177,7 @@ async function measure(ds: DataSource): Promise<void> {
         .padStart(9)}${`${((r.eventsPerSecond / base) * 100).toFixed(0)}%`.padStart(10)}\n`,
     );
   }
-  for (const r of results.slice(1, 3)) {
+  for (const r of [...results.slice(1, 3), results[4]]) {
     process.stdout.write(
       `latency added by chaining (${r.name}): p50 ${(r.p50 - baseP50).toFixed(2)} ms, p99 ${(r.p99 - baseP99).toFixed(2)} ms\n`,
     );

@@ -52,8 +52,9 @@ export function buildProgram(): Command {
     .command('audit:verify')
     .description('recompute audit hash chains and report the first broken or missing sequence (exit 2 if any)')
     .option('--org <id>', 'one organization id, or "platform" (default: every chain)')
+    .option('--anchor <file>', 'also check against the checkpoints published to this anchor file (JSONL)')
     .option('--json', 'print JSON')
-    .action((options: { org?: string; json?: boolean }) => auditVerifyCommand(options));
+    .action((options: { org?: string; json?: boolean; anchor?: string }) => auditVerifyCommand(options));
 
   program
     .command('audit:checkpoint')

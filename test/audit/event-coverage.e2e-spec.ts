@@ -330,6 +330,8 @@ describe('audit event coverage', () => {
     expect(policyEvents.map((e) => e.action)).toEqual(['policy.deleted', 'policy.updated', 'policy.created']);
     expect(policyEvents[2].details).toMatchObject({ name: 'no exports', effect: 'deny', actions: ['model:export'] });
     expect(policyEvents[1].details).toEqual({
+      effect: 'deny',
+      enabled: true,
       before: { name: 'no exports', enabled: true },
       after: { name: 'no exports (paused)', enabled: false },
     });

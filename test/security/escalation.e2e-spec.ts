@@ -162,11 +162,22 @@ describe('policy managers cannot allow themselves what they do not hold', () => 
     const rename = await http().patch(orgPath(c)).set(c.guest.auth).send({ name: 'taken over' });
     expect(rename.status).toBe(403);
 
-    // Within what they hold, and deny rules, they manage freely.
+    // Within what they hold (and reach), and deny rules, they manage freely.
+    const model = await http()
+      .post(`${orgPath(c)}/models`)
+      .set(c.admin.auth)
+      .send({ name: 'open', slug: 'open', kind: 'face_swapper', family: 'inswapper' });
+    expect(model.status).toBe(201);
     const narrow = await http()
       .post(`${orgPath(c)}/policies`)
       .set(c.guest.auth)
-      .send({ name: 'read', effect: 'allow', actions: ['model:read'], principals: { users: [c.guest.id] } });
+      .send({
+        name: 'read',
+        effect: 'allow',
+        actions: ['model:read'],
+        principals: { users: [c.guest.id] },
+        conditions: { modelIds: [(model.body as { id: string }).id] },
+      });
     expect(narrow.status).toBe(201);
     const widen = await http()
       .patch(`${orgPath(c)}/policies/${(narrow.body as { id: string }).id}`)

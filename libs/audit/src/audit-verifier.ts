@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AppConfig } from '../../config/src/index.js';
+import type { AnchorEntry } from './anchor.js';
 import { chainHash, GENESIS_HASH } from './canonical.js';
-import { checkpointPayload, toCheckpoint, type Checkpoint, type CheckpointRow } from './checkpoint.service.js';
+import {
+  checkpointHash,
+  checkpointPayload,
+  toCheckpoint,
+  type Checkpoint,
+  type CheckpointRow,
+} from './checkpoint-format.js';
+import { CheckpointService, type KnownCheckpoint } from './checkpoint.service.js';
 import { AuditSigningKeys } from './signing-keys.js';
 import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
 
@@ -20,7 +29,27 @@ export type ChainProblem =
   /** A checkpoint's signature does not verify. */
   | 'checkpoint_signature_invalid'
   /** The chain head disagrees with the last event. */
-  | 'head_mismatch';
+  | 'head_mismatch'
+  /**
+   * A signed checkpoint that must exist does not: a gap in the checkpoint sequence, fewer than one
+   * every AUDIT_CHECKPOINT_EVERY_EVENTS events, or one committed (or anchored) but gone.
+   */
+  | 'checkpoint_missing'
+  /** No checkpoint was signed for longer than the cadence allows (deleted, or checkpointing stopped). */
+  | 'checkpoint_overdue'
+  /** The organization exists but its chain is empty. */
+  | 'chain_missing'
+  /** The database's checkpoint differs from the one published to the anchor. */
+  | 'anchor_mismatch';
+
+export interface VerifyOptions {
+  /** Verify only events up to here (retention checks the prefix it is about to delete). */
+  throughSeq?: number;
+  /** The instant the cadence is judged at (default: now). */
+  now?: Date;
+  /** The latest checkpoint of this chain in an anchor file (see `readAnchorFile`). */
+  anchor?: AnchorEntry;
+}
 
 export interface VerifyReport {
   organizationId: string | null;
@@ -49,17 +78,26 @@ export class AuditVerifier {
   constructor(
     private readonly dataSource: DataSource,
     private readonly keys: AuditSigningKeys,
+    private readonly config: AppConfig,
+    private readonly checkpointService: CheckpointService,
   ) {}
 
-  /** Every chain that has a head (every organization with events, and the platform chain). */
+  /**
+   * Every chain that has a head, and every organization (whose chain must exist even when someone
+   * deleted it), plus the platform chain.
+   */
   async chains(): Promise<(string | null)[]> {
+    // The organizations module owns `organization`; audit reads its ids directly to avoid a module
+    // cycle (organizations records audit events), as retention does.
     const rows: { organization_id: string | null }[] = await this.dataSource.query(
-      `SELECT organization_id FROM audit_chain_head ORDER BY chain`,
+      `SELECT organization_id FROM audit_chain_head
+        UNION SELECT id FROM organization
+        ORDER BY organization_id NULLS FIRST`,
     );
     return rows.map((r) => r.organization_id);
   }
 
-  async verify(organizationId: string | null, options: { throughSeq?: number } = {}): Promise<VerifyReport> {
+  async verify(organizationId: string | null, options: VerifyOptions = {}): Promise<VerifyReport> {
     const report: VerifyReport = {
       organizationId,
       ok: true,
@@ -113,6 +151,7 @@ export class AuditVerifier {
     }
 
     const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
+    let firstOccurredAt: Date | undefined;
     let cursor = expectedSeq - 1;
     for (;;) {
       const rows: AuditEventRow[] = await this.dataSource.query(
@@ -133,6 +172,7 @@ export class AuditVerifier {
         if ((bySeq.get(seq) ?? []).some((c) => c.hash !== row.hash)) {
           return fail(seq, 'checkpoint_mismatch', `Event ${seq} differs from the signed checkpoint of that position.`);
         }
+        firstOccurredAt ??= new Date(row.occurred_at);
         report.firstSeq ??= seq;
         report.lastSeq = seq;
         report.checkedEvents += 1;
@@ -172,6 +212,102 @@ export class AuditVerifier {
     if (heads[0] && lastSeen > 0 && heads[0].last_hash !== prevHash) {
       return fail(lastSeen, 'head_mismatch', `The chain head disagrees with event ${lastSeen}.`);
     }
-    return report;
+    if (organizationId !== null && lastSeen === 0 && !pruned && (await this.organizationExists(organizationId))) {
+      return fail(1, 'chain_missing', 'The organization exists but its audit chain is empty (it was deleted).');
+    }
+    const problem = await this.checkCheckpoints(organizationId, checkpoints, {
+      lastSeen,
+      checkpointed,
+      firstOccurredAt,
+      now: options.now ?? new Date(),
+      anchor: options.anchor,
+    });
+    return problem ? fail(problem.seq, problem.problem, problem.detail) : report;
+  }
+
+  /**
+   * What the checkpoints themselves must show, beyond matching the events: an unbroken sequence of
+   * chained checkpoints, one at least every N events, a recent one, and every checkpoint this
+   * process saw committed or the anchor published.
+   */
+  private async checkCheckpoints(
+    organizationId: string | null,
+    checkpoints: Checkpoint[],
+    facts: { lastSeen: number; checkpointed: number; firstOccurredAt?: Date; now: Date; anchor?: AnchorEntry },
+  ): Promise<{ seq: number; problem: ChainProblem; detail: string } | null> {
+    const { lastSeen, checkpointed } = facts;
+    const chained = checkpoints
+      .filter((c) => c.checkpointSeq !== null)
+      .sort((a, b) => a.checkpointSeq! - b.checkpointSeq!);
+    for (const [i, c] of chained.entries()) {
+      const previous = chained[i - 1];
+      const after = (previous?.seq ?? 0) + 1;
+      if (c.checkpointSeq !== i + 1) {
+        return { seq: after, problem: 'checkpoint_missing', detail: `Checkpoint ${i + 1} of this chain is missing.` };
+      }
+      if (c.prevCheckpointHash !== (previous ? checkpointHash(previous) : null)) {
+        return {
+          seq: after,
+          problem: 'checkpoint_missing',
+          detail: `Checkpoint ${c.checkpointSeq} does not link to checkpoint ${i}: one was replaced.`,
+        };
+      }
+    }
+    const known: { source: string; k: KnownCheckpoint }[] = [];
+    const remembered = await this.checkpointService.knownCheckpoint(organizationId);
+    if (remembered) known.push({ source: 'committed', k: remembered });
+    if (facts.anchor) known.push({ source: 'anchored', k: facts.anchor });
+    for (const { source, k } of known) {
+      const match = chained[k.checkpointSeq - 1];
+      if (!match) {
+        return {
+          seq: checkpointed + 1,
+          problem: 'checkpoint_missing',
+          detail: `Checkpoint ${k.checkpointSeq} was ${source} but is not in the database (the chain has ${chained.length}).`,
+        };
+      }
+      if (checkpointHash(match) !== k.checkpointHash) {
+        return {
+          seq: match.seq,
+          problem: 'anchor_mismatch',
+          detail: `Checkpoint ${k.checkpointSeq} differs from the one ${source}.`,
+        };
+      }
+    }
+    const every = this.config.audit.checkpointEveryEvents;
+    const required = every > 0 ? Math.floor(lastSeen / every) * every : 0;
+    if (required > checkpointed) {
+      return {
+        seq: checkpointed + 1,
+        problem: 'checkpoint_missing',
+        detail: `Events up to ${required} must be under a signed checkpoint (one every ${every} events); the latest covers ${checkpointed}.`,
+      };
+    }
+    const interval = this.config.audit.checkpointIntervalMs;
+    if (interval > 0 && lastSeen > 0) {
+      // A chain is checkpointed every interval when it moves and every idle interval when not;
+      // one interval more is the scheduler's slack.
+      const maxAgeMs = this.config.audit.checkpointIdleIntervalMs + 2 * interval;
+      const newest = checkpoints.reduce<Date | undefined>(
+        (m, c) => (!m || c.createdAt > m ? c.createdAt : m),
+        undefined,
+      );
+      const since = newest ?? facts.firstOccurredAt;
+      if (since && facts.now.getTime() - since.getTime() > maxAgeMs) {
+        return {
+          seq: checkpointed + 1,
+          problem: 'checkpoint_overdue',
+          detail: `No checkpoint since ${since.toISOString()}, although one is signed at least every ${Math.ceil(maxAgeMs / 60_000)} min: checkpoints were deleted, or checkpointing stopped.`,
+        };
+      }
+    }
+    return null;
+  }
+
+  private async organizationExists(organizationId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource
+      .query(`SELECT 1 FROM organization WHERE id = $1`, [organizationId])
+      .catch(() => []);
+    return rows.length > 0;
   }
 }

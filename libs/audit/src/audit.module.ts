@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { AlertService } from './alerts/alert.service.js';
+import { AuditAnchor } from './anchor.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditReadService } from './audit-read.service.js';
 import { AuditVerifier } from './audit-verifier.js';
@@ -19,6 +20,7 @@ import { AuditSigningKeys } from './signing-keys.js';
     AuditService,
     AlertService,
     AuditSigningKeys,
+    AuditAnchor,
     CheckpointService,
     AuditVerifier,
     RetentionService,

@@ -18,6 +18,7 @@ import type { RequestContext } from '../../common/src/request-context.js';
 import { AppConfig } from '../../config/src/index.js';
 import { AlertService } from './alerts/alert.service.js';
 import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
+import { CheckpointService, type Checkpoint } from './checkpoint.service.js';
 import type { AuditEventInput } from './audit.types.js';
 import { cleanText, redactDetails } from './redact.js';
 
@@ -57,11 +58,14 @@ export class AuditService
   private readonly deniedRequests = new Set<string>();
   /** Events written in a caller's transaction, evaluated by the alert rules once it commits. */
   private readonly afterCommit = new WeakMap<QueryRunner, StoredEvent[]>();
+  /** Checkpoints signed in a caller's transaction (every N events), published once it commits. */
+  private readonly checkpointsAfterCommit = new WeakMap<QueryRunner, Checkpoint[]>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly alerts: AlertService,
+    private readonly checkpoints: CheckpointService,
   ) {
     this.dataSource.subscribers.push(this);
   }
@@ -85,13 +89,19 @@ export class AuditService
     const prepared = inputs.map((input) => this.prepare(ctx, input));
     const manager = ctx.manager;
     if (manager?.queryRunner?.isTransactionActive) {
-      const stored = await this.writeGroups(manager, prepared);
+      const { stored, checkpoints } = await this.writeGroups(manager, prepared);
       const pending = this.afterCommit.get(manager.queryRunner) ?? [];
       pending.push(...stored);
       this.afterCommit.set(manager.queryRunner, pending);
+      if (checkpoints.length) {
+        const signed = this.checkpointsAfterCommit.get(manager.queryRunner) ?? [];
+        signed.push(...checkpoints);
+        this.checkpointsAfterCommit.set(manager.queryRunner, signed);
+      }
       return stored.map(toRecorded);
     }
-    const stored = await this.dataSource.transaction((m) => this.writeGroups(m, prepared));
+    const { stored, checkpoints } = await this.dataSource.transaction((m) => this.writeGroups(m, prepared));
+    await this.checkpoints.committed(checkpoints);
     this.alerts.evaluate(stored);
     return stored.map(toRecorded);
   }
@@ -143,13 +153,14 @@ export class AuditService
     const retry: BufferedEvent[] = [];
     for (const group of groups.values()) {
       try {
-        const stored = await this.dataSource.transaction((m) =>
-          appendToChain(
+        const { stored, checkpoints } = await this.dataSource.transaction((m) =>
+          this.appendAndCheckpoint(
             m,
             group[0].organizationId,
             group.map((g) => g.event),
           ),
         );
+        await this.checkpoints.committed(checkpoints);
         written += stored.length;
         this.alerts.evaluate(stored);
       } catch (error) {
@@ -189,6 +200,13 @@ export class AuditService
 
   afterTransactionCommit(event: TransactionCommitEvent): void {
     if (event.queryRunner.isTransactionActive) return;
+    const checkpoints = this.checkpointsAfterCommit.get(event.queryRunner);
+    if (checkpoints) {
+      this.checkpointsAfterCommit.delete(event.queryRunner);
+      void this.checkpoints
+        .committed(checkpoints)
+        .catch((error: unknown) => this.logger.error({ err: error }, 'Publishing audit checkpoints failed'));
+    }
     const stored = this.afterCommit.get(event.queryRunner);
     if (!stored) return;
     this.afterCommit.delete(event.queryRunner);
@@ -196,28 +214,44 @@ export class AuditService
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.afterCommit.delete(event.queryRunner);
+    if (event.queryRunner.isTransactionActive) return;
+    this.afterCommit.delete(event.queryRunner);
+    this.checkpointsAfterCommit.delete(event.queryRunner);
+  }
+
+  /** Appends events to one chain and signs a checkpoint when it passes a multiple of N events. */
+  private async appendAndCheckpoint(
+    manager: EntityManager,
+    organizationId: string | null,
+    events: PreparedEvent[],
+  ): Promise<{ stored: StoredEvent[]; checkpoints: Checkpoint[] }> {
+    const stored = await appendToChain(manager, organizationId, events);
+    if (!stored.length) return { stored, checkpoints: [] };
+    const last = stored[stored.length - 1];
+    const checkpoint = await this.checkpoints.afterAppend(manager, organizationId, stored[0].seq, last);
+    return { stored, checkpoints: checkpoint ? [checkpoint] : [] };
   }
 
   private async writeGroups(
     manager: EntityManager,
     prepared: { organizationId: string | null; event: PreparedEvent }[],
-  ): Promise<StoredEvent[]> {
+  ): Promise<{ stored: StoredEvent[]; checkpoints: Checkpoint[] }> {
     const out: StoredEvent[] = [];
+    const checkpoints: Checkpoint[] = [];
     // Chains are locked in a stable order so two transactions touching the same two chains
     // cannot deadlock.
     const order = [...new Set(prepared.map((p) => chainKey(p.organizationId)))].sort();
     for (const key of order) {
       const group = prepared.filter((p) => chainKey(p.organizationId) === key);
-      out.push(
-        ...(await appendToChain(
-          manager,
-          group[0].organizationId,
-          group.map((g) => g.event),
-        )),
+      const written = await this.appendAndCheckpoint(
+        manager,
+        group[0].organizationId,
+        group.map((g) => g.event),
       );
+      out.push(...written.stored);
+      checkpoints.push(...written.checkpoints);
     }
-    return out;
+    return { stored: out, checkpoints };
   }
 
   /** Fills in the context (actor, ip, user agent, request id) and strips secrets. */

@@ -10,5 +10,6 @@ export * from './audit-query.service.js';
 export * from './audit-read.service.js';
 export * from './audit-verifier.js';
 export * from './checkpoint.service.js';
+export * from './anchor.js';
 export * from './retention.service.js';
 export { AuditSigningKeys, sealSecret, openSecret } from './signing-keys.js';

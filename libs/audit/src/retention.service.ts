@@ -56,7 +56,7 @@ export class RetentionService {
   ): Promise<RetentionResult> {
     const retentionDays = options.retentionDays ?? (await this.retentionDaysOf(organizationId));
     const cutoff = new Date((options.now ?? new Date()).getTime() - retentionDays * 86_400_000);
-    const result = await this.dataSource.transaction(async (manager) => {
+    const { checkpoint, everyN, ...result } = await this.dataSource.transaction(async (manager) => {
       const head = await lockChainHead(manager, organizationId);
       const [bounds]: { first_kept: string | null; oldest: string | null }[] = await manager.query(
         `SELECT (SELECT min(seq) FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND occurred_at >= $2) AS first_kept,
@@ -65,7 +65,7 @@ export class RetentionService {
       );
       const through = (bounds.first_kept === null ? head.lastSeq + 1 : Number(bounds.first_kept)) - 1;
       if (bounds.oldest === null || through < Number(bounds.oldest)) {
-        return { organizationId, retentionDays, prunedThroughSeq: null, deleted: 0 };
+        return { organizationId, retentionDays, prunedThroughSeq: null, deleted: 0, checkpoint: null, everyN: null };
       }
       const check = await this.verifier.verify(organizationId, { throughSeq: through });
       if (!check.ok) {
@@ -87,7 +87,7 @@ export class RetentionService {
       );
       const deleted = Number(count);
       await manager.query(`SELECT set_config('fusiongate.audit_retention', 'off', true)`);
-      await this.checkpoints.create(manager, {
+      const checkpoint = await this.checkpoints.create(manager, {
         organizationId,
         kind: 'retention',
         seq: head.lastSeq,
@@ -96,7 +96,7 @@ export class RetentionService {
         prunedThroughHash: last.hash,
       });
       const system = RequestContext.system('audit-retention');
-      await appendToChain(manager, organizationId, [
+      const [event] = await appendToChain(manager, organizationId, [
         {
           organizationId,
           occurredAt: new Date(),
@@ -114,8 +114,11 @@ export class RetentionService {
           details: { prunedThroughSeq: through, deleted, retentionDays, cutoff: cutoff.toISOString() },
         },
       ]);
-      return { organizationId, retentionDays, prunedThroughSeq: through, deleted };
+      // The retention event itself may pass a multiple of N events, like any other.
+      const everyN = await this.checkpoints.afterAppend(manager, organizationId, event.seq, event);
+      return { organizationId, retentionDays, prunedThroughSeq: through, deleted, checkpoint, everyN };
     });
+    await this.checkpoints.committed([checkpoint, everyN]);
     if (result.deleted) {
       this.logger.log(
         `Removed ${result.deleted} audit event(s) of ${organizationId ?? 'the platform'} older than ${retentionDays} days`,

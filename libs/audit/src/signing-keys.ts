@@ -68,6 +68,11 @@ export class AuditSigningKeys {
     return (await this.activeKey(manager)).id;
   }
 
+  /** Whether the active key is loaded in this process (signing then needs no extra connection). */
+  get loaded(): boolean {
+    return this.active !== undefined;
+  }
+
   /** Whether `signature` over `payload` was made by key `keyId`. */
   async verify(keyId: string, payload: string, signature: string): Promise<boolean> {
     const publicKey = await this.publicKey(keyId);
@@ -83,15 +88,40 @@ export class AuditSigningKeys {
     return rows.map((r) => ({ id: r.id, publicKey: r.public_key, active: r.active, createdAt: r.created_at }));
   }
 
+  /** The public key (SPKI PEM) of `keyId`, as anchors carry it; undefined when unknown or not genuine. */
+  async publicKeyPem(keyId: string): Promise<string | undefined> {
+    return (await this.publicKey(keyId))?.export({ type: 'spki', format: 'pem' }).toString();
+  }
+
+  /**
+   * The public key of `keyId`. The key row must be genuine: its sealed private key opens with the
+   * secrets key and matches the public key. Whoever can write the database but does not hold the
+   * secrets key cannot slip in a key pair of their own and sign checkpoints with it.
+   */
   private async publicKey(keyId: string): Promise<KeyObject | undefined> {
     const cached = this.publicKeys.get(keyId);
     if (cached) return cached;
-    const rows: { public_key: string }[] = await this.dataSource.query(
-      `SELECT public_key FROM audit_signing_key WHERE id = $1`,
+    const rows: { public_key: string; private_key_enc: string }[] = await this.dataSource.query(
+      `SELECT public_key, private_key_enc FROM audit_signing_key WHERE id = $1`,
       [keyId],
     );
     if (!rows[0]) return undefined;
-    const key = createPublicKey(rows[0].public_key);
+    let key: KeyObject;
+    try {
+      key = createPublicKey(rows[0].public_key);
+      const secretsKey = this.config.secretsKey;
+      if (secretsKey) {
+        const privateKey = createPrivateKey({
+          key: openSecret(secretsKey, rows[0].private_key_enc),
+          format: 'der',
+          type: 'pkcs8',
+        });
+        const derived = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
+        if (!derived.equals(key.export({ type: 'spki', format: 'der' }))) return undefined;
+      }
+    } catch {
+      return undefined;
+    }
     this.publicKeys.set(keyId, key);
     return key;
   }

@@ -110,7 +110,12 @@ export const envSchema = z.object({
 
   AUDIT_FLUSH_INTERVAL_MS: int(10, 600_000).default(1_000),
   AUDIT_BUFFER_MAX: int(1, 100_000).default(500),
-  AUDIT_CHECKPOINT_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
+  AUDIT_CHECKPOINT_INTERVAL_MS: int(0, 7 * 86_400_000).default(300_000),
+  AUDIT_CHECKPOINT_IDLE_INTERVAL_MS: int(1_000, 7 * 86_400_000).default(900_000),
+  AUDIT_CHECKPOINT_EVERY_EVENTS: int(0, 1_000_000).default(100),
+  AUDIT_ANCHOR_FILE: z.string().min(1).optional(),
+  AUDIT_ANCHOR_WEBHOOK_URL: url(['http:', 'https:']).optional(),
+  AUDIT_ANCHOR_WEBHOOK_SECRET: z.string().min(16).optional(),
   AUDIT_RETENTION_DAYS: int(1, 36_500).default(365),
   AUDIT_RETENTION_INTERVAL_MS: int(0, 7 * 86_400_000).default(86_400_000),
   AUDIT_USUAL_HOURS: z
@@ -253,8 +258,14 @@ export interface ConfigValues {
     flushIntervalMs: number;
     /** Buffered events that trigger a write before the interval. */
     bufferMax: number;
-    /** Signed checkpoints of every chain; 0 = only on demand. */
+    /** Signed checkpoints of every chain that moved; 0 = only on demand (and every N events). */
     checkpointIntervalMs: number;
+    /** A chain that did not move is still checkpointed this often, so verification can expect a recent one. */
+    checkpointIdleIntervalMs: number;
+    /** A checkpoint is also signed, in the appending transaction, each time a chain passes a multiple of this; 0 = off. */
+    checkpointEveryEvents: number;
+    /** Where each checkpoint is also published, outside PostgreSQL. */
+    anchor: { file?: string; webhookUrl?: string; webhookSecret?: string };
     /** Retention of organizations that set none (and of the platform chain). */
     retentionDays: number;
     /** How often the retention job runs; 0 = never (run it from the CLI). */
@@ -388,6 +399,13 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       flushIntervalMs: env.AUDIT_FLUSH_INTERVAL_MS,
       bufferMax: env.AUDIT_BUFFER_MAX,
       checkpointIntervalMs: env.AUDIT_CHECKPOINT_INTERVAL_MS,
+      checkpointIdleIntervalMs: env.AUDIT_CHECKPOINT_IDLE_INTERVAL_MS,
+      checkpointEveryEvents: env.AUDIT_CHECKPOINT_EVERY_EVENTS,
+      anchor: {
+        file: env.AUDIT_ANCHOR_FILE,
+        webhookUrl: env.AUDIT_ANCHOR_WEBHOOK_URL,
+        webhookSecret: env.AUDIT_ANCHOR_WEBHOOK_SECRET,
+      },
       retentionDays: env.AUDIT_RETENTION_DAYS,
       retentionIntervalMs: env.AUDIT_RETENTION_INTERVAL_MS,
       usualHours: env.AUDIT_USUAL_HOURS

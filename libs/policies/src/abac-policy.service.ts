@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { subject as asSubject } from '@casl/ability';
+import { ConflictError, ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
@@ -19,6 +20,9 @@ import { PolicyVersionService } from './policy-version.service.js';
 import { ProfileLoader } from './profile.loader.js';
 import { validateConditions, validatePolicyActions, validatePrincipals } from './policy-validation.js';
 import { assertPrincipalsInOrganization } from './principal-directory.js';
+import { PERMISSION_CHECK } from './subjects.js';
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 export interface PolicyInput {
   name: string;
@@ -121,7 +125,13 @@ export class AbacPolicyService {
         action: 'policy.updated',
         resourceType: 'policy',
         resourceId: saved.id,
-        details: { before, after: Object.fromEntries(changed.map((k) => [k, values[k]])) },
+        // The effect and state it had, so alert rules can tell a deny rule being switched off.
+        details: {
+          effect: existing.effect,
+          enabled: existing.enabled,
+          before,
+          after: Object.fromEntries(changed.map((k) => [k, values[k]])),
+        },
       });
       await this.versions.bump(ctx, saved.organizationId);
       return saved;
@@ -140,7 +150,7 @@ export class AbacPolicyService {
         action: 'policy.deleted',
         resourceType: 'policy',
         resourceId: existing.id,
-        details: { name: existing.name, effect: existing.effect, actions: existing.actions },
+        details: { name: existing.name, effect: existing.effect, enabled: existing.enabled, actions: existing.actions },
       });
       await this.versions.bump(ctx, existing.organizationId);
     });
@@ -148,14 +158,64 @@ export class AbacPolicyService {
 
   /**
    * An allow policy hands out its permissions, so only someone holding every one of them may
-   * write, change or remove it (as with roles); deny policies only take away.
+   * write, change or remove it (as with roles); deny policies only take away. For model
+   * permissions holding is not enough: the policy must not reach models its author cannot reach
+   * with that action (see `assertWithinReach`).
    */
   private async assertMayAllow(
     ctx: RequestContext,
-    ...policies: { effect: 'allow' | 'deny'; actions: string[] }[]
+    ...policies: { effect: 'allow' | 'deny'; actions: string[]; conditions?: PolicyConditions | null }[]
   ): Promise<void> {
-    const allowed = policies.filter((p) => p.effect === 'allow').flatMap((p) => expandPolicyActions(p.actions));
-    if (allowed.length) await this.policies.assertHoldsAll(ctx, new Set(allowed));
+    const allowing = policies.filter((p) => p.effect === 'allow');
+    const allowed = allowing.flatMap((p) => expandPolicyActions(p.actions));
+    if (!allowed.length) return;
+    await this.policies.assertHoldsAll(ctx, new Set(allowed));
+    for (const policy of allowing) await this.assertWithinReach(ctx, policy.actions, policy.conditions ?? {});
+  }
+
+  /**
+   * Refuses (403 `policy_scope_exceeded`) an allow policy whose model scope is wider than what its
+   * author reaches with each model action: either the author may do the action on every model of
+   * the organization (no condition but the organization, and no deny rule narrowing it), or the
+   * policy is limited to model ids, or project ids, on each of which the author may do it. Stage
+   * and label conditions narrow a policy but prove nothing, so they never suffice alone.
+   */
+  private async assertWithinReach(ctx: RequestContext, actions: string[], conditions: PolicyConditions): Promise<void> {
+    const { ability } = (await this.policies.resolve(ctx)).built;
+    const organizationId = ctx.organizationId!;
+    const loadModel = this.policies.loaderFor('Model');
+    for (const permission of expandPolicyActions(actions)) {
+      if (!permission.startsWith('model:')) continue;
+      const verb = PERMISSION_CHECK[permission].action;
+      const rules = ability.rulesFor(verb, 'Model');
+      const everywhere =
+        rules.some((r) => !r.inverted && Object.keys(r.conditions ?? {}).every((k) => k === 'organizationId')) &&
+        !rules.some((r) => r.inverted);
+      if (everywhere) continue;
+      if (conditions.modelIds && loadModel) {
+        let all = true;
+        for (const id of conditions.modelIds) {
+          const row = await loadModel(organizationId, id);
+          if (!row || !ability.can(verb, asSubject('Model', { ...row }))) {
+            all = false;
+            break;
+          }
+        }
+        if (all) continue;
+      }
+      if (
+        conditions.projectIds?.every((projectId) =>
+          // A model of the project that no grant names: what the author reaches through the project.
+          ability.can(verb, asSubject('Model', { id: NIL_UUID, organizationId, projectId, ownerId: null, labels: [] })),
+        )
+      ) {
+        continue;
+      }
+      throw new ForbiddenError({
+        code: 'policy_scope_exceeded',
+        detail: `An allow policy for ${permission} must stay within the models you can reach with it yourself: limit it with modelIds or projectIds on which you hold ${permission}.`,
+      });
+    }
   }
 
   /**

@@ -1,4 +1,12 @@
-import { contextHolds, inTimeWindow, ipInRanges, isValidCidr, isValidTimezone, localTime } from './abac.js';
+import {
+  contextHolds,
+  inTimeWindow,
+  ipInRanges,
+  isValidCidr,
+  isValidTimezone,
+  localTime,
+  parseSourceIp,
+} from './abac.js';
 
 describe('source IP ranges', () => {
   it('matches IPv4 and IPv6 CIDR ranges', () => {
@@ -17,6 +25,25 @@ describe('source IP ranges', () => {
     expect(ipInRanges(undefined, ['0.0.0.0/0'])).toBe(false);
     expect(ipInRanges('not-an-ip', ['0.0.0.0/0'])).toBe(false);
     expect(ipInRanges('10.0.0.1', ['::/0'])).toBe(false);
+  });
+
+  it('reads the address out of forms proxies hand over: port, brackets, zone, IPv4-mapped', () => {
+    expect(parseSourceIp('203.0.113.5:443')?.toString()).toBe('203.0.113.5');
+    expect(parseSourceIp('[::ffff:203.0.113.5]:443')?.toString()).toBe('203.0.113.5');
+    expect(parseSourceIp('[2001:db8::1]')?.toString()).toBe('2001:db8::1');
+    expect(parseSourceIp('fe80::1%eth0')?.toString()).toBe('fe80::1');
+    expect(parseSourceIp(' 198.51.100.7 ')?.toString()).toBe('198.51.100.7');
+    for (const bad of ['unknown', '', '203.5', '0x7f.1', '203.0.113.5:99999', undefined]) {
+      expect(parseSourceIp(bad)).toBeNull();
+    }
+  });
+
+  it('fails closed on an unreadable address: deny rules naming addresses hold, allow rules do not', () => {
+    const facts = { ip: 'unknown', now: new Date(), mfa: false };
+    expect(contextHolds({ sourceIp: { in: ['203.0.113.0/24'] } }, facts, 'deny')).toBe(true);
+    expect(contextHolds({ sourceIp: { notIn: ['203.0.113.0/24'] } }, facts, 'deny')).toBe(true);
+    expect(contextHolds({ sourceIp: { in: ['0.0.0.0/0'] } }, facts, 'allow')).toBe(false);
+    expect(contextHolds({ sourceIp: { notIn: ['203.0.113.0/24'] } }, facts, 'allow')).toBe(false);
   });
 
   it('validates CIDR notation', () => {

@@ -67,11 +67,38 @@ export function isValidCidr(cidr: string): boolean {
   return typeof cidr === 'string' && cidr.includes('/') && parseRange(cidr) !== null;
 }
 
+/**
+ * The address a source string denotes, or null when it denotes none. Proxies and socket layers
+ * hand over more than a bare address: a port (`203.0.113.5:443`, `[2001:db8::1]:443`), a zone
+ * (`fe80::1%eth0`), an IPv4-mapped IPv6 form (`::ffff:203.0.113.5`); each is reduced to the
+ * address itself, IPv4-mapped ones to IPv4, so a range written for the address matches it.
+ */
+export function parseSourceIp(raw: string | undefined | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  if (typeof raw !== 'string') return null;
+  let text = raw.trim();
+  if (!text || text.length > 100) return null;
+  const port = (p: string | undefined) => p === undefined || Number(p) <= 65_535;
+  const bracketed = /^\[([^\]]+)\](?::(\d{1,5}))?$/.exec(text);
+  const v4WithPort = /^([\d.]+):(\d{1,5})$/.exec(text);
+  if (bracketed) {
+    if (!port(bracketed[2])) return null;
+    text = bracketed[1];
+  } else if (v4WithPort) {
+    if (!port(v4WithPort[2])) return null;
+    text = v4WithPort[1];
+  }
+  const zone = text.indexOf('%');
+  if (zone >= 0) text = text.slice(0, zone);
+  if (!ipaddr.isValid(text)) return null;
+  // Only the four-part dotted form is an IPv4 address here (ipaddr also reads `10.1` or `0x0a…`).
+  if (!text.includes(':') && !ipaddr.IPv4.isValidFourPartDecimal(text)) return null;
+  return ipaddr.process(text);
+}
+
 /** Whether `ip` lies in one of `ranges`; an unknown or malformed address lies in none. */
 export function ipInRanges(ip: string | undefined, ranges: readonly string[]): boolean {
-  if (!ip || !ipaddr.isValid(ip)) return false;
-  // process() turns an IPv4-mapped IPv6 address (::ffff:10.1.2.3, as dual-stack sockets report) into IPv4.
-  const address = ipaddr.process(ip);
+  const address = parseSourceIp(ip);
+  if (!address) return false;
   return ranges.some((cidr) => {
     const range = parseRange(cidr);
     return range !== null && address.kind() === range[0].kind() && address.match(range);
@@ -131,12 +158,26 @@ export function inTimeWindow(now: Date, window: TimeWindow): boolean {
   return (window.days.includes(weekday) && minutes >= from) || (window.days.includes(previous) && minutes < to);
 }
 
-/** Whether the request satisfies every context condition given (an empty set always holds). */
-export function contextHolds(conditions: ContextConditions | undefined, facts: RequestFacts): boolean {
+/**
+ * Whether the request satisfies every context condition given (an empty set always holds). A
+ * source address that cannot be read fails closed: source conditions of a deny rule hold for it
+ * (it is denied wherever a rule names addresses), those of an allow rule do not.
+ */
+export function contextHolds(
+  conditions: ContextConditions | undefined,
+  facts: RequestFacts,
+  effect: 'allow' | 'deny' = 'allow',
+): boolean {
   if (!conditions) return true;
   const { sourceIp, time, mfa } = conditions;
-  if (sourceIp?.in && !ipInRanges(facts.ip, sourceIp.in)) return false;
-  if (sourceIp?.notIn && ipInRanges(facts.ip, sourceIp.notIn)) return false;
+  if (sourceIp && (sourceIp.in || sourceIp.notIn)) {
+    if (parseSourceIp(facts.ip) === null) {
+      if (effect === 'allow') return false;
+    } else {
+      if (sourceIp.in && !ipInRanges(facts.ip, sourceIp.in)) return false;
+      if (sourceIp.notIn && ipInRanges(facts.ip, sourceIp.notIn)) return false;
+    }
+  }
   if (time?.within && !time.within.some((w) => inTimeWindow(facts.now, w))) return false;
   if (time?.outside && time.outside.some((w) => inTimeWindow(facts.now, w))) return false;
   if (mfa !== undefined && facts.mfa !== mfa) return false;

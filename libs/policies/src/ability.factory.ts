@@ -158,6 +158,17 @@ export interface BuiltAbility {
   sources: Map<string, RuleSource>;
   /** Grants and policies left out because the request did not meet their context conditions. */
   skipped: RuleSource[];
+  /**
+   * Project roles left out because the organization requires MFA for their role and the session
+   * has none: a refusal may then be answered `mfa_required` rather than as a plain denial.
+   */
+  mfaWithheld?: RuleSource[];
+}
+
+/** Whether a signed-in user's project role is withheld from a session without a second factor. */
+function projectRoleNeedsMfa(profile: PrincipalProfile, role: ProfileRole, facts: RequestFacts, scope?: KeyScope) {
+  // API keys are exempt as at the organization gate: MFA is a property of interactive sessions.
+  return !scope && !facts.mfa && profile.organization.mfaRequiredRoles.includes(role.name);
 }
 
 /**
@@ -178,9 +189,12 @@ export function contextKey(profile: PrincipalProfile, facts: RequestFacts, scope
   }
   bits += '|';
   for (const p of profile.policies) {
-    bits += hasContextConditions(p.conditions) ? (contextHolds(p.conditions, facts) ? '1' : '0') : '-';
+    bits += hasContextConditions(p.conditions) ? (contextHolds(p.conditions, facts, p.effect) ? '1' : '0') : '-';
   }
   if (profile.membership?.expiresAt && profile.membership.expiresAt <= facts.now) bits += '|expired';
+  if (profile.projects.some((p) => profile.organization.mfaRequiredRoles.includes(p.role.name))) {
+    bits += facts.mfa ? '|mfa' : '|no-mfa';
+  }
   if (scope) bits += `|key:${scope.projectId ?? ''}:${[...scope.permissions].sort().join(',')}`;
   return bits;
 }
@@ -195,6 +209,7 @@ export function contextKey(profile: PrincipalProfile, facts: RequestFacts, scope
 export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, scope?: KeyScope): BuiltAbility {
   const sources = new Map<string, RuleSource>();
   const skipped: RuleSource[] = [];
+  const mfaWithheld: RuleSource[] = [];
   const allow: Rule[] = [];
   const deny: Rule[] = [];
   const membership = profile.membership;
@@ -244,7 +259,14 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
   for (const { projectId, role } of profile.projects) {
     if (keyProject && keyProject !== projectId) continue;
     const reason = `project-role:${projectId}:${role.id}`;
-    sources.set(reason, { kind: 'project-role', id: role.id, name: `${role.name} in project ${projectId}` });
+    const source: RuleSource = { kind: 'project-role', id: role.id, name: `${role.name} in project ${projectId}` };
+    // The organization's mfaRequiredRoles cover a role held in a project as well as one held outright.
+    if (projectRoleNeedsMfa(profile, role, facts, scope)) {
+      skipped.push(source);
+      mfaWithheld.push(source);
+      continue;
+    }
+    sources.set(reason, source);
     for (const permission of role.permissions) {
       // A project role reaches only the project's models and jobs.
       if (!inScope(permission) || !(permission.startsWith('model:') || permission.startsWith('job:'))) continue;
@@ -286,7 +308,7 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
   for (const policy of profile.policies) {
     if (!principalMatches(policy.principals, profile)) continue;
     const source: RuleSource = { kind: 'policy', id: policy.id, name: policy.name };
-    if (!contextHolds(policy.conditions, facts)) {
+    if (!contextHolds(policy.conditions, facts, policy.effect)) {
       skipped.push(source);
       continue;
     }
@@ -300,7 +322,12 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
     }
   }
 
-  return { ability: createMongoAbility<AppAbility>([...allow, ...deny]), sources, skipped };
+  return {
+    ability: createMongoAbility<AppAbility>([...allow, ...deny]),
+    sources,
+    skipped,
+    ...(mfaWithheld.length ? { mfaWithheld } : {}),
+  };
 }
 
 /**

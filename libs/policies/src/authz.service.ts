@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ForbiddenError } from '../../common/src/errors.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { RequestContext } from '../../common/src/request-context.js';
 import { PolicyService, type Explanation, type SubjectRow } from './policy.service.js';
 import type { Action, SubjectType } from './subjects.js';
@@ -50,6 +50,10 @@ export class AuthzService {
         mfa: query.mfa ?? ctx.mfa,
         now: query.at ?? ctx.now,
       });
+    }
+    // Explaining for someone who is not a member would only confirm whether an account exists.
+    if (query.userId !== undefined && !(await this.policies.resolve(subjectCtx)).isMember) {
+      throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
     }
     const row = await this.row(ctx, query);
     if (row === null) return { allowed: false, decidedBy: null, matched: [], notInForce: [] };

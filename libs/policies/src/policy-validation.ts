@@ -5,7 +5,14 @@ import { MODEL_GRANT_ACTIONS, PERMISSIONS } from '../../common/src/permissions.j
 import { isValidCidr, isValidClock, isValidTimezone, type PolicyConditions, type TimeWindow } from './abac.js';
 import type { PolicyPrincipals } from './ability.factory.js';
 
-const invalid = (detail: string) => new BadRequestError({ code: 'policy_invalid', detail });
+const invalid = (detail: string, field?: string) =>
+  new BadRequestError({
+    code: 'policy_invalid',
+    detail,
+    ...(field ? { extensions: { errors: [{ field, message: detail }] } } : {}),
+  });
+
+const minutesOfDay = (clock: string): number => (Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5))) % 1440;
 
 const stringList = (value: unknown, what: string, check: (v: string) => boolean = () => true): string[] => {
   if (!Array.isArray(value) || value.length === 0 || value.length > 200)
@@ -18,7 +25,7 @@ const stringList = (value: unknown, what: string, check: (v: string) => boolean 
 function timeWindows(value: unknown, what: string): TimeWindow[] {
   if (!Array.isArray(value) || value.length === 0 || value.length > 20)
     throw invalid(`${what} must be a non-empty list of windows.`);
-  return value.map((w: unknown) => {
+  return value.map((w: unknown, index: number) => {
     const window = w as Partial<TimeWindow>;
     if (!window || typeof window !== 'object') throw invalid(`${what} entries must be objects.`);
     const extra = Object.keys(window).filter((k) => !['days', 'from', 'to', 'timezone'].includes(k));
@@ -37,6 +44,13 @@ function timeWindows(value: unknown, what: string): TimeWindow[] {
       !isValidClock(window.to)
     ) {
       throw invalid(`${what}.from and .to must be HH:MM.`);
+    }
+    // A window that starts where it ends would otherwise be read as crossing midnight: 24 hours.
+    if (minutesOfDay(window.from) === minutesOfDay(window.to) && !(window.from === '00:00' && window.to === '24:00')) {
+      throw invalid(
+        `${what}[${index}] is empty: from and to are the same time (use 00:00 to 24:00 for a whole day).`,
+        `conditions.${what}[${index}].to`,
+      );
     }
     if (typeof window.timezone !== 'string' || !isValidTimezone(window.timezone))
       throw invalid(`${what}.timezone must be an IANA timezone.`);

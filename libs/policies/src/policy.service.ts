@@ -180,13 +180,15 @@ export class PolicyService {
    * with `code` = the missing permission (e.g. `model:export`) when they may view but not act.
    */
   async assertCan(ctx: RequestContext, action: Action, subjectType: SubjectType, row: SubjectRow): Promise<void> {
-    const ability = await this.abilityFor(ctx);
+    const resolved = await this.resolve(ctx);
+    const { ability } = resolved.built;
     const notFound = () =>
       new NotFoundError({ code: notFoundCode(subjectType), detail: `No such ${subjectType.toLowerCase()}.` });
     if (!sameOrganization(ctx, subjectType, row)) throw notFound();
     const typed = asSubject(subjectType, { ...row });
-    if (!ability.can('read', typed)) throw notFound();
-    if (action !== 'read' && !ability.can(action, typed)) {
+    if (!ability.can('read', typed) || (action !== 'read' && !ability.can(action, typed))) {
+      if (this.mfaWouldAllow(ctx, resolved, (a) => a.can(action, typed) && a.can('read', typed))) throw mfaRequired();
+      if (!ability.can('read', typed)) throw notFound();
       const permission = permissionFor(action, subjectType);
       throw new ForbiddenError({ code: permission, detail: `This needs the ${permission} permission.` });
     }
@@ -197,10 +199,21 @@ export class PolicyService {
    * for creating rows, where there is no row to check yet.
    */
   async assertMay(ctx: RequestContext, action: Action, subjectType: SubjectType): Promise<void> {
-    if (!(await this.can(ctx, action, subjectType))) {
+    const resolved = await this.resolve(ctx);
+    if (!resolved.built.ability.can(action, subjectType)) {
+      if (this.mfaWouldAllow(ctx, resolved, (a) => a.can(action, subjectType))) throw mfaRequired();
       const permission = permissionFor(action, subjectType);
       throw new ForbiddenError({ code: permission, detail: `This needs the ${permission} permission.` });
     }
+  }
+
+  /**
+   * Whether a refused request would pass with a second factor: only when a project role was
+   * withheld from this session for want of MFA (the organization requires it for that role).
+   */
+  private mfaWouldAllow(ctx: RequestContext, resolved: ResolvedPrincipal, check: (a: AppAbility) => boolean): boolean {
+    if (!resolved.built.mfaWithheld?.length || !resolved.profile) return false;
+    return check(buildAbility(resolved.profile, { ...factsOf(ctx), mfa: true }, resolved.scope).ability);
   }
 
   /**
@@ -264,14 +277,12 @@ export class PolicyService {
       });
     }
     if (ctx.actor.type === 'user' && !ctx.mfa && mfaRequiredRoles.includes(profile.membership.role.name)) {
-      throw new ForbiddenError({
-        code: 'mfa_required',
-        detail: 'Your role in this organization requires two-factor authentication; set it up at /auth/mfa/setup.',
-      });
+      throw mfaRequired();
     }
     if (permission) {
       const { action, subject } = PERMISSION_CHECK[permission];
       if (!resolved.built.ability.can(action, subject)) {
+        if (this.mfaWouldAllow(ctx, resolved, (a) => a.can(action, subject))) throw mfaRequired();
         throw new ForbiddenError({ code: permission, detail: `This needs the ${permission} permission.` });
       }
     }
@@ -312,6 +323,13 @@ export class PolicyService {
   clearCache(): void {
     this.cache.clear();
   }
+}
+
+function mfaRequired(): ForbiddenError {
+  return new ForbiddenError({
+    code: 'mfa_required',
+    detail: 'Your role here requires two-factor authentication; set it up at /auth/mfa/setup and sign in with it.',
+  });
 }
 
 function factsOf(ctx: RequestContext): RequestFacts {

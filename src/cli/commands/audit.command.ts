@@ -1,9 +1,12 @@
 import { DataSource } from 'typeorm';
 import {
+  AuditAnchor,
   AuditSigningKeys,
   AuditVerifier,
   CheckpointService,
+  readAnchorFile,
   RetentionService,
+  chainKey,
   type VerifyReport,
 } from '../../../libs/audit/src/index.js';
 import { isUuid } from '../../../libs/common/src/index.js';
@@ -18,8 +21,8 @@ interface AuditTools {
 }
 
 /** The audit services on a plain DataSource: no HTTP, no Redis. */
-async function withAudit<T>(work: (tools: AuditTools) => Promise<T>): Promise<T> {
-  const runtime = await provisionRuntime(AppConfig.fromEnv(), undefined, { redis: false });
+async function withAudit<T>(work: (tools: AuditTools) => Promise<T>, config = AppConfig.fromEnv()): Promise<T> {
+  const runtime = await provisionRuntime(config, undefined, { redis: false });
   const dataSource = new DataSource({
     ...dataSourceOptions({ url: runtime.config.database.url!, poolSize: 2, applicationName: 'fusiongate-cli' }),
     logging: false,
@@ -27,10 +30,15 @@ async function withAudit<T>(work: (tools: AuditTools) => Promise<T>): Promise<T>
   await dataSource.initialize();
   try {
     const keys = new AuditSigningKeys(dataSource, runtime.config);
-    const verifier = new AuditVerifier(dataSource, keys);
-    const checkpoints = new CheckpointService(dataSource, keys);
+    const anchor = new AuditAnchor(runtime.config);
+    const checkpoints = new CheckpointService(dataSource, keys, runtime.config, anchor);
+    const verifier = new AuditVerifier(dataSource, keys, runtime.config, checkpoints);
     const retention = new RetentionService(dataSource, runtime.config, verifier, checkpoints);
-    return await work({ config: runtime.config, verifier, checkpoints, retention });
+    try {
+      return await work({ config: runtime.config, verifier, checkpoints, retention });
+    } finally {
+      await anchor.idle();
+    }
   } finally {
     await dataSource.destroy();
     await runtime.stop();
@@ -57,16 +65,31 @@ function describe(r: VerifyReport): string {
 
 /**
  * Recomputes one chain or all of them; prints one line per chain and exits with status 2 when
- * any is broken, so it can run from cron or CI.
+ * any is broken, so it can run from cron or CI. With `--anchor <file>` (the AUDIT_ANCHOR_FILE of
+ * the API, or a copy), every chain's latest published checkpoint must still be in the database,
+ * and a chain the anchor knows but the database lost is broken too.
  */
-export async function auditVerifyCommand(options: { org?: string; json?: boolean }): Promise<void> {
+export async function auditVerifyCommand(
+  options: { org?: string; json?: boolean; anchor?: string },
+  config?: AppConfig,
+): Promise<void> {
   const chain = chainOption(options.org);
+  const anchored = options.anchor ? await readAnchorFile(options.anchor) : undefined;
+  if (anchored?.invalid) {
+    process.stderr.write(`${anchored.invalid} anchor line(s) did not verify and were ignored.\n`);
+  }
   const reports = await withAudit(async ({ verifier }) => {
-    const chains = chain === undefined ? await verifier.chains() : [chain];
+    let chains = chain === undefined ? await verifier.chains() : [chain];
+    if (anchored && chain === undefined) {
+      const inDatabase = new Set(chains.map(chainKey));
+      for (const entry of anchored.latest.values()) {
+        if (!inDatabase.has(chainKey(entry.organizationId))) chains = [...chains, entry.organizationId];
+      }
+    }
     const out: VerifyReport[] = [];
-    for (const c of chains) out.push(await verifier.verify(c));
+    for (const c of chains) out.push(await verifier.verify(c, { anchor: anchored?.latest.get(chainKey(c)) }));
     return out;
-  });
+  }, config);
   process.stdout.write(
     options.json ? `${JSON.stringify(reports, null, 2)}\n` : reports.map((r) => `${describe(r)}\n`).join(''),
   );

@@ -157,6 +157,10 @@ export class VerifyResponseDto {
       'checkpoint_mismatch',
       'checkpoint_signature_invalid',
       'head_mismatch',
+      'checkpoint_missing',
+      'checkpoint_overdue',
+      'chain_missing',
+      'anchor_mismatch',
     ],
   })
   problem: ChainProblem | null;
@@ -179,7 +183,16 @@ export function toVerifyResponse(r: VerifyReport): VerifyResponseDto {
 
 export class AlertResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ enum: ['bulk_export', 'denial_burst', 'login_failures_many_accounts', 'off_hours_access'] })
+  @ApiProperty({
+    enum: [
+      'bulk_export',
+      'denial_burst',
+      'login_failures_many_accounts',
+      'off_hours_access',
+      'deny_policy_removed',
+      'audit_checkpoints_missing',
+    ],
+  })
   rule: string;
   @ApiProperty({ enum: ['low', 'medium', 'high'] }) severity: string;
   @ApiProperty() summary: string;

@@ -12,7 +12,29 @@ export function isExportRateLimitRefusal(event: StoredEvent): boolean {
 /** Actions counted by the login-failure rule. */
 export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.failed']);
 
-export type AlertRule = 'bulk_export' | 'denial_burst' | 'login_failures_many_accounts' | 'off_hours_access';
+export type AlertRule =
+  | 'bulk_export'
+  | 'denial_burst'
+  | 'login_failures_many_accounts'
+  | 'off_hours_access'
+  | 'deny_policy_removed'
+  | 'audit_checkpoints_missing';
+
+/**
+ * Whether an event takes an enabled deny policy out of force: deleting it, disabling it or turning
+ * it into an allow rule. A deny rule is a defence; whoever removes it may be clearing the way.
+ */
+export function removesDenyPolicy(event: StoredEvent): boolean {
+  if (event.outcome !== 'allowed') return false;
+  const d = event.details as {
+    effect?: unknown;
+    enabled?: unknown;
+    after?: { enabled?: unknown; effect?: unknown };
+  };
+  if (d.effect !== 'deny' || d.enabled === false) return false;
+  if (event.action === 'policy.deleted') return true;
+  return event.action === 'policy.updated' && (d.after?.enabled === false || d.after?.effect === 'allow');
+}
 
 /** The hour (0-23) and ISO date of an instant in a time zone. */
 export function localHour(at: Date, timezone: string): { hour: number; date: string } {

@@ -14,6 +14,7 @@ import {
   isPersonalAccess,
   localHour,
   LOGIN_FAILURE_ACTIONS,
+  removesDenyPolicy,
   withinHours,
   type AlertRule,
 } from './alert-rules.js';
@@ -45,7 +46,8 @@ interface AlertRow {
   created_at: Date;
 }
 
-type NewAlert = Omit<AlertRecord, 'id' | 'createdAt'>;
+/** An alert to raise: everything but what storing it assigns. */
+export type NewAlert = Omit<AlertRecord, 'id' | 'createdAt'>;
 
 /**
  * Evaluates alert rules on committed audit events. Counters live in Redis (fixed windows), so
@@ -176,6 +178,23 @@ export class AlertService {
       }
     }
 
+    if (removesDenyPolicy(event)) {
+      const deleted = event.action === 'policy.deleted';
+      out.push({
+        ...base,
+        rule: 'deny_policy_removed',
+        severity: 'high',
+        summary:
+          `${event.actorLabel ?? event.actorId} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
+        subject: event.resourceId,
+        details: {
+          policyId: event.resourceId,
+          change: deleted ? 'deleted' : 'disabled',
+          ...(typeof event.details.name === 'string' ? { name: event.details.name } : {}),
+        },
+      });
+    }
+
     const hours = this.config.audit.usualHours;
     if (hours && isPersonalAccess(event)) {
       const { hour, date } = localHour(event.occurredAt, this.config.audit.usualTimezone);
@@ -227,7 +246,15 @@ export class AlertService {
     return results[0][1] === 1 ? results[1][1] : 0;
   }
 
-  private async raise(alert: NewAlert, event: StoredEvent): Promise<void> {
+  /**
+   * Raises an alert that no single audit event carries, such as signs that the audit trail itself
+   * was tampered with (stored, logged and sent like any other).
+   */
+  async raiseDirect(alert: NewAlert): Promise<void> {
+    await this.raise(alert, null);
+  }
+
+  private async raise(alert: NewAlert, event: StoredEvent | null): Promise<void> {
     const rows: AlertRow[] = await this.dataSource.query(
       `INSERT INTO alert (organization_id, rule, severity, summary, actor_id, subject, details, event_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,
@@ -239,7 +266,7 @@ export class AlertService {
         alert.actorId,
         alert.subject,
         JSON.stringify(alert.details),
-        event.id,
+        event?.id ?? null,
       ],
     );
     const stored = toAlert(rows[0]);

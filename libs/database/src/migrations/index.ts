@@ -4,6 +4,7 @@ import { OrganizationsAndPolicies1764600000000 } from './1764600000000-organizat
 import { Audit1764700000000 } from './1764700000000-audit.js';
 import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
 import { FusionJobs1764900000000 } from './1764900000000-fusion-jobs.js';
+import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 import { UploadHardening1765300000000 } from './1765300000000-upload-hardening.js';
 
 /**
@@ -17,5 +18,6 @@ export const migrations = [
   Audit1764700000000,
   ModelRegistry1764800000000,
   FusionJobs1764900000000,
+  AuditCheckpointChain1765200000000,
   UploadHardening1765300000000,
 ];
