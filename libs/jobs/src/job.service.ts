@@ -4,7 +4,6 @@ import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import {
-  BadRequestError,
   ConflictError,
   ForbiddenError,
   NotFoundError,
@@ -136,14 +135,6 @@ export class JobService {
     if (!(await this.policies.can(ctx, 'create', 'Job', candidate))) {
       throw new ForbiddenError({ code: 'job:create', detail: 'This needs the job:create permission.' });
     }
-    if (
-      input.options.faceSelector === 'reference' &&
-      input.options.referenceFaceIndex !== undefined &&
-      input.options.referenceFaceIndex >= 64
-    ) {
-      throw new BadRequestError({ code: 'reference_face_invalid', detail: 'referenceFaceIndex must be below 64.' });
-    }
-
     const inputs: JobInput[] = [...input.sources.map((f) => toInput('source', f)), toInput('target', input.target)];
     const requestHash = hashRequest(models.resolved, input.options, inputs);
     if (input.idempotencyKey) {

@@ -26,7 +26,7 @@ export async function readFusionForm(
   request: FastifyRequest,
   uploads: JobUploads,
   maxSources: number,
-  fileField: { files: string[]; single?: string } = { files: ['source', 'target'] },
+  fileField: { files: string[] } = { files: ['source', 'target'] },
 ): Promise<{ files: Map<string, ReceivedImage[]>; options?: string }> {
   if (!request.isMultipart()) {
     throw new UnsupportedMediaTypeError({
