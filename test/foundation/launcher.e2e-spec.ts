@@ -99,10 +99,16 @@ describe('launcher', () => {
         await waitReady(`http://127.0.0.1:${port}`, child, 90_000);
         expect(existsSync(join(dataDir, 'postgres'))).toBe(false);
         expect(existsSync(join(dataDir, 'redis'))).toBe(false);
-        const sessions = await db.query<{ name: string }>(
-          "SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'fusiongate-%'",
-        );
-        expect(sessions.rows.map((r) => r.name).sort()).toEqual(['fusiongate-api', 'fusiongate-worker']);
+        // The worker becomes ready on its own schedule, after the API: wait for its connection rather than race it.
+        let names: string[] = [];
+        for (let i = 0; i < 300 && names.length < 2; i++) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 200));
+          const sessions = await db.query<{ name: string }>(
+            "SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'fusiongate-%'",
+          );
+          names = sessions.rows.map((r) => r.name).sort();
+        }
+        expect(names).toEqual(['fusiongate-api', 'fusiongate-worker']);
       } finally {
         expect(await stop(child)).toBe(0);
       }
