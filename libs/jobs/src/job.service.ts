@@ -3,12 +3,7 @@ import type { Readable } from 'node:stream';
 import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
-import {
-  ConflictError,
-  ForbiddenError,
-  NotFoundError,
-  UnprocessableError,
-} from '../../common/src/errors.js';
+import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import type { ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
 import { newestFirstPage, type Page } from '../../common/src/pagination.js';
