@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -315,8 +317,6 @@ describe('fusion jobs end to end', () => {
 });
 
 async function blobExists(t: TestApp, sha256: string): Promise<boolean> {
-  const { existsSync } = await import('node:fs');
-  const { join } = await import('node:path');
   return existsSync(join(t.env.dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256));
 }
 

@@ -16,7 +16,7 @@ import {
   waitForJob,
   type FusionModels,
 } from './fusion-support.js';
-import { buildArcFaceModel } from '../fixtures/onnx/face-models.js';
+import { buildArcFaceModel, buildInswapperModel } from '../fixtures/onnx/face-models.js';
 
 const MAX_SOURCES = 4;
 
@@ -134,7 +134,7 @@ describe('fusion job limits', () => {
         t,
         a,
         { kind: 'face_swapper', family: 'inswapper' },
-        (await import('../fixtures/onnx/face-models.js')).buildInswapperModel(),
+        buildInswapperModel(),
       );
       const archived = await http(t)
         .patch(`${orgBase(a)}/models/${archivedModel}/versions/1`)
@@ -144,12 +144,7 @@ describe('fusion job limits', () => {
       const res = await fuse(t, a, 'developer', archivedModel, { query: '?version=1' });
       expect([res.status, res.body.code]).toEqual([422, 'model_version_unavailable']);
 
-      const lone = await registerModel(
-        t,
-        b,
-        { kind: 'face_swapper', family: 'inswapper' },
-        (await import('../fixtures/onnx/face-models.js')).buildInswapperModel(),
-      );
+      const lone = await registerModel(t, b, { kind: 'face_swapper', family: 'inswapper' }, buildInswapperModel());
       const missing = await fuse(t, b, 'developer', lone);
       expect(missing.status).toBe(422);
       expect(missing.body.code).toBe('model_kind_missing');

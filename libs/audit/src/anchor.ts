@@ -1,4 +1,4 @@
-import { createHmac, createPublicKey, verify } from 'node:crypto';
+import { createPublicKey, verify } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -6,6 +6,7 @@ import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { AppConfig } from '../../config/src/index.js';
 import { chainKey } from './audit-chain.js';
 import { checkpointHash, checkpointPayload, type Checkpoint, type CheckpointKind } from './checkpoint-format.js';
+import { postSignedWebhook } from './signed-webhook.js';
 
 /**
  * One published checkpoint, as a line of the anchor file (JSONL) or the body of an anchor webhook.
@@ -151,7 +152,7 @@ export class AuditAnchor implements OnApplicationShutdown {
     if (webhookUrl) {
       for (const entry of entries) {
         this.track(
-          this.deliver(webhookUrl, entry).catch((error: unknown) =>
+          postSignedWebhook(webhookUrl, entry, this.config.audit.anchor.webhookSecret).catch((error: unknown) =>
             this.logger.error({ err: error }, 'Anchor webhook delivery failed'),
           ),
         );
@@ -171,35 +172,5 @@ export class AuditAnchor implements OnApplicationShutdown {
   private track(work: Promise<unknown>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
-  }
-
-  /** POSTs one entry, signed like alert webhooks (`X-Fusiongate-Signature`, `X-Fusiongate-Timestamp`). */
-  private async deliver(url: string, entry: AnchorEntry): Promise<void> {
-    const body = JSON.stringify(entry);
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-fusiongate-timestamp': timestamp };
-    const secret = this.config.audit.anchor.webhookSecret;
-    if (secret) {
-      headers['x-fusiongate-signature'] =
-        `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
-    }
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 4 ** (attempt - 1)));
-      try {
-        const response = await fetch(url, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(5_000),
-          redirect: 'error',
-        });
-        if (response.ok) return;
-        lastError = new Error(`anchor webhook answered ${response.status}`);
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw lastError;
   }
 }

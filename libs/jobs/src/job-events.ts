@@ -4,6 +4,7 @@ import { AppConfig } from '../../config/src/index.js';
 import { createRedis, REDIS } from '../../database/src/redis.js';
 import { withTimeout } from './job-queue.js';
 import type { JobStatus } from './job.entity.js';
+import { jobEventsChannel } from './jobs.constants.js';
 
 /** What subscribers of a job hear: its progress through the pipeline and its state changes. */
 export type JobEvent =
@@ -43,10 +44,6 @@ export class JobEvents implements OnApplicationShutdown {
     this.prefix = config.redis.keyPrefix;
   }
 
-  private channel(jobId: string): string {
-    return `${this.prefix}:job-events:${jobId}`;
-  }
-
   private get cancelChannel(): string {
     return `${this.prefix}:job-cancel`;
   }
@@ -58,7 +55,7 @@ export class JobEvents implements OnApplicationShutdown {
       const sending = (async () => {
         if (event.type === 'progress')
           await this.redis.set(`job-progress:${event.jobId}`, body, 'EX', LAST_EVENT_TTL_S);
-        await this.redis.publish(this.channel(event.jobId), body);
+        await this.redis.publish(jobEventsChannel(this.prefix, event.jobId), body);
       })();
       // A Redis that does not answer must not hold up a job's completion.
       await withTimeout(sending, PUBLISH_TIMEOUT_MS).catch((error: Error) => {
@@ -116,7 +113,7 @@ export class JobEvents implements OnApplicationShutdown {
         maxRetriesPerRequest: null,
       });
       this.subscriber = subscriber;
-      const eventsPrefix = `${this.prefix}:job-events:`;
+      const eventsPrefix = jobEventsChannel(this.prefix, '');
       subscriber.on('pmessage', (_pattern: string, channel: string, message: string) => {
         const set = this.listeners.get(channel.slice(eventsPrefix.length));
         if (!set) return;

@@ -9,7 +9,7 @@ import { ModelVersionService } from '../../model-registry/src/models/model-versi
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { JobBlobs } from './job-blobs.js';
 import { JobEvents } from './job-events.js';
-import { JobEntity, type JobModelVersion, type JobStatus, type ModelSlot } from './job.entity.js';
+import { JobEntity, MODEL_SLOT_KINDS, type JobModelVersion, type JobStatus, type ModelSlot } from './job.entity.js';
 import { summariseModels } from './job.service.js';
 
 /** What a worker may do with a delivered queue entry. */
@@ -30,13 +30,6 @@ export interface JobOutcome {
   timings: Record<string, number>;
   executionProvider: string;
 }
-
-const KIND_OF_SLOT: Record<ModelSlot, 'face_swapper' | 'face_detector' | 'face_landmarker' | 'face_recognizer'> = {
-  swapper: 'face_swapper',
-  detector: 'face_detector',
-  landmarker: 'face_landmarker',
-  recognizer: 'face_recognizer',
-};
 
 /**
  * The worker's side of a job's life. Each transition is one conditional update of the row (the
@@ -238,18 +231,6 @@ export class JobExecutionService {
     return rows[0]?.cancel_requested ?? true;
   }
 
-  /** Records the stage a running job has reached (for lists and late subscribers). */
-  async recordStage(jobId: string, attempt: number, stage: string, progress: number): Promise<void> {
-    await this.dataSource
-      .query(`UPDATE job SET stage = $3, progress = $4 WHERE id = $1 AND attempt = $2 AND status = 'running'`, [
-        jobId,
-        attempt,
-        stage,
-        Math.max(0, Math.min(1, progress)),
-      ])
-      .catch(() => undefined);
-  }
-
   /** The submitter's context as of now: same actor, address and MFA state, current time. */
   contextOf(job: JobEntity): RequestContext {
     return RequestContext.deserialize({ ...job.actor, organizationId: job.organizationId, requestId: `job-${job.id}` });
@@ -269,7 +250,7 @@ export class JobExecutionService {
       const slots = Object.entries(job.models).filter((e): e is [ModelSlot, JobModelVersion] => !!e[1]);
       const versions = await Promise.all(
         slots.map(([slot, chosen]) =>
-          this.versions.resolveForInference(ctx, KIND_OF_SLOT[slot], {
+          this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], {
             modelId: chosen.modelId,
             version: chosen.version,
           }),

@@ -6,9 +6,14 @@ export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancel
 export type JobStatus = (typeof JOB_STATUSES)[number];
 export const TERMINAL_STATUSES: readonly JobStatus[] = ['completed', 'failed', 'cancelled'];
 
-/** The pipeline slots a job fills with model versions. */
-export const MODEL_SLOTS = ['swapper', 'detector', 'landmarker', 'recognizer'] as const;
-export type ModelSlot = (typeof MODEL_SLOTS)[number];
+/** The pipeline slots a job fills with model versions, and the kind of model each takes. */
+export const MODEL_SLOT_KINDS = {
+  swapper: 'face_swapper',
+  detector: 'face_detector',
+  landmarker: 'face_landmarker',
+  recognizer: 'face_recognizer',
+} as const satisfies Record<string, ModelKind>;
+export type ModelSlot = keyof typeof MODEL_SLOT_KINDS;
 
 /** The model version resolved for one slot when the job was accepted. */
 export interface JobModelVersion {

@@ -5,7 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
-import type { ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
+import type { ModelStage } from '../../common/src/model-vocabulary.js';
 import { newestFirstPage, type Page } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
@@ -21,6 +21,7 @@ import type { ReceivedImage } from './job-uploads.js';
 import {
   JobEntity,
   jobRow,
+  MODEL_SLOT_KINDS,
   TERMINAL_STATUSES,
   type JobInput,
   type JobModels,
@@ -72,13 +73,6 @@ export interface JobResultDownload {
   job: JobEntity;
   stream: Readable;
 }
-
-const KIND_OF_SLOT: Record<ModelSlot, ModelKind> = {
-  swapper: 'face_swapper',
-  detector: 'face_detector',
-  landmarker: 'face_landmarker',
-  recognizer: 'face_recognizer',
-};
 
 const jobNotFound = () => new NotFoundError({ code: 'job_not_found', detail: 'No such job.' });
 
@@ -366,14 +360,14 @@ export class JobService {
       if (slot === 'landmarker' && !choice) {
         // Optional: used when the organization has a production landmarker the caller may run.
         const found = await this.versions
-          .resolveForInference(ctx, KIND_OF_SLOT[slot])
+          .resolveForInference(ctx, MODEL_SLOT_KINDS[slot])
           .catch((error: unknown) =>
             (error as { code?: string }).code === 'model_kind_missing' ? null : Promise.reject(error),
           );
         if (found) resolved.landmarker = toModelVersion(found.model, found.version);
         continue;
       }
-      const { model, version } = await this.versions.resolveForInference(ctx, KIND_OF_SLOT[slot], choice);
+      const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], choice);
       resolved[slot] = toModelVersion(model, version);
       if (slot === 'swapper') swapperModel = { id: model.id, projectId: model.projectId };
     }

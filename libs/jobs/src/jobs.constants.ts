@@ -13,4 +13,3 @@ export interface FusionJobPayloads {
 
 /** Channel (without the Redis key prefix) on which a job's progress and state changes are published. */
 export const jobEventsChannel = (prefix: string, jobId: string): string => `${prefix}:job-events:${jobId}`;
-export const JOB_EVENTS_PATTERN = (prefix: string): string => `${prefix}:job-events:*`;

@@ -17,6 +17,8 @@ import { JobService } from './job.service.js';
 import { FUSION_QUEUE } from './jobs.constants.js';
 import { QuotaService } from './quota.service.js';
 
+const EXPORTED = [JobService, JobExecutionService, JobMaintenanceService, JobQueue, JobEvents, JobBlobs, JobUploads];
+
 /**
  * Fusion jobs: records, the Bull queue (producer side; consumers live in apps/worker), quotas,
  * progress events, inputs and results in the blob store. Used by the API and by the worker.
@@ -48,25 +50,7 @@ import { QuotaService } from './quota.service.js';
     OrganizationsModule,
     StorageModule,
   ],
-  providers: [
-    JobService,
-    JobExecutionService,
-    JobMaintenanceService,
-    JobQueue,
-    JobEvents,
-    JobBlobs,
-    JobUploads,
-    QuotaService,
-  ],
-  exports: [
-    BullModule,
-    JobService,
-    JobExecutionService,
-    JobMaintenanceService,
-    JobQueue,
-    JobEvents,
-    JobBlobs,
-    JobUploads,
-  ],
+  providers: [...EXPORTED, QuotaService],
+  exports: [BullModule, ...EXPORTED],
 })
 export class JobsModule {}

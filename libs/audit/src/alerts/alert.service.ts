@@ -1,4 +1,3 @@
-import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
@@ -6,6 +5,7 @@ import { decodeCursor, encodeCursor, type Page } from '../../../common/src/pagin
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/redis.js';
 import type { StoredEvent } from '../audit-chain.js';
+import { postSignedWebhook } from '../signed-webhook.js';
 import {
   attemptedAccount,
   counterSubject,
@@ -280,41 +280,10 @@ export class AlertService {
     }
   }
 
-  /**
-   * POSTs the alert as JSON. `X-Fusiongate-Signature: sha256=<hex>` is the HMAC-SHA256 (webhook
-   * secret) of `<timestamp>.<body>`, with the timestamp in `X-Fusiongate-Timestamp`, so receivers
-   * can check origin and reject replays.
-   */
-  private async deliver(alert: AlertRecord): Promise<void> {
+  /** POSTs the alert as JSON, signed (see postSignedWebhook). */
+  private deliver(alert: AlertRecord): Promise<void> {
     const { webhookUrl, webhookSecret } = this.config.alerts;
-    const body = JSON.stringify({ type: 'fusiongate.alert', alert });
-    const timestamp = String(Math.floor(Date.now() / 1000));
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'x-fusiongate-timestamp': timestamp,
-    };
-    if (webhookSecret) {
-      headers['x-fusiongate-signature'] =
-        `sha256=${createHmac('sha256', webhookSecret).update(`${timestamp}.${body}`).digest('hex')}`;
-    }
-    let lastError: unknown;
-    for (let attempt = 0; attempt < 3; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 250 * 4 ** (attempt - 1)));
-      try {
-        const response = await fetch(webhookUrl!, {
-          method: 'POST',
-          headers,
-          body,
-          signal: AbortSignal.timeout(5_000),
-          redirect: 'error',
-        });
-        if (response.ok) return;
-        lastError = new Error(`webhook answered ${response.status}`);
-      } catch (error) {
-        lastError = error;
-      }
-    }
-    throw lastError;
+    return postSignedWebhook(webhookUrl!, { type: 'fusiongate.alert', alert }, webhookSecret);
   }
 }
 
