@@ -21,9 +21,16 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
+import { MailModule } from '../../mail/src/index.js';
+import { SecurityNoticeService } from './notices/security-notices.service.js';
+import { PasswordTokenService } from './password-reset/password-token.service.js';
+import { AccountSetupService } from './users/account-setup.service.js';
 
 const services = [
   AccessTokenService,
+  AccountSetupService,
+  PasswordTokenService,
+  SecurityNoticeService,
   ApiKeyService,
   AttemptThrottleService,
   AuthEvents,
@@ -49,6 +56,7 @@ const services = [
 @Module({
   imports: [
     PassportModule.register({ session: false }),
+    MailModule,
     TypeOrmModule.forFeature([UserEntity, SigningKeyEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity]),
   ],
   providers: services,

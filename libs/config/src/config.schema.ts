@@ -158,6 +158,12 @@ export const envSchema = z.object({
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+
+  INVITATION_TTL_HOURS: int(1, 90 * 24).default(7 * 24),
+  PASSWORD_RESET_TTL_MINUTES: int(5, 24 * 60).default(60),
+  PASSWORD_RESET_MAX_PER_HOUR: int(1, 100).default(3),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -313,6 +319,15 @@ export interface ConfigValues {
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
   };
+  /** Invitations, password reset and account set-up links, and the mail that carries them. */
+  onboarding: {
+    invitationTtlSeconds: number;
+    passwordResetTtlSeconds: number;
+    /** Reset mails one account (and one source address, ten times this) may trigger per hour. */
+    passwordResetMaxPerHour: number;
+  };
+  /** Outgoing mail; without `smtpUrl` nothing is sent and tokens go back to whoever created them. */
+  mail: { smtpUrl?: string; from: string; publicUrl: string };
 }
 
 function parseTrustProxy(raw: string): boolean | number | string[] {
@@ -445,5 +460,20 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
     },
+    onboarding: {
+      invitationTtlSeconds: env.INVITATION_TTL_HOURS * 3600,
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_MINUTES * 60,
+      passwordResetMaxPerHour: env.PASSWORD_RESET_MAX_PER_HOUR,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `fusiongate <no-reply@${mailDomain(env.PUBLIC_URL)}>`,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    },
   };
+}
+
+function mailDomain(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : '';
+  return host.includes('.') ? host : 'fusiongate.local';
 }

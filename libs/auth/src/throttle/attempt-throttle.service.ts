@@ -5,8 +5,11 @@ import { TooManyRequestsError } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
 
-/** What is being guessed: a password (per email) or a one-time code (per user). */
-export type ThrottleScope = 'login' | 'totp';
+/**
+ * What is being guessed: a password (per email), a one-time code (per user), or an emailed token
+ * (invitation, password reset: per source address, the subject being the kind of token).
+ */
+export type ThrottleScope = 'login' | 'totp' | 'token';
 
 const WINDOW_SECONDS = 3600;
 
