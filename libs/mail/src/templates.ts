@@ -28,7 +28,11 @@ const escapeHtml = (value: string): string =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-const when = (date: Date): string => date.toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const when = (date: Date): string =>
+  date
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 const from = (ip?: string): string => (ip ? ` from the address ${ip}` : '');
 const NOT_YOU =
   'If this was not you, reset your password at once and tell your administrator; the audit trail records this event.';
@@ -55,7 +59,9 @@ export function renderMail(template: MailTemplate): RenderedMail {
           `${template.inviterName ?? 'An administrator'} invited you to join ${template.organizationName} as ${template.roleName}.`,
           'Open the link to choose your password and create your account. If you already have a fusiongate account under this address, sign in and accept the invitation instead.',
           ...(template.mfaRequired
-            ? ['This role requires two-factor authentication: you will set up an authenticator app before you can work in the organization.']
+            ? [
+                'This role requires two-factor authentication: you will set up an authenticator app before you can work in the organization.',
+              ]
             : []),
           `The link works once and expires at ${when(template.expiresAt)}.`,
         ],

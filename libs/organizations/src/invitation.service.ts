@@ -264,25 +264,24 @@ export class InvitationService {
     ctx: RequestContext,
     input: { token: string; password: string; displayName: string },
   ): Promise<Registration> {
-    const guessKey = `invitation:${ctx.ip ?? 'unknown'}`;
-    await this.throttle.reserve('token', guessKey, ctx.ip);
+    await this.throttle.reserveTokenGuess('invitation', ctx.ip);
     const tokenHash = hashInvitationToken(input.token);
-    const [found] = (await this.transactions.manager(ctx).query(
-      `SELECT email, accepted_at, revoked_at, expires_at <= now() AS expired FROM invitation WHERE token_hash = $1`,
-      [tokenHash],
-    )) as { email: string; accepted_at: Date | null; revoked_at: Date | null; expired: boolean }[];
+    const [found] = (await this.transactions
+      .manager(ctx)
+      .query(
+        `SELECT email, accepted_at, revoked_at, expires_at <= now() AS expired FROM invitation WHERE token_hash = $1`,
+        [tokenHash],
+      )) as { email: string; accepted_at: Date | null; revoked_at: Date | null; expired: boolean }[];
     if (!found) throw notFound();
-    await this.throttle.refund('token', guessKey, ctx.ip);
+    await this.throttle.refundTokenGuess('invitation', ctx.ip);
     if (found.accepted_at) throw used();
-    if (found.revoked_at)
-      throw new GoneError({ code: 'invitation_revoked', detail: 'This invitation was withdrawn.' });
+    if (found.revoked_at) throw new GoneError({ code: 'invitation_revoked', detail: 'This invitation was withdrawn.' });
     if (found.expired)
       throw new GoneError({
         code: 'invitation_expired',
         detail: 'This invitation has expired; ask for a new one.',
       });
     this.hasher.assertAcceptable(input.password);
-    if (await this.users.findByEmail(ctx, found.email)) throw accountExists();
 
     const joined = await this.transactions.run(ctx, async (ctx, manager) => {
       // The conditional update is the use: of concurrent registrations only one claims the token.

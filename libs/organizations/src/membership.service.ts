@@ -7,7 +7,12 @@ import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
-import { hashInvitationToken, InvitationService, type IssuedInvitation, type RequiredAction } from './invitation.service.js';
+import {
+  hashInvitationToken,
+  InvitationService,
+  type IssuedInvitation,
+  type RequiredAction,
+} from './invitation.service.js';
 import { MembershipEntity } from './membership.entity.js';
 import { findRole } from './role.service.js';
 import { RoleEntity } from './role.entity.js';
@@ -21,9 +26,7 @@ export interface MemberView {
   createdAt: Date;
 }
 
-export type AddMemberResult =
-  | { status: 'added'; member: MemberView }
-  | ({ status: 'invited' } & IssuedInvitation);
+export type AddMemberResult = { status: 'added'; member: MemberView } | ({ status: 'invited' } & IssuedInvitation);
 
 /**
  * Runs inside the transaction that ends a membership, so what it does commits or rolls back with

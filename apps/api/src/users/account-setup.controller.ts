@@ -22,7 +22,8 @@ export class AccountSetupController {
   @Post()
   @PlatformAdmin()
   @ApiOperation({
-    summary: 'Create an account without a password, with a single-use link to set it (mailed, or returned without mail).',
+    summary:
+      'Create an account without a password, with a single-use link to set it (mailed, or returned without mail).',
   })
   @ApiCreatedResponse({ type: CreatedAccountDto })
   @ApiForbiddenResponse({ description: '`platform_admin_required`.' })

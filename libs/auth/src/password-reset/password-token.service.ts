@@ -142,17 +142,15 @@ export class PasswordTokenService implements OnApplicationShutdown {
     token: string,
     password: string,
   ): Promise<{ purpose: PasswordTokenPurpose; revokedSessions: number }> {
-    const guessKey = `password:${ctx.ip ?? 'unknown'}`;
-    await this.throttle.reserve('token', guessKey, ctx.ip);
+    await this.throttle.reserveTokenGuess('password', ctx.ip);
     const tokenHash = sha256Hex(token);
     const [found] = (await this.transactions
       .manager(ctx)
-      .query(
-        `SELECT used_at, expires_at <= now() AS expired FROM password_token WHERE token_hash = $1`,
-        [tokenHash],
-      )) as { used_at: Date | null; expired: boolean }[];
+      .query(`SELECT used_at, expires_at <= now() AS expired FROM password_token WHERE token_hash = $1`, [
+        tokenHash,
+      ])) as { used_at: Date | null; expired: boolean }[];
     if (!found) throw tokenInvalid();
-    await this.throttle.refund('token', guessKey, ctx.ip);
+    await this.throttle.refundTokenGuess('password', ctx.ip);
     if (found.used_at) throw used();
     if (found.expired) throw expired();
     this.hasher.assertAcceptable(password);

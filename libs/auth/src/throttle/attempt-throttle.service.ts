@@ -116,6 +116,22 @@ export class AttemptThrottleService {
     if (outcome === 'account_locked' || outcome === 'too_many_attempts') throw this.locked(outcome, value);
   }
 
+  /**
+   * Reserves one guess of an emailed token of `kind` (invitation, password) from a source address.
+   * The subject is the address itself, so failures from one address never hold back another, and
+   * every refusal is 429 `too_many_attempts`. Refund with `refundTokenGuess` once the token is known.
+   */
+  async reserveTokenGuess(kind: string, ip: string | undefined): Promise<void> {
+    await this.reserve('token', `${kind}:${ip ?? 'unknown'}`, ip).catch((error: unknown) => {
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      throw this.locked('too_many_attempts', (error.retryAfterSeconds ?? 1) * 1000);
+    });
+  }
+
+  async refundTokenGuess(kind: string, ip: string | undefined): Promise<void> {
+    await this.refund('token', `${kind}:${ip ?? 'unknown'}`, ip);
+  }
+
   /** The reserved attempt's secret was right: it stops counting, and this pair's delays are cleared. */
   async refund(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
     const k = this.keys(scope, subject, ip);
