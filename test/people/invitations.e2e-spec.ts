@@ -20,6 +20,7 @@ describe('invitations and registration', () => {
   let mailbox: TestMailbox;
   let t: TestApp; // with SMTP
   let plain: TestApp; // without SMTP: tokens go back to the inviter
+  let down: TestApp | undefined; // an SMTP server that refuses connections
   let studio: Tenant;
   const http = () => request(t.app.getHttpServer());
 
@@ -42,6 +43,7 @@ describe('invitations and registration', () => {
   afterAll(async () => {
     await t?.close();
     await plain?.close();
+    await down?.close();
     await env?.close();
     await mailbox?.close();
   });
@@ -59,6 +61,7 @@ describe('invitations and registration', () => {
       id: string;
       email: string;
       status: string;
+      sentAt: string | null;
     }[];
 
   it('invite → mail → register → work: the invitee gets a link, creates the account and is signed in', async () => {
@@ -119,6 +122,33 @@ describe('invitations and registration', () => {
     const member = await joinThroughInvitation(plain, studio.admin.auth, studio.orgId, { role: 'guest' });
     const models = await request(plain.app.getHttpServer()).get(api(studio.orgId, '/models')).set(member.auth);
     expect(models.status).toBe(200);
+  });
+
+  it('when the mail server refuses, the invitation stays pending and can be resent once mail works', async () => {
+    // Closed with the others: apps of one environment share its Redis connection.
+    down = await createTestApp({
+      environment: env,
+      env: { SMTP_URL: 'smtp://127.0.0.1:9', AUTH_JWT_ISSUER: 'fusiongate-test' },
+    });
+    const email = newEmail('bounce');
+    const invite = await request(down.app.getHttpServer())
+      .post(api(studio.orgId, '/members'))
+      .set(studio.admin.auth)
+      .send({ email, role: 'guest' });
+    expect(invite.status).toBe(201);
+    expect(invite.body.invitation).toMatchObject({ email, delivery: 'email_failed' });
+    expect(invite.body.invitation.token).toBeUndefined();
+    const listed = (await pending(studio)).find((i) => i.email === email);
+    expect(listed).toMatchObject({ status: 'pending', sentAt: null });
+    const resent = await http()
+      .post(api(studio.orgId, `/invitations/${listed!.id}/resend`))
+      .set(studio.admin.auth);
+    expect(resent.body.delivery).toBe('email');
+    const [mail] = await mailbox.waitFor((m) => m.to.includes(email));
+    await http()
+      .post('/api/v1/invitations/register')
+      .send({ token: mail.token, password: strongPassword(), displayName: 'Bounced Once' })
+      .expect(201);
   });
 
   it('a role that requires MFA: the first answer says so, and nothing works in the organization until enrolled', async () => {

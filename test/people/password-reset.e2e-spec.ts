@@ -89,6 +89,8 @@ describe('password reset and account set-up by mail', () => {
         const started = performance.now();
         await forgot(kind === 'known' ? user.email : `nobody-${randomUUID()}@example.test`, `203.0.113.${20 + i}`);
         timings[kind].push(performance.now() - started);
+        // Let the work done after the answer finish, so it does not slow the next measurement.
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
     }
     // Nothing is looked up before the answer, so an account's existence does not show in the time.
