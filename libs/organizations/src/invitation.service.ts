@@ -136,16 +136,12 @@ export class InvitationService {
     const [org] = (await manager.query(`SELECT name, mfa_required_roles FROM organization WHERE id = $1`, [
       invitation.organizationId,
     ])) as { name: string; mfa_required_roles: string[] }[];
-    const [inviter] = ctx.actor.userId
-      ? ((await manager.query(`SELECT display_name FROM user_account WHERE id = $1`, [ctx.actor.userId])) as {
-          display_name: string;
-        }[])
-      : [];
+    const inviter = ctx.actor.userId ? await this.users.findById(ctx, ctx.actor.userId) : null;
     const sent = await this.mailer.send(invitation.email, {
       kind: 'invitation',
       organizationName: org.name,
       roleName: role.name,
-      inviterName: inviter?.display_name,
+      inviterName: inviter?.displayName,
       link: this.mailer.link('invitation', token),
       expiresAt: invitation.expiresAt,
       mfaRequired: org.mfa_required_roles.includes(role.name),
