@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp, SmallBody } from '../../../../libs/common/src/index.js';
+import {
+  Authenticated,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+  SmallBody,
+} from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {

@@ -26,7 +26,8 @@ import {
   BadRequestError,
   Ctx,
   RequestContext,
-  RequirePermission, StepUp,
+  RequirePermission,
+  StepUp,
   UnsupportedMediaTypeError,
 } from '../../../../libs/common/src/index.js';
 import { ModelVersionService } from '../../../../libs/model-registry/src/index.js';

@@ -63,10 +63,10 @@ export class RecoveryCodeService {
     while (codes.size < RECOVERY_CODE_COUNT) codes.add(newCode());
     await manager.query(`DELETE FROM mfa_recovery_code WHERE user_id = $1`, [userId]);
     const list = [...codes];
-    await manager.query(
-      `INSERT INTO mfa_recovery_code (user_id, code_hash) SELECT $1, unnest($2::text[])`,
-      [userId, list.map((code) => digest(userId, code))],
-    );
+    await manager.query(`INSERT INTO mfa_recovery_code (user_id, code_hash) SELECT $1, unnest($2::text[])`, [
+      userId,
+      list.map((code) => digest(userId, code)),
+    ]);
     return list;
   }
 

@@ -303,7 +303,11 @@ export class SessionService {
       );
       await this.events.record(
         ctx,
-        { action: 'auth.sessions.revoked_all', subjectId: userId, details: { revokedSessions: ids.length, keepCurrent } },
+        {
+          action: 'auth.sessions.revoked_all',
+          subjectId: userId,
+          details: { revokedSessions: ids.length, keepCurrent },
+        },
         manager,
       );
       return ids;

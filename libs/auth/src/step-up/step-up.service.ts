@@ -1,10 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import {
-  BadRequestError,
-  ForbiddenError,
-  UnauthorizedError,
-  type RequestContext,
-} from '../../../common/src/index.js';
+import { BadRequestError, ForbiddenError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
@@ -119,7 +114,8 @@ export class StepUpService {
           RETURNING step_up_at + make_interval(secs => $3) AS until`,
         [ctx.sessionId, userId, this.config.auth.stepUpSeconds],
       )) as [{ until: Date }[], number];
-      if (!rows[0]) throw new UnauthorizedError({ code: 'token_invalid', detail: 'This session has ended; sign in again.' });
+      if (!rows[0])
+        throw new UnauthorizedError({ code: 'token_invalid', detail: 'This session has ended; sign in again.' });
       await this.events.record(
         ctx,
         { action: 'auth.step_up.succeeded', subjectId: userId, details: { sessionId: ctx.sessionId, factor } },
