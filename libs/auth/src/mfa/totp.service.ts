@@ -106,8 +106,9 @@ export class TotpService {
   }
 
   /**
-   * Turns MFA off; needs a current code (TOTP or recovery code). Every other session of the user ends and the caller's own
-   * stops claiming a second factor from its next refresh, so no token outlives the factor it claims.
+   * Turns MFA off; needs a current code (TOTP or recovery code), and the route a recent step-up.
+   * The recovery codes go with it. Every other session of the user ends and the caller's own stops
+   * claiming a second factor from its next refresh, so no token outlives the factor it claims.
    */
   async disable(ctx: RequestContext, userId: string, code: string): Promise<void> {
     const user = await this.withSecrets(userId);
