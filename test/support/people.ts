@@ -67,7 +67,7 @@ export async function enrolTotpAndSignIn(
     .post('/api/v1/auth/mfa/enable')
     .set(authHeader(account.tokens))
     .send({ code: await totpCode(totpSecret, -1) });
-  if (enable.status !== 204) throw new Error(`mfa/enable answered ${enable.status}: ${JSON.stringify(enable.body)}`);
+  if (enable.status !== 200) throw new Error(`mfa/enable answered ${enable.status}: ${JSON.stringify(enable.body)}`);
   const tokens = await login(t, account.email, account.password, await totpCode(totpSecret));
   return { totpSecret, tokens };
 }

@@ -18,6 +18,12 @@ export type AuthEventAction =
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
+  | 'auth.mfa.recovery_codes_generated'
+  | 'auth.mfa.recovery_code_used'
+  | 'auth.step_up.succeeded'
+  | 'auth.step_up.failed'
+  | 'auth.session.revoked'
+  | 'auth.sessions.revoked_all'
   | 'user.created'
   | 'user.setup_link_issued'
   | 'user.disabled'
@@ -111,7 +117,8 @@ export class AuthEvents {
 }
 
 function outcomeOf(action: AuthEventAction): AuditOutcome {
-  if (action === 'auth.login.failed' || action === 'auth.mfa.failed') return 'failed';
+  if (action === 'auth.login.failed' || action === 'auth.mfa.failed' || action === 'auth.step_up.failed')
+    return 'failed';
   if (action === 'auth.login.throttled' || action === 'auth.refresh.reused') return 'denied';
   return 'allowed';
 }

@@ -158,6 +158,8 @@ export const envSchema = z.object({
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Fractions allowed (0.5 = 30 s); at most a day. */
+  AUTH_STEP_UP_MINUTES: z.coerce.number().positive().max(1440).default(10),
 
   INVITATION_TTL_HOURS: int(1, 90 * 24).default(7 * 24),
   PASSWORD_RESET_TTL_MINUTES: int(5, 24 * 60).default(60),
@@ -318,6 +320,8 @@ export interface ConfigValues {
     lifecycleIntervalSeconds: number;
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
+    /** How long a proven second factor (or, without MFA, the password) keeps a session fresh for sensitive actions. */
+    stepUpSeconds: number;
   };
   /** Invitations, password reset and account set-up links, and the mail that carries them. */
   onboarding: {
@@ -459,6 +463,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       inactiveDays: env.AUTH_INACTIVE_DAYS,
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
+      stepUpSeconds: env.AUTH_STEP_UP_MINUTES * 60,
     },
     onboarding: {
       invitationTtlSeconds: env.INVITATION_TTL_HOURS * 3600,
