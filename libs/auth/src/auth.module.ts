@@ -21,6 +21,7 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
+import { UserAdministrationService } from './users/user-administration.service.js';
 
 const services = [
   AccessTokenService,
@@ -40,6 +41,7 @@ const services = [
   TotpService,
   UserLifecycleService,
   UserService,
+  UserAdministrationService,
 ];
 
 /**
