@@ -58,11 +58,11 @@ export class AuditErasure {
     if (!manager?.queryRunner?.isTransactionActive) throw new Error('Audit erasure runs inside a transaction.');
     const userId = person.userId.toLowerCase();
     const labelled = (await manager.query(
-      `SELECT label FROM audit_actor WHERE (actor_id = $1 OR user_id = $1) AND label IS NOT NULL`,
+      `SELECT label FROM audit_actor WHERE (actor_id = $1::text OR user_id = $1::uuid) AND label IS NOT NULL`,
       [userId],
     )) as { label: string }[];
     await manager.query(
-      `INSERT INTO audit_actor (actor_id, actor_type, user_id, label, erased_at) VALUES ($1, 'user', $1, NULL, now())
+      `INSERT INTO audit_actor (actor_id, actor_type, user_id, label, erased_at) VALUES ($1::text, 'user', $1::uuid, NULL, now())
        ON CONFLICT (actor_id) DO UPDATE SET label = NULL, erased_at = coalesce(audit_actor.erased_at, now())`,
       [userId],
     );

@@ -318,16 +318,20 @@ export class UserAdministrationService {
     return user;
   }
 
+  /**
+   * Administrators with an expiry do not count: otherwise two could each be given one (or one
+   * given an expiry while the other is removed) and the platform would end with none.
+   */
   private async assertAnotherActiveAdmin(manager: EntityManager, userId: string): Promise<void> {
     const [row] = (await manager.query(
       `SELECT count(*)::int AS n FROM user_account
-        WHERE is_platform_admin AND status = 'active' AND (expires_at IS NULL OR expires_at > now()) AND id <> $1`,
+        WHERE is_platform_admin AND status = 'active' AND expires_at IS NULL AND id <> $1`,
       [userId],
     )) as { n: number }[];
     if (row.n === 0) {
       throw new ConflictError({
         code: 'last_platform_admin',
-        detail: 'This is the last active platform administrator; make another one first.',
+        detail: 'This is the last active platform administrator without an expiry; make another one first.',
       });
     }
   }
