@@ -71,7 +71,9 @@ describe('platform administration of accounts', () => {
           code: 'platform_admin_required',
         });
         expect(member.body.detail).toBe('Only platform administrators may do this.');
-        const viaKey = await http()[method](path).set('x-api-key', key.body.secret as string);
+        const viaKey = await http()
+          [method](path)
+          .set('x-api-key', key.body.secret as string);
         expect({ path, status: viaKey.status, code: viaKey.body.code }).toEqual({
           path,
           status: 403,
@@ -163,7 +165,11 @@ describe('platform administration of accounts', () => {
         { disabledReason: 'x'.repeat(501) },
       ]) {
         const res = await http().patch(`/api/v1/users/${user.id}`).set(adminAuth).send(body);
-        expect({ body, status: res.status, code: res.body.code }).toEqual({ body, status: 400, code: 'validation_failed' });
+        expect({ body, status: res.status, code: res.body.code }).toEqual({
+          body,
+          status: 400,
+          code: 'validation_failed',
+        });
       }
       const unknown = await http().patch(`/api/v1/users/${randomUUID()}`).set(adminAuth).send({ status: 'disabled' });
       expect(unknown.status).toBe(404);
@@ -171,7 +177,12 @@ describe('platform administration of accounts', () => {
       const malformed = await http().get('/api/v1/users/not-a-uuid').set(adminAuth);
       expect(malformed.body.code).toBe('user_not_found');
       const after = await http().get(`/api/v1/users/${user.id}`).set(adminAuth);
-      expect(after.body).toMatchObject({ status: 'active', expiresAt: null, isPlatformAdmin: false, email: user.email });
+      expect(after.body).toMatchObject({
+        status: 'active',
+        expiresAt: null,
+        isPlatformAdmin: false,
+        email: user.email,
+      });
     });
   });
 
@@ -268,7 +279,10 @@ describe('platform administration of accounts', () => {
       expect(seen.find((u) => u.id === made[0].id)!.lastLoginAt).toEqual(expect.any(String));
       expect(seen.find((u) => u.id === made[1].id)!.lastLoginAt).toBeNull();
 
-      const byEmail = await http().get('/api/v1/users').query({ search: `PAGE-${tag}-3@` }).set(adminAuth);
+      const byEmail = await http()
+        .get('/api/v1/users')
+        .query({ search: `PAGE-${tag}-3@` })
+        .set(adminAuth);
       expect(byEmail.body.items.map((u: { id: string }) => u.id)).toEqual([made[3].id]);
 
       await http().patch(`/api/v1/users/${made[2].id}`).set(adminAuth).send({ status: 'disabled' }).expect(200);
@@ -278,7 +292,10 @@ describe('platform administration of accounts', () => {
       expect(active.body.items).toHaveLength(4);
 
       // Wildcards are literal.
-      const percent = await http().get('/api/v1/users').query({ search: `${tag}%` }).set(adminAuth);
+      const percent = await http()
+        .get('/api/v1/users')
+        .query({ search: `${tag}%` })
+        .set(adminAuth);
       expect(percent.body.items).toEqual([]);
       const forged = await http().get('/api/v1/users').query({ cursor: 'eyJ0IjoxfQ' }).set(adminAuth);
       expect(forged.status).toBe(400);
@@ -297,7 +314,9 @@ describe('platform administration of accounts', () => {
       expect(res.body).toEqual({ revokedSessions: 2 });
       for (const tokens of [user.tokens, other]) {
         expect((await http().get('/api/v1/auth/me').set(authHeader(tokens))).status).toBe(401);
-        expect((await http().post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })).status).toBe(401);
+        expect((await http().post('/api/v1/auth/refresh').send({ refreshToken: tokens.refreshToken })).status).toBe(
+          401,
+        );
       }
       // Signing in again works: the account itself is untouched.
       await login(t, user.email, user.password);

@@ -71,9 +71,10 @@ export class AuditErasure {
       [userId],
     );
 
-    const [, deletedAbout] = (await manager.query(`DELETE FROM audit_event_personal WHERE user_id = $1`, [
-      userId,
-    ])) as [unknown, number];
+    const [, deletedAbout] = (await manager.query(`DELETE FROM audit_event_personal WHERE user_id = $1`, [userId])) as [
+      unknown,
+      number,
+    ];
     // Elsewhere (e.g. a failed login typed with their email, about no account), only the values
     // naming them go; a row left with none goes too.
     const [, trimmed] = (await manager.query(
@@ -135,7 +136,12 @@ export class AuditErasure {
           const label = row.actor_label !== null && isTheirLabel(row, person, userId) ? null : row.actor_label;
           const details = redactValues(row.details, person, aboutThem) as Record<string, unknown>;
           const content = { ...fromEventRow(row), actorLabel: label, details };
-          return { row, label, details, record: { seq: Number(row.seq), redactedHash: chainHash(row.prev_hash, content) } };
+          return {
+            row,
+            label,
+            details,
+            record: { seq: Number(row.seq), redactedHash: chainHash(row.prev_hash, content) },
+          };
         });
         const records = redacted.map((r) => r.record);
         const event = await this.audit.record(ctx.withManager(manager), {
@@ -168,7 +174,9 @@ export class AuditErasure {
 function isTheirLabel(row: AuditEventRow, person: ErasedPerson, userId: string): boolean {
   if (row.actor_type !== 'user' && row.actor_type !== 'api_key') return false;
   return (
-    row.actor_id === userId || row.actor_user_id === userId || row.actor_label!.toLowerCase() === person.email.toLowerCase()
+    row.actor_id === userId ||
+    row.actor_user_id === userId ||
+    row.actor_label!.toLowerCase() === person.email.toLowerCase()
   );
 }
 

@@ -41,7 +41,12 @@ export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
     organizationId: r.organization_id,
     seq: Number(r.seq),
     occurredAt: new Date(r.occurred_at),
-    actor: { type: r.actor_type, id: r.actor_id, userId: r.actor_user_id, label: r.actor_label ?? r.joined_label ?? null },
+    actor: {
+      type: r.actor_type,
+      id: r.actor_id,
+      userId: r.actor_user_id,
+      label: r.actor_label ?? r.joined_label ?? null,
+    },
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,

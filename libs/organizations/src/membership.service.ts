@@ -299,11 +299,11 @@ export class MembershipService {
       });
       await this.versions.bump(ctx, m.organization_id);
     }
-    const invitations = (await manager.query(
-      `DELETE FROM invitation WHERE lower(email) = lower($1) OR accepted_by = $2 RETURNING id`,
+    const [, invitations] = (await manager.query(
+      `DELETE FROM invitation WHERE lower(email) = lower($1) OR accepted_by = $2`,
       [person.email, person.userId],
-    )) as unknown[];
-    return { memberships: memberships.length, invitations: invitations.length };
+    )) as [unknown, number];
+    return { memberships: memberships.length, invitations };
   }
 
   /**

@@ -66,14 +66,18 @@ export class UsersController {
   @ApiOkResponse({ type: RevokedSessionsResponseDto })
   @ApiNotFoundResponse({ description: '`user_not_found`.' })
   @ApiConflictResponse({ description: '`user_erased`.' })
-  async revokeSessions(@Ctx() ctx: RequestContext, @Param('userId') userId: string): Promise<RevokedSessionsResponseDto> {
+  async revokeSessions(
+    @Ctx() ctx: RequestContext,
+    @Param('userId') userId: string,
+  ): Promise<RevokedSessionsResponseDto> {
     return this.users.revokeSessions(ctx, userId);
   }
 
   @Post(':userId/mfa/reset')
   @HttpCode(200)
   @ApiOperation({
-    summary: 'Turn off the account’s MFA (lost authenticator): its sessions end, the user is notified and enrols again.',
+    summary:
+      'Turn off the account’s MFA (lost authenticator): its sessions end, the user is notified and enrols again.',
   })
   @ApiOkResponse({ type: RevokedSessionsResponseDto })
   @ApiNotFoundResponse({ description: '`user_not_found`.' })

@@ -185,8 +185,7 @@ export class AlertService {
         ...base,
         rule: 'deny_policy_removed',
         severity: 'high',
-        summary:
-          `${actorName(event)} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
+        summary: `${actorName(event)} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
         subject: event.resourceId,
         details: {
           policyId: event.resourceId,

@@ -130,7 +130,8 @@ export class UserAdministrationService {
       const changes: Partial<UserEntity> = {};
       if (patch.status !== undefined && patch.status !== user.status) {
         changes.status = patch.status;
-        changes.disabledReason = patch.status === 'disabled' ? (patch.disabledReason ?? 'disabled by an administrator') : null;
+        changes.disabledReason =
+          patch.status === 'disabled' ? (patch.disabledReason ?? 'disabled by an administrator') : null;
       }
       if (patch.expiresAt !== undefined && !sameInstant(patch.expiresAt, user.expiresAt))
         changes.expiresAt = patch.expiresAt;
@@ -204,7 +205,10 @@ export class UserAdministrationService {
         throw new ConflictError({ code: 'mfa_not_enabled', detail: 'This account has no second factor to reset.' });
       await manager
         .getRepository(UserEntity)
-        .update({ id: userId }, { mfaEnabled: false, mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaLastStep: null });
+        .update(
+          { id: userId },
+          { mfaEnabled: false, mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaLastStep: null },
+        );
       const revoked = await this.sessions.withdrawSecondFactorIn(manager, userId, undefined, 'mfa_reset');
       await this.events.record(
         ctx,
@@ -232,9 +236,10 @@ export class UserAdministrationService {
       const subject: ErasureSubject = { id: user.id, email: user.email, displayName: user.displayName };
       for (const handler of this.erasureHandlers) await handler(ctx, subject, manager);
 
-      const sessions = (await manager.query(`DELETE FROM auth_session WHERE user_id = $1 RETURNING id`, [
+      // DELETE … RETURNING answers [rows, affected count] through the manager.
+      const [sessions] = (await manager.query(`DELETE FROM auth_session WHERE user_id = $1 RETURNING id`, [
         userId,
-      ])) as { id: string }[];
+      ])) as [{ id: string }[], number];
       const [, apiKeys] = (await manager.query(`DELETE FROM api_key WHERE created_by = $1`, [userId])) as [
         unknown,
         number,
