@@ -48,10 +48,12 @@ export class PeopleAdministration1765600000000 implements MigrationInterface {
 
     await q.query(`
       CREATE TABLE audit_event_personal (
-        event_id uuid PRIMARY KEY REFERENCES audit_event (id) ON DELETE CASCADE,
+        event_id uuid PRIMARY KEY,
         user_id uuid,
         data jsonb NOT NULL
       )`);
+    // No foreign key to audit_event (a reference would make TRUNCATE fail before the audit trigger
+    // refuses it); retention deletes these rows with their events.
     await q.query(`CREATE INDEX audit_event_personal_user_idx ON audit_event_personal (user_id)`);
 
     await q.query(`
