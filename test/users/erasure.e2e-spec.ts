@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { jest } from '@jest/globals';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -166,9 +166,29 @@ describe('erasing a person', () => {
       ]),
     );
     expect(await columnsHolding(displayName)).toEqual(expect.arrayContaining(['user_account.display_name']));
+    expect((await throttleKeys()).some((k) => k.includes(':known:'))).toBe(true);
     const verified = await verifyAll();
     expect(verified.exitCode).toBe(0);
   });
+
+  /** Redis keys of sign-in throttling that name this person (hashed email, as the service keys them). */
+  async function throttleKeys(): Promise<string[]> {
+    const hashed = createHash('sha256').update(email.toLowerCase()).digest('base64url').slice(0, 22);
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await t.env.redis.client.scan(
+        cursor,
+        'MATCH',
+        `${t.env.redis.prefix}:auth:thr:login:*${hashed}*`,
+        'COUNT',
+        1000,
+      );
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  }
 
   it('refuses while they are the last admin of an organization, and changes nothing', async () => {
     const res = await http().delete(`/api/v1/users/${victim.id}`).set(adminAuth);
@@ -193,6 +213,8 @@ describe('erasing a person', () => {
 
     expect(await columnsHolding(email)).toEqual([]);
     expect(await columnsHolding(displayName)).toEqual([]);
+    // The address remembered at their sign-in (and the failed attempt's counters) are gone too.
+    expect(await throttleKeys()).toEqual([]);
     const { rows } = await t.env.db.query(
       `SELECT (SELECT count(*)::int FROM membership WHERE user_id = $1) AS memberships,
               (SELECT count(*)::int FROM project_member WHERE user_id = $1) AS projects,

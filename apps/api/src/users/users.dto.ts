@@ -21,12 +21,12 @@ export class UserListQueryDto extends PageQueryDto {
 
 export class UpdateUserDto {
   @ApiPropertyOptional({ enum: ['active', 'disabled'], description: 'Disabling ends every session at once.' })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsIn(['active', 'disabled'])
   status?: 'active' | 'disabled';
 
   @ApiPropertyOptional({ description: 'Why the account is disabled (with `status: disabled`).', maxLength: 500 })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsString()
   @MaxLength(500)
   @IsVisibleText()
@@ -44,7 +44,7 @@ export class UpdateUserDto {
   expiresAt?: Date | null;
 
   @ApiPropertyOptional({ description: 'Platform administrator (accounts and organizations of the installation).' })
-  @IsOptional()
+  @ValidateIf((_, v) => v !== undefined)
   @IsBoolean()
   isPlatformAdmin?: boolean;
 }

@@ -13,6 +13,7 @@ import { Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
 import { SessionService } from '../sessions/session.service.js';
+import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';
 import { UserEntity, type UserStatus } from './user.entity.js';
 
 export interface UserListQuery {
@@ -79,6 +80,7 @@ export class UserAdministrationService {
     private readonly sessions: SessionService,
     private readonly events: AuthEvents,
     private readonly auditErasure: AuditErasure,
+    private readonly throttle: AttemptThrottleService,
   ) {}
 
   /** Registers what another module erases about a person (its own tables, its own rules). */
@@ -269,9 +271,12 @@ export class UserAdministrationService {
       };
       const { userId: _id, ...counts } = result;
       await this.events.record(ctx, { action: 'user.erased', subjectId: userId, details: counts }, manager);
-      return { result, sessionIds: sessions.map((s) => s.id) };
+      return { result, sessionIds: sessions.map((s) => s.id), email: user.email };
     });
     await this.sessions.forget(result.sessionIds);
+    // Sign-in throttling keeps hashed subjects with addresses (remembered for AUTH_KNOWN_ADDRESS_DAYS).
+    await this.throttle.forgetSubject('login', result.email);
+    await this.throttle.forgetSubject('totp', userId);
     return result.result;
   }
 
