@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader, createUser, createUserAndLogin, login, totpCode, type Tokens } from '../support/identity.js';
+import { authHeader, createUser, createUserAndLogin, login, type Tokens } from '../support/identity.js';
 import { createTenant } from '../support/tenant.js';
 
 /**
