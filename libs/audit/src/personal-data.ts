@@ -6,7 +6,7 @@ import { isUuid } from '../../common/src/ids.js';
  * Their values never enter an event's hashed content: they are stored beside the event, where
  * erasure can delete them without touching a hash.
  */
-const PERSONAL_KEY = /e-?mail|display[-_]?name|full[-_]?name/i;
+const PERSONAL_KEY = /e[-_]?mail|display[-_]?name|full[-_]?name/i;
 
 /** Actor types whose label names someone (an email, an API key's name) rather than a component. */
 const LABELLED_ACTORS = new Set(['user', 'api_key']);
