@@ -7,9 +7,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { UserAdministrationService } from '../../../../libs/auth/src/index.js';
-import { Ctx, PlatformAdmin, RequestContext } from '../../../../libs/common/src/index.js';
+import { Ctx, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   ErasureResponseDto,
@@ -26,6 +27,9 @@ import {
 @ApiTags('users')
 @ApiBearerAuth(BEARER_SCHEME)
 @ApiForbiddenResponse({ description: '`platform_admin_required` (any account, any id: nothing is revealed).' })
+@ApiUnauthorizedResponse({
+  description: '`step_up_required` on changes, MFA reset and erasure (see POST /auth/step-up).',
+})
 @PlatformAdmin()
 @Controller('users')
 export class UsersController {
@@ -47,6 +51,7 @@ export class UsersController {
   }
 
   @Patch(':userId')
+  @StepUp()
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable or enable, set or clear the expiry, grant or withdraw platform admin.' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -74,6 +79,7 @@ export class UsersController {
   }
 
   @Post(':userId/mfa/reset')
+  @StepUp()
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -87,6 +93,7 @@ export class UsersController {
   }
 
   @Delete(':userId')
+  @StepUp()
   @HttpCode(200)
   @ApiOperation({
     summary:

@@ -12,6 +12,7 @@ import {
 import { Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
+import { RecoveryCodeService } from '../mfa/recovery-code.service.js';
 import { SessionService } from '../sessions/session.service.js';
 import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';
 import { UserEntity, type UserStatus } from './user.entity.js';
@@ -81,6 +82,7 @@ export class UserAdministrationService {
     private readonly events: AuthEvents,
     private readonly auditErasure: AuditErasure,
     private readonly throttle: AttemptThrottleService,
+    private readonly recoveryCodes: RecoveryCodeService,
   ) {}
 
   /** Registers what another module erases about a person (its own tables, its own rules). */
@@ -195,7 +197,7 @@ export class UserAdministrationService {
   }
 
   /**
-   * Turns the user's MFA off (a lost authenticator): secrets are deleted and every session ends,
+   * Turns the user's MFA off (a lost authenticator): secrets and recovery codes are deleted and every session ends,
    * so whoever holds a session from before cannot keep a second factor that no longer exists. The
    * user signs in with their password and enrols again. Recorded as `auth.mfa.reset`, which the
    * security notices send to the user.
@@ -211,6 +213,7 @@ export class UserAdministrationService {
           { id: userId },
           { mfaEnabled: false, mfaSecretEnc: null, mfaPendingSecretEnc: null, mfaLastStep: null },
         );
+      await this.recoveryCodes.deleteIn(manager, userId);
       const revoked = await this.sessions.withdrawSecondFactorIn(manager, userId, undefined, 'mfa_reset');
       await this.events.record(
         ctx,
