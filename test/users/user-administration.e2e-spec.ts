@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader, createUser, createUserAndLogin, login, type Tokens } from '../support/identity.js';
+import { authHeader, createUser, createUserAndLogin, login, totpCode, type Tokens } from '../support/identity.js';
 import { createTenant } from '../support/tenant.js';
 
 /**
@@ -322,12 +322,27 @@ describe('platform administration of accounts', () => {
       await login(t, user.email, user.password);
     });
 
-    it('resets a lost authenticator: sessions end, MFA is off, the reset is audited for the notice', async () => {
-      const user = await createUserAndLogin(t, { mfa: true });
+    it('resets a lost authenticator: sessions end, MFA and recovery codes are gone, the reset is audited for the notice', async () => {
+      const user = await createUserAndLogin(t);
+      // Enrolled through the API, which hands out recovery codes.
+      const setupFirst = await http().post('/api/v1/auth/mfa/setup').set(authHeader(user.tokens)).expect(200);
+      const enabled = await http()
+        .post('/api/v1/auth/mfa/enable')
+        .set(authHeader(user.tokens))
+        .send({ code: await totpCode(setupFirst.body.secret) })
+        .expect(200);
+      const recoveryCodes = enabled.body.recoveryCodes as string[];
+      expect(recoveryCodes).toHaveLength(10);
+
       const reset = await http().post(`/api/v1/users/${user.id}/mfa/reset`).set(adminAuth);
       expect(reset.status).toBe(200);
       expect(reset.body).toEqual({ revokedSessions: 1 });
       expect((await http().get('/api/v1/auth/me').set(authHeader(user.tokens))).status).toBe(401);
+      const { rows: codes } = await t.env.db.query(
+        `SELECT count(*)::int AS n FROM mfa_recovery_code WHERE user_id = $1`,
+        [user.id],
+      );
+      expect(codes[0].n).toBe(0);
 
       const shown = await http().get(`/api/v1/users/${user.id}`).set(adminAuth);
       expect(shown.body.mfaEnabled).toBe(false);
