@@ -14,7 +14,8 @@ ARG CUDA_BASE_IMAGE=nvidia/cuda:12.8.1-cudnn-runtime-ubuntu24.04
 FROM ${BASE_IMAGE} AS os
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini ca-certificates \
- && rm -rf /var/lib/apt/lists/* \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log \
  && groupadd --system --gid 10001 fusiongate \
  && useradd --system --uid 10001 --gid fusiongate --home-dir /app --no-create-home \
       --shell /usr/sbin/nologin fusiongate
@@ -30,7 +31,10 @@ RUN --mount=type=cache,target=/root/.npm \
  && arch="$(node -p process.arch)" \
  && cd node_modules/onnxruntime-node/bin/napi-v6 \
  && rm -rf darwin win32 \
- && find linux -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} +
+ && find linux -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} + \
+ && cd /app \
+ && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
+      -o -name '*.md' -o -name '*.markdown' \) -delete
 
 # ---- build: compile TypeScript (dev dependencies stay in this stage) ---------------------------
 FROM os AS build

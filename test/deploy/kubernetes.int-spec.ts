@@ -27,31 +27,45 @@ const MODELS: Record<string, { new (data: never): { validate(): void } }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 /** Custom resources of KEDA and the Prometheus Operator: their fields are checked below. */
-const CUSTOM = ['keda.sh/v1alpha1/ScaledObject', 'keda.sh/v1alpha1/TriggerAuthentication', 'monitoring.coreos.com/v1/ServiceMonitor'];
+const CUSTOM = [
+  'keda.sh/v1alpha1/ScaledObject',
+  'keda.sh/v1alpha1/TriggerAuthentication',
+  'monitoring.coreos.com/v1/ServiceMonitor',
+];
 
 interface K8sObject {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
+  // Rendered YAML, read field by field below after the schema check.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   [key: string]: any;
 }
 
 function kustomize(overlay: string): K8sObject[] {
-  const result = spawnSync('kubectl', ['kustomize', `${root}deploy/kubernetes/overlays/${overlay}`], { encoding: 'utf8' });
+  const result = spawnSync('kubectl', ['kustomize', `${root}deploy/kubernetes/overlays/${overlay}`], {
+    encoding: 'utf8',
+  });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
     throw new Error(
       'kubectl is not installed: the Kubernetes manifests are rendered with `kubectl kustomize`. ' +
         'Install it (apt-get install kubernetes-client, or any kubectl ≥ 1.21); .ci/run does.',
     );
   }
-  if (result.status !== 0) throw new Error(`kubectl kustomize ${overlay} failed:\n${result.stderr}`);
+  if (result.status !== 0) {
+    const version = spawnSync('kubectl', ['version', '--client'], { encoding: 'utf8' }).stdout.trim();
+    throw new Error(
+      `kubectl kustomize ${overlay} failed (the manifests need kubectl 1.24+ with kustomize v4+; found ${version}):\n${result.stderr}`,
+    );
+  }
   expect(result.stderr).toBe(''); // no deprecation warnings either
   return parseAllDocuments(result.stdout).map((doc) => doc.toJS() as K8sObject);
 }
 
 const find = (objects: K8sObject[], kind: string, name: string): K8sObject => {
   const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
-  if (!found) throw new Error(`${kind}/${name} missing from ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  if (!found)
+    throw new Error(`${kind}/${name} missing from ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
   return found;
 };
 
@@ -78,7 +92,8 @@ describe.each(['gpu', 'cpu-only'])('kubernetes overlay %s', (overlay) => {
   it('configures only variables fusiongate knows, and every pod runs unprivileged on a read-only root', () => {
     const config = find(objects, 'ConfigMap', 'fusiongate-config');
     const known = new Set([...Object.keys(envSchema.shape), 'METRICS_PORT']);
-    for (const name of Object.keys(config.data)) expect({ name, known: known.has(name) }).toEqual({ name, known: true });
+    for (const name of Object.keys(config.data))
+      expect({ name, known: known.has(name) }).toEqual({ name, known: true });
     expect(envSchema.safeParse(config.data).success).toBe(true);
 
     const pods = objects

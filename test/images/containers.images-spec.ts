@@ -50,6 +50,10 @@ async function podmanOk(args: string[], input?: string): Promise<string> {
   return result.stdout;
 }
 
+// Answers of the API, read field by field.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ApiBody = Record<string, any>;
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('container images', () => {
@@ -158,9 +162,21 @@ describe('container images', () => {
     expect(listing).toContain('node_modules');
 
     // The API does not migrate on its own: a fresh database is refused until `fusiongate migrate`.
-    const migrate = await podmanOk([...runArgs(`fg-images-migrate-${RUN_ID}`), '--rm', IMAGES.api, 'fusiongate', 'migrate']);
+    const migrate = await podmanOk([
+      ...runArgs(`fg-images-migrate-${RUN_ID}`),
+      '--rm',
+      IMAGES.api,
+      'fusiongate',
+      'migrate',
+    ]);
     expect(migrate).toMatch(/^Applied \d+ migration\(s\):/);
-    const again = await podmanOk([...runArgs(`fg-images-migrate2-${RUN_ID}`), '--rm', IMAGES.api, 'fusiongate', 'migrate']);
+    const again = await podmanOk([
+      ...runArgs(`fg-images-migrate2-${RUN_ID}`),
+      '--rm',
+      IMAGES.api,
+      'fusiongate',
+      'migrate',
+    ]);
     expect(again).toBe('Database is up to date.\n');
   }, 120_000);
 
@@ -168,7 +184,17 @@ describe('container images', () => {
     const email = `ops-${RUN_ID}@example.com`;
     const password = `Container-passphrase-${RUN_ID}-!`;
     const created = await podmanOk(
-      [...runArgs(`fg-images-admin-${RUN_ID}`), '--rm', '--interactive', IMAGES.api, 'fusiongate', 'bootstrap-admin', '--email', email, '--password-stdin'],
+      [
+        ...runArgs(`fg-images-admin-${RUN_ID}`),
+        '--rm',
+        '--interactive',
+        IMAGES.api,
+        'fusiongate',
+        'bootstrap-admin',
+        '--email',
+        email,
+        '--password-stdin',
+      ],
       `${password}\n`,
     );
     expect(created).toContain(`Created platform administrator ${email}`);
@@ -181,10 +207,19 @@ describe('container images', () => {
     // Every process of both containers runs as the image's user; PID 1 is tini.
     for (const name of [api, worker]) {
       const top = await podmanOk(['top', name, 'pid', 'user', 'args']);
-      const rows = top.trim().split('\n').slice(1).map((l) => l.trim().split(/\s+/));
+      const rows = top
+        .trim()
+        .split('\n')
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/));
       expect(rows.length).toBeGreaterThanOrEqual(2);
       expect(new Set(rows.map((r) => r[1]))).toEqual(new Set(['fusiongate']));
-      expect(rows.find((r) => r[0] === '1')?.slice(2).join(' ')).toMatch(/^\/usr\/bin\/tini -- node /);
+      expect(
+        rows
+          .find((r) => r[0] === '1')
+          ?.slice(2)
+          .join(' '),
+      ).toMatch(/^\/usr\/bin\/tini -- node /);
     }
 
     const base = `http://127.0.0.1:${apiPort}/api/v1`;
@@ -198,7 +233,7 @@ describe('container images', () => {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as Record<string, any> };
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as ApiBody };
     };
 
     // The README's walk-through: sign in, enrol two factors, sign in again with a later code.
@@ -224,7 +259,12 @@ describe('container images', () => {
 
     const fixtures = ensureRealFixtures();
     const register = async (kind: string, family: string, bytes: Uint8Array) => {
-      const model = await json('POST', `${orgBase}/models`, token, { name: kind, slug: kind.replace('_', '-'), kind, family });
+      const model = await json('POST', `${orgBase}/models`, token, {
+        name: kind,
+        slug: kind.replace('_', '-'),
+        kind,
+        family,
+      });
       expect(model.status).toBe(201);
       const upload = await fetch(`${base}${orgBase}/models/${model.body.id}/versions`, {
         method: 'POST',
@@ -233,13 +273,19 @@ describe('container images', () => {
       });
       expect(upload.status).toBe(201);
       for (const stage of ['staging', 'production']) {
-        expect((await json('PATCH', `${orgBase}/models/${model.body.id}/versions/1`, token, { stage })).status).toBe(200);
+        expect((await json('PATCH', `${orgBase}/models/${model.body.id}/versions/1`, token, { stage })).status).toBe(
+          200,
+        );
       }
       return model.body.id as string;
     };
     await register('face_detector', 'ultraface', readFileSync(fixtures.ultraface.path));
     await register('face_recognizer', 'arcface', buildArcFaceModel(0.03));
-    const swapperId = await register('face_swapper', 'inswapper', buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }));
+    const swapperId = await register(
+      'face_swapper',
+      'inswapper',
+      buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }),
+    );
 
     const target = readFileSync(fixtures.photos.sample1); // three faces, 1920×1280
     const form = new FormData();
@@ -254,7 +300,7 @@ describe('container images', () => {
     expect(submitted.status).toBe(202);
     const jobId = ((await submitted.json()) as { id: string }).id;
 
-    let job: Record<string, any> = {};
+    let job: ApiBody = {};
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
       job = (await json('GET', `${orgBase}/jobs/${jobId}`, token)).body;
       if (['completed', 'failed', 'cancelled'].includes(job.status)) break;
@@ -263,7 +309,9 @@ describe('container images', () => {
     expect(job.result).toMatchObject({ format: 'jpeg', width: 1920, height: 1280 });
     expect(job.faces.filter((f: { swapped: boolean }) => f.swapped).length).toBeGreaterThanOrEqual(1);
 
-    const result = await fetch(`${base}${orgBase}/jobs/${jobId}/result`, { headers: { authorization: `Bearer ${token}` } });
+    const result = await fetch(`${base}${orgBase}/jobs/${jobId}/result`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     expect(result.status).toBe(200);
     const bytes = Buffer.from(await result.arrayBuffer());
     expect(result.headers.get('x-content-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
