@@ -4,7 +4,7 @@
 #   worker       the fusion worker, CPU inference         docker build --target worker -t fusiongate-worker .
 #   worker-cuda  the fusion worker on onnxruntime's CUDA provider (NVIDIA GPU nodes)
 # Build arguments: BASE_IMAGE (a Debian-based Node.js image), CUDA_BASE_IMAGE (NVIDIA CUDA 12 +
-# cuDNN 9 runtime), VERSION, REVISION, CREATED (OCI labels).
+# cuDNN 9 runtime), ORT_CUDA_INSTALL (cuda12, or skip), VERSION, REVISION, CREATED (OCI labels).
 # Migrations never run on start: `docker run --rm <api image> fusiongate migrate` (README "Deploy").
 
 ARG BASE_IMAGE=node:24-bookworm-slim
@@ -94,9 +94,16 @@ LABEL org.opencontainers.image.title="fusiongate-worker" \
       org.opencontainers.image.created="${CREATED}"
 
 # ---- ort-cuda: onnxruntime-node's CUDA 12 provider (downloaded from its NuGet feed) -------------
+# ORT_CUDA_INSTALL=skip builds the image without it (where the feed cannot be reached): such a
+# worker logs that CUDA is unavailable and runs on the CPU.
 FROM deps AS ort-cuda
-RUN ONNXRUNTIME_NODE_INSTALL=cuda12 node node_modules/onnxruntime-node/script/install.js \
- && ls node_modules/onnxruntime-node/bin/napi-v6/linux/x64/libonnxruntime_providers_cuda.so
+ARG ORT_CUDA_INSTALL=cuda12
+RUN if [ "$ORT_CUDA_INSTALL" = skip ]; then \
+      echo "onnxruntime CUDA provider not installed (ORT_CUDA_INSTALL=skip)"; \
+    else \
+      ONNXRUNTIME_NODE_INSTALL="$ORT_CUDA_INSTALL" node node_modules/onnxruntime-node/script/install.js \
+      && ls node_modules/onnxruntime-node/bin/napi-v6/linux/*/libonnxruntime_providers_cuda.so; \
+    fi
 
 # ---- worker-cuda: the worker on NVIDIA's CUDA + cuDNN runtime ----------------------------------
 FROM ${CUDA_BASE_IMAGE} AS worker-cuda

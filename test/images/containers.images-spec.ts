@@ -19,7 +19,11 @@ import { createTestRedis, type TestRedis } from '../support/redis.js';
  * stopped with SIGTERM.
  */
 const TAG = process.env.IMAGE_TAG ?? 'dev';
-const IMAGES = { api: `localhost/fusiongate-api:${TAG}`, worker: `localhost/fusiongate-worker:${TAG}` };
+const IMAGES = {
+  api: `localhost/fusiongate-api:${TAG}`,
+  worker: `localhost/fusiongate-worker:${TAG}`,
+  'worker-cuda': `localhost/fusiongate-worker-cuda:${TAG}`,
+};
 const GRACE_MS = 10_000;
 const RUN_ID = randomBytes(4).toString('hex');
 // This machine refuses the container runtime's default (raised) limits; stay below the host's.
@@ -78,7 +82,7 @@ describe('container images', () => {
     ...Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]),
   ];
 
-  async function start(kind: 'api' | 'worker'): Promise<string> {
+  async function start(kind: keyof typeof IMAGES): Promise<string> {
     const name = `fg-images-${kind}-${RUN_ID}`;
     containers.push(name);
     await podmanOk([...runArgs(name), '--detach', IMAGES[kind]]);
@@ -107,6 +111,9 @@ describe('container images', () => {
       const exists = await podman(['image', 'exists', image]);
       if (exists.code !== 0) throw new Error(`image ${image} is missing: build it with scripts/images/build.sh`);
     }
+    // Containers a previous run of this test left behind (killed before its clean-up) go first.
+    const stale = (await podmanOk(['ps', '--all', '--quiet', '--filter', 'name=^fg-images-'])).trim();
+    if (stale) await podmanOk(['rm', '--force', '--volumes', ...stale.split('\n')]);
     db = await createEmptyDatabase();
     redis = await createTestRedis();
     s3Dir = await mkdtemp(join(tmpdir(), 'fg-images-s3-'));
@@ -156,10 +163,33 @@ describe('container images', () => {
       expect(config.Entrypoint).toEqual(['/usr/bin/tini', '--']);
       expect(config.Labels['org.opencontainers.image.version']).toMatch(/^\d+\.\d+\.\d+/);
     }
-    // Nothing from the repository but the application: no tests, benchmarks, fixtures or sources.
-    const listing = await podmanOk(['run', '--rm', ...LIMITS, IMAGES.api, 'ls', '-A', '/app', '/app/dist']);
-    expect(listing).not.toMatch(/\b(test|bench|\.fixtures|apps\/api\/src\/main\.ts)\b/);
-    expect(listing).toContain('node_modules');
+    const cudaEnv = JSON.parse(
+      await podmanOk(['image', 'inspect', IMAGES['worker-cuda'], '--format', '{{json .Config.Env}}']),
+    ) as string[];
+    expect(cudaEnv).toContain('INFERENCE_EXECUTION_PROVIDER=cuda');
+
+    // Nothing from the repository but the compiled application: no tests, benchmarks, fixtures,
+    // TypeScript sources or source maps, and no package manager.
+    const files = await podmanOk([
+      'run',
+      '--rm',
+      ...LIMITS,
+      IMAGES.api,
+      'find',
+      '/app',
+      '/usr/local/bin',
+      '-path',
+      '/app/node_modules',
+      '-prune',
+      '-o',
+      '-type',
+      'f',
+      '-print',
+    ]);
+    const paths = files.trim().split('\n');
+    expect(paths).toContain('/app/dist/apps/api/src/main.js');
+    expect(paths).toContain('/app/dist/src/cli/main.js');
+    expect(paths.filter((p) => /\/(test|bench|\.fixtures)\/|\.ts$|\.map$|\/npm$/.test(p))).toEqual([]);
 
     // The API does not migrate on its own: a fresh database is refused until `fusiongate migrate`.
     const migrate = await podmanOk([
@@ -180,32 +210,63 @@ describe('container images', () => {
     expect(again).toBe('Database is up to date.\n');
   }, 120_000);
 
-  it('serves a fusion job through the api and worker containers, then stops cleanly on SIGTERM', async () => {
-    const email = `ops-${RUN_ID}@example.com`;
-    const password = `Container-passphrase-${RUN_ID}-!`;
-    const created = await podmanOk(
-      [
-        ...runArgs(`fg-images-admin-${RUN_ID}`),
-        '--rm',
-        '--interactive',
-        IMAGES.api,
-        'fusiongate',
-        'bootstrap-admin',
-        '--email',
-        email,
-        '--password-stdin',
-      ],
-      `${password}\n`,
-    );
-    expect(created).toContain(`Created platform administrator ${email}`);
+  describe('running', () => {
+    const base = () => `http://127.0.0.1:${apiPort}/api/v1`;
+    let api: string;
+    let token: string;
+    let orgBase: string;
+    let swapperId: string;
 
-    const api = await start('api');
-    const worker = await start('worker');
-    await waitHealthy(api);
-    await waitHealthy(worker);
+    const json = async (method: string, path: string, bearer: string | null, body?: unknown) => {
+      const res = await fetch(`${base()}${path}`, {
+        method,
+        headers: {
+          ...(bearer ? { authorization: `Bearer ${bearer}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : null) as ApiBody };
+    };
 
-    // Every process of both containers runs as the image's user; PID 1 is tini.
-    for (const name of [api, worker]) {
+    /** Submits one fusion (a portrait onto a three-face group photo) and waits for its end. */
+    async function fuseOnce(worker: string): Promise<{ job: ApiBody; target: Buffer }> {
+      const fixtures = ensureRealFixtures();
+      const target = readFileSync(fixtures.photos.sample1); // three faces, 1920×1280
+      const form = new FormData();
+      form.append('source', new Blob([readFileSync(fixtures.photos.sample2)], { type: 'image/jpeg' }), 'source.jpg');
+      form.append('target', new Blob([target], { type: 'image/jpeg' }), 'target.jpg');
+      form.append('options', JSON.stringify({ faceSelector: 'all' }));
+      const submitted = await fetch(`${base()}${orgBase}/models/${swapperId}/fuse`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      expect(submitted.status).toBe(202);
+      const jobId = ((await submitted.json()) as { id: string }).id;
+      let job: ApiBody = {};
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
+        job = (await json('GET', `${orgBase}/jobs/${jobId}`, token)).body;
+        if (['completed', 'failed', 'cancelled'].includes(job.status)) break;
+      }
+      if (job.status !== 'completed') throw new Error(`job ${JSON.stringify(job)}\n${await logs(worker)}`);
+      return { job, target };
+    }
+
+    /** SIGTERM (the images' STOPSIGNAL, what `docker stop` and Kubernetes send): exit 0 within the grace period. */
+    async function stopWithSigterm(name: string): Promise<void> {
+      const sent = Date.now();
+      await podmanOk(['kill', '--signal', 'TERM', name]);
+      const code = Number((await podmanOk(['wait', name])).trim());
+      const tookMs = Date.now() - sent;
+      process.stdout.write(`${name}: exit ${code} ${tookMs} ms after SIGTERM\n`);
+      expect({ name, code, output: code === 0 ? '' : await logs(name) }).toEqual({ name, code: 0, output: '' });
+      expect(tookMs).toBeLessThan(GRACE_MS);
+    }
+
+    /** Every process of the container runs as the image's user; PID 1 is tini. */
+    async function expectUnprivileged(name: string): Promise<void> {
       const top = await podmanOk(['top', name, 'pid', 'user', 'args']);
       const rows = top
         .trim()
@@ -222,124 +283,114 @@ describe('container images', () => {
       ).toMatch(/^\/usr\/bin\/tini -- node /);
     }
 
-    const base = `http://127.0.0.1:${apiPort}/api/v1`;
-    const json = async (method: string, path: string, token: string | null, body?: unknown) => {
-      const res = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await res.text();
-      return { status: res.status, body: (text ? JSON.parse(text) : null) as ApiBody };
-    };
+    beforeAll(async () => {
+      const email = `ops-${RUN_ID}@example.com`;
+      const password = `Container-passphrase-${RUN_ID}-!`;
+      const created = await podmanOk(
+        [
+          ...runArgs(`fg-images-admin-${RUN_ID}`),
+          '--rm',
+          '--interactive',
+          IMAGES.api,
+          'fusiongate',
+          'bootstrap-admin',
+          '--email',
+          email,
+          '--password-stdin',
+        ],
+        `${password}\n`,
+      );
+      expect(created).toContain(`Created platform administrator ${email}`);
+      api = await start('api');
+      await waitHealthy(api);
 
-    // The README's walk-through: sign in, enrol two factors, sign in again with a later code.
-    const first = await json('POST', '/auth/login', null, { email, password });
-    expect(first.status).toBe(200);
-    const setup = await json('POST', '/auth/mfa/setup', first.body.accessToken);
-    expect(setup.status).toBe(200);
-    const now = Math.floor(Date.now() / 1000);
-    const enabled = await json('POST', '/auth/mfa/enable', first.body.accessToken, {
-      code: await generate({ secret: setup.body.secret, epoch: now }),
-    });
-    expect(enabled.status).toBeLessThan(300);
-    const second = await json('POST', '/auth/login', null, {
-      email,
-      password,
-      totp: await generate({ secret: setup.body.secret, epoch: now + 30 }),
-    });
-    expect(second.status).toBe(200);
-    const token = second.body.accessToken as string;
-    const org = await json('POST', '/orgs', token, { name: 'Container Check', slug: `containers-${RUN_ID}` });
-    expect(org.status).toBe(201);
-    const orgBase = `/orgs/${org.body.id}`;
-
-    const fixtures = ensureRealFixtures();
-    const register = async (kind: string, family: string, bytes: Uint8Array) => {
-      const model = await json('POST', `${orgBase}/models`, token, {
-        name: kind,
-        slug: kind.replace('_', '-'),
-        kind,
-        family,
+      // The README's walk-through: sign in, enrol two factors, sign in again with a later code.
+      const first = await json('POST', '/auth/login', null, { email, password });
+      expect(first.status).toBe(200);
+      const setup = await json('POST', '/auth/mfa/setup', first.body.accessToken);
+      expect(setup.status).toBe(200);
+      const now = Math.floor(Date.now() / 1000);
+      const enabled = await json('POST', '/auth/mfa/enable', first.body.accessToken, {
+        code: await generate({ secret: setup.body.secret, epoch: now }),
       });
-      expect(model.status).toBe(201);
-      const upload = await fetch(`${base}${orgBase}/models/${model.body.id}/versions`, {
+      expect(enabled.status).toBeLessThan(300);
+      const second = await json('POST', '/auth/login', null, {
+        email,
+        password,
+        totp: await generate({ secret: setup.body.secret, epoch: now + 30 }),
+      });
+      expect(second.status).toBe(200);
+      token = second.body.accessToken as string;
+      const org = await json('POST', '/orgs', token, { name: 'Container Check', slug: `containers-${RUN_ID}` });
+      expect(org.status).toBe(201);
+      orgBase = `/orgs/${org.body.id}`;
+
+      const fixtures = ensureRealFixtures();
+      const register = async (kind: string, family: string, bytes: Uint8Array) => {
+        const slug = kind.replace('_', '-');
+        const model = await json('POST', `${orgBase}/models`, token, { name: slug, slug, kind, family });
+        expect(model.status).toBe(201);
+        const upload = await fetch(`${base()}${orgBase}/models/${model.body.id}/versions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+          body: Buffer.from(bytes),
+        });
+        expect(upload.status).toBe(201);
+        for (const stage of ['staging', 'production']) {
+          const moved = await json('PATCH', `${orgBase}/models/${model.body.id}/versions/1`, token, { stage });
+          expect(moved.status).toBe(200);
+        }
+        return model.body.id as string;
+      };
+      await register('face_detector', 'ultraface', readFileSync(fixtures.ultraface.path));
+      await register('face_recognizer', 'arcface', buildArcFaceModel(0.03));
+      swapperId = await register('face_swapper', 'inswapper', buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }));
+    }, 180_000);
+
+    it('runs a fusion job through the api and worker containers, then the worker stops cleanly on SIGTERM', async () => {
+      const worker = await start('worker');
+      await waitHealthy(worker);
+      for (const name of [api, worker]) await expectUnprivileged(name);
+
+      const { job, target } = await fuseOnce(worker);
+      expect(job.result).toMatchObject({ format: 'jpeg', width: 1920, height: 1280 });
+      expect(job.faces.filter((f: { swapped: boolean }) => f.swapped).length).toBeGreaterThanOrEqual(1);
+
+      const result = await fetch(`${base()}${orgBase}/jobs/${job.id}/result`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(result.status).toBe(200);
+      const bytes = Buffer.from(await result.arrayBuffer());
+      expect(result.headers.get('x-content-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
+      expect(bytes.equals(target)).toBe(false);
+
+      // The worker's watermark names the job when the result is brought back to the API.
+      const detectForm = new FormData();
+      detectForm.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'fused.jpg');
+      const detected = await fetch(`${base()}${orgBase}/watermark/detect`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
-        body: Buffer.from(bytes),
+        headers: { authorization: `Bearer ${token}` },
+        body: detectForm,
       });
-      expect(upload.status).toBe(201);
-      for (const stage of ['staging', 'production']) {
-        expect((await json('PATCH', `${orgBase}/models/${model.body.id}/versions/1`, token, { stage })).status).toBe(
-          200,
-        );
-      }
-      return model.body.id as string;
-    };
-    await register('face_detector', 'ultraface', readFileSync(fixtures.ultraface.path));
-    await register('face_recognizer', 'arcface', buildArcFaceModel(0.03));
-    const swapperId = await register(
-      'face_swapper',
-      'inswapper',
-      buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }),
-    );
+      expect(detected.status).toBe(200);
+      expect(JSON.stringify(await detected.json())).toContain(job.id);
 
-    const target = readFileSync(fixtures.photos.sample1); // three faces, 1920×1280
-    const form = new FormData();
-    form.append('source', new Blob([readFileSync(fixtures.photos.sample2)], { type: 'image/jpeg' }), 'source.jpg');
-    form.append('target', new Blob([target], { type: 'image/jpeg' }), 'target.jpg');
-    form.append('options', JSON.stringify({ faceSelector: 'all' }));
-    const submitted = await fetch(`${base}${orgBase}/models/${swapperId}/fuse`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: form,
-    });
-    expect(submitted.status).toBe(202);
-    const jobId = ((await submitted.json()) as { id: string }).id;
+      await stopWithSigterm(worker);
+    }, 300_000);
 
-    let job: ApiBody = {};
-    for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
-      job = (await json('GET', `${orgBase}/jobs/${jobId}`, token)).body;
-      if (['completed', 'failed', 'cancelled'].includes(job.status)) break;
-    }
-    if (job.status !== 'completed') throw new Error(`job ${JSON.stringify(job)}\n${await logs(worker)}`);
-    expect(job.result).toMatchObject({ format: 'jpeg', width: 1920, height: 1280 });
-    expect(job.faces.filter((f: { swapped: boolean }) => f.swapped).length).toBeGreaterThanOrEqual(1);
+    it('runs the worker-cuda image, which falls back to the CPU where CUDA is missing', async () => {
+      const worker = await start('worker-cuda');
+      await waitHealthy(worker);
+      await expectUnprivileged(worker);
+      const { job } = await fuseOnce(worker);
+      expect(job.result).toMatchObject({ format: 'jpeg', width: 1920, height: 1280 });
+      expect(await logs(worker)).toContain('execution provider cuda unavailable');
+      await stopWithSigterm(worker);
+    }, 300_000);
 
-    const result = await fetch(`${base}${orgBase}/jobs/${jobId}/result`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    expect(result.status).toBe(200);
-    const bytes = Buffer.from(await result.arrayBuffer());
-    expect(result.headers.get('x-content-sha256')).toBe(createHash('sha256').update(bytes).digest('hex'));
-    expect(bytes.subarray(0, 3)).toEqual(Buffer.from([0xff, 0xd8, 0xff]));
-    expect(bytes.equals(target)).toBe(false);
-
-    // The worker's watermark names the job when the result is brought back to the API.
-    const detectForm = new FormData();
-    detectForm.append('image', new Blob([bytes], { type: 'image/jpeg' }), 'fused.jpg');
-    const detected = await fetch(`${base}${orgBase}/watermark/detect`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}` },
-      body: detectForm,
-    });
-    expect(detected.status).toBe(200);
-    expect(JSON.stringify(await detected.json())).toContain(jobId);
-
-    // SIGTERM (the images' STOPSIGNAL, what `docker stop` and Kubernetes send): both exit 0
-    // within the grace period, and say so in their logs.
-    for (const name of [api, worker]) {
-      const sent = Date.now();
-      await podmanOk(['kill', '--signal', 'TERM', name]);
-      const code = Number((await podmanOk(['wait', name])).trim());
-      const tookMs = Date.now() - sent;
-      const output = await logs(name);
-      process.stdout.write(`${name}: exit ${code} ${tookMs} ms after SIGTERM\n`);
-      expect({ name, code, output: code === 0 ? '' : output }).toEqual({ name, code: 0, output: '' });
-      expect(tookMs).toBeLessThan(GRACE_MS);
-    }
-  }, 300_000);
+    it('the api stops cleanly on SIGTERM', async () => {
+      await stopWithSigterm(api);
+    }, 60_000);
+  });
 });
