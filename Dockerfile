@@ -107,15 +107,6 @@ RUN if [ "$ORT_CUDA_INSTALL" = skip ]; then \
 
 # ---- worker-cuda: the worker on NVIDIA's CUDA + cuDNN runtime ----------------------------------
 FROM ${CUDA_BASE_IMAGE} AS worker-cuda
-ARG VERSION=0.1.0
-ARG REVISION=unknown
-ARG CREATED=unknown
-LABEL org.opencontainers.image.title="fusiongate-worker-cuda" \
-      org.opencontainers.image.description="fusiongate fusion worker on onnxruntime's CUDA provider." \
-      org.opencontainers.image.licenses="UNLICENSED" \
-      org.opencontainers.image.version="${VERSION}" \
-      org.opencontainers.image.revision="${REVISION}" \
-      org.opencontainers.image.created="${CREATED}"
 RUN apt-get update \
  && apt-get install -y --no-install-recommends tini ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
@@ -147,6 +138,16 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 HEALTHCHECK --interval=15s --timeout=3s --start-period=120s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+process.env.WORKER_METRICS_PORT+'/health/live').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/apps/worker/src/main.js"]
+ARG VERSION=0.1.0
+ARG REVISION=unknown
+ARG CREATED=unknown
+LABEL org.opencontainers.image.title="fusiongate-worker-cuda" \
+      org.opencontainers.image.description="fusiongate fusion worker on onnxruntime's CUDA provider." \
+      org.opencontainers.image.vendor="fusiongate" \
+      org.opencontainers.image.licenses="UNLICENSED" \
+      org.opencontainers.image.version="${VERSION}" \
+      org.opencontainers.image.revision="${REVISION}" \
+      org.opencontainers.image.created="${CREATED}"
 
 # ---- api (last, so a plain `docker build .` makes it) ------------------------------------------
 FROM runtime AS api
