@@ -216,6 +216,7 @@ describe('container images', () => {
     let token: string;
     let orgBase: string;
     let swapperId: string;
+    let slowSwapperId: string;
 
     const json = async (method: string, path: string, bearer: string | null, body?: unknown) => {
       const res = await fetch(`${base()}${path}`, {
@@ -230,28 +231,36 @@ describe('container images', () => {
       return { status: res.status, body: (text ? JSON.parse(text) : null) as ApiBody };
     };
 
-    /** Submits one fusion (a portrait onto a three-face group photo) and waits for its end. */
-    async function fuseOnce(worker: string): Promise<{ job: ApiBody; target: Buffer }> {
+    /** Submits one fusion of a portrait onto a three-face group photo; answers the job's id. */
+    async function submit(swapper: string): Promise<string> {
       const fixtures = ensureRealFixtures();
-      const target = readFileSync(fixtures.photos.sample1); // three faces, 1920×1280
       const form = new FormData();
       form.append('source', new Blob([readFileSync(fixtures.photos.sample2)], { type: 'image/jpeg' }), 'source.jpg');
-      form.append('target', new Blob([target], { type: 'image/jpeg' }), 'target.jpg');
+      form.append('target', new Blob([readFileSync(fixtures.photos.sample1)], { type: 'image/jpeg' }), 'target.jpg');
       form.append('options', JSON.stringify({ faceSelector: 'all' }));
-      const submitted = await fetch(`${base()}${orgBase}/models/${swapperId}/fuse`, {
+      const submitted = await fetch(`${base()}${orgBase}/models/${swapper}/fuse`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}` },
         body: form,
       });
       expect(submitted.status).toBe(202);
-      const jobId = ((await submitted.json()) as { id: string }).id;
+      return ((await submitted.json()) as { id: string }).id;
+    }
+
+    /** Polls a job until its status is one of `statuses` (a hang guard, not a timing check). */
+    async function waitForStatus(jobId: string, statuses: string[], worker: string): Promise<ApiBody> {
       let job: ApiBody = {};
-      for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(300)) {
+      for (const deadline = Date.now() + 120_000; Date.now() < deadline; await sleep(100)) {
         job = (await json('GET', `${orgBase}/jobs/${jobId}`, token)).body;
-        if (['completed', 'failed', 'cancelled'].includes(job.status)) break;
+        if (statuses.includes(job.status)) return job;
       }
+      throw new Error(`job ${JSON.stringify(job)}\n${await logs(worker)}`);
+    }
+
+    async function fuseOnce(worker: string): Promise<{ job: ApiBody; target: Buffer }> {
+      const job = await waitForStatus(await submit(swapperId), ['completed', 'failed', 'cancelled'], worker);
       if (job.status !== 'completed') throw new Error(`job ${JSON.stringify(job)}\n${await logs(worker)}`);
-      return { job, target };
+      return { job, target: readFileSync(ensureRealFixtures().photos.sample1) };
     }
 
     /** SIGTERM (the images' STOPSIGNAL, what `docker stop` and Kubernetes send): exit 0 within the grace period. */
@@ -261,8 +270,10 @@ describe('container images', () => {
       const code = Number((await podmanOk(['wait', name])).trim());
       const tookMs = Date.now() - sent;
       process.stdout.write(`${name}: exit ${code} ${tookMs} ms after SIGTERM\n`);
-      expect({ name, code, output: code === 0 ? '' : await logs(name) }).toEqual({ name, code: 0, output: '' });
+      const output = await logs(name);
+      expect({ name, code, output: code === 0 ? '' : output }).toEqual({ name, code: 0, output: '' });
       expect(tookMs).toBeLessThan(GRACE_MS);
+      expect(output).toContain('SIGTERM received'); // through tini, to the application itself
     }
 
     /** Every process of the container runs as the image's user; PID 1 is tini. */
@@ -326,8 +337,7 @@ describe('container images', () => {
       orgBase = `/orgs/${org.body.id}`;
 
       const fixtures = ensureRealFixtures();
-      const register = async (kind: string, family: string, bytes: Uint8Array) => {
-        const slug = kind.replace('_', '-');
+      const register = async (kind: string, family: string, bytes: Uint8Array, slug = kind.replace('_', '-')) => {
         const model = await json('POST', `${orgBase}/models`, token, { name: slug, slug, kind, family });
         expect(model.status).toBe(201);
         const upload = await fetch(`${base()}${orgBase}/models/${model.body.id}/versions`, {
@@ -345,6 +355,13 @@ describe('container images', () => {
       await register('face_detector', 'ultraface', readFileSync(fixtures.ultraface.path));
       await register('face_recognizer', 'arcface', buildArcFaceModel(0.03));
       swapperId = await register('face_swapper', 'inswapper', buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }));
+      // The same swapper made slower (extra matrix products), so that a job is still running when its worker stops.
+      slowSwapperId = await register(
+        'face_swapper',
+        'inswapper',
+        buildInswapperModel({ kind: 'colour', rgb: [0, 1, 0] }, undefined, { slowness: 15 }),
+        'slow-swapper',
+      );
     }, 180_000);
 
     it('runs a fusion job through the api and worker containers, then the worker stops cleanly on SIGTERM', async () => {
@@ -386,7 +403,15 @@ describe('container images', () => {
       const { job } = await fuseOnce(worker);
       expect(job.result).toMatchObject({ format: 'jpeg', width: 1920, height: 1280 });
       expect(await logs(worker)).toContain('execution provider cuda unavailable');
+
+      // Stopped while a job runs: the worker finishes it within the grace period, then exits 0.
+      const slowJob = await submit(slowSwapperId);
+      await waitForStatus(slowJob, ['running', 'completed', 'failed'], worker);
+      const atStop = (await json('GET', `${orgBase}/jobs/${slowJob}`, token)).body.status;
       await stopWithSigterm(worker);
+      const after = (await json('GET', `${orgBase}/jobs/${slowJob}`, token)).body;
+      process.stdout.write(`job ${atStop} at SIGTERM, ${after.status} after the worker exited\n`);
+      expect({ atStop, after: after.status }).toEqual({ atStop: 'running', after: 'completed' });
     }, 300_000);
 
     it('the api stops cleanly on SIGTERM', async () => {
