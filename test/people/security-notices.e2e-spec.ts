@@ -86,4 +86,15 @@ describe('security notices by mail', () => {
     expect(noticesTo(tenant.guest.email, 'API key')).toEqual([]);
     await login(t, owner.email, newPassword);
   });
+
+  it('a platform admin resetting someone’s two factors alerts them', async () => {
+    const operator = await createUserAndLogin(t, { platformAdmin: true, mfa: true });
+    const person = await createUserAndLogin(t, { mfa: true });
+    const reset = await http().post(`/api/v1/users/${person.id}/mfa/reset`).set(authHeader(operator.tokens));
+    expect(reset.status).toBe(200);
+    const [mail] = await mailbox.waitFor(
+      (m) => m.to.includes(person.email) && m.subject.startsWith('Two-factor authentication was turned off'),
+    );
+    expect(mail.text).toContain('A platform administrator reset the two-factor authentication');
+  });
 });

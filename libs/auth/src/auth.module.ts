@@ -29,6 +29,7 @@ import { MailModule } from '../../mail/src/index.js';
 import { SecurityNoticeService } from './notices/security-notices.service.js';
 import { PasswordTokenService } from './password-reset/password-token.service.js';
 import { AccountSetupService } from './users/account-setup.service.js';
+import { UserAdministrationService } from './users/user-administration.service.js';
 
 const services = [
   AccessTokenService,
@@ -54,6 +55,7 @@ const services = [
   TotpService,
   UserLifecycleService,
   UserService,
+  UserAdministrationService,
 ];
 
 /**

@@ -12,7 +12,7 @@ export type MailTemplate =
   | { kind: 'account_setup'; link: string; expiresAt: Date; inviterName?: string }
   | { kind: 'password_reset'; link: string; expiresAt: Date }
   | { kind: 'new_sign_in'; at: Date; ip?: string; userAgent?: string }
-  | { kind: 'mfa_disabled'; at: Date; ip?: string }
+  | { kind: 'mfa_disabled'; at: Date; ip?: string; byAdministrator?: boolean }
   | { kind: 'password_changed'; at: Date; ip?: string; byReset: boolean }
   | { kind: 'api_key_created'; at: Date; ip?: string; keyName: string; prefix: string; organizationName?: string };
 
@@ -93,7 +93,9 @@ export function renderMail(template: MailTemplate): RenderedMail {
       ]);
     case 'mfa_disabled':
       return compose('Two-factor authentication was turned off', [
-        `Two-factor authentication of your fusiongate account was turned off at ${when(template.at)}${from(template.ip)}.`,
+        template.byAdministrator
+          ? `A platform administrator reset the two-factor authentication of your fusiongate account at ${when(template.at)}${from(template.ip)}: your authenticator and recovery codes no longer work, and your sessions must sign in again. Set two-factor up again at your next sign-in.`
+          : `Two-factor authentication of your fusiongate account was turned off at ${when(template.at)}${from(template.ip)}.`,
         NOT_YOU,
       ]);
     case 'password_changed':

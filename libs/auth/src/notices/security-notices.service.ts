@@ -7,7 +7,8 @@ import { AuthEvents, type AuthEvent } from '../auth-events.js';
 
 /**
  * Security notices by mail, from identity's events: a sign-in from an address the account never
- * signed in from, two-factor turned off, the password changed or reset, an API key created. Sent
+ * signed in from, two-factor turned off (or reset by a platform admin), the password changed or
+ * reset, an API key created. Sent
  * once the event's transaction commits (never for a rolled-back change); the account's own
  * address is read at that moment. Nothing is sent without SMTP.
  */
@@ -38,8 +39,9 @@ export class SecurityNoticeService implements OnModuleInit {
             : undefined;
         break;
       case 'auth.mfa.disabled':
+      case 'auth.mfa.reset':
         recipient = event.subjectId;
-        notice = async () => ({ kind: 'mfa_disabled', at, ip });
+        notice = async () => ({ kind: 'mfa_disabled', at, ip, byAdministrator: event.action === 'auth.mfa.reset' });
         break;
       case 'auth.password.changed':
       case 'auth.password.reset':

@@ -146,9 +146,12 @@ export class PasswordTokenService implements OnApplicationShutdown {
     const tokenHash = sha256Hex(token);
     const [found] = (await this.transactions
       .manager(ctx)
-      .query(`SELECT used_at, expires_at <= now() AS expired FROM password_token WHERE token_hash = $1`, [
-        tokenHash,
-      ])) as { used_at: Date | null; expired: boolean }[];
+      // Tokens of accounts that are not active (disabled, erased) are unknown tokens.
+      .query(
+        `SELECT t.used_at, t.expires_at <= now() AS expired FROM password_token t
+          JOIN user_account u ON u.id = t.user_id AND u.status = 'active' WHERE t.token_hash = $1`,
+        [tokenHash],
+      )) as { used_at: Date | null; expired: boolean }[];
     if (!found) throw tokenInvalid();
     await this.throttle.refundTokenGuess('password', ctx.ip);
     if (found.used_at) throw used();
