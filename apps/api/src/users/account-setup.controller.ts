@@ -6,9 +6,10 @@ import {
   ApiForbiddenResponse,
   ApiOperation,
   ApiTags,
+  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccountSetupService } from '../../../../libs/auth/src/index.js';
-import { Ctx, PlatformAdmin, RequestContext } from '../../../../libs/common/src/index.js';
+import { Ctx, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import { CreateAccountDto, CreatedAccountDto, toCreatedAccount } from './account-setup.dto.js';
 
@@ -21,12 +22,14 @@ export class AccountSetupController {
 
   @Post()
   @PlatformAdmin()
+  @StepUp()
   @ApiOperation({
     summary:
       'Create an account without a password, with a single-use link to set it (mailed, or returned without mail).',
   })
   @ApiCreatedResponse({ type: CreatedAccountDto })
   @ApiForbiddenResponse({ description: '`platform_admin_required`.' })
+  @ApiUnauthorizedResponse({ description: '`step_up_required`: prove a factor again (`POST /auth/step-up`).' })
   @ApiConflictResponse({ description: '`email_taken`.' })
   async create(@Ctx() ctx: RequestContext, @Body() body: CreateAccountDto): Promise<CreatedAccountDto> {
     const { user, setup } = await this.accounts.create(ctx, body);
