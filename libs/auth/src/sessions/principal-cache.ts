@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
+import { metrics } from '../../../common/src/index.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
 export interface SessionPrincipal {
@@ -37,6 +38,7 @@ export class PrincipalCache {
     const ttl = this.config.auth.principalCacheSeconds;
     if (ttl > 0) {
       const cached = await this.redis.get(key(sessionId));
+      metrics.principalCache.inc({ result: cached ? 'hit' : 'miss' });
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
     const rows = (await this.dataSource.query(
