@@ -13,3 +13,4 @@ export * from './model-vocabulary.js';
 export * from './logging.js';
 export * from './metrics.js';
 export * from './metrics-server.js';
+export * from './tracing.js';

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { Logger, type LoggerService } from '@nestjs/common';
+import { activeTraceIds } from './tracing.js';
 import { pino, type DestinationStream, type Logger as PinoLogger, type LoggerOptions } from 'pino';
 
 export type LogFormat = 'auto' | 'json' | 'pretty';
@@ -35,6 +36,8 @@ export function pinoOptions(name: string, level: string, format: LogFormat): Log
     name,
     level,
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    // With tracing on, each line written inside a span names its trace (logs and traces join up).
+    mixin: activeTraceIds,
     transport: usePrettyLogs(format)
       ? { target: 'pino-pretty', options: { singleLine: true, ignore: 'pid,hostname' } }
       : undefined,

@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
+import { traceCarrier } from '../../common/src/tracing.js';
 import { FUSION_QUEUE, FusionJobName, type FusionJobPayloads } from './jobs.constants.js';
 
 /** How long an enqueue may wait for Redis before the job is left to the reconciler. */
@@ -38,7 +39,7 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
   ): Promise<boolean> {
     const adding = this.queue.add(
       FusionJobName.Fuse,
-      { jobId: job.id, organizationId: job.organizationId },
+      { jobId: job.id, organizationId: job.organizationId, trace: traceCarrier() },
       {
         jobId: job.queueJobId,
         priority: Math.min(job.priority, 2_000_000),

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DomainError, metrics } from '../../../../libs/common/src/index.js';
+import { DomainError, inConsumerSpan, metrics } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   FaceFusionEngine,
@@ -109,6 +109,15 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
 
   /** Handles one delivered queue entry. Throws only for transient failures (Bull retries those). */
   async handle(entry: FuseJob): Promise<void> {
+    return inConsumerSpan(
+      `${FUSION_QUEUE} process`,
+      entry.data.trace,
+      { 'messaging.system': 'bull', 'messaging.destination.name': FUSION_QUEUE, 'fusiongate.job_id': entry.data.jobId },
+      () => this.deliver(entry),
+    );
+  }
+
+  private async deliver(entry: FuseJob): Promise<void> {
     const { jobId } = entry.data;
     const decision = await this.execution.start(jobId, String(entry.id), this.workerId);
     switch (decision.kind) {
