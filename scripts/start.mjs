@@ -11,7 +11,14 @@ const levels = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60,
 const threshold = levels[process.env.LOG_LEVEL] ?? levels.info;
 function log(level, msg) {
   if (levels[level] < threshold) return;
-  const line = { level: levels[level], time: Date.now(), pid: process.pid, hostname: hostname(), name: 'launcher', msg };
+  const line = {
+    level: levels[level],
+    time: Date.now(),
+    pid: process.pid,
+    hostname: hostname(),
+    name: 'launcher',
+    msg,
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

@@ -92,7 +92,9 @@ export function useProcessLogger(
   format: LogFormat,
   destination?: DestinationStream,
 ): PinoLogger {
-  const logger = destination ? pino(pinoOptions(name, level, 'json'), destination) : pino(pinoOptions(name, level, format));
+  const logger = destination
+    ? pino(pinoOptions(name, level, 'json'), destination)
+    : pino(pinoOptions(name, level, format));
   Logger.overrideLogger(new PinoNestLogger(logger));
   return logger;
 }

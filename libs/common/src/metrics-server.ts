@@ -35,7 +35,8 @@ function problem(response: ServerResponse, status: number, title: string, code: 
 export async function startOpsListener(options: OpsListenerOptions): Promise<Server> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '').split('?')[0];
-    if (request.method !== 'GET' && request.method !== 'HEAD') return problem(response, 404, 'Not Found', 'route_not_found');
+    if (request.method !== 'GET' && request.method !== 'HEAD')
+      return problem(response, 404, 'Not Found', 'route_not_found');
     if (path === '/metrics') {
       if (options.token && !bearerMatches(request.headers.authorization, options.token)) {
         return problem(response, 401, 'Unauthorized', 'metrics_token_required');

@@ -75,8 +75,7 @@ export const metrics = {
   }),
   authzDecisions: new Counter({
     name: 'fusiongate_authz_decisions_total',
-    help:
-      'Authorization decisions by level (route: the guard; row: a service check on one resource), permission (or policy kind) and outcome (allowed, denied, hidden).',
+    help: 'Authorization decisions by level (route: the guard; row: a service check on one resource), permission (or policy kind) and outcome (allowed, denied, hidden).',
     labelNames: ['level', 'permission', 'outcome'] as const,
     registers,
   }),

@@ -186,7 +186,8 @@ export class PolicyService {
       await this.decide(ctx, action, subjectType, row);
       metrics.authzDecisions.inc({ level: 'row', permission, outcome: 'allowed' });
     } catch (error) {
-      const outcome = error instanceof NotFoundError ? 'hidden' : error instanceof ForbiddenError ? 'denied' : undefined;
+      const outcome =
+        error instanceof NotFoundError ? 'hidden' : error instanceof ForbiddenError ? 'denied' : undefined;
       if (outcome) metrics.authzDecisions.inc({ level: 'row', permission, outcome });
       throw error;
     }

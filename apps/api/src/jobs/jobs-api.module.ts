@@ -4,6 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem, UnsupportedMediaTypeError } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
+import { AuthModule } from '../../../../libs/auth/src/index.js';
 import { JobsModule } from '../../../../libs/jobs/src/index.js';
 import { QueueBoardController } from '../queue-board/queue-board.controller.js';
 import { QueueBoard } from '../queue-board/queue-board.service.js';
@@ -14,7 +15,7 @@ const MULTIPART_ROUTES = new Set(['/api/v1/orgs/:orgId/models/:modelId/fuse', '/
 
 /** Fusion jobs (submit, list, cancel, progress events, results) and watermark detection. */
 @Module({
-  imports: [JobsModule],
+  imports: [JobsModule, AuthModule],
   controllers: [JobsController, WatermarkController, QueueBoardController],
   providers: [WatermarkReader, QueueBoard],
 })

@@ -59,7 +59,10 @@ export class MetricsController {
     const { token } = this.config.metrics;
     if (!token) throw new NotFoundError({ code: 'route_not_found', detail: 'No route GET /metrics.' });
     if (!bearerMatches(authorization, token)) {
-      throw new UnauthorizedError({ code: 'metrics_token_required', detail: 'Send Authorization: Bearer <METRICS_TOKEN>.' });
+      throw new UnauthorizedError({
+        code: 'metrics_token_required',
+        detail: 'Send Authorization: Bearer <METRICS_TOKEN>.',
+      });
     }
     return scrapeMetrics();
   }

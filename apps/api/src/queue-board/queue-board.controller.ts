@@ -36,7 +36,10 @@ export class QueueBoardController {
   @ApiOkResponse({ type: QueueBoardSessionDto })
   @ApiUnauthorizedResponse({ description: '`token_missing`, `session_required` (API keys cannot open it).' })
   @ApiForbiddenResponse({ description: '`platform_admin_required`.' })
-  async open(@Ctx() ctx: RequestContext, @Res({ passthrough: true }) reply: FastifyReply): Promise<QueueBoardSessionDto> {
+  async open(
+    @Ctx() ctx: RequestContext,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<QueueBoardSessionDto> {
     const { cookie, ...session } = await this.board.open(ctx, reply.request.protocol === 'https');
     void reply.header('set-cookie', cookie);
     return session;

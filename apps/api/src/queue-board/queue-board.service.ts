@@ -49,7 +49,10 @@ export class QueueBoard {
   /** Opens a board session for the (platform administrator) caller; returns the cookie to set. */
   async open(ctx: RequestContext, secure: boolean): Promise<{ cookie: string; expiresAt: string; url: string }> {
     if (!ctx.sessionId || ctx.actor.type !== 'user') {
-      throw new UnauthorizedError({ code: 'session_required', detail: 'Sign in with a user session to open the board.' });
+      throw new UnauthorizedError({
+        code: 'session_required',
+        detail: 'Sign in with a user session to open the board.',
+      });
     }
     const token = randomBytes(32).toString('base64url');
     const grant: BoardGrant = { sessionId: ctx.sessionId, userId: ctx.actor.id };

@@ -24,8 +24,7 @@ export interface SessionCacheOptions {
 
 /** What a session cache reports for metrics. */
 export type SessionCacheEvent =
-  | { type: 'lookup'; hit: boolean }
-  | { type: 'load'; seconds: number; provider: 'cpu' | 'cuda' };
+  { type: 'lookup'; hit: boolean } | { type: 'load'; seconds: number; provider: 'cpu' | 'cuda' };
 
 interface FamilyContract {
   kind: ModelKind;
