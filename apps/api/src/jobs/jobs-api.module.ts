@@ -26,10 +26,10 @@ export class JobsApiModule implements OnModuleInit {
     private readonly board: QueueBoard,
   ) {}
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     if (fastify.hasContentTypeParser('multipart/form-data')) return;
-    if (this.config.queueBoard.enabled) await this.board.mount(fastify);
+    if (this.config.queueBoard.enabled) this.board.mount(fastify);
     // Only the routes that take files read multipart bodies; every other route stays JSON-only.
     fastify.addHook('onRequest', async (request, reply) => {
       const type = request.headers['content-type'];

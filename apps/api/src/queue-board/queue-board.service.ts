@@ -94,7 +94,7 @@ export class QueueBoard {
   }
 
   /** Mounts the board under `/admin/queues`, every route behind {@link allows}. */
-  async mount(fastify: FastifyInstance): Promise<void> {
+  mount(fastify: FastifyInstance): void {
     const adapter = new FastifyAdapter();
     adapter.setBasePath(QUEUE_BOARD_PATH);
     createBullBoard({
@@ -102,7 +102,8 @@ export class QueueBoard {
       // @bull-board/fastify pins its own copy of @bull-board/api; the adapter contract is the same.
       serverAdapter: adapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
     });
-    await fastify.register(
+    // Registered, not awaited: Fastify loads it with the application's other plugins.
+    void fastify.register(
       async (scope) => {
         scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
           if (await this.allows(request).catch(() => false)) return;
