@@ -77,8 +77,8 @@ describe('process logs', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = collect(child);
-    let password = '';
-    let email = '';
+    let password: string | undefined;
+    let email: string | undefined;
     try {
       await until(() => out.text().includes('Worker ready') && out.text().includes('API ready'), child, 'readiness');
       const file = join(dataDir, 'first-admin-password.txt');
@@ -100,8 +100,8 @@ describe('process logs', () => {
     } finally {
       expect(await stop(child)).toBe(0);
     }
-    expect(password.length).toBeGreaterThanOrEqual(12);
-    expect(out.text()).not.toContain(password);
+    expect(password?.length).toBeGreaterThanOrEqual(12);
+    expect(out.text()).not.toContain(password!);
 
     const lines = out.lines.filter((line) => line.trim() !== '');
     const parsed = lines.map((line) => {
@@ -127,7 +127,7 @@ describe('process logs', () => {
     );
     expect(pointer).toMatchObject({ name: 'launcher' });
     expect(pointer!.msg).toContain(join(dataDir, 'first-admin-password.txt'));
-    expect(pointer!.msg).not.toContain(email);
+    expect(pointer!.msg).not.toContain(email!);
   }, 200_000);
 
   it('are human-readable with LOG_FORMAT=pretty', async () => {
