@@ -15,6 +15,12 @@ export type AuthEventAction =
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
+  | 'auth.mfa.recovery_codes_generated'
+  | 'auth.mfa.recovery_code_used'
+  | 'auth.step_up.succeeded'
+  | 'auth.step_up.failed'
+  | 'auth.session.revoked'
+  | 'auth.sessions.revoked_all'
   | 'user.created'
   | 'user.disabled'
   | 'user.enabled'
@@ -97,7 +103,8 @@ const FAILURE_KINDS: Partial<Record<AuthEventAction, string>> = {
 };
 
 function outcomeOf(action: AuthEventAction): AuditOutcome {
-  if (action === 'auth.login.failed' || action === 'auth.mfa.failed') return 'failed';
+  if (action === 'auth.login.failed' || action === 'auth.mfa.failed' || action === 'auth.step_up.failed')
+    return 'failed';
   if (action === 'auth.login.throttled' || action === 'auth.refresh.reused') return 'denied';
   return 'allowed';
 }
