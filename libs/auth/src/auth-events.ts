@@ -99,6 +99,7 @@ export class AuthEvents {
 const FAILURE_KINDS: Partial<Record<AuthEventAction, string>> = {
   'auth.login.failed': 'login',
   'auth.mfa.failed': 'mfa',
+  'auth.step_up.failed': 'step_up',
   'auth.refresh.reused': 'refresh_reuse',
 };
 

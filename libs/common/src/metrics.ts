@@ -57,7 +57,7 @@ export const metrics = {
   }),
   authFailures: new Counter({
     name: 'fusiongate_auth_failures_total',
-    help: 'Failed authentications by kind (login, mfa, refresh_reuse).',
+    help: 'Failed authentications by kind (login, mfa, step_up, refresh_reuse).',
     labelNames: ['kind'] as const,
     registers,
   }),
