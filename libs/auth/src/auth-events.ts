@@ -15,6 +15,7 @@ export type AuthEventAction =
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
+  | 'auth.sso.linked'
   | 'user.created'
   | 'user.disabled'
   | 'user.enabled'

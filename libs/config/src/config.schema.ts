@@ -158,7 +158,34 @@ export const envSchema = z.object({
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+
+  OIDC_ISSUER: url(['http:', 'https:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_REDIRECT_URI: url(['http:', 'https:']).optional(),
+  OIDC_PROVIDER_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and "-" (max 63)')
+    .default('sso'),
+  OIDC_SCOPES: csv.default(['openid', 'email', 'profile']),
+  OIDC_EMAIL_CLAIM: z.string().min(1).max(200).default('email'),
+  OIDC_NAME_CLAIM: z.string().min(1).max(200).default('name'),
+  OIDC_GROUPS_CLAIM: z.string().min(1).max(200).default('groups'),
+  OIDC_ALLOWED_DOMAINS: csv.default([]),
+  OIDC_MFA_AMR: csv.default(['mfa']),
+  OIDC_MFA_ACR: csv.default([]),
+  OIDC_FRONTEND_URL: url(['http:', 'https:']).optional(),
+  OIDC_ALLOW_HTTP: bool.default(false),
 });
+
+/** Rules that involve several variables; the message names the variable to fix. */
+export function crossFieldIssue(env: ParsedEnv): string | undefined {
+  if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) return 'OIDC_CLIENT_ID is required when OIDC_ISSUER is set';
+  if (env.OIDC_ISSUER && !env.OIDC_REDIRECT_URI && !env.PUBLIC_URL)
+    return 'OIDC_REDIRECT_URI (or PUBLIC_URL) is required when OIDC_ISSUER is set';
+  if (env.OIDC_ISSUER && !env.OIDC_SCOPES.includes('openid')) return 'OIDC_SCOPES must include openid';
+  return undefined;
+}
 
 export type Env = z.input<typeof envSchema>;
 export type ParsedEnv = z.output<typeof envSchema>;
@@ -313,6 +340,30 @@ export interface ConfigValues {
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
   };
+  /** Single sign-on with OpenID Connect (libs/sso). */
+  oidc: {
+    /** The platform's own provider (`OIDC_*`), when `OIDC_ISSUER` is set. */
+    platform?: OidcProviderSettings & { slug: string; clientId: string; clientSecret?: string };
+    /** The callback every provider redirects to (`OIDC_REDIRECT_URI`, or PUBLIC_URL's callback route). */
+    redirectUri?: string;
+    /** Where the browser lands after sign-in, with a single-use login code (never tokens) in the fragment. */
+    frontendUrl?: string;
+    /** Accept `http://` issuers (local development and tests only). */
+    allowHttp: boolean;
+  };
+}
+
+/** How a provider is read: which claims hold what, and which `amr`/`acr` values mean MFA was done. */
+export interface OidcProviderSettings {
+  issuer: string;
+  scopes: string[];
+  emailClaim: string;
+  nameClaim: string;
+  groupsClaim: string;
+  /** Email domains allowed to sign in (empty: any). */
+  allowedDomains: string[];
+  mfaAmrValues: string[];
+  mfaAcrValues: string[];
 }
 
 function parseTrustProxy(raw: string): boolean | number | string[] {
@@ -444,6 +495,29 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       inactiveDays: env.AUTH_INACTIVE_DAYS,
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
+    },
+    oidc: {
+      platform:
+        env.OIDC_ISSUER && env.OIDC_CLIENT_ID
+          ? {
+              slug: env.OIDC_PROVIDER_NAME,
+              issuer: env.OIDC_ISSUER,
+              clientId: env.OIDC_CLIENT_ID,
+              clientSecret: env.OIDC_CLIENT_SECRET,
+              scopes: env.OIDC_SCOPES,
+              emailClaim: env.OIDC_EMAIL_CLAIM,
+              nameClaim: env.OIDC_NAME_CLAIM,
+              groupsClaim: env.OIDC_GROUPS_CLAIM,
+              allowedDomains: env.OIDC_ALLOWED_DOMAINS.map((d) => d.toLowerCase()),
+              mfaAmrValues: env.OIDC_MFA_AMR,
+              mfaAcrValues: env.OIDC_MFA_ACR,
+            }
+          : undefined,
+      redirectUri:
+        env.OIDC_REDIRECT_URI ??
+        (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/auth/oidc/callback` : undefined),
+      frontendUrl: env.OIDC_FRONTEND_URL,
+      allowHttp: env.OIDC_ALLOW_HTTP,
     },
   };
 }

@@ -28,6 +28,7 @@ export interface OrganizationSettingsPatch {
   timezone?: string;
   memberDailyInferenceQuota?: number | null;
   requireUploadDigest?: boolean;
+  ssoRequired?: boolean;
 }
 
 export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
@@ -184,6 +185,7 @@ export class OrganizationService {
         'timezone',
         'memberDailyInferenceQuota',
         'requireUploadDigest',
+        'ssoRequired',
       ] as const) {
         if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
       }

@@ -21,6 +21,12 @@ export interface TokenPair {
   sessionId: string;
 }
 
+/** The methods a session was opened with; sessions from before `amr` was stored are read from `mfa`. */
+function sessionAmr(session: SessionEntity): AuthMethod[] {
+  if (session.amr) return session.amr as AuthMethod[];
+  return session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd'];
+}
+
 /** Associated data binding a cached successor refresh token to its use. */
 const SUCCESSOR_PURPOSE = 'refresh-successor';
 const successorKey = (tokenHash: string) => `auth:refresh:successor:${tokenHash}`;
@@ -60,7 +66,8 @@ export class SessionService {
         const now = new Date();
         const session = await manager.getRepository(SessionEntity).save({
           userId: user.id,
-          mfa: amr.includes('otp'),
+          mfa: amr.includes('mfa'),
+          amr,
           ip: ctx.ip ?? null,
           userAgent: ctx.userAgent?.slice(0, 512) ?? null,
           lastUsedAt: now,
@@ -147,7 +154,7 @@ export class SessionService {
     if (outcome.revoked) await this.principals.invalidateSessions(outcome.revoked);
     if (outcome.error) throw outcome.error;
     const { session, refreshToken: next } = outcome.issued!;
-    return this.pair(session, next, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+    return this.pair(session, next, sessionAmr(session));
   }
 
   /**
@@ -204,10 +211,11 @@ export class SessionService {
     reason: string,
   ): Promise<string[]> {
     if (keepSessionId) {
-      await manager.query(`UPDATE auth_session SET mfa = false WHERE id = $1 AND user_id = $2`, [
-        keepSessionId,
-        userId,
-      ]);
+      await manager.query(
+        `UPDATE auth_session SET mfa = false, amr = array_remove(array_remove(amr, 'otp'), 'mfa')
+          WHERE id = $1 AND user_id = $2`,
+        [keepSessionId, userId],
+      );
     }
     return this.revokeOthersIn(manager, userId, keepSessionId, reason);
   }

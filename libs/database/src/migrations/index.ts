@@ -6,6 +6,7 @@ import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
 import { FusionJobs1764900000000 } from './1764900000000-fusion-jobs.js';
 import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 import { UploadHardening1765300000000 } from './1765300000000-upload-hardening.js';
+import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -20,4 +21,5 @@ export const migrations = [
   FusionJobs1764900000000,
   AuditCheckpointChain1765200000000,
   UploadHardening1765300000000,
+  SingleSignOn1765700000000,
 ];
