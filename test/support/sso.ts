@@ -19,7 +19,8 @@ export interface IdpLogin {
 
 /**
  * Drives a browser from `GET /auth/oidc/{provider}/authorize` through the provider's login page
- * to the moment it would call fusiongate's callback, and returns that callback URL unfetched.
+ * to the moment it would call fusiongate's callback, and returns that callback URL unfetched. A
+ * browser already signed in at the provider goes straight back (as with any real provider).
  * `tamper` may rewrite the provider's authorization URL first (e.g. its nonce).
  */
 export async function signInUntilCallback(
@@ -37,7 +38,9 @@ export async function signInUntilCallback(
   if (options.tamper) idpUrl = options.tamper(idpUrl);
   const isCallback = (u: URL) => u.href.startsWith(`${apiUrl}/api/v1/auth/oidc/callback`);
   const page = await browser.follow(idpUrl.href, { stopAt: isCallback });
-  if (!page.response || page.response.status !== 200) throw new Error(`the provider's login page did not show`);
+  // Already signed in at the provider (its own session cookie): it sends the browser straight back.
+  if (!page.response) return page.url;
+  if (page.response.status !== 200) throw new Error(`the provider's login page answered ${page.response.status}`);
   const done = await browser.submitForm(
     page.url,
     await page.response.text(),
