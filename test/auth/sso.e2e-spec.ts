@@ -450,7 +450,7 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(removed.status).toBe(204);
     const start = await new TestBrowser().request(`${api}/api/v1/auth/oidc/${slug}/authorize`);
     expect(start.status).toBe(404);
-    expect((await start.json()).code).toBe('sso_provider_not_found');
+    expect(((await start.json()) as { code: string }).code).toBe('sso_provider_not_found');
     const { rows } = await t.env.db.query(`SELECT count(*)::int AS n FROM user_identity WHERE provider_id IS NOT NULL`);
     expect(rows[0].n).toBe(0);
   });

@@ -53,7 +53,10 @@ export class TestBrowser {
   ): Promise<{ url: string; response?: Response }> {
     const form = /<form[^>]*method="post"[^>]*action="([^"]+)"/i.exec(html);
     if (!form) throw new Error(`no form on ${pageUrl}`);
-    const action = new URL(form[1].replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))), pageUrl).href;
+    const action = new URL(
+      form[1].replace(/&#(\d+);/g, (_, c) => String.fromCharCode(Number(c))),
+      pageUrl,
+    ).href;
     return this.follow(action, { method: 'POST', form: fields, stopAt });
   }
 

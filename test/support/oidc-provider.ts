@@ -125,7 +125,12 @@ export async function startIdentityProvider(clients: IdpClient[]): Promise<TestI
       req,
       res,
       {
-        login: { accountId: account.sub, amr: otp ? ['pwd', 'otp'] : ['pwd'], acr: otp ? 'mfa' : 'pwd', remember: false },
+        login: {
+          accountId: account.sub,
+          amr: otp ? ['pwd', 'otp'] : ['pwd'],
+          acr: otp ? 'mfa' : 'pwd',
+          remember: false,
+        },
         consent: { grantId },
       },
       { mergeWithLastSubmission: false },

@@ -316,7 +316,13 @@ export class MembershipService {
       }
       const role = await findRole(manager, organizationId, roleName);
       if (!current) {
-        await manager.getRepository(MembershipEntity).insert({ organizationId, userId, roleId: role.id });
+        // A concurrent sign-in of the same person may have added it first: then there is nothing to do.
+        const inserted = (await manager.query(
+          `INSERT INTO membership (organization_id, user_id, role_id) VALUES ($1, $2, $3)
+           ON CONFLICT (organization_id, user_id) DO NOTHING RETURNING id`,
+          [organizationId, userId, role.id],
+        )) as unknown[];
+        if (!inserted.length) return 'unchanged';
         await audit('member.added', { role: role.name });
         await this.versions.bump(ctx, organizationId);
         return 'added';

@@ -38,6 +38,8 @@ describe('single sign-on directory rules', () => {
     expect(emailVerified({ email_verified: 'true' })).toBe(true);
     expect(emailVerified({ email_verified: false })).toBe(false);
     expect(emailVerified({})).toBe(false);
+    expect(emailVerified({ xms_edov: true })).toBe(true);
+    expect(emailVerified({ xms_edov: false, email_verified: false })).toBe(false);
     expect(domainAllowed('a@Studio.Example', ['studio.example'])).toBe(true);
     expect(domainAllowed('a@evil.example', ['studio.example'])).toBe(false);
     expect(domainAllowed('a@studio.example.evil', ['studio.example'])).toBe(false);

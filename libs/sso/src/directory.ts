@@ -39,9 +39,14 @@ export function providerDidMfa(claims: Claims, amrValues: string[], acrValues: s
   return amr.some((v) => amrValues.includes(v)) || (acr !== undefined && acrValues.includes(acr));
 }
 
-/** `email_verified` as providers send it: a boolean, or the string "true" (some do). */
+/**
+ * Whether the provider vouches for the email: `email_verified` as a boolean or the string "true"
+ * (some providers send that), or Entra ID's `xms_edov` (the email's domain owner is verified),
+ * as Entra sends no `email_verified`.
+ */
 export function emailVerified(claims: Claims): boolean {
-  return claims.email_verified === true || claims.email_verified === 'true';
+  const vouched = (v: unknown) => v === true || v === 'true';
+  return vouched(claims.email_verified) || vouched(claims.xms_edov);
 }
 
 /** Whether `email`'s domain is one of `domains` (case-insensitive); any domain when the list is empty. */

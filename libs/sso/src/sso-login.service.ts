@@ -421,7 +421,13 @@ export class SsoLoginService {
     } else {
       user = await this.users.create(ctx, { email, displayName: displayNameOf(claims, provider, email) });
     }
-    await identities.insert({ userId: user.id, providerId: provider.providerId, issuer, subject, lastLoginAt: new Date() });
+    await identities.insert({
+      userId: user.id,
+      providerId: provider.providerId,
+      issuer,
+      subject,
+      lastLoginAt: new Date(),
+    });
     await this.events.record(
       ctx,
       {
@@ -501,9 +507,7 @@ export class SsoLoginService {
   /** At most AUTHORIZE_PER_MINUTE starts per address and minute (429 `too_many_attempts`). */
   private async limitStarts(ctx: RequestContext): Promise<void> {
     const key = `sso:starts:${ctx.ip ?? 'unknown'}`;
-    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 60, 'NX').exec()) as [
-      [Error | null, number],
-    ];
+    const [[, count]] = (await this.redis.multi().incr(key).expire(key, 60, 'NX').exec()) as [[Error | null, number]];
     if (count > AUTHORIZE_PER_MINUTE) {
       throw new TooManyRequestsError({
         code: 'too_many_attempts',

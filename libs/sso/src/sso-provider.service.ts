@@ -161,7 +161,9 @@ export class SsoProviderService {
         }
         if (changes.allowedDomains) changes.allowedDomains = changes.allowedDomains.map((d) => d.toLowerCase());
         if (secretChanged) {
-          changes.clientSecretEnc = patch.clientSecret ? this.box.encrypt(patch.clientSecret, CLIENT_SECRET_PURPOSE) : null;
+          changes.clientSecretEnc = patch.clientSecret
+            ? this.box.encrypt(patch.clientSecret, CLIENT_SECRET_PURPOSE)
+            : null;
         }
         await manager.getRepository(OidcProviderEntity).update({ id: current.id }, changes);
         const saved = await this.find(manager, organizationId, current.id);
@@ -196,11 +198,7 @@ export class SsoProviderService {
     });
   }
 
-  private async find(
-    manager: EntityManager,
-    organizationId: string,
-    providerId: string,
-  ): Promise<OidcProviderEntity> {
+  private async find(manager: EntityManager, organizationId: string, providerId: string): Promise<OidcProviderEntity> {
     if (!isUuid(providerId)) throw notFound();
     // The sealed secret is loaded to say whether one is set (and to re-check discovery); never returned.
     const provider = await manager

@@ -13,11 +13,7 @@ import { UserIdentityEntity } from './user-identity.entity.js';
  * account linking and role mapping, and the "SSO required" rule on password sign-in.
  */
 @Module({
-  imports: [
-    AuthModule,
-    OrganizationsModule,
-    TypeOrmModule.forFeature([OidcProviderEntity, UserIdentityEntity]),
-  ],
+  imports: [AuthModule, OrganizationsModule, TypeOrmModule.forFeature([OidcProviderEntity, UserIdentityEntity])],
   providers: [OidcClients, SsoLoginService, SsoProviderService],
   exports: [SsoLoginService, SsoProviderService],
 })

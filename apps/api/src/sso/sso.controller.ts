@@ -32,7 +32,8 @@ export class SsoController {
   @Public()
   @Get(':provider/authorize')
   @ApiOperation({
-    summary: 'Start signing in with an identity provider: 302 to the provider (state, nonce and PKCE kept server-side).',
+    summary:
+      'Start signing in with an identity provider: 302 to the provider (state, nonce and PKCE kept server-side).',
   })
   @ApiFoundResponse({ description: 'Location: the provider. Sets the `fg_sso` browser-binding cookie.' })
   @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
@@ -56,16 +57,22 @@ export class SsoController {
   @Public()
   @Get('callback')
   @ApiOperation({
-    summary: "Where the provider sends the browser back. Redirects to OIDC_FRONTEND_URL with '#code=<login code>' (or '#error=<code>').",
+    summary:
+      "Where the provider sends the browser back. Redirects to OIDC_FRONTEND_URL with '#code=<login code>' (or '#error=<code>').",
     description: 'Without OIDC_FRONTEND_URL, answers the login code as JSON instead. Never puts a token in a URL.',
   })
   @ApiFoundResponse({ description: 'Location: the front-end, with the login code or an error code in the fragment.' })
   @ApiOkResponse({ type: LoginCodeResponseDto })
   @ApiBadRequestResponse({ description: '`sso_state_invalid`: unknown, used or expired state, or another browser.' })
   @ApiUnauthorizedResponse({
-    description: '`sso_denied`, `sso_grant_invalid`, `sso_token_invalid`, `account_disabled` (without a front-end URL).',
+    description:
+      '`sso_denied`, `sso_grant_invalid`, `sso_token_invalid`, `account_disabled` (without a front-end URL).',
   })
-  async callback(@Ctx() ctx: RequestContext, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+  async callback(
+    @Ctx() ctx: RequestContext,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?')) : '';
     const outcome = await this.sso.callback(ctx, query, readCookie(request.headers.cookie, BINDING_COOKIE));
     reply.header('set-cookie', bindingCookie('', 0, false)).header('cache-control', 'no-store');
@@ -78,7 +85,9 @@ export class SsoController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange the single-use login code from the callback for the usual token pair.' })
   @ApiOkResponse({ type: TokenResponseDto })
-  @ApiUnauthorizedResponse({ description: '`sso_code_invalid` (unknown, used, expired or wrong verifier), `account_disabled`.' })
+  @ApiUnauthorizedResponse({
+    description: '`sso_code_invalid` (unknown, used, expired or wrong verifier), `account_disabled`.',
+  })
   async exchange(@Ctx() ctx: RequestContext, @Body() body: ExchangeDto): Promise<TokenResponseDto> {
     return toTokenResponse(await this.sso.exchange(ctx, body.code, body.verifier));
   }

@@ -56,7 +56,8 @@ export class LoginCodeResponseDto {
 
 export class RoleMappingDto {
   @ApiPropertyOptional({
-    description: "Claim to read (dots reach nested claims, e.g. `realm_access.roles`). Default: the provider's groupsClaim.",
+    description:
+      "Claim to read (dots reach nested claims, e.g. `realm_access.roles`). Default: the provider's groupsClaim.",
     example: 'groups',
   })
   @IsOptional()
