@@ -129,9 +129,9 @@ export class SsoLoginService {
     slug: string,
     input: { challenge?: string } = {},
   ): Promise<{ url: string; browserBinding: string; secureCookie: boolean }> {
-    const redirectUri = this.redirectUri();
     await this.limitStarts(ctx);
     const provider = await this.resolveProvider(slug);
+    const redirectUri = this.redirectUri();
     const configuration = await this.clients.configuration(provider.client);
     const state = oidc.randomState();
     const nonce = oidc.randomNonce();
@@ -167,7 +167,6 @@ export class SsoLoginService {
    * every refusal is audited and, with a front-end URL, sent there as `#error=<code>`.
    */
   async callback(ctx: RequestContext, query: string, browserBinding: string | undefined): Promise<CallbackOutcome> {
-    const redirectUri = this.redirectUri();
     const state = new URLSearchParams(query).get('state');
     if (!state) throw stateInvalid();
     const sealed = await this.redis.getdel(flowKey(state));
@@ -176,7 +175,7 @@ export class SsoLoginService {
     if (!browserBinding || !safeEqual(sha256Hex(browserBinding), flow.binding)) throw stateInvalid();
     try {
       const provider = await this.resolveProvider(flow.provider);
-      const currentUrl = new URL(redirectUri);
+      const currentUrl = new URL(this.redirectUri());
       currentUrl.search = query;
       const signedIn = await this.signIn(ctx, provider, currentUrl, flow);
       const loginCode = randomToken(32);
