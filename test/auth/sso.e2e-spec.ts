@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { AuditService } from '../../libs/audit/src/index.js';
 import { freePort } from '../../libs/database/src/index.js';
@@ -71,6 +73,8 @@ describe('single sign-on (OpenID Connect)', () => {
         PUBLIC_URL: api,
         OIDC_FRONTEND_URL: frontend,
         OIDC_ALLOW_HTTP: 'true',
+        // Every browser of this suite comes from 127.0.0.1; the limit has its own test below.
+        OIDC_AUTHORIZE_PER_MINUTE: '1000',
         OIDC_ISSUER: platformIdp.issuer,
         OIDC_CLIENT_ID: 'fusiongate-platform',
         OIDC_CLIENT_SECRET: 'platform-secret-1',
@@ -232,6 +236,66 @@ describe('single sign-on (OpenID Connect)', () => {
     target.searchParams.set('iss', foreign.searchParams.get('iss')!);
     expect(foreign.searchParams.get('iss')).toBe(platformIdp.issuer);
     expect((await finishSignIn(browser, target.href)).error).toBe('sso_token_invalid');
+  });
+
+  it('refuses an ID token issued by another issuer than the provider’s', async () => {
+    // A provider whose discovery document names an issuer of its own, while its token endpoint
+    // (the studio's) signs ID tokens as the studio: every token it hands out is from another issuer.
+    let impostorIssuer = '';
+    const impostor = createServer((req, res) => {
+      if (req.url !== '/.well-known/openid-configuration') return void res.writeHead(404).end();
+      void fetch(`${studio.issuer}/.well-known/openid-configuration`)
+        .then((r) => r.json())
+        .then((metadata: Record<string, unknown>) => {
+          res.setHeader('content-type', 'application/json');
+          res.end(
+            JSON.stringify({
+              ...metadata,
+              issuer: impostorIssuer,
+              authorization_response_iss_parameter_supported: false,
+            }),
+          );
+        });
+    });
+    await new Promise<void>((resolve) => impostor.listen(0, '127.0.0.1', resolve));
+    impostorIssuer = `http://127.0.0.1:${(impostor.address() as AddressInfo).port}`;
+    try {
+      const created = await http()
+        .post(orgApi('/sso/providers'))
+        .set(tenant.admin.auth)
+        .send({
+          slug: 'impostor',
+          name: 'Impostor',
+          issuer: impostorIssuer,
+          clientId: 'fusiongate',
+          clientSecret,
+          allowedDomains: ['northlight.test'],
+          defaultRole: 'guest',
+        });
+      expect(created.status).toBe(201);
+      const quinn = person({ login: 'quinn', groups: ['artists'] });
+      studio.account(quinn);
+      const browser = new TestBrowser();
+      const callback = new URL(await signInUntilCallback(browser, api, 'impostor', creds(quinn)));
+      callback.searchParams.delete('iss');
+      expect((await finishSignIn(browser, callback.href)).error).toBe('sso_token_invalid');
+      const { rows } = await t.env.db.query(`SELECT 1 FROM user_account WHERE lower(email) = $1`, [quinn.email]);
+      expect(rows).toHaveLength(0);
+      await http()
+        .delete(orgApi(`/sso/providers/${created.body.id}`))
+        .set(tenant.admin.auth);
+    } finally {
+      impostor.close();
+    }
+  });
+
+  it('reports a sign-in cancelled at the provider', async () => {
+    const ray = person({ login: 'ray', groups: ['artists'] });
+    studio.account(ray);
+    const browser = new TestBrowser();
+    const callback = await signInUntilCallback(browser, api, slug, { ...creds(ray), cancel: true });
+    expect(new URL(callback).searchParams.get('error')).toBe('access_denied');
+    expect((await finishSignIn(browser, callback)).error).toBe('sso_denied');
   });
 
   it('creates or links accounts only for verified emails of allowed domains', async () => {
@@ -453,5 +517,46 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(((await start.json()) as { code: string }).code).toBe('sso_provider_not_found');
     const { rows } = await t.env.db.query(`SELECT count(*)::int AS n FROM user_identity WHERE provider_id IS NOT NULL`);
     expect(rows[0].n).toBe(0);
+  });
+});
+
+describe('single sign-on: starts per address', () => {
+  let t: TestApp;
+  let idp: TestIdentityProvider;
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const api = `http://127.0.0.1:${port}`;
+    idp = await startIdentityProvider([
+      { clientId: 'fg', clientSecret: 'limit-secret-1', redirectUri: `${api}/api/v1/auth/oidc/callback` },
+    ]);
+    t = await createTestApp({
+      env: {
+        ...FAST_AUTH_ENV,
+        PUBLIC_URL: api,
+        OIDC_ALLOW_HTTP: 'true',
+        OIDC_ISSUER: idp.issuer,
+        OIDC_CLIENT_ID: 'fg',
+        OIDC_CLIENT_SECRET: 'limit-secret-1',
+        OIDC_AUTHORIZE_PER_MINUTE: '3',
+      },
+    });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await idp?.close();
+  });
+
+  it('lets one address start only OIDC_AUTHORIZE_PER_MINUTE sign-ins a minute, even all at once', async () => {
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () => request(t.app.getHttpServer()).get('/api/v1/auth/oidc/sso/authorize')),
+    );
+    const statuses = answers.map((a) => a.status).sort();
+    expect(statuses).toEqual([302, 302, 302, 429, 429, 429]);
+    const refused = answers.find((a) => a.status === 429)!;
+    expect(refused.body.code).toBe('too_many_attempts');
+    expect(refused.headers['retry-after']).toBe('60');
+    const keys = await t.env.redis.client.keys(`${t.env.redis.prefix}:sso:flow:*`);
+    expect(keys).toHaveLength(3);
   });
 });

@@ -32,7 +32,7 @@ const escape = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)}
 
 /**
  * A real OpenID Connect provider (`oidc-provider`) on a random loopback port, with a login page
- * of its own: the person types login and password, and ticks "second factor" when they used one
+ * of its own: the person types login and password (or cancels), and ticks "second factor" when they used one
  * (the ID token then says `amr: ["pwd","otp"]`, `acr: "mfa"`). Consent is granted with the login.
  * As Okta and Google do by default, the ID token carries identity claims only; email and groups
  * come from userinfo.
@@ -103,13 +103,22 @@ export async function startIdentityProvider(clients: IdpClient[]): Promise<TestI
 <form method="post" action="/interaction/${escape(uid)}/login">
   <input name="login" autocomplete="username"><input name="password" type="password">
   <label><input name="otp" type="checkbox" value="yes"> I used my second factor</label>
-  <button type="submit">Sign in</button>
+  <button type="submit">Sign in</button> <button type="submit" name="cancel" value="yes">Cancel</button>
 </form>`);
       return;
     }
     let body = '';
     for await (const chunk of req) body += chunk;
     const form = new URLSearchParams(body);
+    if (form.get('cancel') === 'yes') {
+      await provider.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The person cancelled.' },
+        { mergeWithLastSubmission: false },
+      );
+      return;
+    }
     const account = [...accounts.values()].find((a) => a.login === form.get('login'));
     if (!account || account.password !== form.get('password')) {
       res.statusCode = 401;

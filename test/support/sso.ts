@@ -15,6 +15,8 @@ export interface IdpLogin {
   password: string;
   /** Tick "I used my second factor" (the ID token then says amr pwd+otp). */
   otp?: boolean;
+  /** Press "Cancel" instead of signing in. */
+  cancel?: boolean;
 }
 
 /**
@@ -44,7 +46,12 @@ export async function signInUntilCallback(
   const done = await browser.submitForm(
     page.url,
     await page.response.text(),
-    { login: login.login, password: login.password, ...(login.otp ? { otp: 'yes' } : {}) },
+    {
+      login: login.login,
+      password: login.password,
+      ...(login.otp ? { otp: 'yes' } : {}),
+      ...(login.cancel ? { cancel: 'yes' } : {}),
+    },
     isCallback,
   );
   if (done.response) throw new Error(`the provider answered ${done.response.status}: ${await done.response.text()}`);

@@ -176,6 +176,7 @@ export const envSchema = z.object({
   OIDC_MFA_ACR: csv.default([]),
   OIDC_FRONTEND_URL: url(['http:', 'https:']).optional(),
   OIDC_ALLOW_HTTP: bool.default(false),
+  OIDC_AUTHORIZE_PER_MINUTE: int(1, 100_000).default(30),
 });
 
 /** Rules that involve several variables; the message names the variable to fix. */
@@ -350,6 +351,8 @@ export interface ConfigValues {
     frontendUrl?: string;
     /** Accept `http://` issuers (local development and tests only). */
     allowHttp: boolean;
+    /** Sign-ins one address may start per minute (each holds a little state in Redis until it expires). */
+    authorizePerMinute: number;
   };
 }
 
@@ -518,6 +521,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
         (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/auth/oidc/callback` : undefined),
       frontendUrl: env.OIDC_FRONTEND_URL,
       allowHttp: env.OIDC_ALLOW_HTTP,
+      authorizePerMinute: env.OIDC_AUTHORIZE_PER_MINUTE,
     },
   };
 }

@@ -40,8 +40,6 @@ import { UserIdentityEntity } from './user-identity.entity.js';
 export const SSO_FLOW_TTL_SECONDS = 600;
 /** The front-end must exchange its login code within this many seconds. */
 export const SSO_LOGIN_CODE_TTL_SECONDS = 60;
-/** Sign-ins one address may start per minute (each holds a little state in Redis until it expires). */
-const AUTHORIZE_PER_MINUTE = 30;
 
 const FLOW_PURPOSE = 'sso-flow';
 const CODE_PURPOSE = 'sso-login-code';
@@ -503,11 +501,11 @@ export class SsoLoginService {
     return uri;
   }
 
-  /** At most AUTHORIZE_PER_MINUTE starts per address and minute (429 `too_many_attempts`). */
+  /** At most `OIDC_AUTHORIZE_PER_MINUTE` starts per address and minute (429 `too_many_attempts`). */
   private async limitStarts(ctx: RequestContext): Promise<void> {
     const key = `sso:starts:${ctx.ip ?? 'unknown'}`;
     const [[, count]] = (await this.redis.multi().incr(key).expire(key, 60, 'NX').exec()) as [[Error | null, number]];
-    if (count > AUTHORIZE_PER_MINUTE) {
+    if (count > this.config.oidc.authorizePerMinute) {
       throw new TooManyRequestsError({
         code: 'too_many_attempts',
         detail: 'Too many sign-ins started from this address; wait a minute.',
