@@ -245,8 +245,8 @@ describe('single sign-on (OpenID Connect)', () => {
     const impostor = createServer((req, res) => {
       if (req.url !== '/.well-known/openid-configuration') return void res.writeHead(404).end();
       void fetch(`${studio.issuer}/.well-known/openid-configuration`)
-        .then((r) => r.json())
-        .then((metadata: Record<string, unknown>) => {
+        .then((r) => r.json() as Promise<Record<string, unknown>>)
+        .then((metadata) => {
           res.setHeader('content-type', 'application/json');
           res.end(
             JSON.stringify({
