@@ -171,6 +171,36 @@ describe('single sign-on (OpenID Connect)', () => {
     }
   });
 
+  it('is fresh for step-up only when the provider proved what the account would have to prove here', async () => {
+    // An admin whose account also has two-factor here: SSO without the provider's MFA is not enough.
+    const local = await createUser(t, { email: 'sal@northlight.test', mfa: true });
+    const sal = person({ login: 'sal', email: local.email, groups: ['vfx-leads'] });
+    studio.account(sal);
+    const createKey = (token: string) =>
+      http()
+        .post(orgApi('/api-keys'))
+        .set(authHeader(token))
+        .send({ name: `pipeline ${Math.random()}`, permissions: ['model:read'] });
+    const single = await signIn(slug, sal);
+    const refused = await createKey(single.tokens!.accessToken);
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('step_up_required');
+    const strong = await signIn(slug, sal, true);
+    expect((await createKey(strong.tokens!.accessToken)).status).toBe(201);
+    // `reauth=true` asks the provider to authenticate the person again (prompt=login).
+    const browser = new TestBrowser();
+    let prompt: string | null = null;
+    const again = await signInUntilCallback(browser, api, slug, creds(sal, true), {
+      query: { reauth: 'true' },
+      tamper: (u) => {
+        prompt = u.searchParams.get('prompt');
+        return u;
+      },
+    });
+    expect(prompt).toBe('login');
+    expect((await finishSignIn(browser, again)).code).toBeDefined();
+  });
+
   it('refuses a forged state, a replayed callback and a callback from another browser', async () => {
     const dee = person({ login: 'dee', groups: ['artists'] });
     studio.account(dee);
@@ -520,13 +550,14 @@ describe('single sign-on (OpenID Connect)', () => {
   });
 });
 
-describe('single sign-on: starts per address', () => {
+describe('single sign-on without a front-end URL, and starts per address', () => {
   let t: TestApp;
   let idp: TestIdentityProvider;
+  let api: string;
 
   beforeAll(async () => {
     const port = await freePort();
-    const api = `http://127.0.0.1:${port}`;
+    api = `http://127.0.0.1:${port}`;
     idp = await startIdentityProvider([
       { clientId: 'fg', clientSecret: 'limit-secret-1', redirectUri: `${api}/api/v1/auth/oidc/callback` },
     ]);
@@ -541,13 +572,42 @@ describe('single sign-on: starts per address', () => {
         OIDC_AUTHORIZE_PER_MINUTE: '3',
       },
     });
+    await t.app.listen(port, '127.0.0.1');
   });
   afterAll(async () => {
     await t?.close();
     await idp?.close();
   });
 
+  it('answers the login code as JSON when no front-end URL is configured', async () => {
+    idp.account({
+      sub: 'sub-script-user',
+      login: 'script',
+      password: 'idp-password-1',
+      email: 'script@corp.test',
+      emailVerified: true,
+      name: 'Script',
+      groups: [],
+    });
+    const browser = new TestBrowser();
+    const callback = await signInUntilCallback(browser, api, 'sso', { login: 'script', password: 'idp-password-1' });
+    const result = await finishSignIn(browser, callback);
+    expect(result).toMatchObject({ status: 200, body: { loginCode: expect.any(String), expiresIn: 60 } });
+    const { loginCode } = result.body as { loginCode: string };
+    const tokens = await request(t.app.getHttpServer()).post('/api/v1/auth/oidc/exchange').send({ code: loginCode });
+    expect(tokens.status).toBe(200);
+    const me = await request(t.app.getHttpServer()).get('/api/v1/auth/me').set(authHeader(tokens.body.accessToken));
+    expect(me.body.email).toBe('script@corp.test');
+  });
+
   it('lets one address start only OIDC_AUTHORIZE_PER_MINUTE sign-ins a minute, even all at once', async () => {
+    await t.env.redis.client.del(
+      `${t.env.redis.prefix}:sso:starts:127.0.0.1`,
+      `${t.env.redis.prefix}:sso:starts:::ffff:127.0.0.1`,
+    );
+    await Promise.all(
+      (await t.env.redis.client.keys(`${t.env.redis.prefix}:sso:flow:*`)).map((k) => t.env.redis.client.del(k)),
+    );
     const answers = await Promise.all(
       Array.from({ length: 6 }, () => request(t.app.getHttpServer()).get('/api/v1/auth/oidc/sso/authorize')),
     );

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { AuthenticationGuard, AuthLifecycleModule, AuthModule } from '../../../libs/auth/src/index.js';
+import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
 import { PoliciesGuard } from '../../../libs/policies/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
@@ -43,6 +43,8 @@ export class AppModule {
         // Authentication first (sets request.ctx, deny by default); authorization guards follow.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PoliciesGuard },
+        // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
+        { provide: APP_GUARD, useExisting: StepUpGuard },
       ],
     };
   }

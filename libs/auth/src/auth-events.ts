@@ -16,6 +16,12 @@ export type AuthEventAction =
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
   | 'auth.sso.linked'
+  | 'auth.mfa.recovery_codes_generated'
+  | 'auth.mfa.recovery_code_used'
+  | 'auth.step_up.succeeded'
+  | 'auth.step_up.failed'
+  | 'auth.session.revoked'
+  | 'auth.sessions.revoked_all'
   | 'user.created'
   | 'user.disabled'
   | 'user.enabled'
@@ -89,7 +95,8 @@ export class AuthEvents {
 }
 
 function outcomeOf(action: AuthEventAction): AuditOutcome {
-  if (action === 'auth.login.failed' || action === 'auth.mfa.failed') return 'failed';
+  if (action === 'auth.login.failed' || action === 'auth.mfa.failed' || action === 'auth.step_up.failed')
+    return 'failed';
   if (action === 'auth.login.throttled' || action === 'auth.refresh.reused') return 'denied';
   return 'allowed';
 }

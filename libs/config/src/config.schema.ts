@@ -158,6 +158,8 @@ export const envSchema = z.object({
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Fractions allowed (0.5 = 30 s); at most a day. */
+  AUTH_STEP_UP_MINUTES: z.coerce.number().positive().max(1440).default(10),
 
   OIDC_ISSUER: url(['http:', 'https:']).optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
@@ -340,6 +342,8 @@ export interface ConfigValues {
     lifecycleIntervalSeconds: number;
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
+    /** How long a proven second factor (or, without MFA, the password) keeps a session fresh for sensitive actions. */
+    stepUpSeconds: number;
   };
   /** Single sign-on with OpenID Connect (libs/sso). */
   oidc: {
@@ -498,6 +502,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       inactiveDays: env.AUTH_INACTIVE_DAYS,
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
+      stepUpSeconds: env.AUTH_STEP_UP_MINUTES * 60,
     },
     oidc: {
       platform:

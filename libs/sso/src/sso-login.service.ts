@@ -60,6 +60,8 @@ interface Flow {
 interface PendingLogin {
   userId: string;
   amr: AuthMethod[];
+  /** Whether the sign-in counts as a fresh proof for step-up (see `signIn`). */
+  stepUpFresh: boolean;
   provider: string;
   challenge?: string;
 }
@@ -125,7 +127,7 @@ export class SsoLoginService {
   async authorize(
     ctx: RequestContext,
     slug: string,
-    input: { challenge?: string } = {},
+    input: { challenge?: string; reauth?: boolean } = {},
   ): Promise<{ url: string; browserBinding: string; secureCookie: boolean }> {
     await this.limitStarts(ctx);
     const provider = await this.resolveProvider(slug);
@@ -155,6 +157,8 @@ export class SsoLoginService {
       nonce,
       code_challenge: await oidc.calculatePKCECodeChallenge(verifier),
       code_challenge_method: 'S256',
+      // Step-up: the person must authenticate again at the provider, not ride its session.
+      ...(input.reauth ? { prompt: 'login' } : {}),
     });
     return { url: url.href, browserBinding, secureCookie: redirectUri.startsWith('https:') };
   }
@@ -213,7 +217,7 @@ export class SsoLoginService {
       throw new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled or has expired.' });
     }
     await this.transactions.manager(ctx).getRepository(UserEntity).update({ id: user.id }, { lastLoginAt: new Date() });
-    const pair = await this.sessions.start(ctx, user, pending.amr);
+    const pair = await this.sessions.start(ctx, user, pending.amr, { stepUpFresh: pending.stepUpFresh });
     await this.events.record(ctx, {
       action: 'auth.login.succeeded',
       subjectId: user.id,
@@ -299,7 +303,7 @@ export class SsoLoginService {
     provider: ResolvedProvider,
     currentUrl: URL,
     flow: Flow,
-  ): Promise<{ userId: string; amr: AuthMethod[] }> {
+  ): Promise<{ userId: string; amr: AuthMethod[]; stepUpFresh: boolean }> {
     const configuration = await this.clients.configuration(provider.client);
     let tokens: Awaited<ReturnType<typeof oidc.authorizationCodeGrant>>;
     try {
@@ -351,7 +355,15 @@ export class SsoLoginService {
       }
     }
     const mfa = providerDidMfa(idToken, provider.settings.mfaAmrValues, provider.settings.mfaAcrValues);
-    return { userId: user.id, amr: mfa ? ['fed', 'mfa'] : ['fed'] };
+    // Fresh for sensitive actions only when the person authenticated at the provider within the
+    // step-up window (`auth_time`), with MFA there if the account has a second factor here.
+    const authTime = typeof idToken.auth_time === 'number' ? idToken.auth_time * 1000 : Date.now();
+    const recent = Date.now() - authTime <= this.config.auth.stepUpSeconds * 1000;
+    return {
+      userId: user.id,
+      amr: mfa ? ['fed', 'mfa'] : ['fed'],
+      stepUpFresh: recent && (mfa || !user.mfaEnabled),
+    };
   }
 
   /**

@@ -45,7 +45,10 @@ export class SsoController {
     @Query() query: AuthorizeQueryDto,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const { url, browserBinding, secureCookie } = await this.sso.authorize(ctx, provider, query);
+    const { url, browserBinding, secureCookie } = await this.sso.authorize(ctx, provider, {
+      challenge: query.challenge,
+      reauth: query.reauth === 'true',
+    });
     await reply
       .code(302)
       .header('set-cookie', bindingCookie(browserBinding, SSO_FLOW_TTL_SECONDS, secureCookie))

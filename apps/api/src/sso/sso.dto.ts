@@ -6,6 +6,7 @@ import {
   ArrayContains,
   IsArray,
   IsBoolean,
+  IsIn,
   IsOptional,
   IsString,
   IsUrl,
@@ -32,6 +33,14 @@ export class AuthorizeQueryDto {
   @IsOptional()
   @Matches(PKCE_CHALLENGE, { message: 'challenge must be base64url(SHA-256(verifier)), 43 characters' })
   challenge?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'true: the provider must authenticate the person again (prompt=login), e.g. to step up before a sensitive action.',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  reauth?: 'true' | 'false';
 }
 
 export class ExchangeDto {

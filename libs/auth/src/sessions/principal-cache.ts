@@ -21,7 +21,8 @@ export interface SessionPrincipal {
 const key = (sessionId: string) => `auth:principal:${sessionId}`;
 
 /**
- * Reads a session and its user by primary key, cached in Redis for a few seconds. Disabling a
+ * Reads a session and its user by primary key, cached in Redis for a few seconds (and marks the
+ * session used, at most once a minute). Disabling a
  * user or revoking a session deletes the entries, so those take effect on the next request; the
  * short lifetime bounds staleness after changes made behind the services' back.
  */
@@ -39,8 +40,13 @@ export class PrincipalCache {
       const cached = await this.redis.get(key(sessionId));
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
+    // A cache miss also records the session's use (at most once a minute), for the sessions list.
     const rows = (await this.dataSource.query(
-      `SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
+      `WITH touched AS (
+         UPDATE auth_session SET last_used_at = now()
+          WHERE id = $1 AND revoked_at IS NULL AND last_used_at < now() - interval '1 minute'
+       )
+       SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
               s.revoked_at, s.expires_at AS session_expires_at
          FROM auth_session s JOIN user_account u ON u.id = s.user_id
         WHERE s.id = $1`,
