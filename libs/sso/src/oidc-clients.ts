@@ -31,6 +31,8 @@ export class OidcClients {
   async configuration(settings: ClientSettings): Promise<oidc.Configuration> {
     const hit = this.cache.get(settings.cacheKey);
     if (hit && Date.now() - hit.at < CACHE_MS) return hit.config;
+    // Entries of edited or removed providers are dropped once stale, so the map stays small.
+    for (const [key, entry] of this.cache) if (Date.now() - entry.at >= CACHE_MS) this.cache.delete(key);
     const config = this.discover(settings);
     this.cache.set(settings.cacheKey, { at: Date.now(), config });
     config.catch(() => this.cache.delete(settings.cacheKey));
