@@ -5,7 +5,7 @@ import { AuditService } from '../../libs/audit/src/index.js';
 import { freePort } from '../../libs/database/src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TestBrowser } from '../support/browser.js';
-import { authHeader, createUser, login, strongPassword } from '../support/identity.js';
+import { authHeader, createUser, createUserAndLogin, login, strongPassword } from '../support/identity.js';
 import { startIdentityProvider, type IdpAccount, type TestIdentityProvider } from '../support/oidc-provider.js';
 import { finishSignIn, signInUntilCallback, type IdpLogin } from '../support/sso.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
@@ -79,7 +79,11 @@ describe('single sign-on (OpenID Connect)', () => {
         OIDC_CLIENT_ID: 'fusiongate-platform',
         OIDC_CLIENT_SECRET: 'platform-secret-1',
         OIDC_PROVIDER_NAME: 'corporate',
-        OIDC_SCOPES: 'openid,email,profile',
+        OIDC_SCOPES: 'openid,email,profile,groups',
+        OIDC_ROLE_MAPPINGS: JSON.stringify([
+          { organization: 'corp-studio', value: 'corp-leads', role: 'tester' },
+          { organization: 'corp-studio', value: 'corp-artists', role: 'developer' },
+        ]),
       },
     });
     await t.app.listen(port, '127.0.0.1');
@@ -375,6 +379,27 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(profile.email).toBe(lou.email);
     const orgs = await http().get('/api/v1/orgs').set(authHeader(result.tokens!.accessToken));
     expect(orgs.body.items).toEqual([]);
+  });
+
+  it('maps the platform provider’s groups to roles in the organizations OIDC_ROLE_MAPPINGS names', async () => {
+    const operator = await createUserAndLogin(t, { platformAdmin: true });
+    const created = await http()
+      .post('/api/v1/orgs')
+      .set(authHeader(operator.tokens))
+      .send({ name: 'Corp Studio', slug: 'corp-studio' });
+    expect(created.status).toBe(201);
+    const mia = person({ login: 'mia', email: 'mia@corp.test', groups: ['corp-artists'] });
+    platformIdp.account(mia);
+    const first = await signIn('corporate', mia);
+    const token = first.tokens!.accessToken;
+    const orgs = await http().get('/api/v1/orgs').set(authHeader(token));
+    expect(orgs.body.items.map((o: { slug: string }) => o.slug)).toEqual(['corp-studio']);
+    expect((await http().get(`/api/v1/orgs/${created.body.id}/models`).set(authHeader(token))).status).toBe(200);
+    platformIdp.account({ ...mia, groups: ['elsewhere'] });
+    const second = await signIn('corporate', mia);
+    expect(second.tokens).toBeDefined();
+    const after = await http().get('/api/v1/orgs').set(authHeader(second.tokens!.accessToken));
+    expect(after.body.items).toEqual([]);
   });
 
   it('keeps password sign-in from SSO users of an organization that requires SSO', async () => {

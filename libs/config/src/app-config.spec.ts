@@ -53,5 +53,15 @@ describe('AppConfig.fromEnv', () => {
     expect(config.oidc.redirectUri).toBe('https://fg.example/api/v1/auth/oidc/callback');
     expect(config.oidc.platform).toMatchObject({ slug: 'sso', clientId: 'fg', mfaAmrValues: ['mfa'] });
     expect(AppConfig.fromEnv({}).oidc.platform).toBeUndefined();
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: '{not json' })).toThrow(
+      /OIDC_ROLE_MAPPINGS must be a JSON array/,
+    );
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: '[{"organization":"x","value":"g"}]' })).toThrow(
+      /OIDC_ROLE_MAPPINGS/,
+    );
+    const mappings = [{ organization: 'northlight', value: 'vfx-leads', role: 'admin' }];
+    expect(
+      AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: JSON.stringify(mappings) }).oidc.platform?.roleMappings,
+    ).toEqual(mappings);
   });
 });

@@ -33,6 +33,32 @@ const url = (protocols: string[]) =>
     { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}` },
   );
 
+/** `OIDC_ROLE_MAPPINGS`: JSON, e.g. `[{"organization":"northlight","value":"vfx-leads","role":"admin"}]`. */
+const platformRoleMappings = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z
+          .object({
+            organization: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+            claim: z.string().min(1).max(200).optional(),
+            value: z.string().min(1).max(500),
+            role: z.string().min(1).max(100),
+          })
+          .strict(),
+      )
+      .max(500),
+  );
+
 const base64Key32 = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes encoded in base64' });
@@ -179,6 +205,7 @@ export const envSchema = z.object({
   OIDC_FRONTEND_URL: url(['http:', 'https:']).optional(),
   OIDC_ALLOW_HTTP: bool.default(false),
   OIDC_AUTHORIZE_PER_MINUTE: int(1, 100_000).default(30),
+  OIDC_ROLE_MAPPINGS: platformRoleMappings.optional(),
 });
 
 /** Rules that involve several variables; the message names the variable to fix. */
@@ -348,7 +375,16 @@ export interface ConfigValues {
   /** Single sign-on with OpenID Connect (libs/sso). */
   oidc: {
     /** The platform's own provider (`OIDC_*`), when `OIDC_ISSUER` is set. */
-    platform?: OidcProviderSettings & { slug: string; clientId: string; clientSecret?: string };
+    platform?: OidcProviderSettings & {
+      slug: string;
+      clientId: string;
+      clientSecret?: string;
+      /**
+       * Roles in organizations (by slug) from the platform provider's claims; an organization named
+       * here has the memberships of the platform's SSO users managed by them.
+       */
+      roleMappings: { organization: string; claim?: string; value: string; role: string }[];
+    };
     /** The callback every provider redirects to (`OIDC_REDIRECT_URI`, or PUBLIC_URL's callback route). */
     redirectUri?: string;
     /** Where the browser lands after sign-in, with a single-use login code (never tokens) in the fragment. */
@@ -519,6 +555,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
               allowedDomains: env.OIDC_ALLOWED_DOMAINS.map((d) => d.toLowerCase()),
               mfaAmrValues: env.OIDC_MFA_AMR,
               mfaAcrValues: env.OIDC_MFA_ACR,
+              roleMappings: env.OIDC_ROLE_MAPPINGS ?? [],
             }
           : undefined,
       redirectUri:

@@ -119,6 +119,18 @@ export class OrganizationService {
     return (manager ?? this.transactions.manager()).getRepository(OrganizationEntity).findOneBy({ id: organizationId });
   }
 
+  /**
+   * The id of the organization with this slug, with no permission check: for platform
+   * configuration that names organizations by slug (single sign-on role mappings).
+   */
+  async idBySlug(slug: string): Promise<string | null> {
+    const found = await this.transactions
+      .manager()
+      .getRepository(OrganizationEntity)
+      .findOne({ where: { slug }, select: { id: true } });
+    return found?.id ?? null;
+  }
+
   /** The organization of `ctx` (the route's `:orgId`), 404 unless the caller may read it. */
   async get(ctx: RequestContext): Promise<OrganizationEntity> {
     const organization = await this.transactions

@@ -29,7 +29,7 @@ import {
 } from '../../common/src/index.js';
 import { AppConfig, type OidcProviderSettings } from '../../config/src/index.js';
 import { REDIS, Transactions } from '../../database/src/index.js';
-import { isUniqueViolation, MembershipService } from '../../organizations/src/index.js';
+import { isUniqueViolation, MembershipService, OrganizationService } from '../../organizations/src/index.js';
 import { claimValues, domainAllowed, emailVerified, mappedRole, providerDidMfa, type Claims } from './directory.js';
 import { OidcClients, type ClientSettings } from './oidc-clients.js';
 import { OidcProviderEntity, type RoleMapping } from './oidc-provider.entity.js';
@@ -75,6 +75,8 @@ export interface ResolvedProvider {
   client: ClientSettings;
   roleMappings: RoleMapping[];
   defaultRole: string | null;
+  /** The platform provider's mappings into organizations named by slug (`OIDC_ROLE_MAPPINGS`). */
+  platformRoleMappings: (RoleMapping & { organization: string })[];
 }
 
 /** The callback's result: where to send the browser, or (without a front-end URL) the login code itself. */
@@ -115,6 +117,7 @@ export class SsoLoginService {
     private readonly users: UserService,
     private readonly sessions: SessionService,
     private readonly memberships: MembershipService,
+    private readonly organizations: OrganizationService,
     private readonly events: AuthEvents,
     private readonly box: SecretBox,
     @Inject(REDIS) private readonly redis: Redis,
@@ -246,6 +249,7 @@ export class SsoLoginService {
         },
         roleMappings: [],
         defaultRole: null,
+        platformRoleMappings: platform.roleMappings,
       };
     }
     const row = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug)
@@ -271,6 +275,7 @@ export class SsoLoginService {
       },
       roleMappings: row.roleMappings,
       defaultRole: row.defaultRole,
+      platformRoleMappings: [],
     };
   }
 
@@ -336,23 +341,27 @@ export class SsoLoginService {
     }
     if (provider.organizationId) {
       const role = mappedRole(claims, provider.roleMappings, provider.settings.groupsClaim, provider.defaultRole);
-      const outcome = await this.memberships
-        .applyDirectoryRole(systemCtx, provider.organizationId, user.id, role)
-        .catch((error: unknown) => {
-          if (error instanceof NotFoundError) {
-            throw new ConflictError({
-              code: 'sso_role_missing',
-              detail: 'The identity provider maps you to a role that no longer exists; tell your administrator.',
-            });
-          }
-          throw error;
-        });
+      const outcome = await this.applyRole(systemCtx, provider.organizationId, user.id, role);
       if (role === null && outcome !== 'kept') {
         throw new ForbiddenError({
           code: 'sso_no_role',
           detail: 'Your identity provider gives you no role in this organization.',
         });
       }
+    }
+    // The platform's provider manages memberships only in the organizations its mappings name.
+    const platformMappings = new Map<string, RoleMapping[]>();
+    for (const m of provider.platformRoleMappings) {
+      platformMappings.set(m.organization, [...(platformMappings.get(m.organization) ?? []), m]);
+    }
+    for (const [slug, mappings] of platformMappings) {
+      const organizationId = await this.organizations.idBySlug(slug);
+      if (!organizationId) {
+        this.logger.warn({ organization: slug }, 'OIDC_ROLE_MAPPINGS names an organization that does not exist');
+        continue;
+      }
+      const role = mappedRole(claims, mappings, provider.settings.groupsClaim, null);
+      await this.applyRole(systemCtx, organizationId, user.id, role);
     }
     const mfa = providerDidMfa(idToken, provider.settings.mfaAmrValues, provider.settings.mfaAcrValues);
     // Fresh for sensitive actions only when the person authenticated at the provider within the
@@ -364,6 +373,24 @@ export class SsoLoginService {
       amr: mfa ? ['fed', 'mfa'] : ['fed'],
       stepUpFresh: recent && (mfa || !user.mfaEnabled),
     };
+  }
+
+  /** Applies a directory role; a mapping to a role that was deleted is 409 `sso_role_missing`. */
+  private async applyRole(
+    ctx: RequestContext,
+    organizationId: string,
+    userId: string,
+    role: string | null,
+  ): Promise<Awaited<ReturnType<MembershipService['applyDirectoryRole']>>> {
+    return this.memberships.applyDirectoryRole(ctx, organizationId, userId, role).catch((error: unknown) => {
+      if (error instanceof NotFoundError) {
+        throw new ConflictError({
+          code: 'sso_role_missing',
+          detail: 'The identity provider maps you to a role that no longer exists; tell your administrator.',
+        });
+      }
+      throw error;
+    });
   }
 
   /**

@@ -104,6 +104,8 @@ export class SsoProviderService {
       this.transactions.run(ctx, async (ctx, manager) => {
         await this.assertRoles(ctx, manager, organizationId, input.roleMappings ?? [], input.defaultRole ?? null);
         const repo = manager.getRepository(OidcProviderEntity);
+        // Checked first so the usual refusal is not a failed insert; the unique index settles races.
+        if (await repo.existsBy({ slug: input.slug })) throw slugTaken();
         const saved = await repo.save(
           repo.create({
             organizationId,
@@ -155,6 +157,9 @@ export class SsoProviderService {
     return this.saving(() =>
       this.transactions.run(ctx, async (ctx, manager) => {
         await this.assertRoles(ctx, manager, organizationId, next.roleMappings, next.defaultRole);
+        if (patch.slug !== undefined && patch.slug !== current.slug) {
+          if (await manager.getRepository(OidcProviderEntity).existsBy({ slug: patch.slug })) throw slugTaken();
+        }
         const changes: Partial<OidcProviderEntity> = {};
         for (const key of AUDITED) {
           if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
