@@ -2,7 +2,7 @@ import request from 'supertest';
 import { AuditService } from '../../libs/audit/src/index.js';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader, createUser, login, totpCode, type Tokens } from '../support/identity.js';
+import { authHeader, createUser, createUserAndLogin, login, totpCode, type Tokens } from '../support/identity.js';
 import { listRoutes } from '../support/routes.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { FAST_AUTH_ENV } from './support.js';
@@ -26,6 +26,9 @@ const SENSITIVE_ROUTES = [
   'DELETE /orgs/:orgId/roles/:roleId',
   'PATCH /orgs/:orgId/members/:userId',
   'POST /orgs/:orgId/api-keys',
+  'PATCH /users/:userId',
+  'POST /users/:userId/mfa/reset',
+  'DELETE /users/:userId',
 ].sort();
 
 describe('step-up for sensitive actions', () => {
@@ -97,6 +100,20 @@ describe('step-up for sensitive actions', () => {
     await sleep(STALE_WAIT_MS);
     const me = await http().get('/api/v1/auth/me').set(tenant.admin.auth);
     expect(me.body.stepUpExpiresAt).toBeNull();
+
+    // Platform administration: the tenant's admin is a platform admin too (promoted by one who
+    // just signed in, so fresh), acting on three accounts.
+    const operator = await createUserAndLogin(t, { platformAdmin: true });
+    await http()
+      .patch(`/api/v1/users/${tenant.admin.id}`)
+      .set(authHeader(operator.tokens))
+      .send({ isPlatformAdmin: true })
+      .expect(200);
+    const [changed, lostDevice, erased] = [
+      await createUser(t),
+      await createUser(t, { mfa: true }),
+      await createUser(t),
+    ];
 
     type Call = { name: string; send: (auth: { authorization: string }) => request.Test; ok: number };
     const calls: Call[] = [
@@ -187,6 +204,21 @@ describe('step-up for sensitive actions', () => {
         ok: 201,
       },
       {
+        name: 'account change',
+        send: (auth) => http().patch(`/api/v1/users/${changed.id}`).set(auth).send({ status: 'disabled' }),
+        ok: 200,
+      },
+      {
+        name: 'MFA reset',
+        send: (auth) => http().post(`/api/v1/users/${lostDevice.id}/mfa/reset`).set(auth),
+        ok: 200,
+      },
+      {
+        name: 'erasure',
+        send: (auth) => http().delete(`/api/v1/users/${erased.id}`).set(auth),
+        ok: 200,
+      },
+      {
         name: 'model delete',
         send: (auth) =>
           http()
@@ -229,6 +261,11 @@ describe('step-up for sensitive actions', () => {
     }[];
     expect(members.find((m) => m.userId === tenant.developer.id)?.role.name).toBe('developer');
     expect((await http().get('/api/v1/auth/me').set(authHeader(ownerTokens))).body.mfaEnabled).toBe(true);
+    const account = async (id: string) =>
+      (await http().get(`/api/v1/users/${id}`).set(authHeader(operator.tokens))).body;
+    expect(await account(changed.id)).toMatchObject({ status: 'active' });
+    expect(await account(lostDevice.id)).toMatchObject({ mfaEnabled: true });
+    expect(await account(erased.id)).toMatchObject({ status: 'active', email: erased.email });
 
     // Each action goes through right after the session steps up again.
     const outcomes: string[] = [];
@@ -257,7 +294,19 @@ describe('step-up for sensitive actions', () => {
     const stepUpDenials = (audit.body.items as { details: { code: string }; resourceId: string }[]).filter(
       (e) => e.details.code === 'step_up_required',
     );
-    expect(stepUpDenials).toHaveLength(calls.length);
+    // Platform administration is refused on the platform chain, the rest in the organization's.
+    const platformCalls = ['account change', 'MFA reset', 'erasure'];
+    expect(stepUpDenials).toHaveLength(calls.length - platformCalls.length);
+    const { rows: platformDenials } = await t.env.db.query(
+      `SELECT resource_id FROM audit_event WHERE organization_id IS NULL AND action = 'authz.denied'
+          AND actor_id = $1 AND details->>'code' = 'step_up_required' ORDER BY seq`,
+      [tenant.admin.id],
+    );
+    expect(platformDenials).toEqual([
+      { resource_id: 'PATCH /api/v1/users/:userId' },
+      { resource_id: 'POST /api/v1/users/:userId/mfa/reset' },
+      { resource_id: 'DELETE /api/v1/users/:userId' },
+    ]);
     expect(stepUpDenials.map((e) => e.resourceId)).toContain(
       'GET /api/v1/orgs/:orgId/models/:modelId/versions/:version/artifact',
     );

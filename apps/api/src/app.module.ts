@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { JobsApiModule } from './jobs/jobs-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
+import { UsersApiModule } from './users/users-api.module.js';
 import { SsoApiModule } from './sso/sso-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsService } from './metrics/metrics.js';
@@ -33,6 +34,7 @@ export class AppModule {
         ModelsApiModule,
         JobsApiModule,
         OrganizationsApiModule,
+        UsersApiModule,
         SsoApiModule,
         AuthLifecycleModule,
       ],

@@ -25,6 +25,7 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
+import { UserAdministrationService } from './users/user-administration.service.js';
 
 const services = [
   AccessTokenService,
@@ -47,6 +48,7 @@ const services = [
   TotpService,
   UserLifecycleService,
   UserService,
+  UserAdministrationService,
 ];
 
 /**

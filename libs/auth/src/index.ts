@@ -24,3 +24,4 @@ export * from './users/first-admin.service.js';
 export * from './users/password-hasher.js';
 export * from './users/user.entity.js';
 export * from './users/user.service.js';
+export * from './users/user-administration.service.js';

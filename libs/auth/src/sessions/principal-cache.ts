@@ -4,12 +4,13 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
+import type { UserStatus } from '../users/user.entity.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
 export interface SessionPrincipal {
   userId: string;
   email: string;
-  status: 'active' | 'disabled';
+  status: UserStatus;
   /** Epoch ms, or null. */
   userExpiresAt: number | null;
   isPlatformAdmin: boolean;
@@ -54,7 +55,7 @@ export class PrincipalCache {
     )) as {
       user_id: string;
       email: string;
-      status: 'active' | 'disabled';
+      status: UserStatus;
       user_expires_at: Date | null;
       is_platform_admin: boolean;
       revoked_at: Date | null;

@@ -7,6 +7,7 @@ import { FusionJobs1764900000000 } from './1764900000000-fusion-jobs.js';
 import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 import { UploadHardening1765300000000 } from './1765300000000-upload-hardening.js';
 import { SecondFactorsAndSessions1765500000000 } from './1765500000000-second-factors-and-sessions.js';
+import { PeopleAdministration1765600000000 } from './1765600000000-people-administration.js';
 import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
 
 /**
@@ -23,5 +24,6 @@ export const migrations = [
   AuditCheckpointChain1765200000000,
   UploadHardening1765300000000,
   SecondFactorsAndSessions1765500000000,
+  PeopleAdministration1765600000000,
   SingleSignOn1765700000000,
 ];
