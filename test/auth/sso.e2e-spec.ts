@@ -472,6 +472,22 @@ describe('single sign-on (OpenID Connect)', () => {
     expect(rows).toEqual([{ id: expect.any(String), identities: 1 }]);
   });
 
+  it('forgets an erased person’s identity: signing in again starts a new account', async () => {
+    const ula = person({ login: 'ula', groups: ['artists'] });
+    studio.account(ula);
+    const first = await signIn(slug, ula);
+    const erasedId = (await me(first.tokens!.accessToken)).id as string;
+    const operator = await createUserAndLogin(t, { platformAdmin: true });
+    const erased = await http().delete(`/api/v1/users/${erasedId}`).set(authHeader(operator.tokens));
+    expect(erased.status).toBe(200);
+    const { rows } = await t.env.db.query(`SELECT 1 FROM user_identity WHERE user_id = $1`, [erasedId]);
+    expect(rows).toHaveLength(0);
+    const again = await signIn(slug, ula);
+    const profile = await me(again.tokens!.accessToken);
+    expect(profile.id).not.toBe(erasedId);
+    expect(profile.email).toBe(ula.email);
+  });
+
   it('refuses a disabled account', async () => {
     const pat = person({ login: 'pat', groups: ['artists'] });
     studio.account(pat);
