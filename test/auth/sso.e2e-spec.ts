@@ -455,6 +455,13 @@ describe('single sign-on (OpenID Connect)', () => {
     expect((await exchange({ code: bound2.code!, verifier })).status).toBe(200);
     expect((await exchange({ code: 'x'.repeat(43) })).body.code).toBe('sso_code_invalid');
     expect((await exchange({})).body.code).toBe('validation_failed');
+    expect((await exchange({ code: first.code!, verifier: 'short' })).body.code).toBe('validation_failed');
+    const badChallenge = await http().get(`/api/v1/auth/oidc/${slug}/authorize`).query({ challenge: 'not-base64url!' });
+    expect(badChallenge.status).toBe(400);
+    expect(badChallenge.body.code).toBe('validation_failed');
+    const unknown = await http().get('/api/v1/auth/oidc/no-such-provider/authorize');
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('sso_provider_not_found');
   });
 
   it('ends on one account when the first two sign-ins of a person race', async () => {
