@@ -10,3 +10,7 @@ export * from './validation.js';
 export * from './json-depth.js';
 export * from './shutdown.js';
 export * from './model-vocabulary.js';
+export * from './logging.js';
+export * from './metrics.js';
+export * from './metrics-server.js';
+export * from './tracing.js';

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
+import { useProcessLogger } from '../../../libs/common/src/index.js';
 import { AppConfig, childProcessEnv } from '../../../libs/config/src/index.js';
 import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
 import { ensureFirstAdmin } from './first-admin.js';
@@ -18,9 +19,12 @@ export type StartTarget = 'all' | 'api' | 'worker';
  * takes the other down too, so a supervisor sees the failure.
  */
 export async function startCommand(target: StartTarget): Promise<void> {
-  const logger = new Logger('Launcher');
   const started = Date.now();
-  const runtime = await provisionRuntime(AppConfig.fromEnv(), logger);
+  const env = AppConfig.fromEnv();
+  // The launcher's own lines (embedded services, migrations, first administrator) have the shape of the apps' lines.
+  useProcessLogger('launcher', env.log.level, env.log.format);
+  const logger = new Logger('Launcher');
+  const runtime = await provisionRuntime(env, logger);
   const applied = await runMigrations(runtime.config.database.url!);
   if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
   await ensureFirstAdmin(runtime.config);

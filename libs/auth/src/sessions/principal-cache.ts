@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
+import { metrics } from '../../../common/src/index.js';
 import type { UserStatus } from '../users/user.entity.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
@@ -39,6 +40,7 @@ export class PrincipalCache {
     const ttl = this.config.auth.principalCacheSeconds;
     if (ttl > 0) {
       const cached = await this.redis.get(key(sessionId));
+      metrics.principalCache.inc({ result: cached ? 'hit' : 'miss' });
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
     // A cache miss also records the session's use (at most once a minute), for the sessions list.
