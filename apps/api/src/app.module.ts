@@ -13,6 +13,7 @@ import { JobsApiModule } from './jobs/jobs-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { UsersApiModule } from './users/users-api.module.js';
+import { SsoApiModule } from './sso/sso-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsListener } from './metrics/metrics.js';
 
@@ -34,6 +35,7 @@ export class AppModule {
         JobsApiModule,
         OrganizationsApiModule,
         UsersApiModule,
+        SsoApiModule,
         AuthLifecycleModule,
       ],
       controllers: [HealthController, MetricsController],

@@ -18,6 +18,7 @@ export type AuthEventAction =
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
+  | 'auth.sso.linked'
   | 'auth.mfa.recovery_codes_generated'
   | 'auth.mfa.recovery_code_used'
   | 'auth.step_up.succeeded'

@@ -20,6 +20,13 @@ export interface LoginInput {
   recoveryCode?: string;
 }
 
+/**
+ * A rule a password sign-in must also pass once the password proved right, registered by the lib
+ * that owns it (single sign-on refuses accounts whose organization requires it). It throws the
+ * refusal; its `code` is audited as the failure's reason.
+ */
+export type PasswordSignInRule = (ctx: RequestContext, user: UserEntity) => Promise<void>;
+
 /** A session plus, after a recovery-code sign-in, how many codes the account has left. */
 export type LoginResult = TokenPair & { recoveryCodesRemaining?: number };
 
@@ -38,6 +45,13 @@ export class AuthService {
     private readonly throttle: AttemptThrottleService,
     private readonly events: AuthEvents,
   ) {}
+
+  private readonly passwordRules: PasswordSignInRule[] = [];
+
+  /** Adds a rule every password sign-in must pass (checked after the password, so it reveals nothing). */
+  addPasswordSignInRule(rule: PasswordSignInRule): void {
+    this.passwordRules.push(rule);
+  }
 
   /**
    * Checks email, password and (when enabled) the one-time code, then opens a session. Unknown
@@ -74,6 +88,17 @@ export class AuthService {
         details: { email, reason: 'account_disabled' },
       });
       throw new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled or has expired.' });
+    }
+    for (const rule of this.passwordRules) {
+      await rule(ctx, account).catch(async (error: unknown) => {
+        const reason = (error as { code?: unknown }).code;
+        await this.events.record(ctx, {
+          action: 'auth.login.failed',
+          subjectId: account.id,
+          details: { email, reason: typeof reason === 'string' ? reason : 'refused' },
+        });
+        throw error;
+      });
     }
     const amr: AuthMethod[] = ['pwd'];
     let recoveryCodesRemaining: number | undefined;

@@ -35,4 +35,33 @@ describe('AppConfig.fromEnv', () => {
   it('treats empty variables as unset', () => {
     expect(AppConfig.fromEnv({ DATABASE_URL: '', PORT: '' }).http.port).toBe(3000);
   });
+
+  it('names the single sign-on variable that is missing or wrong', () => {
+    const issuer = { OIDC_ISSUER: 'https://id.example/realms/studio' };
+    expect(() => AppConfig.fromEnv(issuer)).toThrow(
+      'Invalid configuration: OIDC_CLIENT_ID is required when OIDC_ISSUER is set',
+    );
+    expect(() => AppConfig.fromEnv({ ...issuer, OIDC_CLIENT_ID: 'fg' })).toThrow(
+      'Invalid configuration: OIDC_REDIRECT_URI (or PUBLIC_URL) is required when OIDC_ISSUER is set',
+    );
+    const complete = { ...issuer, OIDC_CLIENT_ID: 'fg', PUBLIC_URL: 'https://fg.example/' };
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_SCOPES: 'email,profile' })).toThrow(
+      'OIDC_SCOPES must include openid',
+    );
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_PROVIDER_NAME: 'Not A Slug' })).toThrow(/OIDC_PROVIDER_NAME/);
+    const config = AppConfig.fromEnv(complete);
+    expect(config.oidc.redirectUri).toBe('https://fg.example/api/v1/auth/oidc/callback');
+    expect(config.oidc.platform).toMatchObject({ slug: 'sso', clientId: 'fg', mfaAmrValues: ['mfa'] });
+    expect(AppConfig.fromEnv({}).oidc.platform).toBeUndefined();
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: '{not json' })).toThrow(
+      /OIDC_ROLE_MAPPINGS must be a JSON array/,
+    );
+    expect(() => AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: '[{"organization":"x","value":"g"}]' })).toThrow(
+      /OIDC_ROLE_MAPPINGS/,
+    );
+    const mappings = [{ organization: 'northlight', value: 'vfx-leads', role: 'admin' }];
+    expect(
+      AppConfig.fromEnv({ ...complete, OIDC_ROLE_MAPPINGS: JSON.stringify(mappings) }).oidc.platform?.roleMappings,
+    ).toEqual(mappings);
+  });
 });

@@ -1,4 +1,4 @@
-import { envSchema, toConfigValues, type ConfigValues } from './config.schema.js';
+import { crossFieldIssue, envSchema, toConfigValues, type ConfigValues } from './config.schema.js';
 
 /** Raised when the environment holds an invalid value; its message is one line naming the variable. */
 export class ConfigError extends Error {
@@ -38,6 +38,8 @@ export class AppConfig {
         given === undefined ? '' : ` (got ${JSON.stringify(given.length > 60 ? given.slice(0, 60) + '…' : given)})`;
       throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
     }
+    const issue = crossFieldIssue(result.data);
+    if (issue) throw new ConfigError(`Invalid configuration: ${issue}`);
     return new AppConfig(toConfigValues(result.data, cwd));
   }
 

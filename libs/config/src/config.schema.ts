@@ -33,6 +33,32 @@ const url = (protocols: string[]) =>
     { message: `must be a URL with scheme ${protocols.map((p) => p.replace(':', '://')).join(' or ')}` },
   );
 
+/** `OIDC_ROLE_MAPPINGS`: JSON, e.g. `[{"organization":"northlight","value":"vfx-leads","role":"admin"}]`. */
+const platformRoleMappings = z
+  .string()
+  .transform((v, ctx) => {
+    try {
+      return JSON.parse(v) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be a JSON array' });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z
+          .object({
+            organization: z.string().regex(/^[a-z0-9][a-z0-9-]{0,62}$/),
+            claim: z.string().min(1).max(200).optional(),
+            value: z.string().min(1).max(500),
+            role: z.string().min(1).max(100),
+          })
+          .strict(),
+      )
+      .max(500),
+  );
+
 const base64Key32 = z
   .string()
   .refine((v) => Buffer.from(v, 'base64').length === 32, { message: 'must be 32 bytes encoded in base64' });
@@ -173,7 +199,35 @@ export const envSchema = z.object({
   PASSWORD_RESET_MAX_PER_HOUR: int(1, 100).default(3),
   SMTP_URL: url(['smtp:', 'smtps:']).optional(),
   MAIL_FROM: z.string().min(3).max(320).optional(),
+  OIDC_ISSUER: url(['http:', 'https:']).optional(),
+  OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
+  OIDC_REDIRECT_URI: url(['http:', 'https:']).optional(),
+  OIDC_PROVIDER_NAME: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lower-case letters, digits and "-" (max 63)')
+    .default('sso'),
+  OIDC_SCOPES: csv.default(['openid', 'email', 'profile']),
+  OIDC_EMAIL_CLAIM: z.string().min(1).max(200).default('email'),
+  OIDC_NAME_CLAIM: z.string().min(1).max(200).default('name'),
+  OIDC_GROUPS_CLAIM: z.string().min(1).max(200).default('groups'),
+  OIDC_ALLOWED_DOMAINS: csv.default([]),
+  OIDC_MFA_AMR: csv.default(['mfa']),
+  OIDC_MFA_ACR: csv.default([]),
+  OIDC_FRONTEND_URL: url(['http:', 'https:']).optional(),
+  OIDC_ALLOW_HTTP: bool.default(false),
+  OIDC_AUTHORIZE_PER_MINUTE: int(1, 100_000).default(30),
+  OIDC_ROLE_MAPPINGS: platformRoleMappings.optional(),
 });
+
+/** Rules that involve several variables; the message names the variable to fix. */
+export function crossFieldIssue(env: ParsedEnv): string | undefined {
+  if (env.OIDC_ISSUER && !env.OIDC_CLIENT_ID) return 'OIDC_CLIENT_ID is required when OIDC_ISSUER is set';
+  if (env.OIDC_ISSUER && !env.OIDC_REDIRECT_URI && !env.PUBLIC_URL)
+    return 'OIDC_REDIRECT_URI (or PUBLIC_URL) is required when OIDC_ISSUER is set';
+  if (env.OIDC_ISSUER && !env.OIDC_SCOPES.includes('openid')) return 'OIDC_SCOPES must include openid';
+  return undefined;
+}
 
 export type Env = z.input<typeof envSchema>;
 export type ParsedEnv = z.output<typeof envSchema>;
@@ -349,6 +403,41 @@ export interface ConfigValues {
   };
   /** Outgoing mail; without `smtpUrl` nothing is sent and tokens go back to whoever created them. */
   mail: { smtpUrl?: string; from: string; publicUrl: string };
+  /** Single sign-on with OpenID Connect (libs/sso). */
+  oidc: {
+    /** The platform's own provider (`OIDC_*`), when `OIDC_ISSUER` is set. */
+    platform?: OidcProviderSettings & {
+      slug: string;
+      clientId: string;
+      clientSecret?: string;
+      /**
+       * Roles in organizations (by slug) from the platform provider's claims; an organization named
+       * here has the memberships of the platform's SSO users managed by them.
+       */
+      roleMappings: { organization: string; claim?: string; value: string; role: string }[];
+    };
+    /** The callback every provider redirects to (`OIDC_REDIRECT_URI`, or PUBLIC_URL's callback route). */
+    redirectUri?: string;
+    /** Where the browser lands after sign-in, with a single-use login code (never tokens) in the fragment. */
+    frontendUrl?: string;
+    /** Accept `http://` issuers (local development and tests only). */
+    allowHttp: boolean;
+    /** Sign-ins one address may start per minute (each holds a little state in Redis until it expires). */
+    authorizePerMinute: number;
+  };
+}
+
+/** How a provider is read: which claims hold what, and which `amr`/`acr` values mean MFA was done. */
+export interface OidcProviderSettings {
+  issuer: string;
+  scopes: string[];
+  emailClaim: string;
+  nameClaim: string;
+  groupsClaim: string;
+  /** Email domains allowed to sign in (empty: any). */
+  allowedDomains: string[];
+  mfaAmrValues: string[];
+  mfaAcrValues: string[];
 }
 
 function parseTrustProxy(raw: string): boolean | number | string[] {
@@ -494,6 +583,31 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       smtpUrl: env.SMTP_URL,
       from: env.MAIL_FROM ?? `fusiongate <no-reply@${mailDomain(env.PUBLIC_URL)}>`,
       publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    },
+    oidc: {
+      platform:
+        env.OIDC_ISSUER && env.OIDC_CLIENT_ID
+          ? {
+              slug: env.OIDC_PROVIDER_NAME,
+              issuer: env.OIDC_ISSUER,
+              clientId: env.OIDC_CLIENT_ID,
+              clientSecret: env.OIDC_CLIENT_SECRET,
+              scopes: env.OIDC_SCOPES,
+              emailClaim: env.OIDC_EMAIL_CLAIM,
+              nameClaim: env.OIDC_NAME_CLAIM,
+              groupsClaim: env.OIDC_GROUPS_CLAIM,
+              allowedDomains: env.OIDC_ALLOWED_DOMAINS.map((d) => d.toLowerCase()),
+              mfaAmrValues: env.OIDC_MFA_AMR,
+              mfaAcrValues: env.OIDC_MFA_ACR,
+              roleMappings: env.OIDC_ROLE_MAPPINGS ?? [],
+            }
+          : undefined,
+      redirectUri:
+        env.OIDC_REDIRECT_URI ??
+        (env.PUBLIC_URL ? `${env.PUBLIC_URL.replace(/\/+$/, '')}/api/v1/auth/oidc/callback` : undefined),
+      frontendUrl: env.OIDC_FRONTEND_URL,
+      allowHttp: env.OIDC_ALLOW_HTTP,
+      authorizePerMinute: env.OIDC_AUTHORIZE_PER_MINUTE,
     },
   };
 }

@@ -1,4 +1,4 @@
 export * from './app-config.js';
 export * from './config.module.js';
-export type { ConfigValues } from './config.schema.js';
+export type { ConfigValues, OidcProviderSettings } from './config.schema.js';
 export { envSchema } from './config.schema.js';

@@ -255,6 +255,83 @@ export class MembershipService {
   }
 
   /**
+   * Applies the role an organization's directory (its single sign-on provider's groups) gives a
+   * user at sign-in: adds the membership, moves it to that role, or, with no role, ends it. No
+   * permission check: the organization configured the mapping; `ctx` names the provider as actor.
+   * The last admin is never demoted nor removed this way (`kept`). Audited like manual changes,
+   * with `source: 'sso'`.
+   */
+  async applyDirectoryRole(
+    ctx: RequestContext,
+    organizationId: string,
+    userId: string,
+    roleName: string | null,
+  ): Promise<'added' | 'updated' | 'unchanged' | 'removed' | 'kept' | 'none'> {
+    const orgCtx = ctx.forOrganization(organizationId);
+    return this.transactions.run(orgCtx, async (ctx, manager) => {
+      const [current] = (await manager.query(
+        `SELECT m.role_id, r.name, r.built_in FROM membership m JOIN role r ON r.id = m.role_id
+          WHERE m.organization_id = $1 AND m.user_id = $2 FOR UPDATE OF m`,
+        [organizationId, userId],
+      )) as { role_id: string; name: string; built_in: boolean }[];
+      const currentRole = current ? await findRole(manager, organizationId, current.role_id) : undefined;
+      const guardLastAdmin = async (): Promise<boolean> => {
+        if (!currentRole) return true;
+        return this.assertNotLastAdmin(manager, organizationId, currentRole, userId).then(
+          () => true,
+          (error: unknown) => {
+            if (error instanceof ConflictError) return false;
+            throw error;
+          },
+        );
+      };
+      const audit = (action: string, details: Record<string, unknown>) =>
+        this.audit?.record(ctx, {
+          action,
+          resourceType: 'member',
+          resourceId: userId,
+          details: { ...details, source: 'sso' },
+        });
+      if (roleName === null) {
+        if (!current) return 'none';
+        if (!(await guardLastAdmin())) return 'kept';
+        await manager.query(`DELETE FROM project_member WHERE organization_id = $1 AND user_id = $2`, [
+          organizationId,
+          userId,
+        ]);
+        await manager.query(
+          `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
+          [organizationId, userId],
+        );
+        await manager.getRepository(MembershipEntity).delete({ organizationId, userId });
+        for (const handler of this.endedHandlers) await handler(ctx, organizationId, userId);
+        await audit('member.removed', { role: current.name });
+        await this.versions.bump(ctx, organizationId);
+        return 'removed';
+      }
+      const role = await findRole(manager, organizationId, roleName);
+      if (!current) {
+        // A concurrent sign-in of the same person may have added it first: then there is nothing to do.
+        const inserted = (await manager.query(
+          `INSERT INTO membership (organization_id, user_id, role_id) VALUES ($1, $2, $3)
+           ON CONFLICT (organization_id, user_id) DO NOTHING RETURNING id`,
+          [organizationId, userId, role.id],
+        )) as unknown[];
+        if (!inserted.length) return 'unchanged';
+        await audit('member.added', { role: role.name });
+        await this.versions.bump(ctx, organizationId);
+        return 'added';
+      }
+      if (current.role_id === role.id) return 'unchanged';
+      if (!(await guardLastAdmin())) return 'kept';
+      await manager.getRepository(MembershipEntity).update({ organizationId, userId }, { roleId: role.id });
+      await audit('member.updated', { before: { role: current.name }, after: { role: role.name } });
+      await this.versions.bump(ctx, organizationId);
+      return 'updated';
+    });
+  }
+
+  /**
    * Erasure of a person (in the erasure's transaction): every membership ends, with its project
    * memberships and personal grants, and every invitation to their email goes (pending or
    * accepted: each names the email). Refused with 409 `last_admin` while they are an

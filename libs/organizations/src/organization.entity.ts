@@ -45,6 +45,10 @@ export class OrganizationEntity {
   @Column({ name: 'require_upload_digest', type: 'boolean', default: false })
   requireUploadDigest: boolean;
 
+  /** Members who have a single sign-on identity for this organization cannot sign in with a password. */
+  @Column({ name: 'sso_required', type: 'boolean', default: false })
+  ssoRequired: boolean;
+
   @Column({ name: 'created_by', type: 'uuid', nullable: true })
   createdBy: string | null;
 

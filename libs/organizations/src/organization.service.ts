@@ -28,6 +28,7 @@ export interface OrganizationSettingsPatch {
   timezone?: string;
   memberDailyInferenceQuota?: number | null;
   requireUploadDigest?: boolean;
+  ssoRequired?: boolean;
 }
 
 export const isUniqueViolation = (error: unknown): boolean => (error as { code?: string })?.code === '23505';
@@ -118,6 +119,18 @@ export class OrganizationService {
     return (manager ?? this.transactions.manager()).getRepository(OrganizationEntity).findOneBy({ id: organizationId });
   }
 
+  /**
+   * The id of the organization with this slug, with no permission check: for platform
+   * configuration that names organizations by slug (single sign-on role mappings).
+   */
+  async idBySlug(slug: string): Promise<string | null> {
+    const found = await this.transactions
+      .manager()
+      .getRepository(OrganizationEntity)
+      .findOne({ where: { slug }, select: { id: true } });
+    return found?.id ?? null;
+  }
+
   /** The organization of `ctx` (the route's `:orgId`), 404 unless the caller may read it. */
   async get(ctx: RequestContext): Promise<OrganizationEntity> {
     const organization = await this.transactions
@@ -184,6 +197,7 @@ export class OrganizationService {
         'timezone',
         'memberDailyInferenceQuota',
         'requireUploadDigest',
+        'ssoRequired',
       ] as const) {
         if (patch[key] !== undefined) (changes as Record<string, unknown>)[key] = patch[key];
       }

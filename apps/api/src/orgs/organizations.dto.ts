@@ -109,6 +109,14 @@ export class UpdateOrganizationDto {
   @IsOptional()
   @IsBoolean()
   requireUploadDigest?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      'Members who have a single sign-on identity for this organization must sign in through it: a password sign-in answers 403 `sso_required`.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  ssoRequired?: boolean;
 }
 
 export class OrganizationResponseDto {
@@ -124,6 +132,7 @@ export class OrganizationResponseDto {
   @ApiProperty() timezone: string;
   @ApiProperty({ nullable: true, type: Number }) memberDailyInferenceQuota: number | null;
   @ApiProperty() requireUploadDigest: boolean;
+  @ApiProperty() ssoRequired: boolean;
   @ApiProperty() createdAt: string;
 }
 
@@ -145,6 +154,7 @@ export function toOrganizationResponse(o: OrganizationEntity): OrganizationRespo
     timezone: o.timezone,
     memberDailyInferenceQuota: o.memberDailyInferenceQuota,
     requireUploadDigest: o.requireUploadDigest,
+    ssoRequired: o.ssoRequired,
     createdAt: o.createdAt.toISOString(),
   };
 }

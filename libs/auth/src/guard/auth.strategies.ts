@@ -62,7 +62,7 @@ export class JwtStrategy extends PassportStrategy(CustomStrategy, JWT_STRATEGY) 
         label: principal.email,
         isPlatformAdmin: principal.isPlatformAdmin,
       },
-      mfa: claims.amr.includes('otp'),
+      mfa: claims.amr.includes('mfa'),
       sessionId: claims.sessionId,
     });
   }

@@ -12,6 +12,10 @@ export class SessionEntity {
   @Column({ name: 'mfa', type: 'boolean', default: false })
   mfa: boolean;
 
+  /** How the session was opened (the access tokens' `amr`); null for sessions older than the column. */
+  @Column({ name: 'amr', type: 'text', array: true, nullable: true })
+  amr: string[] | null;
+
   @Column({ name: 'ip', type: 'text', nullable: true })
   ip: string | null;
 

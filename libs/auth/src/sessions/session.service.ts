@@ -27,6 +27,12 @@ export interface TokenPair {
   sessionId: string;
 }
 
+/** The methods a session was opened with; sessions from before `amr` was stored are read from `mfa`. */
+function sessionAmr(session: SessionEntity): AuthMethod[] {
+  if (session.amr) return session.amr as AuthMethod[];
+  return session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd'];
+}
+
 /** Associated data binding a cached successor refresh token to its use. */
 const SUCCESSOR_PURPOSE = 'refresh-successor';
 const successorKey = (tokenHash: string) => `auth:refresh:successor:${tokenHash}`;
@@ -59,20 +65,30 @@ export class SessionService {
     private readonly box: SecretBox,
   ) {}
 
-  /** Opens a session for a user who just proved who they are. */
-  async start(ctx: RequestContext, user: UserEntity, amr: AuthMethod[]): Promise<TokenPair> {
+  /**
+   * Opens a session for a user who just proved who they are. `stepUpFresh: false` when the sign-in
+   * did not prove the account's strongest factor just now (single sign-on without the provider's
+   * MFA for an account with two-factor on, or a provider session older than the step-up window).
+   */
+  async start(
+    ctx: RequestContext,
+    user: UserEntity,
+    amr: AuthMethod[],
+    options: { stepUpFresh?: boolean } = {},
+  ): Promise<TokenPair> {
     return this.transactions
       .run(ctx, async (ctx, manager) => {
         const now = new Date();
         const session = await manager.getRepository(SessionEntity).save({
           userId: user.id,
-          mfa: amr.includes('otp'),
+          mfa: amr.includes('mfa'),
+          amr,
           ip: ctx.ip ?? null,
           userAgent: ctx.userAgent?.slice(0, 512) ?? null,
           lastUsedAt: now,
           expiresAt: new Date(now.getTime() + this.config.auth.sessionMaxAgeSeconds * 1000),
           // Signing in proved every factor the account has: fresh for sensitive actions.
-          stepUpAt: now,
+          stepUpAt: options.stepUpFresh === false ? null : now,
         });
         return this.storeRefreshToken(manager, session);
       })
@@ -155,7 +171,7 @@ export class SessionService {
     if (outcome.revoked) await this.principals.invalidateSessions(outcome.revoked);
     if (outcome.error) throw outcome.error;
     const { session, refreshToken: next } = outcome.issued!;
-    return this.pair(session, next, session.mfa ? ['pwd', 'otp', 'mfa'] : ['pwd']);
+    return this.pair(session, next, sessionAmr(session));
   }
 
   /**
@@ -212,10 +228,11 @@ export class SessionService {
     reason: string,
   ): Promise<string[]> {
     if (keepSessionId) {
-      await manager.query(`UPDATE auth_session SET mfa = false WHERE id = $1 AND user_id = $2`, [
-        keepSessionId,
-        userId,
-      ]);
+      await manager.query(
+        `UPDATE auth_session SET mfa = false, amr = array_remove(array_remove(amr, 'otp'), 'mfa')
+          WHERE id = $1 AND user_id = $2`,
+        [keepSessionId, userId],
+      );
     }
     return this.revokeOthersIn(manager, userId, keepSessionId, reason);
   }

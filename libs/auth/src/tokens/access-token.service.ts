@@ -11,8 +11,11 @@ export const ACCESS_TOKEN_TYPE = 'at+jwt';
 /** Clock skew tolerated between the instances that issue and verify tokens. */
 const CLOCK_TOLERANCE_SECONDS = 5;
 
-/** Authentication methods (RFC 8176) recorded in the `amr` claim. */
-export type AuthMethod = 'pwd' | 'otp' | 'mfa';
+/**
+ * Authentication methods (RFC 8176) recorded in the `amr` claim; `fed` is a sign-in through an
+ * OpenID Connect provider (single sign-on). `mfa` means a second factor was used, here or there.
+ */
+export type AuthMethod = 'pwd' | 'otp' | 'mfa' | 'fed';
 
 export interface AccessTokenClaims {
   userId: string;

@@ -9,6 +9,7 @@ import { UploadHardening1765300000000 } from './1765300000000-upload-hardening.j
 import { Onboarding1765400000000 } from './1765400000000-onboarding.js';
 import { SecondFactorsAndSessions1765500000000 } from './1765500000000-second-factors-and-sessions.js';
 import { PeopleAdministration1765600000000 } from './1765600000000-people-administration.js';
+import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -26,4 +27,5 @@ export const migrations = [
   Onboarding1765400000000,
   SecondFactorsAndSessions1765500000000,
   PeopleAdministration1765600000000,
+  SingleSignOn1765700000000,
 ];

@@ -1,0 +1,87 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiBearerAuth,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { SsoProviderService } from '../../../../libs/sso/src/index.js';
+import { BEARER_SCHEME } from '../swagger.js';
+import {
+  CreateSsoProviderDto,
+  SsoProviderListDto,
+  SsoProviderResponseDto,
+  toSsoProviderResponse,
+  UpdateSsoProviderDto,
+} from './sso.dto.js';
+
+@ApiTags('single sign-on')
+@ApiBearerAuth(BEARER_SCHEME)
+@Controller('orgs/:orgId/sso/providers')
+export class SsoProvidersController {
+  constructor(private readonly providers: SsoProviderService) {}
+
+  @Get()
+  @RequirePermission('org:manage')
+  @ApiOperation({ summary: "The organization's identity providers (client secrets are never returned)." })
+  @ApiOkResponse({ type: SsoProviderListDto })
+  @ApiForbiddenResponse({ description: '`org:manage`.' })
+  async list(@Ctx() ctx: RequestContext): Promise<SsoProviderListDto> {
+    return { items: (await this.providers.list(ctx)).map(toSsoProviderResponse), nextCursor: null };
+  }
+
+  @Post()
+  @RequirePermission('org:manage')
+  @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })
+  @ApiCreatedResponse({ type: SsoProviderResponseDto })
+  @ApiBadRequestResponse({ description: '`validation_failed`, `sso_issuer_invalid`, `role_not_found`.' })
+  @ApiForbiddenResponse({ description: '`org:manage`, or a mapped role with permissions you do not hold.' })
+  @ApiConflictResponse({ description: '`sso_provider_slug_taken`.' })
+  @ApiUnprocessableEntityResponse({ description: '`sso_issuer_unreachable`.' })
+  async create(@Ctx() ctx: RequestContext, @Body() body: CreateSsoProviderDto): Promise<SsoProviderResponseDto> {
+    return toSsoProviderResponse(await this.providers.create(ctx, body));
+  }
+
+  @Get(':providerId')
+  @RequirePermission('org:manage')
+  @ApiOperation({ summary: 'One identity provider.' })
+  @ApiOkResponse({ type: SsoProviderResponseDto })
+  @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
+  async get(@Ctx() ctx: RequestContext, @Param('providerId') providerId: string): Promise<SsoProviderResponseDto> {
+    return toSsoProviderResponse(await this.providers.get(ctx, providerId));
+  }
+
+  @Patch(':providerId')
+  @HttpCode(200)
+  @RequirePermission('org:manage')
+  @ApiOperation({ summary: 'Change a provider (mappings apply at each member’s next sign-in). Audited.' })
+  @ApiOkResponse({ type: SsoProviderResponseDto })
+  @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
+  @ApiConflictResponse({ description: '`sso_provider_slug_taken`.' })
+  @ApiUnprocessableEntityResponse({ description: '`sso_issuer_unreachable`.' })
+  async update(
+    @Ctx() ctx: RequestContext,
+    @Param('providerId') providerId: string,
+    @Body() body: UpdateSsoProviderDto,
+  ): Promise<SsoProviderResponseDto> {
+    return toSsoProviderResponse(await this.providers.update(ctx, providerId, body));
+  }
+
+  @Delete(':providerId')
+  @HttpCode(204)
+  @RequirePermission('org:manage')
+  @ApiOperation({ summary: 'Remove a provider; identities linked through it are removed, accounts stay. Audited.' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
+  async remove(@Ctx() ctx: RequestContext, @Param('providerId') providerId: string): Promise<void> {
+    await this.providers.remove(ctx, providerId);
+  }
+}
