@@ -9,4 +9,5 @@ export * from './problem.filter.js';
 export * from './validation.js';
 export * from './json-depth.js';
 export * from './shutdown.js';
+export * from './dependency-errors.js';
 export * from './model-vocabulary.js';

@@ -38,6 +38,9 @@ export class AppConfig {
         given === undefined ? '' : ` (got ${JSON.stringify(given.length > 60 ? given.slice(0, 60) + '…' : given)})`;
       throw new ConfigError(`Invalid configuration: ${name} ${issue.message}${shown}`);
     }
+    if (!result.data.TLS_CERT_FILE !== !result.data.TLS_KEY_FILE) {
+      throw new ConfigError('Invalid configuration: TLS_CERT_FILE and TLS_KEY_FILE must be set together');
+    }
     return new AppConfig(toConfigValues(result.data, cwd));
   }
 

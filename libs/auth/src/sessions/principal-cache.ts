@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/index.js';
+import { bestEffort, REDIS } from '../../../database/src/index.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
 export interface SessionPrincipal {
@@ -27,6 +27,8 @@ const key = (sessionId: string) => `auth:principal:${sessionId}`;
  */
 @Injectable()
 export class PrincipalCache {
+  private readonly logger = new Logger('PrincipalCache');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
@@ -36,7 +38,8 @@ export class PrincipalCache {
   async get(sessionId: string): Promise<SessionPrincipal | undefined> {
     const ttl = this.config.auth.principalCacheSeconds;
     if (ttl > 0) {
-      const cached = await this.redis.get(key(sessionId));
+      // Redis down or frozen: the database answers instead (signed-in users keep working).
+      const cached = await bestEffort(this.redis, () => this.redis.get(key(sessionId)), null);
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
     const rows = (await this.dataSource.query(
@@ -64,12 +67,25 @@ export class PrincipalCache {
       sessionRevoked: row.revoked_at !== null,
       sessionExpiresAt: new Date(row.session_expires_at).getTime(),
     };
-    if (ttl > 0) await this.redis.set(key(sessionId), principal ? JSON.stringify(principal) : '-', 'EX', ttl);
+    if (ttl > 0) {
+      await bestEffort(
+        this.redis,
+        () => this.redis.set(key(sessionId), principal ? JSON.stringify(principal) : '-', 'EX', ttl),
+        undefined,
+      );
+    }
     return principal;
   }
 
+  /**
+   * Drops cached entries. When Redis cannot be reached the change is already in the database and
+   * an entry written before the outage lives `principalCacheSeconds` at most, so it is not an error.
+   */
   async invalidateSessions(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length) await this.redis.del(...sessionIds.map(key));
+    if (!sessionIds.length) return;
+    await this.redis.del(...sessionIds.map(key)).catch((error: Error) => {
+      this.logger.warn(`Cached session state not dropped (${error.message}); it expires on its own`);
+    });
   }
 
   /** Drops the cached state of every live session of a user. */
