@@ -33,22 +33,24 @@ export function readOnlyError(detail?: string): ServiceUnavailableError {
  * when Redis cannot. Anything else: undefined.
  */
 export function dependencyUnavailable(error: unknown): ServiceUnavailableError | undefined {
-  if (!(error instanceof Error) || error instanceof ServiceUnavailableError) return undefined;
+  // Matched by shape, not `instanceof Error`: socket errors may come from another realm.
+  if (typeof error !== 'object' || error === null || error instanceof ServiceUnavailableError) return undefined;
   const failed = error as Error & { code?: unknown; driverError?: { code?: unknown }; $metadata?: unknown };
+  if (typeof failed.message !== 'string') return undefined;
   const state = failed.driverError?.code ?? failed.code;
   if (state === '25006') return readOnlyError();
   const fromDatabase =
     (typeof state === 'string' && DATABASE_DOWN_STATES.has(state)) ||
     (failed.$metadata === undefined &&
-      ((typeof state === 'string' && SOCKET_ERRORS.has(state)) || DATABASE_MESSAGES.test(error.message)));
-  if (fromDatabase && !REDIS_MESSAGES.test(error.message)) {
+      ((typeof state === 'string' && SOCKET_ERRORS.has(state)) || DATABASE_MESSAGES.test(failed.message)));
+  if (fromDatabase && !REDIS_MESSAGES.test(failed.message)) {
     return new ServiceUnavailableError({
       code: 'database_unavailable',
       detail: 'The database cannot be reached right now; try again shortly.',
       retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
     });
   }
-  if (error.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(error.message)) {
+  if (failed.name === 'MaxRetriesPerRequestError' || REDIS_MESSAGES.test(failed.message)) {
     return new ServiceUnavailableError({
       code: 'temporarily_unavailable',
       detail: 'A service fusiongate depends on is not answering; try again shortly.',
