@@ -104,14 +104,28 @@ describe('staying up when PostgreSQL or Redis fails', () => {
       ms: Math.round(performance.now() - started),
     } satisfies Outcome;
   };
-  const readModels = () => timed(() => http(t).get(`${orgBase(tenant)}/models`).set(tenant.developer.auth));
+  const readModels = () =>
+    timed(() =>
+      http(t)
+        .get(`${orgBase(tenant)}/models`)
+        .set(tenant.developer.auth),
+    );
   const readJob = (id: string) =>
-    timed(() => http(t).get(`${orgBase(tenant)}/jobs/${id}`).set(tenant.developer.auth));
+    timed(() =>
+      http(t)
+        .get(`${orgBase(tenant)}/jobs/${id}`)
+        .set(tenant.developer.auth),
+    );
   const submit = () => timed(() => fuse(t, tenant, 'developer', models.swapperId));
   const signIn = () => timed(() => http(t).post('/api/v1/auth/login').send(signInUser));
   const write = () => {
     const slug = `p-${randomBytes(4).toString('hex')}`;
-    return timed(() => http(t).post(`${orgBase(tenant)}/projects`).set(tenant.admin.auth).send({ name: slug, slug }));
+    return timed(() =>
+      http(t)
+        .post(`${orgBase(tenant)}/projects`)
+        .set(tenant.admin.auth)
+        .send({ name: slug, slug }),
+    );
   };
 
   /** Submits `n` jobs (202 each) just before an outage. */
