@@ -50,7 +50,7 @@ async function runApi(env: Record<string, string>): Promise<Run> {
 /** Every replica must hold the shared SECRETS_KEY; one that does not refuses to start. */
 describe('shared secrets key', () => {
   let db: TestDatabase;
-  let dataDirs: string[] = [];
+  const dataDirs: string[] = [];
 
   beforeAll(async () => {
     ensureBuild();

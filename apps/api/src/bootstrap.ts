@@ -146,8 +146,13 @@ export async function createApiApp(
     if (SAFE_METHODS.has(request.method)) return;
     const state = maintenance.current();
     if (!state.readOnly) return;
-    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[READ_SAFE_ROUTE_CONFIG]) return;
-    sendProblem(reply, request, readOnlyError(state.message ? `Read-only for maintenance: ${state.message}` : undefined));
+    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[READ_SAFE_ROUTE_CONFIG])
+      return;
+    sendProblem(
+      reply,
+      request,
+      readOnlyError(state.message ? `Read-only for maintenance: ${state.message}` : undefined),
+    );
     return reply;
   });
   // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.

@@ -20,8 +20,7 @@ const REDIS_MESSAGES =
 export function readOnlyError(detail?: string): ServiceUnavailableError {
   return new ServiceUnavailableError({
     code: 'read_only',
-    detail:
-      detail ?? 'fusiongate is read-only for now (maintenance or database failover): reads work, writes do not.',
+    detail: detail ?? 'fusiongate is read-only for now (maintenance or database failover): reads work, writes do not.',
     retryAfterSeconds: READ_ONLY_RETRY_AFTER_SECONDS,
   });
 }

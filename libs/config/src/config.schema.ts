@@ -365,7 +365,8 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
-      tls: env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
+      tls:
+        env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
       hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS,
     },
     availability: {

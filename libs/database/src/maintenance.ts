@@ -30,10 +30,9 @@ export interface Queryable {
 
 /** Reads maintenance mode as stored in the database (off when never set). */
 export async function readMaintenance(dataSource: Queryable): Promise<MaintenanceSetting> {
-  const rows = (await dataSource.query(
-    `SELECT value FROM platform_setting WHERE key = $1`,
-    [MAINTENANCE_SETTING],
-  )) as { value: MaintenanceSetting }[];
+  const rows = (await dataSource.query(`SELECT value FROM platform_setting WHERE key = $1`, [MAINTENANCE_SETTING])) as {
+    value: MaintenanceSetting;
+  }[];
   return rows[0]?.value ?? { enabled: false };
 }
 

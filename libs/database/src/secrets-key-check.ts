@@ -22,10 +22,10 @@ function fingerprint(key: Buffer): string {
 export async function checkSecretsKey(dataSource: DataSource, key: Buffer): Promise<void> {
   const mine = fingerprint(key);
   try {
-    await dataSource.query(
-      `INSERT INTO platform_setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`,
-      [SECRETS_KEY_SETTING, JSON.stringify({ fingerprint: mine })],
-    );
+    await dataSource.query(`INSERT INTO platform_setting (key, value) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING`, [
+      SECRETS_KEY_SETTING,
+      JSON.stringify({ fingerprint: mine }),
+    ]);
   } catch (error) {
     if ((error as { code?: string }).code !== '25006') throw error;
   }

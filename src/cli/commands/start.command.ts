@@ -24,8 +24,9 @@ export async function startCommand(target: StartTarget): Promise<void> {
   const started = Date.now();
   const config = AppConfig.fromEnv();
   const children = new Map<string, ChildProcess>();
-  let runtime: ProvisionedRuntime | undefined;
   let stopping = false;
+  // Embedded services (stopped after the children); a signal during start-up waits for them to be up.
+  const provisioning: Promise<ProvisionedRuntime> = provisionRuntime(config, logger);
   const stopAll = async (code: number) => {
     if (stopping) return;
     stopping = true;
@@ -48,7 +49,7 @@ export async function startCommand(target: StartTarget): Promise<void> {
           }),
       ),
     );
-    await runtime?.stop();
+    await (await provisioning.catch(() => undefined))?.stop();
     process.exit(code);
   };
   const onSignal = (signal: NodeJS.Signals) => {
@@ -61,8 +62,8 @@ export async function startCommand(target: StartTarget): Promise<void> {
   // Started by a supervisor that went away (its IPC channel closed): stop rather than linger.
   process.once('disconnect', () => onSignal('SIGHUP'));
 
-  runtime = await provisionRuntime(config, logger);
-  if (stopping) return void (await runtime.stop());
+  const runtime = await provisioning;
+  if (stopping) return;
   const applied = await runMigrations(runtime.config.database.url!);
   if (applied.length) logger.log(`Applied ${applied.length} migration(s): ${applied.join(', ')}`);
   await ensureFirstAdmin(runtime.config);

@@ -178,7 +178,13 @@ export class ApiKeyService {
     const first = await bestEffort(
       this.redis,
       () =>
-        this.redis.set(`auth:apikey-audited:${key.id}:${ctx.ip ?? 'unknown'}`, '1', 'EX', API_KEY_USE_AUDIT_SECONDS, 'NX'),
+        this.redis.set(
+          `auth:apikey-audited:${key.id}:${ctx.ip ?? 'unknown'}`,
+          '1',
+          'EX',
+          API_KEY_USE_AUDIT_SECONDS,
+          'NX',
+        ),
       'OK',
     );
     if (!first) return;
