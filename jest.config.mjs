@@ -4,7 +4,7 @@ const swc = JSON.parse(readFileSync(new URL('./.swcrc.json', import.meta.url), '
 delete swc.$schema;
 
 /** Shared by every project: ESM TypeScript through swc, `.js` import suffixes mapped to sources. */
-const common = {
+export const common = {
   rootDir: '.',
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },

@@ -235,6 +235,15 @@ async function main(scratch: Scratch): Promise<void> {
     const upPeak = peakMb();
     if (up.status !== 201) throw new Error(`upload answered ${up.status}: ${up.text}`);
 
+    // Export is a sensitive action: re-enter the password (step-up) in case the upload outlasted the window.
+    const stepUp = await send(
+      port,
+      'POST',
+      '/api/v1/auth/step-up',
+      auth,
+      Readable.from([JSON.stringify({ password })]),
+    );
+    if (stepUp.status !== 200) throw new Error(`step-up answered ${stepUp.status}: ${stepUp.text}`);
     resetPeak();
     t0 = performance.now();
     const down = await send(port, 'GET', `/api/v1/orgs/${orgId}/models/${modelId}/versions/1/artifact`, auth);

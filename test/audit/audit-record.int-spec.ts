@@ -67,7 +67,8 @@ describe('AuditService.record', () => {
       actor_type: 'user',
       actor_id: 'user-42',
       actor_user_id: 'user-42',
-      actor_label: 'user-42@example.test',
+      // The label names a person: it is kept beside the chain (erasable), never in hashed content.
+      actor_label: null,
       action: 'model.update',
       resource_type: 'model',
       resource_id: 'm-1',
@@ -84,6 +85,8 @@ describe('AuditService.record', () => {
       nested: { refreshToken: '[redacted]', apiKey: '[redacted]' },
     });
     expect(JSON.stringify(a)).not.toMatch(/hunter2|"rt"|"k"/);
+    const { rows: labels } = await h.env.db.query(`SELECT actor_id, actor_type, label FROM audit_actor`);
+    expect(labels).toEqual([{ actor_id: 'user-42', actor_type: 'user', label: 'user-42@example.test' }]);
     expect(b).toMatchObject({ seq: '2', outcome: 'failed', prev_hash: a.hash });
     expect(a.hash).toBe(
       chainHash(GENESIS_HASH, {
@@ -93,7 +96,7 @@ describe('AuditService.record', () => {
         actorType: 'user',
         actorId: 'user-42',
         actorUserId: 'user-42',
-        actorLabel: 'user-42@example.test',
+        actorLabel: null,
         action: 'model.update',
         resourceType: 'model',
         resourceId: 'm-1',

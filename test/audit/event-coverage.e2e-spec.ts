@@ -22,6 +22,8 @@ interface PlatformRow {
   actor_type: string;
   resource_id: string | null;
   details: Record<string, unknown>;
+  /** Personal values (the email typed) kept beside the hashed content. */
+  personal: { path: string[]; value: unknown }[] | null;
 }
 
 /**
@@ -65,8 +67,9 @@ describe('audit event coverage', () => {
   const platformEvents = async (resourceId: string): Promise<PlatformRow[]> =>
     (
       await t.env.db.query<PlatformRow>(
-        `SELECT action, outcome, actor_type, resource_id, details FROM audit_event
-          WHERE organization_id IS NULL AND resource_id = $1 ORDER BY seq`,
+        `SELECT e.action, e.outcome, e.actor_type, e.resource_id, e.details, p.data AS personal
+           FROM audit_event e LEFT JOIN audit_event_personal p ON p.event_id = e.id
+          WHERE e.organization_id IS NULL AND e.resource_id = $1 ORDER BY e.seq`,
         [resourceId],
       )
     ).rows;
@@ -80,11 +83,15 @@ describe('audit event coverage', () => {
     }
     expect(attempts).toEqual([401, 429, 429]);
     const throttled = await t.env.db.query<PlatformRow>(
-      `SELECT action, outcome, details FROM audit_event WHERE organization_id IS NULL AND action = 'auth.login.throttled'`,
+      `SELECT e.action, e.outcome, e.details, p.data AS personal
+         FROM audit_event e LEFT JOIN audit_event_personal p ON p.event_id = e.id
+        WHERE e.organization_id IS NULL AND e.action = 'auth.login.throttled' ORDER BY e.seq`,
     );
+    // The email typed is personal data: kept beside the hashed content, where erasure reaches it.
+    const typed = [{ path: ['email'], value: locked.email }];
     expect(throttled.rows).toEqual([
-      { action: 'auth.login.throttled', outcome: 'denied', details: { email: locked.email } },
-      { action: 'auth.login.throttled', outcome: 'denied', details: { email: locked.email } },
+      { action: 'auth.login.throttled', outcome: 'denied', details: {}, personal: typed },
+      { action: 'auth.login.throttled', outcome: 'denied', details: {}, personal: typed },
     ]);
 
     const mfaUser = await createUser(t, { mfa: true });
@@ -102,7 +109,14 @@ describe('audit event coverage', () => {
     expect(refused.body.code).toBe('account_disabled');
 
     expect((await platformEvents(mfaUser.id)).slice(-1)).toEqual([
-      { action: 'auth.mfa.failed', outcome: 'failed', actor_type: 'anonymous', resource_id: mfaUser.id, details: {} },
+      {
+        action: 'auth.mfa.failed',
+        outcome: 'failed',
+        actor_type: 'anonymous',
+        resource_id: mfaUser.id,
+        details: {},
+        personal: null,
+      },
     ]);
     expect((await platformEvents(expired.id)).slice(-1)).toEqual([
       {
@@ -110,7 +124,8 @@ describe('audit event coverage', () => {
         outcome: 'failed',
         actor_type: 'anonymous',
         resource_id: expired.id,
-        details: { email: expired.email, reason: 'account_disabled' },
+        details: { reason: 'account_disabled' },
+        personal: [{ path: ['email'], value: expired.email }],
       },
     ]);
   });

@@ -61,7 +61,14 @@ describe('identity events in the audit trail', () => {
       ['auth.login.succeeded', 'allowed'],
       ['auth.logout', 'allowed'],
     ]);
-    expect(events[1]).toMatchObject({ actor_type: 'anonymous', resource_type: 'user', details: { email: user.email } });
+    expect(events[1]).toMatchObject({ actor_type: 'anonymous', resource_type: 'user', details: {} });
+    // The email typed is kept beside the hashed content, where erasure reaches it.
+    const { rows: personal } = await t.env.db.query(
+      `SELECT p.data FROM audit_event_personal p JOIN audit_event e ON e.id = p.event_id
+        WHERE e.action = 'auth.login.failed' AND e.resource_id = $1`,
+      [user.id],
+    );
+    expect(personal).toEqual([{ data: [{ path: ['email'], value: user.email }] }]);
     expect(events[5]).toMatchObject({ actor_type: 'user', actor_id: user.id });
     const reuse = await t.env.db.query<EventRow>(
       `SELECT action, outcome FROM audit_event WHERE action = 'auth.refresh.reused'`,
@@ -81,7 +88,7 @@ describe('identity events in the audit trail', () => {
       .post('/api/v1/auth/mfa/enable')
       .set(authHeader(user.tokens))
       .send({ code: await totpCode(setup.body.secret, -1) })
-      .expect(204);
+      .expect(200);
     await http()
       .post('/api/v1/auth/mfa/disable')
       .set(authHeader(user.tokens))

@@ -30,7 +30,8 @@ describe('two-factor authentication (TOTP)', () => {
       .post('/api/v1/auth/mfa/enable')
       .set(authHeader(tokens))
       .send({ code: await totpCode(setup.body.secret, -1) });
-    expect(enabled.status).toBe(204);
+    expect(enabled.status).toBe(200);
+    expect(enabled.body.recoveryCodes).toHaveLength(10);
 
     const { rows } = await t.env.db.query(`SELECT mfa_enabled, mfa_secret_enc FROM user_account WHERE id = $1`, [
       user.id,

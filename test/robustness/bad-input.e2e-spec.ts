@@ -5,14 +5,15 @@ import { UNPREFIXED_ROUTES } from '../../apps/api/src/bootstrap.js';
 import { SigningKeyService } from '../../libs/auth/src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
-import { authHeader, login } from '../support/identity.js';
+import { authHeader, createUserAndLogin, login } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
 /**
  * "Every bad input gets a clear problem+json error and loses nothing; nothing crashes." The cases
  * are generated from the live route list and the OpenAPI document, so a new route, body field or
  * query parameter is covered without editing this file. Every request is made as the organization's
- * admin (who holds every permission), so a refusal is about the input, not about access.
+ * admin (who holds every permission, and is a platform admin too), so a refusal is about the input,
+ * not about access.
  */
 
 /** One request as the cases describe it (fastify's `inject` cannot load under Jest's ESM runtime). */
@@ -240,7 +241,13 @@ describe('bad input anywhere in the HTTP API', () => {
   async function snapshot(): Promise<Record<string, unknown>> {
     const out: Record<string, unknown> = {};
     for (const route of routes) {
-      if (route.method !== 'GET' || /audit|alerts|health|metrics|jwks|auth\/me/.test(route.path)) continue;
+      // Sessions change by use (last used, sign-ins), like the audit trail; they are not listed data.
+      // The account list shows last sign-in, which this suite's own sign-ins move.
+      if (
+        route.method !== 'GET' ||
+        /audit|alerts|health|metrics|jwks|auth\/me|auth\/sessions|^\/users$/.test(route.path)
+      )
+        continue;
       const res = await inject({ method: 'GET', url: url(route) });
       if (res.statusCode !== 200 || !res.headers['content-type']?.toString().includes('json')) continue;
       const body = res.json();
@@ -256,6 +263,13 @@ describe('bad input anywhere in the HTTP API', () => {
   beforeAll(async () => {
     t = await createTestApp();
     tenant = await createTenant(t);
+    // The organization's admin is also a platform admin, so platform routes answer about the input too.
+    const operator = await createUserAndLogin(t, { platformAdmin: true });
+    await request(t.app.getHttpServer())
+      .patch(`/api/v1/users/${tenant.admin.id}`)
+      .set(authHeader(operator.tokens))
+      .send({ isPlatformAdmin: true })
+      .expect(200);
     spec = (await send({ method: 'GET', url: '/docs-json' })).json();
     routes = listRoutes(t.app);
     const org = `/api/v1/orgs/${tenant.orgId}`;
@@ -525,7 +539,8 @@ describe('bad input anywhere in the HTTP API', () => {
   });
 
   it('answers unknown Accept headers, HEAD and OPTIONS without breaking the problem format', async () => {
-    // A session of its own, since these requests reach `/auth/logout` (kept for last).
+    // A session of its own, since these requests reach `/auth/logout` (kept for last) and
+    // `/auth/sessions/revoke-all`.
     const session = authHeader(await login(t, tenant.admin.email, tenant.admin.password));
     const ordered = [...routes].sort((a, b) => Number(a.path === '/auth/logout') - Number(b.path === '/auth/logout'));
     const cases = ordered.flatMap((route) => {
@@ -560,6 +575,9 @@ describe('bad input anywhere in the HTTP API', () => {
       ];
     });
     expect(await check(cases)).toEqual([]);
+    // "Sign out everywhere" (reached above, keeping its own session) ended the admin's first one.
+    const tokens = await login(t, tenant.admin.email, tenant.admin.password);
+    Object.assign(tenant.admin, { tokens, auth: authHeader(tokens) });
   });
 
   it('answers conflicting, expired and garbage credentials with 401 problems', async () => {

@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { PUBLIC_ROUTE, ROUTE_POLICY } from '../../libs/common/src/index.js';
+import { PUBLIC_ROUTE, ROUTE_POLICY, STEP_UP_ROUTE } from '../../libs/common/src/index.js';
 
 export interface RouteInfo {
   method: string;
@@ -12,6 +12,8 @@ export interface RouteInfo {
   handler: string;
   isPublic: boolean;
   policy: unknown;
+  /** Marked `@StepUp()`: needs a recently proven factor. */
+  stepUp: boolean;
 }
 
 /** Every route the application serves, with its access metadata, read from the controllers. */
@@ -40,6 +42,7 @@ export function listRoutes(app: INestApplication): RouteInfo[] {
             handler: name,
             isPublic: reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true,
             policy: reflector.getAllAndOverride<unknown>(ROUTE_POLICY, targets),
+            stepUp: reflector.getAllAndOverride<boolean>(STEP_UP_ROUTE, targets) === true,
           });
         }
       }

@@ -4,7 +4,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { AuthenticationGuard, AuthLifecycleModule, AuthModule } from '../../../libs/auth/src/index.js';
+import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
 import { PoliciesGuard } from '../../../libs/policies/src/index.js';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
@@ -12,6 +12,7 @@ import { HealthController } from './health/health.controller.js';
 import { JobsApiModule } from './jobs/jobs-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
+import { UsersApiModule } from './users/users-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsService } from './metrics/metrics.js';
 
@@ -32,6 +33,7 @@ export class AppModule {
         ModelsApiModule,
         JobsApiModule,
         OrganizationsApiModule,
+        UsersApiModule,
         AuthLifecycleModule,
       ],
       controllers: [HealthController, MetricsController],
@@ -41,6 +43,8 @@ export class AppModule {
         // Authentication first (sets request.ctx, deny by default); authorization guards follow.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },
         { provide: APP_GUARD, useExisting: PoliciesGuard },
+        // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
+        { provide: APP_GUARD, useExisting: StepUpGuard },
       ],
     };
   }

@@ -1,14 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { chainHash, GENESIS_HASH, type ChainedContent } from './canonical.js';
+import { writePersonalData, type PersonalData } from './personal-data.js';
 
-/** An event ready to be chained: everything but its sequence number and hashes. */
-export type PreparedEvent = Omit<ChainedContent, 'seq'>;
+/**
+ * An event ready to be chained: everything but its sequence number and hashes, and the personal
+ * data that is stored beside it (never hashed).
+ */
+export type PreparedEvent = Omit<ChainedContent, 'seq'> & { personal?: PersonalData };
 
 export interface StoredEvent extends ChainedContent {
   id: string;
   prevHash: string;
   hash: string;
+  /** Written beside the event (label, emails): present on events just written, for alert rules. */
+  personal?: PersonalData;
 }
 
 /** A row of `audit_event` as the driver returns it (`seq` is a bigint, so a string). */
@@ -152,6 +158,7 @@ export async function appendToChain(
     });
     await manager.query(`INSERT INTO audit_event (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, params);
   }
+  await writePersonalData(manager, stored);
   const last = stored[stored.length - 1];
   await manager.query(
     `UPDATE audit_chain_head SET last_seq = $2, last_hash = $3, updated_at = now() WHERE chain = $1`,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '../../common/src/pagination.js';
 import type { AuditEventRow } from './audit-chain.js';
 import type { AuditEventRecord, AuditOutcome } from './audit.types.js';
+import { mergePersonal, type PersonalValue } from './personal-data.js';
 
 /** Filters of the audit list and export. All optional; combined with AND. */
 export interface AuditFilter {
@@ -17,14 +18,35 @@ export interface AuditFilter {
   to?: Date;
 }
 
-/** The API and export shape of a stored event. */
-export function toAuditRecord(r: AuditEventRow): AuditEventRecord {
+/** A stored event with its personal data joined (absent once erased). */
+export interface AuditEventReadRow extends AuditEventRow {
+  joined_label?: string | null;
+  personal_data?: PersonalValue[] | null;
+}
+
+/**
+ * Selects events (alias `e`) with their personal data: the actor's label from `audit_actor` and
+ * the personal values of details from `audit_event_personal`. Both are outside the hashed
+ * content; erasure deletes them, after which the event shows the pseudonymous actor id only.
+ */
+export const EVENT_WITH_PERSONAL_SQL = `SELECT e.*, a.label AS joined_label, p.data AS personal_data
+   FROM audit_event e
+   LEFT JOIN audit_actor a ON a.actor_id = e.actor_id AND e.actor_label IS NULL AND e.actor_type IN ('user', 'api_key')
+   LEFT JOIN audit_event_personal p ON p.event_id = e.id`;
+
+/** The API and export shape of a stored event: hashed content with its personal data put back. */
+export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
   return {
     id: r.id,
     organizationId: r.organization_id,
     seq: Number(r.seq),
     occurredAt: new Date(r.occurred_at),
-    actor: { type: r.actor_type, id: r.actor_id, userId: r.actor_user_id, label: r.actor_label },
+    actor: {
+      type: r.actor_type,
+      id: r.actor_id,
+      userId: r.actor_user_id,
+      label: r.actor_label ?? r.joined_label ?? null,
+    },
     action: r.action,
     resourceType: r.resource_type,
     resourceId: r.resource_id,
@@ -32,7 +54,7 @@ export function toAuditRecord(r: AuditEventRow): AuditEventRecord {
     ip: r.ip,
     userAgent: r.user_agent,
     requestId: r.request_id,
-    details: r.details,
+    details: mergePersonal(r.details, r.personal_data),
     prevHash: r.prev_hash,
     hash: r.hash,
   };
@@ -123,11 +145,11 @@ export class AuditQueryService {
     if (page.cursor) {
       const { s } = decodeCursor<{ s: number }>(page.cursor, { s: 'seq' });
       params.push(s);
-      where.push(`seq < $${params.length}`);
+      where.push(`e.seq < $${params.length}`);
     }
     params.push(limit + 1);
-    const rows: AuditEventRow[] = await this.dataSource.query(
-      `SELECT * FROM audit_event WHERE ${where.join(' AND ')} ORDER BY seq DESC LIMIT $${params.length}`,
+    const rows: AuditEventReadRow[] = await this.dataSource.query(
+      `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toAuditRecord);
@@ -151,9 +173,9 @@ export class AuditQueryService {
     for (;;) {
       const { where, params } = this.where(organizationId, filter);
       params.push(after);
-      where.push(`seq > $${params.length}`);
-      const rows: AuditEventRow[] = await this.dataSource.query(
-        `SELECT * FROM audit_event WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ${EXPORT_BATCH}`,
+      where.push(`e.seq > $${params.length}`);
+      const rows: AuditEventReadRow[] = await this.dataSource.query(
+        `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${EXPORT_BATCH}`,
         params,
       );
       if (rows.length === 0) return;
@@ -169,20 +191,20 @@ export class AuditQueryService {
   }
 
   private where(organizationId: string, f: AuditFilter): { where: string[]; params: unknown[] } {
-    const where = ['organization_id = $1'];
+    const where = ['e.organization_id = $1'];
     const params: unknown[] = [organizationId];
     const add = (sql: string, value: unknown) => {
       params.push(value);
       where.push(sql.replace('?', `$${params.length}`));
     };
-    if (f.actorId) add('actor_id = ?', f.actorId);
-    if (f.action?.endsWith('.*')) add(`starts_with(action, ?)`, f.action.slice(0, -1));
-    else if (f.action) add('action = ?', f.action);
-    if (f.resourceType) add('resource_type = ?', f.resourceType);
-    if (f.resourceId) add('resource_id = ?', f.resourceId);
-    if (f.outcome) add('outcome = ?', f.outcome);
-    if (f.from) add('occurred_at >= ?', f.from);
-    if (f.to) add('occurred_at < ?', f.to);
+    if (f.actorId) add('e.actor_id = ?', f.actorId);
+    if (f.action?.endsWith('.*')) add(`starts_with(e.action, ?)`, f.action.slice(0, -1));
+    else if (f.action) add('e.action = ?', f.action);
+    if (f.resourceType) add('e.resource_type = ?', f.resourceType);
+    if (f.resourceId) add('e.resource_id = ?', f.resourceId);
+    if (f.outcome) add('e.outcome = ?', f.outcome);
+    if (f.from) add('e.occurred_at >= ?', f.from);
+    if (f.to) add('e.occurred_at < ?', f.to);
     return { where, params };
   }
 }

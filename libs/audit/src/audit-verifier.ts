@@ -13,6 +13,7 @@ import {
 import { CheckpointService, type KnownCheckpoint } from './checkpoint.service.js';
 import { AuditSigningKeys } from './signing-keys.js';
 import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
+import { redactionDigest } from './audit-erasure.js';
 
 /** What broke a chain, at `firstBrokenSeq`. */
 export type ChainProblem =
@@ -20,6 +21,11 @@ export type ChainProblem =
   | 'missing'
   /** The event's content does not match its hash (edited). */
   | 'hash_mismatch'
+  /**
+   * A redaction (erasure of personal data from an event written before labels left hashed
+   * content) is not covered by a verified `audit.redacted` event of the chain.
+   */
+  | 'redaction_unrecorded'
   /** The event does not link to the previous event's hash (inserted or replaced). */
   | 'prev_hash_mismatch'
   /** An event exists where the chain head or a retention checkpoint says none should. */
@@ -67,6 +73,12 @@ export interface VerifyReport {
 }
 
 const BATCH = 2_000;
+
+interface RedactionRow {
+  seq: string;
+  redaction_event_id: string;
+  redacted_hash: string;
+}
 
 /**
  * Recomputes a chain from its start (or from the last retention checkpoint) and reports the first
@@ -150,6 +162,11 @@ export class AuditVerifier {
       }
     }
 
+    const redactions = await this.redactionsOf(organizationId);
+    /** Redaction records that accepted an event, to be covered by a verified `audit.redacted` event. */
+    const relied = new Map<string, { seq: number; redactionEventId: string }>();
+    const covered = new Set<string>();
+
     const through = options.throughSeq ?? Number.MAX_SAFE_INTEGER;
     let firstOccurredAt: Date | undefined;
     let cursor = expectedSeq - 1;
@@ -167,7 +184,21 @@ export class AuditVerifier {
         }
         const recomputed = chainHash(prevHash, fromEventRow(row));
         if (recomputed !== row.hash) {
-          return fail(seq, 'hash_mismatch', `Event ${seq} was altered: its content does not match its hash.`);
+          // Redacted by an erasure: its content must chain to the hash that erasure recorded.
+          const redaction = redactions.bySeq.get(seq)?.find((r) => r.redacted_hash === recomputed);
+          if (!redaction) {
+            return fail(seq, 'hash_mismatch', `Event ${seq} was altered: its content does not match its hash.`);
+          }
+          relied.set(redaction.redaction_event_id, { seq, redactionEventId: redaction.redaction_event_id });
+        }
+        if (row.action === 'audit.redacted') {
+          const records = redactions.byEvent.get(row.id) ?? [];
+          const details = row.details as { events?: unknown; digest?: unknown };
+          const digest = redactionDigest(records.map((r) => ({ seq: Number(r.seq), redactedHash: r.redacted_hash })));
+          if (details.events !== records.length || details.digest !== digest) {
+            return fail(seq, 'redaction_unrecorded', `The redactions recorded by event ${seq} were changed.`);
+          }
+          covered.add(row.id);
         }
         if ((bySeq.get(seq) ?? []).some((c) => c.hash !== row.hash)) {
           return fail(seq, 'checkpoint_mismatch', `Event ${seq} differs from the signed checkpoint of that position.`);
@@ -181,6 +212,15 @@ export class AuditVerifier {
       }
       if (rows.length < BATCH) break;
       cursor = Number(rows[rows.length - 1].seq);
+    }
+    // A redaction's `audit.redacted` event follows the events it redacts; a prefix check
+    // (retention) may end before it, and the whole chain's check covers it.
+    if (options.throughSeq === undefined) {
+      for (const { seq, redactionEventId } of relied.values()) {
+        if (!covered.has(redactionEventId)) {
+          return fail(seq, 'redaction_unrecorded', `Event ${seq} was redacted without a recorded erasure.`);
+        }
+      }
     }
     if (options.throughSeq !== undefined) {
       return expectedSeq > options.throughSeq
@@ -302,6 +342,24 @@ export class AuditVerifier {
       }
     }
     return null;
+  }
+
+  /** The chain's redaction records, by redacted sequence number and by `audit.redacted` event. */
+  private async redactionsOf(organizationId: string | null): Promise<{
+    bySeq: Map<number, RedactionRow[]>;
+    byEvent: Map<string, RedactionRow[]>;
+  }> {
+    const rows: RedactionRow[] = await this.dataSource.query(
+      `SELECT seq, redaction_event_id, redacted_hash FROM audit_redaction WHERE organization_id IS NOT DISTINCT FROM $1`,
+      [organizationId],
+    );
+    const bySeq = new Map<number, RedactionRow[]>();
+    const byEvent = new Map<string, RedactionRow[]>();
+    for (const r of rows) {
+      bySeq.set(Number(r.seq), [...(bySeq.get(Number(r.seq)) ?? []), r]);
+      byEvent.set(r.redaction_event_id, [...(byEvent.get(r.redaction_event_id) ?? []), r]);
+    }
+    return { bySeq, byEvent };
   }
 
   private async organizationExists(organizationId: string): Promise<boolean> {

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AlertService } from './alerts/alert.service.js';
 import { AuditAnchor } from './anchor.js';
+import { AuditErasure } from './audit-erasure.js';
 import { AuditQueryService } from './audit-query.service.js';
 import { AuditReadService } from './audit-read.service.js';
 import { AuditVerifier } from './audit-verifier.js';
@@ -27,9 +28,11 @@ import { AuditSigningKeys } from './signing-keys.js';
     AuditQueryService,
     AuditReadService,
     AuditScheduler,
+    AuditErasure,
   ],
   exports: [
     AuditService,
+    AuditErasure,
     AlertService,
     CheckpointService,
     AuditVerifier,

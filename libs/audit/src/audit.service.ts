@@ -20,6 +20,7 @@ import { AlertService } from './alerts/alert.service.js';
 import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
 import { CheckpointService, type Checkpoint } from './checkpoint.service.js';
 import type { AuditEventInput } from './audit.types.js';
+import { hasPersonalLabel, personalDataOf, separatePersonal } from './personal-data.js';
 import { cleanText, redactDetails } from './redact.js';
 
 interface BufferedEvent {
@@ -273,6 +274,14 @@ export class AuditService
     }
     const actor = input.actor ?? ctx.actor;
     const text = (v: string | undefined | null, max = 512) => (v ? cleanText(v, max) : null);
+    // Nothing that names a person enters the hashed content: the label of a user or API key and
+    // the personal values of details are stored beside the event (erasable, joined on reads).
+    const separated = separatePersonal(details);
+    const label = text(actor.label, 320);
+    const labelAside = hasPersonalLabel(actor.type);
+    const resourceType = text(input.resourceType, 100);
+    const resourceId = text(input.resourceId, 200);
+    const actorUserId = text(actor.userId, 200);
     return {
       organizationId: organizationId?.toLowerCase() ?? null,
       event: {
@@ -280,16 +289,21 @@ export class AuditService
         occurredAt: new Date(),
         actorType: actor.type,
         actorId: cleanText(actor.id, 200),
-        actorUserId: text(actor.userId, 200),
-        actorLabel: text(actor.label, 320),
+        actorUserId,
+        actorLabel: labelAside ? null : label,
         action: cleanText(input.action, 100),
-        resourceType: text(input.resourceType, 100),
-        resourceId: text(input.resourceId, 200),
+        resourceType,
+        resourceId,
         outcome: input.outcome ?? 'allowed',
         ip: text(ctx.ip, 100),
         userAgent: text(ctx.userAgent),
         requestId: text(ctx.requestId, 200),
-        details,
+        details: separated.details,
+        personal: personalDataOf(
+          { type: actor.type, userId: actorUserId, label: labelAside ? label : null },
+          { type: resourceType, id: resourceId },
+          separated.values,
+        ),
       },
     };
   }

@@ -3,6 +3,8 @@ export * from './audit.module.js';
 export * from './audit.service.js';
 export * from './canonical.js';
 export * from './redact.js';
+export * from './personal-data.js';
+export * from './audit-erasure.js';
 export { chainKey, type StoredEvent, type PreparedEvent } from './audit-chain.js';
 export * from './alerts/alert.service.js';
 export * from './alerts/alert-rules.js';

@@ -81,7 +81,9 @@ export class RetentionService {
       );
       await manager.query(`SELECT set_config('fusiongate.audit_retention', 'on', true)`);
       const [{ count }]: { count: string }[] = await manager.query(
-        `WITH gone AS (DELETE FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq <= $2 RETURNING 1)
+        // The personal data stored beside pruned events goes with them.
+        `WITH gone AS (DELETE FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq <= $2 RETURNING id),
+              personal AS (DELETE FROM audit_event_personal WHERE event_id IN (SELECT id FROM gone))
          SELECT count(*) AS count FROM gone`,
         [organizationId, through],
       );

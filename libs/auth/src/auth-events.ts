@@ -15,10 +15,21 @@ export type AuthEventAction =
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
+  | 'auth.mfa.recovery_codes_generated'
+  | 'auth.mfa.recovery_code_used'
+  | 'auth.step_up.succeeded'
+  | 'auth.step_up.failed'
+  | 'auth.session.revoked'
+  | 'auth.sessions.revoked_all'
+  /** A platform admin turned a user's MFA off (lost device); security notices alert the user. */
+  | 'auth.mfa.reset'
   | 'user.created'
   | 'user.disabled'
   | 'user.enabled'
   | 'user.expired'
+  | 'user.updated'
+  | 'user.sessions.revoked'
+  | 'user.erased'
   | 'apikey.created'
   | 'apikey.revoked'
   | 'apikey.used'
@@ -88,7 +99,8 @@ export class AuthEvents {
 }
 
 function outcomeOf(action: AuthEventAction): AuditOutcome {
-  if (action === 'auth.login.failed' || action === 'auth.mfa.failed') return 'failed';
+  if (action === 'auth.login.failed' || action === 'auth.mfa.failed' || action === 'auth.step_up.failed')
+    return 'failed';
   if (action === 'auth.login.throttled' || action === 'auth.refresh.reused') return 'denied';
   return 'allowed';
 }

@@ -8,7 +8,11 @@ import { AuthService } from './auth.service.js';
 import { SecretBox } from './crypto/secret-box.js';
 import { ApiKeyStrategy, JwtStrategy } from './guard/auth.strategies.js';
 import { AuthenticationGuard } from './guard/authentication.guard.js';
+import { RecoveryCodeEntity } from './mfa/recovery-code.entity.js';
+import { RecoveryCodeService } from './mfa/recovery-code.service.js';
 import { TotpService } from './mfa/totp.service.js';
+import { StepUpGuard } from './guard/step-up.guard.js';
+import { StepUpService } from './step-up/step-up.service.js';
 import { PrincipalCache } from './sessions/principal-cache.js';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity.js';
 import { SessionService } from './sessions/session.service.js';
@@ -21,6 +25,7 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
+import { UserAdministrationService } from './users/user-administration.service.js';
 
 const services = [
   AccessTokenService,
@@ -34,22 +39,34 @@ const services = [
   JwtStrategy,
   PasswordHasher,
   PrincipalCache,
+  RecoveryCodeService,
   SecretBox,
   SessionService,
   SigningKeyService,
+  StepUpGuard,
+  StepUpService,
   TotpService,
   UserLifecycleService,
   UserService,
+  UserAdministrationService,
 ];
 
 /**
- * Identity: accounts, passwords, sessions and tokens, TOTP, API keys and brute-force defence.
+ * Identity: accounts, passwords, sessions and tokens, TOTP and recovery codes, step-up, API keys
+ * and brute-force defence.
  * Needs ConfigModule and DatabaseModule (both global).
  */
 @Module({
   imports: [
     PassportModule.register({ session: false }),
-    TypeOrmModule.forFeature([UserEntity, SigningKeyEntity, SessionEntity, RefreshTokenEntity, ApiKeyEntity]),
+    TypeOrmModule.forFeature([
+      UserEntity,
+      SigningKeyEntity,
+      SessionEntity,
+      RefreshTokenEntity,
+      ApiKeyEntity,
+      RecoveryCodeEntity,
+    ]),
   ],
   providers: services,
   exports: services,

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { UnauthorizedError, type RequestContext } from '../../common/src/index.js';
+import { BadRequestError, UnauthorizedError, type RequestContext } from '../../common/src/index.js';
 import { AuthEvents } from './auth-events.js';
+import { RecoveryCodeService } from './mfa/recovery-code.service.js';
 import { TotpService } from './mfa/totp.service.js';
 import { isUserUsable, SessionService, type TokenPair } from './sessions/session.service.js';
 import { AttemptThrottleService } from './throttle/attempt-throttle.service.js';
@@ -15,7 +16,12 @@ export interface LoginInput {
   email: string;
   password: string;
   totp?: string;
+  /** Stands in for `totp` when the authenticator is lost (single use). */
+  recoveryCode?: string;
 }
+
+/** A session plus, after a recovery-code sign-in, how many codes the account has left. */
+export type LoginResult = TokenPair & { recoveryCodesRemaining?: number };
 
 const credentialsInvalid = () =>
   new UnauthorizedError({ code: 'credentials_invalid', detail: 'The email or password is not correct.' });
@@ -28,6 +34,7 @@ export class AuthService {
     private readonly hasher: PasswordHasher,
     private readonly sessions: SessionService,
     private readonly totp: TotpService,
+    private readonly recoveryCodes: RecoveryCodeService,
     private readonly throttle: AttemptThrottleService,
     private readonly events: AuthEvents,
   ) {}
@@ -36,7 +43,13 @@ export class AuthService {
    * Checks email, password and (when enabled) the one-time code, then opens a session. Unknown
    * emails cost the same argon2 work and get the same answer as a wrong password.
    */
-  async login(ctx: RequestContext, input: LoginInput): Promise<TokenPair> {
+  async login(ctx: RequestContext, input: LoginInput): Promise<LoginResult> {
+    if (input.totp !== undefined && input.recoveryCode !== undefined) {
+      throw new BadRequestError({
+        code: 'second_factor_ambiguous',
+        detail: 'Send either `totp` or `recoveryCode`, not both.',
+      });
+    }
     const email = normalizeEmail(input.email).toLowerCase();
     // Reserved (checked and counted as a failure) before the slow hash, refunded once it proves right.
     await this.throttle.reserve('login', email, ctx.ip).catch(async (error: unknown) => {
@@ -63,11 +76,18 @@ export class AuthService {
       throw new UnauthorizedError({ code: 'account_disabled', detail: 'This account is disabled or has expired.' });
     }
     const amr: AuthMethod[] = ['pwd'];
+    let recoveryCodesRemaining: number | undefined;
     if (account.mfaEnabled) {
-      if (!input.totp) {
-        throw new UnauthorizedError({ code: 'mfa_required', detail: 'This account needs a one-time code (`totp`).' });
+      const code = input.totp ?? input.recoveryCode;
+      if (!code) {
+        throw new UnauthorizedError({
+          code: 'mfa_required',
+          detail: 'This account needs a one-time code (`totp`) or a recovery code (`recoveryCode`).',
+        });
       }
-      await this.totp.verifyForLogin(ctx, account.id, input.totp);
+      // A recovery code is a one-time password too (RFC 8176 `otp`); the audit names which was used.
+      if (input.totp) await this.totp.verifyForLogin(ctx, account.id, input.totp);
+      else recoveryCodesRemaining = await this.recoveryCodes.consume(ctx, account.id, code);
       amr.push('otp', 'mfa');
     }
     await this.throttle.rememberAddress('login', email, ctx.ip);
@@ -76,9 +96,13 @@ export class AuthService {
     await this.events.record(ctx, {
       action: 'auth.login.succeeded',
       subjectId: account.id,
-      details: { sessionId: pair.sessionId, amr },
+      details: {
+        sessionId: pair.sessionId,
+        amr,
+        ...(recoveryCodesRemaining === undefined ? {} : { factor: 'recovery_code', recoveryCodesRemaining }),
+      },
     });
-    return pair;
+    return recoveryCodesRemaining === undefined ? pair : { ...pair, recoveryCodesRemaining };
   }
 
   /** Ends the caller's session: its refresh tokens stop working at once, access tokens at the next request. */

@@ -1,11 +1,13 @@
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
+import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Permission } from './permissions.js';
 import { RequestContext } from './request-context.js';
 
 export const PUBLIC_ROUTE = 'fusiongate:public';
 export const ROUTE_POLICY = 'fusiongate:policy';
+export const STEP_UP_ROUTE = 'fusiongate:step-up';
 
 /**
  * What a route demands, read by the global guards. Organization routes take the tenant from the
@@ -50,6 +52,23 @@ export const RequirePermission = (permission: Permission): MethodDecorator & Cla
 /** Platform administrators only (creating organizations, operator endpoints). */
 export const PlatformAdmin = (): MethodDecorator & ClassDecorator =>
   SetMetadata(ROUTE_POLICY, { kind: 'platform-admin' } satisfies RoutePolicy);
+
+/**
+ * A sensitive action: besides its policy, the caller's session must have proven a second factor
+ * (the password for accounts without MFA) within `AUTH_STEP_UP_MINUTES`, else 401
+ * `step_up_required` (refresh it with `POST /auth/step-up`). API keys cannot step up and are
+ * refused with 403 `step_up_unavailable`. Read by the step-up guard, after authorization.
+ */
+export const StepUp = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(STEP_UP_ROUTE, true),
+    ApiExtension('x-step-up', true),
+    ApiResponse({
+      status: 401,
+      description:
+        '`step_up_required`: no second factor in the last AUTH_STEP_UP_MINUTES; `POST /api/v1/auth/step-up` first.',
+    }),
+  );
 
 /** The request as the guards leave it: `ctx` is set by authentication. */
 export type ContextRequest = FastifyRequest & { ctx?: RequestContext; params: Record<string, string> };

@@ -166,6 +166,8 @@ export const envSchema = z.object({
   AUTH_INACTIVE_DAYS: int(1, 3650).default(90),
   AUTH_PRINCIPAL_CACHE_SECONDS: int(0, 60).default(5),
   AUTH_LIFECYCLE_INTERVAL_SECONDS: int(0, 7 * 86400).default(3600),
+  /** Fractions allowed (0.5 = 30 s); at most a day. */
+  AUTH_STEP_UP_MINUTES: z.coerce.number().positive().max(1440).default(10),
 });
 
 export type Env = z.input<typeof envSchema>;
@@ -335,6 +337,8 @@ export interface ConfigValues {
     lifecycleIntervalSeconds: number;
     /** How long a principal's status (disabled, revoked) may be served from Redis. */
     principalCacheSeconds: number;
+    /** How long a proven second factor (or, without MFA, the password) keeps a session fresh for sensitive actions. */
+    stepUpSeconds: number;
   };
 }
 
@@ -476,6 +480,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       inactiveDays: env.AUTH_INACTIVE_DAYS,
       lifecycleIntervalSeconds: env.AUTH_LIFECYCLE_INTERVAL_SECONDS,
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
+      stepUpSeconds: env.AUTH_STEP_UP_MINUTES * 60,
     },
   };
 }

@@ -260,6 +260,53 @@ export class MembershipService {
   }
 
   /**
+   * Erasure of a person (in the erasure's transaction): every membership ends, with its project
+   * memberships and personal grants, and every invitation to their email goes (pending or
+   * accepted: each names the email). Refused with 409 `last_admin` while they are an
+   * organization's last admin, naming no one: another admin must be appointed first. Each
+   * organization's membership change is audited there and its policy version moves.
+   */
+  async eraseMemberIn(
+    ctx: RequestContext,
+    manager: EntityManager,
+    person: { userId: string; email: string },
+  ): Promise<{ memberships: number; invitations: number }> {
+    const memberships = (await manager.query(
+      `SELECT m.organization_id, m.role_id FROM membership m WHERE m.user_id = $1 ORDER BY m.organization_id FOR UPDATE`,
+      [person.userId],
+    )) as { organization_id: string; role_id: string }[];
+    for (const m of memberships) {
+      const role = await findRole(manager, m.organization_id, m.role_id);
+      await this.assertNotLastAdmin(manager, m.organization_id, role, person.userId);
+      await manager.query(`DELETE FROM project_member WHERE organization_id = $1 AND user_id = $2`, [
+        m.organization_id,
+        person.userId,
+      ]);
+      await manager.query(
+        `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
+        [m.organization_id, person.userId],
+      );
+      await manager.query(`DELETE FROM membership WHERE organization_id = $1 AND user_id = $2`, [
+        m.organization_id,
+        person.userId,
+      ]);
+      for (const handler of this.endedHandlers) await handler(ctx, m.organization_id, person.userId);
+      await this.audit?.record(ctx.forOrganization(m.organization_id).withManager(manager), {
+        action: 'member.removed',
+        resourceType: 'member',
+        resourceId: person.userId,
+        details: { role: role.name, reason: 'erasure' },
+      });
+      await this.versions.bump(ctx, m.organization_id);
+    }
+    const [, invitations] = (await manager.query(
+      `DELETE FROM invitation WHERE lower(email) = lower($1) OR accepted_by = $2`,
+      [person.email, person.userId],
+    )) as [unknown, number];
+    return { memberships: memberships.length, invitations };
+  }
+
+  /**
    * An organization always keeps an admin whose membership does not expire: demoting, removing or
    * giving an expiry to `userId` (an admin) needs another such admin. Expiring admins do not count,
    * or two admins could each be given an expiry and the organization would end with none.

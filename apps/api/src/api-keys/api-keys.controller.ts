@@ -11,7 +11,14 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { ApiKeyService } from '../../../../libs/auth/src/index.js';
-import { Ctx, isUuid, NotFoundError, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  Ctx,
+  isUuid,
+  NotFoundError,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+} from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { PolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -40,6 +47,7 @@ export class ApiKeysController {
 
   @Post()
   @RequirePermission('apikey:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Create a key with a subset of your own permissions, optionally for one project.' })
   @ApiCreatedResponse({ type: CreatedApiKeyResponseDto })
   async create(@Ctx() ctx: RequestContext, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyResponseDto> {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import {
   ApiBearerAuth,
+  ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
@@ -10,8 +11,15 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AuthService, SessionService, TotpService, UserService } from '../../../../libs/auth/src/index.js';
-import { Authenticated, Ctx, Public, RequestContext } from '../../../../libs/common/src/index.js';
+import {
+  AuthService,
+  RecoveryCodeService,
+  SessionService,
+  StepUpService,
+  TotpService,
+  UserService,
+} from '../../../../libs/auth/src/index.js';
+import { Authenticated, Ctx, Public, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   ChangePasswordDto,
@@ -20,10 +28,15 @@ import {
   MfaCodeDto,
   MfaSetupResponseDto,
   PasswordChangedResponseDto,
+  RecoveryCodesResponseDto,
   RefreshDto,
+  SecondFactorCodeDto,
+  StepUpDto,
+  StepUpResponseDto,
   TokenResponseDto,
   toMeResponse,
   toMfaSetupResponse,
+  toStepUpResponse,
   toTokenResponse,
 } from './auth.dto.js';
 
@@ -35,13 +48,16 @@ export class AuthController {
     private readonly sessions: SessionService,
     private readonly totp: TotpService,
     private readonly users: UserService,
+    private readonly recoveryCodes: RecoveryCodeService,
+    private readonly stepUps: StepUpService,
   ) {}
 
   @Public()
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Sign in with email, password and (when enabled) a TOTP code.' })
+  @ApiOperation({ summary: 'Sign in with email, password and (when enabled) a TOTP or recovery code.' })
   @ApiOkResponse({ type: TokenResponseDto })
+  @ApiBadRequestResponse({ description: '`second_factor_ambiguous`: both `totp` and `recoveryCode`.' })
   @ApiUnauthorizedResponse({ description: '`credentials_invalid`, `mfa_required`, `account_disabled`.' })
   @ApiTooManyRequestsResponse({ description: '`account_locked` or `too_many_attempts`, with Retry-After.' })
   async login(@Ctx() ctx: RequestContext, @Body() body: LoginDto): Promise<TokenResponseDto> {
@@ -77,8 +93,31 @@ export class AuthController {
   @ApiOperation({ summary: 'Who am I: the signed-in user, or the API key in use.' })
   @ApiOkResponse({ type: MeResponseDto })
   async me(@Ctx() ctx: RequestContext): Promise<MeResponseDto> {
-    const user = ctx.actor.type === 'user' ? await this.users.getById(ctx, ctx.actor.id) : null;
-    return toMeResponse(ctx, user);
+    if (ctx.actor.type !== 'user') return toMeResponse(ctx, null);
+    const [user, recoveryCodesRemaining, stepUpExpiresAt] = await Promise.all([
+      this.users.getById(ctx, ctx.actor.id),
+      this.recoveryCodes.remaining(ctx, ctx.actor.id),
+      this.stepUps.expiresAt(ctx),
+    ]);
+    return toMeResponse(ctx, user, { recoveryCodesRemaining, stepUpExpiresAt });
+  }
+
+  @Authenticated()
+  @Post('step-up')
+  @HttpCode(200)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({
+    summary: 'Prove a factor again so this session may do sensitive actions for AUTH_STEP_UP_MINUTES.',
+    description:
+      'With two-factor on send `code` (TOTP or recovery code); without it send `password`. Signing in ' +
+      'counts as a step-up too. API keys cannot step up.',
+  })
+  @ApiOkResponse({ type: StepUpResponseDto })
+  @ApiBadRequestResponse({ description: '`step_up_code_required`, `step_up_password_required`.' })
+  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong, used or replayed code, or wrong password.' })
+  @ApiTooManyRequestsResponse({ description: '`account_locked` or `too_many_attempts`, with Retry-After.' })
+  async stepUp(@Ctx() ctx: RequestContext, @Body() body: StepUpDto): Promise<StepUpResponseDto> {
+    return toStepUpResponse(await this.stepUps.stepUp(ctx, body));
   }
 
   @Authenticated()
@@ -107,22 +146,43 @@ export class AuthController {
 
   @Authenticated()
   @Post('mfa/enable')
-  @HttpCode(204)
+  @HttpCode(200)
   @ApiBearerAuth(BEARER_SCHEME)
-  @ApiOperation({ summary: 'Turn two-factor on by confirming a code from the new secret.' })
-  @ApiNoContentResponse()
+  @ApiOperation({
+    summary: 'Turn two-factor on by confirming a code from the new secret; answers ten recovery codes, shown once.',
+  })
+  @ApiOkResponse({ type: RecoveryCodesResponseDto })
   @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
-  async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<void> {
-    await this.totp.enable(ctx, ctx.actor.id, body.code);
+  async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<RecoveryCodesResponseDto> {
+    return { recoveryCodes: await this.totp.enable(ctx, ctx.actor.id, body.code) };
   }
 
   @Authenticated()
+  @Post('mfa/recovery-codes')
+  @HttpCode(200)
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({
+    summary: 'Replace the recovery codes (a current TOTP code required); the old ones stop working.',
+  })
+  @ApiOkResponse({ type: RecoveryCodesResponseDto })
+  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
+  @ApiConflictResponse({ description: '`mfa_not_enabled`.' })
+  async regenerateRecoveryCodes(
+    @Ctx() ctx: RequestContext,
+    @Body() body: MfaCodeDto,
+  ): Promise<RecoveryCodesResponseDto> {
+    return { recoveryCodes: await this.totp.regenerateRecoveryCodes(ctx, ctx.actor.id, body.code) };
+  }
+
+  @Authenticated()
+  @StepUp()
   @Post('mfa/disable')
   @HttpCode(204)
   @ApiBearerAuth(BEARER_SCHEME)
-  @ApiOperation({ summary: 'Turn two-factor off; needs a current code.' })
+  @ApiOperation({ summary: 'Turn two-factor off; needs a current TOTP or recovery code and a recent step-up.' })
   @ApiNoContentResponse()
-  async mfaDisable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<void> {
+  @ApiConflictResponse({ description: '`mfa_not_enabled`.' })
+  async mfaDisable(@Ctx() ctx: RequestContext, @Body() body: SecondFactorCodeDto): Promise<void> {
     await this.totp.disable(ctx, ctx.actor.id, body.code);
   }
 }

@@ -1,7 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import type { TokenPair, TotpSetup, UserEntity } from '../../../../libs/auth/src/index.js';
-import type { RequestContext } from '../../../../libs/common/src/index.js';
+import { IsBoolean, IsEmail, IsOptional, IsString, Matches, MaxLength, MinLength } from 'class-validator';
+import {
+  RECOVERY_CODE_PATTERN,
+  type LoginResult,
+  type SessionEntity,
+  type StepUpResult,
+  type TokenPair,
+  type TotpSetup,
+  type UserEntity,
+} from '../../../../libs/auth/src/index.js';
+import { PageQueryDto, type Page, type RequestContext } from '../../../../libs/common/src/index.js';
+
+/** A 6-digit TOTP code or a recovery code (`xxxx-xxxx-xxxx-xxxx`). */
+const SECOND_FACTOR = new RegExp(`^(?:\\d{6}|${RECOVERY_CODE_PATTERN.source.slice(1, -1)})$`, 'i');
+const RECOVERY_CODE_EXAMPLE = '7k2m-9qfa-x3hd-0bwe';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@studio.example' })
@@ -19,6 +31,15 @@ export class LoginDto {
   @IsString()
   @Matches(/^\d{6}$/, { message: 'totp must be 6 digits' })
   totp?: string;
+
+  @ApiPropertyOptional({
+    description: 'A recovery code instead of `totp` (each works once), when the authenticator is lost.',
+    example: RECOVERY_CODE_EXAMPLE,
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(RECOVERY_CODE_PATTERN, { message: 'recoveryCode must look like xxxx-xxxx-xxxx-xxxx' })
+  recoveryCode?: string;
 }
 
 export class RefreshDto {
@@ -48,6 +69,109 @@ export class MfaCodeDto {
   code: string;
 }
 
+export class SecondFactorCodeDto {
+  @ApiProperty({
+    example: '123456',
+    description: 'Current 6-digit code from the authenticator app, or an unused recovery code.',
+  })
+  @IsString()
+  @Matches(SECOND_FACTOR, { message: 'code must be 6 digits or a recovery code (xxxx-xxxx-xxxx-xxxx)' })
+  code: string;
+}
+
+export class StepUpDto {
+  @ApiPropertyOptional({
+    example: '123456',
+    description: 'Accounts with two-factor on: a current TOTP code or an unused recovery code.',
+  })
+  @IsOptional()
+  @IsString()
+  @Matches(SECOND_FACTOR, { message: 'code must be 6 digits or a recovery code (xxxx-xxxx-xxxx-xxxx)' })
+  code?: string;
+
+  @ApiPropertyOptional({ format: 'password', description: 'Accounts without two-factor: the password.' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  password?: string;
+}
+
+export class StepUpResponseDto {
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'Sensitive actions are allowed in this session until then.',
+  })
+  stepUpExpiresAt: string;
+
+  @ApiProperty({ enum: ['totp', 'recovery_code', 'password'] })
+  factor: string;
+
+  @ApiPropertyOptional({ description: 'After a recovery code: how many unused codes are left.' })
+  recoveryCodesRemaining?: number;
+}
+
+export class RecoveryCodesResponseDto {
+  @ApiProperty({
+    type: [String],
+    example: [RECOVERY_CODE_EXAMPLE],
+    description: 'Ten single-use recovery codes. Shown this once: store them somewhere safe.',
+  })
+  recoveryCodes: string[];
+}
+
+export class SessionResponseDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ type: String, nullable: true, description: 'User agent of the device that signed in.' })
+  userAgent: string | null;
+
+  @ApiProperty({ type: String, nullable: true, description: 'Address the session signed in from.' })
+  ip: string | null;
+
+  @ApiProperty({ type: String, format: 'date-time' })
+  createdAt: string;
+
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    description: 'Last request or refresh (updated at most once a minute).',
+  })
+  lastUsedAt: string;
+
+  @ApiProperty({ type: String, format: 'date-time', description: 'The session ends then at the latest.' })
+  expiresAt: string;
+
+  @ApiProperty({ description: 'Signed in with a second factor.' })
+  mfa: boolean;
+
+  @ApiProperty({ description: 'The session making this request.' })
+  current: boolean;
+}
+
+export class SessionPageDto {
+  @ApiProperty({ type: [SessionResponseDto] })
+  items: SessionResponseDto[];
+
+  @ApiProperty({ type: String, nullable: true })
+  nextCursor: string | null;
+}
+
+export class SessionListQueryDto extends PageQueryDto {}
+
+export class RevokeAllSessionsDto {
+  @ApiPropertyOptional({ default: true, description: 'Keep the session making this request signed in.' })
+  @IsOptional()
+  @IsBoolean()
+  keepCurrent?: boolean;
+}
+
+export class SessionsRevokedResponseDto {
+  @ApiProperty({ description: 'How many sessions were signed out.' })
+  revokedSessions: number;
+}
+
 export class TokenResponseDto {
   @ApiProperty({ description: 'EdDSA-signed JWT to send as `Authorization: Bearer ...`.' })
   accessToken: string;
@@ -60,6 +184,9 @@ export class TokenResponseDto {
 
   @ApiProperty({ description: 'Seconds until the access token expires.', example: 900 })
   expiresIn: number;
+
+  @ApiPropertyOptional({ description: 'After a recovery-code sign-in: how many unused codes are left.' })
+  recoveryCodesRemaining?: number;
 }
 
 export class MeResponseDto {
@@ -98,6 +225,17 @@ export class MeResponseDto {
 
   @ApiPropertyOptional({ type: [String], description: 'API keys: the permissions the key is limited to.' })
   permissions?: string[];
+
+  @ApiPropertyOptional({ description: 'Users with two-factor on: unused recovery codes left.' })
+  recoveryCodesRemaining?: number;
+
+  @ApiPropertyOptional({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'Users: until when sensitive actions need no step-up (null: step up first).',
+  })
+  stepUpExpiresAt?: string | null;
 }
 
 export class MfaSetupResponseDto {
@@ -116,16 +254,45 @@ export class PasswordChangedResponseDto {
   revokedSessions: number;
 }
 
-export const toTokenResponse = (pair: TokenPair): TokenResponseDto => ({
+export const toTokenResponse = (pair: TokenPair | LoginResult): TokenResponseDto => ({
   accessToken: pair.accessToken,
   refreshToken: pair.refreshToken,
   tokenType: pair.tokenType,
   expiresIn: pair.expiresIn,
+  ...('recoveryCodesRemaining' in pair && pair.recoveryCodesRemaining !== undefined
+    ? { recoveryCodesRemaining: pair.recoveryCodesRemaining }
+    : {}),
+});
+
+export const toStepUpResponse = (result: StepUpResult): StepUpResponseDto => ({
+  stepUpExpiresAt: result.expiresAt.toISOString(),
+  factor: result.factor,
+  ...(result.recoveryCodesRemaining === undefined ? {} : { recoveryCodesRemaining: result.recoveryCodesRemaining }),
+});
+
+export const toSessionResponse = (ctx: RequestContext, session: SessionEntity): SessionResponseDto => ({
+  id: session.id,
+  userAgent: session.userAgent,
+  ip: session.ip,
+  createdAt: session.createdAt.toISOString(),
+  lastUsedAt: session.lastUsedAt.toISOString(),
+  expiresAt: session.expiresAt.toISOString(),
+  mfa: session.mfa,
+  current: session.id === ctx.sessionId,
+});
+
+export const toSessionPage = (ctx: RequestContext, page: Page<SessionEntity>): SessionPageDto => ({
+  items: page.items.map((session) => toSessionResponse(ctx, session)),
+  nextCursor: page.nextCursor,
 });
 
 export const toMfaSetupResponse = (setup: TotpSetup): MfaSetupResponseDto => ({ ...setup });
 
-export function toMeResponse(ctx: RequestContext, user: UserEntity | null): MeResponseDto {
+export function toMeResponse(
+  ctx: RequestContext,
+  user: UserEntity | null,
+  factors: { recoveryCodesRemaining?: number; stepUpExpiresAt?: Date | null } = {},
+): MeResponseDto {
   if (ctx.actor.type === 'api_key' || !user) {
     return {
       type: 'api_key',
@@ -148,5 +315,7 @@ export function toMeResponse(ctx: RequestContext, user: UserEntity | null): MeRe
     mfa: ctx.mfa,
     expiresAt: user.expiresAt?.toISOString() ?? null,
     lastLoginAt: user.lastLoginAt?.toISOString() ?? null,
+    ...(user.mfaEnabled ? { recoveryCodesRemaining: factors.recoveryCodesRemaining ?? 0 } : {}),
+    stepUpExpiresAt: factors.stepUpExpiresAt?.toISOString() ?? null,
   };
 }

@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, SmallBody } from '../../../../libs/common/src/index.js';
+import {
+  Authenticated,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+  SmallBody,
+} from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -55,6 +62,7 @@ export class MembersController {
   @Patch(':userId')
   @HttpCode(200)
   @RequirePermission('user:manage')
+  @StepUp()
   @ApiOperation({ summary: "Change a member's role or expiry (effective on their next request)." })
   @ApiOkResponse({ type: MemberResponseDto })
   @ApiConflictResponse({ description: '`last_admin`.' })

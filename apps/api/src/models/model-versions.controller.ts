@@ -27,6 +27,7 @@ import {
   Ctx,
   RequestContext,
   RequirePermission,
+  StepUp,
   UnsupportedMediaTypeError,
 } from '../../../../libs/common/src/index.js';
 import { ModelVersionService } from '../../../../libs/model-registry/src/index.js';
@@ -148,6 +149,7 @@ export class ModelVersionsController {
   @Delete(':version')
   @HttpCode(204)
   @RequirePermission('model:delete')
+  @StepUp()
   @ApiOperation({ summary: 'Delete a version (not the production one).' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`model_version_in_production`.' })
@@ -161,6 +163,7 @@ export class ModelVersionsController {
 
   @Get(':version/artifact')
   @RequirePermission('model:export')
+  @StepUp()
   @ApiOperation({
     summary: 'Export (download) the weights, streamed, with their SHA-256 in X-Content-SHA256 and Repr-Digest.',
     description:

@@ -11,7 +11,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
 import { ModelService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -74,6 +74,7 @@ export class ModelsController {
   @Delete(':modelId')
   @HttpCode(204)
   @RequirePermission('model:delete')
+  @StepUp()
   @ApiOperation({ summary: 'Delete a model and its versions; with a production version, pass ?confirm=<slug>.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`model_delete_confirmation_required`.' })

@@ -12,7 +12,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -51,6 +51,7 @@ export class PoliciesController {
 
   @Post()
   @RequirePermission('policy:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })
   @ApiCreatedResponse({ type: PolicyResponseDto })
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
@@ -61,6 +62,7 @@ export class PoliciesController {
   @Patch(':policyId')
   @HttpCode(200)
   @RequirePermission('policy:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Change a policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
@@ -75,6 +77,7 @@ export class PoliciesController {
   @Delete(':policyId')
   @HttpCode(204)
   @RequirePermission('policy:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Delete a policy.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })

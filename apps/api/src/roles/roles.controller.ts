@@ -11,7 +11,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
 import { RoleService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateRoleDto, RoleListDto, RoleResponseDto, toRoleResponse, UpdateRoleDto } from './roles.dto.js';
@@ -35,6 +35,7 @@ export class RolesController {
 
   @Post()
   @RequirePermission('role:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Create a custom role with any subset of the permissions you hold.' })
   @ApiCreatedResponse({ type: RoleResponseDto })
   @ApiConflictResponse({ description: '`role_name_taken`.' })
@@ -45,6 +46,7 @@ export class RolesController {
   @Patch(':roleId')
   @HttpCode(200)
   @RequirePermission('role:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Change a role; its members get the change on their next request.' })
   @ApiOkResponse({ type: RoleResponseDto })
   @ApiConflictResponse({ description: '`role_built_in`, `admin_role_locked`, `role_name_taken`.' })
@@ -59,6 +61,7 @@ export class RolesController {
   @Delete(':roleId')
   @HttpCode(204)
   @RequirePermission('role:manage')
+  @StepUp()
   @ApiOperation({ summary: 'Delete a custom role nobody holds.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`role_built_in`, `role_in_use`.' })

@@ -67,8 +67,14 @@ export function isPersonalAccess(event: StoredEvent): boolean {
 
 /** The account a failed login was attempted for: the email typed, else the account id. */
 export function attemptedAccount(event: StoredEvent): string {
-  const email = event.details.email;
+  const typed = event.personal?.values.find((v) => v.path.length === 1 && v.path[0] === 'email')?.value;
+  const email = typed ?? event.details.email;
   return typeof email === 'string' ? email.toLowerCase() : (event.resourceId ?? event.actorId);
+}
+
+/** How an alert names the actor: its label (email, key name) when known, else its id. */
+export function actorName(event: StoredEvent): string {
+  return event.actorLabel ?? event.personal?.actorLabel ?? event.actorId;
 }
 
 /** Who a counter is kept for: the actor, or the source address of anonymous callers. */

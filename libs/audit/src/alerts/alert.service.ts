@@ -7,6 +7,7 @@ import { REDIS } from '../../../database/src/redis.js';
 import type { StoredEvent } from '../audit-chain.js';
 import { postSignedWebhook } from '../signed-webhook.js';
 import {
+  actorName,
   attemptedAccount,
   counterSubject,
   EXPORT_ACTIONS,
@@ -120,7 +121,7 @@ export class AlertService {
           ...base,
           rule: 'bulk_export',
           severity: 'high',
-          summary: `More than ${a.exportThreshold} exports by ${event.actorLabel ?? event.actorId} within ${a.exportWindowSeconds} s`,
+          summary: `More than ${a.exportThreshold} exports by ${actorName(event)} within ${a.exportWindowSeconds} s`,
           subject: event.actorId,
           details: { count, windowSeconds: a.exportWindowSeconds, lastAction: event.action },
         });
@@ -138,7 +139,7 @@ export class AlertService {
           ...base,
           rule: 'bulk_export',
           severity: 'high',
-          summary: `${event.actorLabel ?? event.actorId} went over the export rate limit`,
+          summary: `${actorName(event)} went over the export rate limit`,
           subject: event.actorId,
           details: { reason: 'rate_limited', windowSeconds: a.exportWindowSeconds, lastAction: event.action },
         });
@@ -153,7 +154,7 @@ export class AlertService {
           ...base,
           rule: 'denial_burst',
           severity: 'medium',
-          summary: `${count} denied requests by ${event.actorLabel ?? subject} within ${a.denialWindowSeconds} s`,
+          summary: `${count} denied requests by ${event.actorType === 'anonymous' ? subject : actorName(event)} within ${a.denialWindowSeconds} s`,
           subject,
           details: { count, windowSeconds: a.denialWindowSeconds, lastAction: event.action },
         });
@@ -184,8 +185,7 @@ export class AlertService {
         ...base,
         rule: 'deny_policy_removed',
         severity: 'high',
-        summary:
-          `${event.actorLabel ?? event.actorId} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
+        summary: `${actorName(event)} ${deleted ? 'deleted' : 'disabled'} deny policy ${event.resourceId ?? ''}`.trim(),
         subject: event.resourceId,
         details: {
           policyId: event.resourceId,
@@ -211,7 +211,7 @@ export class AlertService {
             ...base,
             rule: 'off_hours_access',
             severity: 'low',
-            summary: `${event.actorLabel ?? event.actorId} acted at ${String(hour).padStart(2, '0')}:00 ${this.config.audit.usualTimezone}, outside usual hours ${hours.start}-${hours.end}`,
+            summary: `${actorName(event)} acted at ${String(hour).padStart(2, '0')}:00 ${this.config.audit.usualTimezone}, outside usual hours ${hours.start}-${hours.end}`,
             subject: event.actorId,
             details: { hour, timezone: this.config.audit.usualTimezone, action: event.action },
           });

@@ -11,6 +11,7 @@ import { SessionService } from '../sessions/session.service.js';
 import { SecretBox } from '../crypto/secret-box.js';
 import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';
 import { UserEntity } from '../users/user.entity.js';
+import { isRecoveryCode, RecoveryCodeService } from './recovery-code.service.js';
 
 const PERIOD_SECONDS = 30;
 /** Associated data binding sealed TOTP secrets to their use. */
@@ -41,6 +42,7 @@ export class TotpService {
     private readonly events: AuthEvents,
     private readonly config: AppConfig,
     private readonly sessions: SessionService,
+    private readonly recoveryCodes: RecoveryCodeService,
   ) {}
 
   /** Starts enrolment: a new pending secret, replaced by any later setup until enabled. */
@@ -54,15 +56,19 @@ export class TotpService {
     return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
   }
 
-  /** Confirms enrolment with a code from the pending secret. */
-  async enable(ctx: RequestContext, userId: string, code: string): Promise<void> {
+  /**
+   * Confirms enrolment with a code from the pending secret and returns the ten recovery codes,
+   * shown this once. The code just proved the new factor, so the caller's session is fresh for
+   * sensitive actions; the account's other sessions must prove it before theirs are.
+   */
+  async enable(ctx: RequestContext, userId: string, code: string): Promise<string[]> {
     const user = await this.withSecrets(userId);
     if (user.mfaEnabled)
       throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
     if (!user.mfaPendingSecretEnc)
       throw new ConflictError({ code: 'mfa_setup_required', detail: 'Call /auth/mfa/setup first.' });
     const secret = this.box.decrypt(user.mfaPendingSecretEnc, TOTP_SECRET_PURPOSE);
-    await this.transactions.run(ctx, async (ctx, manager) => {
+    return this.transactions.run(ctx, async (ctx, manager) => {
       await this.consume(ctx, user, secret, code, manager.getRepository(UserEntity));
       await manager
         .getRepository(UserEntity)
@@ -70,26 +76,56 @@ export class TotpService {
           { id: userId },
           { mfaEnabled: true, mfaSecretEnc: user.mfaPendingSecretEnc, mfaPendingSecretEnc: null },
         );
-      await this.events.record(ctx, { action: 'auth.mfa.enabled', subjectId: userId }, manager);
+      await this.sessions.secondFactorProvedIn(manager, userId, ctx.sessionId);
+      const codes = await this.recoveryCodes.replaceIn(manager, userId);
+      await this.events.record(
+        ctx,
+        { action: 'auth.mfa.enabled', subjectId: userId, details: { recoveryCodes: codes.length } },
+        manager,
+      );
+      return codes;
+    });
+  }
+
+  /** New recovery codes for a user with MFA on, against a current TOTP code; the old ones stop working. */
+  async regenerateRecoveryCodes(ctx: RequestContext, userId: string, code: string): Promise<string[]> {
+    const user = await this.withSecrets(userId);
+    if (!user.mfaEnabled || !user.mfaSecretEnc)
+      throw new ConflictError({ code: 'mfa_not_enabled', detail: 'Two-factor authentication is off.' });
+    const secret = this.box.decrypt(user.mfaSecretEnc, TOTP_SECRET_PURPOSE);
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      await this.consume(ctx, user, secret, code, manager.getRepository(UserEntity));
+      const codes = await this.recoveryCodes.replaceIn(manager, userId);
+      await this.events.record(
+        ctx,
+        { action: 'auth.mfa.recovery_codes_generated', subjectId: userId, details: { count: codes.length } },
+        manager,
+      );
+      return codes;
     });
   }
 
   /**
-   * Turns MFA off; needs a current code. Every other session of the user ends and the caller's own
-   * stops claiming a second factor from its next refresh, so no token outlives the factor it claims.
+   * Turns MFA off; needs a current code (TOTP or recovery code), and the route a recent step-up.
+   * The recovery codes go with it. Every other session of the user ends and the caller's own stops
+   * claiming a second factor from its next refresh, so no token outlives the factor it claims.
    */
   async disable(ctx: RequestContext, userId: string, code: string): Promise<void> {
     const user = await this.withSecrets(userId);
     if (!user.mfaEnabled || !user.mfaSecretEnc)
       throw new ConflictError({ code: 'mfa_not_enabled', detail: 'Two-factor authentication is off.' });
     const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
-      await this.consume(
-        ctx,
-        user,
-        this.box.decrypt(user.mfaSecretEnc!, TOTP_SECRET_PURPOSE),
-        code,
-        manager.getRepository(UserEntity),
-      );
+      if (isRecoveryCode(code)) await this.recoveryCodes.consume(ctx, userId, code, manager);
+      else {
+        await this.consume(
+          ctx,
+          user,
+          this.box.decrypt(user.mfaSecretEnc!, TOTP_SECRET_PURPOSE),
+          code,
+          manager.getRepository(UserEntity),
+        );
+      }
+      await this.recoveryCodes.deleteIn(manager, userId);
       await manager
         .getRepository(UserEntity)
         .update(
@@ -112,6 +148,22 @@ export class TotpService {
     const user = await this.withSecrets(userId);
     if (!user.mfaEnabled || !user.mfaSecretEnc) throw codeInvalid();
     await this.consume(ctx, user, this.box.decrypt(user.mfaSecretEnc, TOTP_SECRET_PURPOSE), code, this.users);
+  }
+
+  /**
+   * Checks the second factor of a user with MFA on: a TOTP code, or a recovery code (consumed).
+   * Throws 401 `credentials_invalid` / 429 like `verifyForLogin`.
+   */
+  async verifySecondFactor(
+    ctx: RequestContext,
+    userId: string,
+    code: string,
+  ): Promise<{ factor: 'totp' | 'recovery_code'; recoveryCodesRemaining?: number }> {
+    if (!isRecoveryCode(code)) {
+      await this.verifyForLogin(ctx, userId, code);
+      return { factor: 'totp' };
+    }
+    return { factor: 'recovery_code', recoveryCodesRemaining: await this.recoveryCodes.consume(ctx, userId, code) };
   }
 
   /** Verifies `code` and records its time step so it cannot be used again. */

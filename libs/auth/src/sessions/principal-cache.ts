@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
-import { bestEffort, REDIS } from '../../../database/src/index.js';
+import { bestEffort, MaintenanceMode, REDIS } from '../../../database/src/index.js';
+import type { UserStatus } from '../users/user.entity.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
 export interface SessionPrincipal {
   userId: string;
   email: string;
-  status: 'active' | 'disabled';
+  status: UserStatus;
   /** Epoch ms, or null. */
   userExpiresAt: number | null;
   isPlatformAdmin: boolean;
@@ -20,8 +21,19 @@ export interface SessionPrincipal {
 
 const key = (sessionId: string) => `auth:principal:${sessionId}`;
 
+const READ = `SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
+                     s.revoked_at, s.expires_at AS session_expires_at
+                FROM auth_session s JOIN user_account u ON u.id = s.user_id
+               WHERE s.id = $1`;
+const TOUCH_AND_READ = `WITH touched AS (
+    UPDATE auth_session SET last_used_at = now()
+     WHERE id = $1 AND revoked_at IS NULL AND last_used_at < now() - interval '1 minute'
+  )
+  ${READ}`;
+
 /**
- * Reads a session and its user by primary key, cached in Redis for a few seconds. Disabling a
+ * Reads a session and its user by primary key, cached in Redis for a few seconds (and marks the
+ * session used, at most once a minute). Disabling a
  * user or revoking a session deletes the entries, so those take effect on the next request; the
  * short lifetime bounds staleness after changes made behind the services' back.
  */
@@ -33,6 +45,7 @@ export class PrincipalCache {
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly maintenance: MaintenanceMode,
   ) {}
 
   async get(sessionId: string): Promise<SessionPrincipal | undefined> {
@@ -42,16 +55,18 @@ export class PrincipalCache {
       const cached = await bestEffort(this.redis, () => this.redis.get(key(sessionId)), null);
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
-    const rows = (await this.dataSource.query(
-      `SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
-              s.revoked_at, s.expires_at AS session_expires_at
-         FROM auth_session s JOIN user_account u ON u.id = s.user_id
-        WHERE s.id = $1`,
-      [sessionId],
-    )) as {
+    // A cache miss also records the session's use (at most once a minute), for the sessions list;
+    // not on a read-only database (standby after failover), where signed-in users keep reading.
+    const touch = this.maintenance.current().reason !== 'database';
+    const rows = (await this.dataSource
+      .query(touch ? TOUCH_AND_READ : READ, [sessionId])
+      .catch((error: { code?: string; driverError?: { code?: string } }) => {
+        if (!touch || (error.driverError?.code ?? error.code) !== '25006') throw error;
+        return this.dataSource.query(READ, [sessionId]);
+      })) as {
       user_id: string;
       email: string;
-      status: 'active' | 'disabled';
+      status: UserStatus;
       user_expires_at: Date | null;
       is_platform_admin: boolean;
       revoked_at: Date | null;

@@ -31,6 +31,10 @@ export class SessionEntity {
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
   revokedAt: Date | null;
 
+  /** When this session last proved the account's strongest factor (sign-in or step-up). */
+  @Column({ name: 'step_up_at', type: 'timestamptz', nullable: true })
+  stepUpAt: Date | null;
+
   @Column({ name: 'revoked_reason', type: 'text', nullable: true })
   revokedReason: string | null;
 }

@@ -1,7 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { IsNull, Not, type EntityManager } from 'typeorm';
-import { UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import {
+  newestFirstPage,
+  NotFoundError,
+  UnauthorizedError,
+  type Page,
+  type RequestContext,
+} from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS, Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
@@ -65,6 +71,8 @@ export class SessionService {
           userAgent: ctx.userAgent?.slice(0, 512) ?? null,
           lastUsedAt: now,
           expiresAt: new Date(now.getTime() + this.config.auth.sessionMaxAgeSeconds * 1000),
+          // Signing in proved every factor the account has: fresh for sensitive actions.
+          stepUpAt: now,
         });
         return this.storeRefreshToken(manager, session);
       })
@@ -228,6 +236,84 @@ export class SessionService {
       rows.map((r) => r.id),
       reason,
     );
+  }
+
+  /**
+   * Inside the caller's transaction, when a user proves a new second factor in `sessionId` (MFA
+   * turned on): that session is fresh for sensitive actions, the user's others are not until they
+   * prove the new factor too (their freshness came from the password alone).
+   */
+  async secondFactorProvedIn(manager: EntityManager, userId: string, sessionId: string | undefined): Promise<void> {
+    await manager.query(
+      `UPDATE auth_session SET step_up_at = CASE WHEN id = $2::uuid THEN now() END
+        WHERE user_id = $1 AND revoked_at IS NULL`,
+      [userId, sessionId ?? null],
+    );
+  }
+
+  /** The caller's live sessions (not revoked, not expired), newest first. */
+  async listOwn(ctx: RequestContext, query: { limit?: number; cursor?: string }): Promise<Page<SessionEntity>> {
+    const qb = this.transactions
+      .manager(ctx)
+      .getRepository(SessionEntity)
+      .createQueryBuilder('s')
+      .where('s.user_id = :userId', { userId: ctx.actor.userId })
+      .andWhere('s.revoked_at IS NULL')
+      .andWhere('s.expires_at > now()');
+    return newestFirstPage(qb, 's', query);
+  }
+
+  /**
+   * Signs out one of the caller's own sessions (the current one included). Another user's
+   * session, an unknown id or one already ended answers 404 `session_not_found`.
+   */
+  async revokeOwn(ctx: RequestContext, sessionId: string): Promise<void> {
+    const userId = ctx.actor.userId!;
+    const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
+      const [rows] = (await manager.query(
+        `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'signed_out_by_user'
+          WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
+        [sessionId, userId],
+      )) as [{ id: string }[], number];
+      if (rows.length === 0) return [];
+      await this.events.record(
+        ctx,
+        {
+          action: 'auth.session.revoked',
+          subjectId: userId,
+          details: { sessionId, current: sessionId === ctx.sessionId },
+        },
+        manager,
+      );
+      return rows.map((r) => r.id);
+    });
+    if (revoked.length === 0) throw new NotFoundError({ code: 'session_not_found', detail: 'No such session.' });
+    await this.principals.invalidateSessions(revoked);
+  }
+
+  /** "Sign out everywhere": every live session of the caller, but the current one when `keepCurrent`. */
+  async revokeAllOwn(ctx: RequestContext, keepCurrent: boolean): Promise<number> {
+    const userId = ctx.actor.userId!;
+    const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
+      const ids = await this.revokeOthersIn(
+        manager,
+        userId,
+        keepCurrent ? ctx.sessionId : undefined,
+        'signed_out_everywhere',
+      );
+      await this.events.record(
+        ctx,
+        {
+          action: 'auth.sessions.revoked_all',
+          subjectId: userId,
+          details: { revokedSessions: ids.length, keepCurrent },
+        },
+        manager,
+      );
+      return ids;
+    });
+    await this.principals.invalidateSessions(revoked);
+    return revoked.length;
   }
 
   /** Drops cached state of sessions revoked in a transaction that has committed. */

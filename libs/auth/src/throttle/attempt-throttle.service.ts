@@ -129,6 +129,27 @@ export class AttemptThrottleService {
     await this.redis.set(this.keys(scope, subject, ip).known, '1', 'EX', seconds);
   }
 
+  /**
+   * Forgets everything kept about a subject (erasure): its counters, lock-outs and remembered
+   * addresses, whatever the source address. MATCH patterns do not get the client's key prefix,
+   * so it is added here and taken off the keys found before deleting them.
+   */
+  async forgetSubject(scope: ThrottleScope, subject: string): Promise<number> {
+    const { subject: subjectKey, pair } = this.keys(scope, subject, '*');
+    const prefix = `${this.config.redis.keyPrefix}:`;
+    const patterns = [pair, pair.replace(':pair:', ':lock:'), pair.replace(':pair:', ':known:')];
+    const found = new Set<string>([subjectKey]);
+    for (const pattern of patterns) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}${pattern}`, 'COUNT', 500);
+        cursor = next;
+        for (const k of keys) found.add(k.startsWith(prefix) ? k.slice(prefix.length) : k);
+      } while (cursor !== '0');
+    }
+    return this.redis.del(...found);
+  }
+
   private locked(code: 'account_locked' | 'too_many_attempts', ttlMs: number): TooManyRequestsError {
     const retryAfterSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
     return new TooManyRequestsError({

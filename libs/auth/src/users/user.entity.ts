@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type UserStatus = 'active' | 'disabled';
+/** `erased`: a tombstone kept for its id (the pseudonym other records name); nothing personal remains. */
+export type UserStatus = 'active' | 'disabled' | 'erased';
 
 /** A person who signs in. Email is unique case-insensitively (index on lower(email)). */
 @Entity({ name: 'user_account' })
@@ -46,6 +47,9 @@ export class UserEntity {
 
   @Column({ name: 'disabled_reason', type: 'text', nullable: true })
   disabledReason: string | null;
+
+  @Column({ name: 'erased_at', type: 'timestamptz', nullable: true })
+  erasedAt: Date | null;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
