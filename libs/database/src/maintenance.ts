@@ -101,7 +101,7 @@ export class MaintenanceMode implements OnApplicationBootstrap, OnApplicationShu
           ? { readOnly: true, reason: 'database' }
           : { readOnly: false };
       if (next.readOnly !== this.state.readOnly || next.reason !== this.state.reason) {
-        this.logger.warn(next.readOnly ? `Read-only (${next.reason}): writes answer 503` : 'Writes accepted again');
+        this.logger.log(next.readOnly ? `Read-only (${next.reason}): writes answer 503` : 'Writes accepted again');
       }
       this.state = next;
     } catch {
