@@ -16,6 +16,9 @@ const DATABASE_MESSAGES =
 const REDIS_MESSAGES =
   /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries per request|no answer from Redis/i;
 
+/** Filesystem errors of a blob store that is full or cannot be written. */
+const STORAGE_ERRORS = new Set(['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO']);
+
 /** The readOnly answer: writes are refused for now, reads keep working. */
 export function readOnlyError(detail?: string): ServiceUnavailableError {
   return new ServiceUnavailableError({
@@ -29,7 +32,8 @@ export function readOnlyError(detail?: string): ServiceUnavailableError {
  * Maps a failure of PostgreSQL or Redis (matched by shape: this library depends on neither) to the
  * 503 a client can act on: `read_only` when the database refuses writes (hot standby, read-only
  * transaction), `database_unavailable` when PostgreSQL cannot be reached, `temporarily_unavailable`
- * when Redis cannot. Anything else: undefined.
+ * when Redis cannot, `storage_unavailable` when the local blob store is full or unwritable.
+ * Anything else: undefined.
  */
 export function dependencyUnavailable(error: unknown): ServiceUnavailableError | undefined {
   // Matched by shape, not `instanceof Error`: socket errors may come from another realm.
@@ -38,6 +42,17 @@ export function dependencyUnavailable(error: unknown): ServiceUnavailableError |
   if (typeof failed.message !== 'string') return undefined;
   const state = failed.driverError?.code ?? failed.code;
   if (state === '25006') return readOnlyError();
+  if (
+    typeof state === 'string' &&
+    STORAGE_ERRORS.has(state) &&
+    typeof (failed as { syscall?: unknown }).syscall === 'string'
+  ) {
+    return new ServiceUnavailableError({
+      code: 'storage_unavailable',
+      detail: 'The file store is full or cannot be written right now; nothing was stored. Try again later.',
+      retryAfterSeconds: READ_ONLY_RETRY_AFTER_SECONDS,
+    });
+  }
   const fromDatabase =
     (typeof state === 'string' && DATABASE_DOWN_STATES.has(state)) ||
     (failed.$metadata === undefined &&
