@@ -5,20 +5,63 @@
  * - per-request cost of authentication: an `@Authenticated()` route against an identical
  *   `@Public()` route in the same run (µs p50/p99), plus the JWT verification alone.
  *
+ * - the cost of observability on the request path: the metric updates one authenticated request
+ *   makes, alone (ns); and, with BENCH_SOCKET=1 (requests through a real socket, as tracing sees
+ *   them) and BENCH_TRACING=1 (OpenTelemetry on, exporting to an OTLP sink in a child process), the
+ *   same per-request figures with tracing on, to compare with a run without it.
+ *
  *   npm run build && node dist/bench/auth/auth.bench.js      (or: npm run bench:auth)
  *   env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_REQUESTS (default 3000),
- *        BENCH_LOGINS (default 24)
+ *        BENCH_LOGINS (default 24), BENCH_SOCKET (0/1), BENCH_TRACING (0/1)
  */
+import { spawn } from 'node:child_process';
+import { Agent, request as httpRequest } from 'node:http';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenService, UserService } from '../../libs/auth/src/index.js';
-import { Authenticated, Public, RequestContext } from '../../libs/common/src/index.js';
+import { Authenticated, metrics, Public, RequestContext, startTracing } from '../../libs/common/src/index.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats } from '../support/stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 3000);
 const LOGINS = Number(process.env.BENCH_LOGINS ?? 24);
+const SOCKET = process.env.BENCH_SOCKET === '1';
+const TRACING = process.env.BENCH_TRACING === '1';
+let baseUrl = '';
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+
+function overSocket(url: string, headers: Record<string, string>): Promise<{ statusCode: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${baseUrl}${url}`, { headers, agent }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** An OTLP/HTTP receiver in a child process that counts spans and discards them. */
+async function startSink(): Promise<{ url: string; spans(): Promise<number>; stop(): void }> {
+  const code = `let n=0;const s=require('http').createServer((q,r)=>{let b='';q.on('data',c=>b+=c);q.on('end',()=>{n+=(b.match(/"spanId"/g)||[]).length;r.end('{}')})});
+s.listen(0,'127.0.0.1',()=>process.stdout.write('port '+s.address().port+'\\n'));process.on('message',()=>process.send(n));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve) =>
+    child.stdout!.on('data', (d: Buffer) => resolve(Number(/port (\d+)/.exec(d.toString())![1]))),
+  );
+  return {
+    url: `http://127.0.0.1:${port}`,
+    spans: () =>
+      new Promise((resolve) => {
+        child.once('message', (n) => resolve(Number(n)));
+        child.send('count');
+      }),
+    stop: () => child.kill(),
+  };
+}
 
 @Controller('bench')
 class BenchController {
@@ -48,7 +91,7 @@ async function timeRequests(
   const samples: bigint[] = [];
   for (let i = 0; i < REQUESTS; i++) {
     const start = process.hrtime.bigint();
-    const res = await app.inject({ method: 'GET', url, headers });
+    const res = SOCKET ? await overSocket(url, headers) : await app.inject({ method: 'GET', url, headers });
     samples.push(process.hrtime.bigint() - start);
     if (res.statusCode !== 200) throw new Error(`${url} answered ${res.statusCode}: ${res.body}`);
   }
@@ -56,15 +99,44 @@ async function timeRequests(
 }
 
 async function main(): Promise<void> {
+  const sink = TRACING ? await startSink() : undefined;
+  const stopTracing = await startTracing('fusiongate-bench', sink?.url);
   await withScratch('auth', async (scratch) => {
     const config = scratchConfig(scratch);
     const app = await createBenchApp(config, [BenchModule]);
+    if (SOCKET) {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    }
     try {
       await measure(app, config.auth.argon2);
     } finally {
+      agent.destroy();
       await app.close();
     }
   });
+  await stopTracing();
+  if (sink) {
+    console.log(`spans received by the OTLP sink: ${await sink.spans()}`);
+    sink.stop();
+  }
+  metricUpdates();
+}
+
+/** What the metrics add to one authenticated request: its histogram observation and counter increments. */
+function metricUpdates(): void {
+  const n = 200_000;
+  const run = () => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < n; i++) {
+      metrics.principalCache.inc({ result: 'hit' });
+      metrics.authzDecisions.inc({ level: 'route', permission: 'model:read', outcome: 'allowed' });
+      metrics.httpDuration.observe({ method: 'GET', route: '/api/v1/bench/authed', status: '200' }, 0.0012);
+    }
+    return Number(process.hrtime.bigint() - start) / n;
+  };
+  run();
+  console.log(`metric updates per request (1 histogram + 2 counters): ${run().toFixed(0)} ns`);
 }
 
 async function measure(app: NestFastifyApplication, argon2: { memoryKiB: number; timeCost: number }): Promise<void> {
@@ -149,7 +221,10 @@ async function measure(app: NestFastifyApplication, argon2: { memoryKiB: number;
   const o = stats(open);
   const a = stats(authed);
   const v = stats(verifySamples);
-  console.log(`\nper request (µs)              p50      p99     mean   (${open.length} requests each, inject)`);
+  const transport = SOCKET ? 'socket' : 'inject';
+  console.log(
+    `\nper request (µs)              p50      p99     mean   (${open.length} requests each, ${transport}, tracing ${TRACING ? 'on' : 'off'})`,
+  );
   console.log(`no-auth route (@Public)   ${fmt(o.p50)} ${fmt(o.p99)} ${fmt(o.mean)}`);
   console.log(`authenticated route       ${fmt(a.p50)} ${fmt(a.p99)} ${fmt(a.mean)}`);
   console.log(

@@ -145,11 +145,10 @@ describe('HTTP edge', () => {
     expect(spec.body.paths).toHaveProperty(['/health/ready']);
   });
 
-  it('exposes Prometheus metrics', async () => {
-    await request(t.app.getHttpServer()).get('/health/live');
+  it('keeps Prometheus metrics off the public port unless METRICS_TOKEN is set', async () => {
     const res = await request(t.app.getHttpServer()).get('/metrics');
-    expect(res.status).toBe(200);
-    expect(res.text).toContain('fusiongate_http_request_duration_seconds_count');
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('route_not_found');
   });
 
   it('lists routes with their access metadata', () => {

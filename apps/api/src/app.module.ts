@@ -14,7 +14,7 @@ import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { UsersApiModule } from './users/users-api.module.js';
 import { loggerOptions } from './logging.js';
-import { MetricsController, MetricsService } from './metrics/metrics.js';
+import { MetricsController, MetricsListener } from './metrics/metrics.js';
 
 /** The HTTP edge: feature modules are added here, each with its controllers. */
 @Module({})
@@ -38,7 +38,7 @@ export class AppModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        MetricsService,
+        MetricsListener,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Authentication first (sets request.ctx, deny by default); authorization guards follow.
         { provide: APP_GUARD, useExisting: AuthenticationGuard },

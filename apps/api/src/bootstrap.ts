@@ -14,13 +14,13 @@ import {
   READ_SAFE_ROUTE_CONFIG,
   readOnlyError,
   SMALL_BODY_ROUTE_CONFIG,
+  metrics,
   sendProblem,
 } from '../../../libs/common/src/index.js';
 import { ConfigError, type AppConfig } from '../../../libs/config/src/index.js';
 import { MaintenanceMode } from '../../../libs/database/src/index.js';
 import { AppModule } from './app.module.js';
 import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
-import { MetricsService } from './metrics/metrics.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -121,7 +121,6 @@ export async function createApiApp(
     }
   });
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
-  const metrics = app.get(MetricsService);
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
   });

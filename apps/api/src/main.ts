@@ -1,13 +1,21 @@
 import { Logger } from '@nestjs/common';
-import { exitGracefullyOnSignals } from '../../../libs/common/src/index.js';
+import { useProcessLogger } from '../../../libs/common/src/logging.js';
+import { startTracing } from '../../../libs/common/src/tracing.js';
 import { AppConfig, exitOnBootFailure } from '../../../libs/config/src/index.js';
-import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
-import { createApiApp } from './bootstrap.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const env = AppConfig.fromEnv();
+  useProcessLogger('api', env.log.level, env.log.format);
+  // Tracing starts before the HTTP, PostgreSQL and Redis libraries load, so they are instrumented.
+  const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-api', env.tracing.endpoint);
+  const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createApiApp }] = await Promise.all([
+    import('../../../libs/common/src/index.js'),
+    import('../../../libs/database/src/index.js'),
+    import('./bootstrap.js'),
+  ]);
   const logger = new Logger('Api');
-  const runtime = await provisionRuntime(AppConfig.fromEnv());
+  const runtime = await provisionRuntime(env);
   const { config } = runtime;
   if (runtime.embedded.postgres) {
     const applied = await runMigrations(config.database.url!);
@@ -18,6 +26,7 @@ async function main(): Promise<void> {
   exitGracefullyOnSignals('Api', config.shutdownGraceMs, async () => {
     await app.close();
     await runtime.stop();
+    await stopTracing();
   });
   await app.listen({ port: config.http.port, host: config.http.host });
   const url =

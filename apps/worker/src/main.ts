@@ -1,17 +1,26 @@
 import { Logger } from '@nestjs/common';
-import { exitGracefullyOnSignals } from '../../../libs/common/src/index.js';
+import { useProcessLogger } from '../../../libs/common/src/logging.js';
+import { startTracing } from '../../../libs/common/src/tracing.js';
 import { AppConfig, exitOnBootFailure } from '../../../libs/config/src/index.js';
-import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
-import { createWorkerApp } from './bootstrap.js';
 
 async function main(): Promise<void> {
   const started = Date.now();
-  const runtime = await provisionRuntime(AppConfig.fromEnv());
+  const env = AppConfig.fromEnv();
+  useProcessLogger('worker', env.log.level, env.log.format);
+  // Tracing starts before the PostgreSQL and Redis libraries load, so they are instrumented.
+  const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-worker', env.tracing.endpoint);
+  const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createWorkerApp }] = await Promise.all([
+    import('../../../libs/common/src/index.js'),
+    import('../../../libs/database/src/index.js'),
+    import('./bootstrap.js'),
+  ]);
+  const runtime = await provisionRuntime(env);
   if (runtime.embedded.postgres) await runMigrations(runtime.config.database.url!);
   const app = await createWorkerApp(runtime.config);
   exitGracefullyOnSignals('Worker', runtime.config.shutdownGraceMs, async () => {
     await app.close();
     await runtime.stop();
+    await stopTracing();
   });
   new Logger('Worker').log(`Worker ready in ${Date.now() - started} ms`);
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { pinoOptions } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { AuditModule } from '../../../libs/audit/src/index.js';
@@ -17,12 +18,7 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.log.level,
-            transport: config.log.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: pinoOptions('worker', config.log.level, config.log.format) }),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-worker' }),
         AuditModule,
         JobsModule,

@@ -14,6 +14,7 @@ import {
   type TransactionRollbackEvent,
 } from 'typeorm';
 import { isUuid } from '../../common/src/ids.js';
+import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { AppConfig } from '../../config/src/index.js';
 import { AlertService } from './alerts/alert.service.js';
@@ -55,6 +56,7 @@ export class AuditService
   private buffer: BufferedEvent[] = [];
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
+  private stopMetrics?: () => void;
   /** Request ids that already produced a denial event, so the HTTP edge does not record it twice. */
   private readonly deniedRequests = new Set<string>();
   /** Events written in a caller's transaction, evaluated by the alert rules once it commits. */
@@ -74,6 +76,23 @@ export class AuditService
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.config.audit.flushIntervalMs);
     this.timer.unref();
+    this.stopMetrics = onMetricsScrape('audit', () => this.refreshMetrics());
+  }
+
+  /** Chain lag for Prometheus: buffered events, events after each chain's latest checkpoint, its age. */
+  private async refreshMetrics(): Promise<void> {
+    metrics.auditBuffered.set(this.buffer.length);
+    const [row] = (await this.dataSource.query(
+      `SELECT COALESCE(SUM(h.last_seq - COALESCE(c.seq, 0)), 0)::float8 AS unsigned,
+              COALESCE(MAX(EXTRACT(EPOCH FROM now() - COALESCE(c.created_at, h.updated_at))), 0)::float8 AS age
+         FROM audit_chain_head h
+         LEFT JOIN LATERAL (
+           SELECT seq, created_at FROM audit_checkpoint k
+            WHERE k.organization_id IS NOT DISTINCT FROM h.organization_id
+            ORDER BY created_at DESC LIMIT 1) c ON true`,
+    )) as { unsigned: number; age: number }[];
+    metrics.auditUnsigned.set(Math.max(0, Number(row.unsigned)));
+    metrics.auditCheckpointAge.set(Math.max(0, Number(row.age)));
   }
 
   /**
@@ -184,6 +203,7 @@ export class AuditService
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    this.stopMetrics?.();
     await this.drain();
     await this.alerts.idle();
   }

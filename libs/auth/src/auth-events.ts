@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService, type AuditEventInput, type AuditOutcome } from '../../audit/src/index.js';
-import type { RequestContext } from '../../common/src/index.js';
+import { metrics, type RequestContext } from '../../common/src/index.js';
 
 /** Every security event identity raises; one call site per action in the services. */
 export type AuthEventAction =
@@ -54,6 +54,8 @@ export class AuthEvents {
   constructor(@Optional() private readonly audit?: AuditService) {}
 
   async record(ctx: RequestContext, event: AuthEvent, manager?: EntityManager): Promise<void> {
+    const failure = FAILURE_KINDS[event.action];
+    if (failure) metrics.authFailures.inc({ kind: failure });
     this.logger.log({
       event: event.action,
       actor: ctx.actor.type === 'anonymous' ? undefined : `${ctx.actor.type}:${ctx.actor.id}`,
@@ -97,6 +99,14 @@ export class AuthEvents {
     };
   }
 }
+
+/** Events counted as authentication failures, by the `kind` label they carry. */
+const FAILURE_KINDS: Partial<Record<AuthEventAction, string>> = {
+  'auth.login.failed': 'login',
+  'auth.mfa.failed': 'mfa',
+  'auth.step_up.failed': 'step_up',
+  'auth.refresh.reused': 'refresh_reuse',
+};
 
 function outcomeOf(action: AuthEventAction): AuditOutcome {
   if (action === 'auth.login.failed' || action === 'auth.mfa.failed' || action === 'auth.step_up.failed')

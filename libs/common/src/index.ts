@@ -11,3 +11,7 @@ export * from './json-depth.js';
 export * from './shutdown.js';
 export * from './dependency-errors.js';
 export * from './model-vocabulary.js';
+export * from './logging.js';
+export * from './metrics.js';
+export * from './metrics-server.js';
+export * from './tracing.js';

@@ -48,6 +48,13 @@ export const envSchema = z.object({
   DATA_DIR: z.string().min(1).default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   LOG_PRETTY: bool.default(false),
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
+  METRICS_PORT: int(1, 65535).optional(),
+  METRICS_HOST: z.string().min(1).optional(),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:']).optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).optional(),
+  QUEUE_BOARD_ENABLED: bool.default(true),
   BODY_LIMIT_BYTES: int(1024, 64 * 1024 * 1024).default(1024 * 1024),
   CORS_ORIGINS: csv.default([]),
   TRUST_PROXY: z.string().default('false'),
@@ -212,7 +219,17 @@ export interface ConfigValues {
     /** Longest wait for one Redis command of the shared client. */
     redisCommandTimeoutMs: number;
   };
-  log: { level: ParsedEnv['LOG_LEVEL']; pretty: boolean };
+  /** `format` auto: pretty on a terminal, JSON lines otherwise (LOG_PRETTY=true is the old spelling of pretty). */
+  log: { level: ParsedEnv['LOG_LEVEL']; format: 'auto' | 'json' | 'pretty' };
+  /**
+   * Prometheus scraping: a separate listener (`port`) and/or a bearer `token`. Without a token the
+   * API port does not serve `/metrics` at all.
+   */
+  metrics: { port?: number; host?: string; token?: string };
+  /** OpenTelemetry tracing, off unless an OTLP endpoint is set. */
+  tracing: { endpoint?: string; serviceName?: string };
+  /** Bull Board for platform administrators at `/admin/queues`. */
+  queueBoard: { enabled: boolean };
   /** Blob store of model artifacts and images: the local filesystem under `dataDir`, or S3. */
   storage: {
     driver: 'local' | 's3';
@@ -379,7 +396,10 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },
-    log: { level: env.LOG_LEVEL, pretty: env.LOG_PRETTY },
+    log: { level: env.LOG_LEVEL, format: env.LOG_PRETTY && env.LOG_FORMAT === 'auto' ? 'pretty' : env.LOG_FORMAT },
+    metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },
+    tracing: { endpoint: env.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: env.OTEL_SERVICE_NAME },
+    queueBoard: { enabled: env.QUEUE_BOARD_ENABLED },
     storage: {
       driver: env.STORAGE_DRIVER,
       s3: env.S3_BUCKET

@@ -8,7 +8,13 @@ import { DEFAULT_MAX_PIXELS } from './image/image-header.js';
 import { deserializeError, InferenceErrorCode, inferenceError } from './inference.errors.js';
 import type { RgbImage } from './inference.types.js';
 import type { FusionProgress, FusionRequest, FusionResult } from './pipeline/fusion.types.js';
-import { PipelineHost, type WorkerReply, type WorkerSettings, type WorkerTask } from './pipeline/pipeline.worker.js';
+import {
+  PipelineHost,
+  type SessionReport,
+  type WorkerReply,
+  type WorkerSettings,
+  type WorkerTask,
+} from './pipeline/pipeline.worker.js';
 import type { ExecutionProvider } from './pipeline/session-cache.js';
 import type { WatermarkDetection } from './watermark/watermark.js';
 
@@ -31,6 +37,8 @@ export interface FaceFusionEngineOptions {
   intraOpThreads?: number;
   /** Receives provider fallbacks and cache evictions. */
   log?: (message: string) => void;
+  /** Receives, after each fusion, the session-cache events of the thread that ran it and what it holds (metrics). */
+  onSessionReport?: (report: SessionReport) => void;
 }
 
 /** A request plus caller-side hooks that do not cross the thread boundary. */
@@ -58,6 +66,7 @@ export class FaceFusionEngine {
     private readonly log: (message: string) => void,
     /** Resolved settings shared by every worker. */
     readonly settings: WorkerSettings,
+    private readonly onSessionReport: (report: SessionReport) => void = () => undefined,
   ) {}
 
   static async create(options: FaceFusionEngineOptions = {}): Promise<FaceFusionEngine> {
@@ -73,7 +82,7 @@ export class FaceFusionEngine {
     if (workers === 0) {
       const host = new PipelineHost(settings);
       await host.getCodec();
-      return new FaceFusionEngine(null, host, log, settings);
+      return new FaceFusionEngine(null, host, log, settings, options.onSessionReport);
     }
     const pool = new Piscina({
       filename: workerFilename(),
@@ -83,7 +92,7 @@ export class FaceFusionEngine {
       concurrentTasksPerWorker: 1,
       idleTimeout: Infinity,
     });
-    return new FaceFusionEngine(pool, null, log, settings);
+    return new FaceFusionEngine(pool, null, log, settings, options.onSessionReport);
   }
 
   /** Runs one pipeline. Rejects with the library's domain errors (see `InferenceErrorCode`). */
@@ -92,13 +101,23 @@ export class FaceFusionEngine {
     if (this.inline) {
       const reply = await this.inline.handle({ type: 'fuse', request: plain });
       for (const message of this.inline.drainMessages()) this.log(message);
+      this.onSessionReport(this.inline.sessionReport());
       return unwrap(reply) as FusionResult;
     }
     const { port1, port2 } = new MessageChannel();
-    port1.on('message', (message: { kind: 'progress'; event: FusionProgress } | { kind: 'log'; message: string }) => {
-      if (message.kind === 'progress') onProgress?.(message.event);
-      else this.log(message.message);
-    });
+    port1.on(
+      'message',
+      (
+        message:
+          | { kind: 'progress'; event: FusionProgress }
+          | { kind: 'log'; message: string }
+          | { kind: 'sessions'; report: SessionReport },
+      ) => {
+        if (message.kind === 'progress') onProgress?.(message.event);
+        else if (message.kind === 'sessions') this.onSessionReport(message.report);
+        else this.log(message.message);
+      },
+    );
     try {
       const reply = await this.submit({ type: 'fuse', request: plain, port: port2 }, [port2]);
       // Let queued progress messages arrive before the caller sees the result.

@@ -37,7 +37,8 @@ export type {
 export { runFusionPipeline } from './pipeline/fusion-pipeline.js';
 export type { PipelineContext } from './pipeline/fusion-pipeline.js';
 export { SessionCache } from './pipeline/session-cache.js';
-export type { ExecutionProvider, SessionCacheOptions } from './pipeline/session-cache.js';
+export type { ExecutionProvider, SessionCacheEvent, SessionCacheOptions } from './pipeline/session-cache.js';
+export type { SessionReport } from './pipeline/pipeline.worker.js';
 export { DEFAULT_REFERENCE_DISTANCE, selectFaces } from './pipeline/face-selection.js';
 export type { FaceSelection } from './pipeline/face-selection.js';
 export { createBoxMask, DEFAULT_MASK_BLUR, pasteBack } from './pipeline/paste-back.js';

@@ -4,11 +4,13 @@ import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { UserService } from '../../auth/src/users/user.service.js';
 import { DomainError } from '../../common/src/errors.js';
+import { metrics } from '../../common/src/metrics.js';
 import { RequestContext } from '../../common/src/request-context.js';
 import { ModelVersionService } from '../../model-registry/src/models/model-version.service.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { JobBlobs } from './job-blobs.js';
 import { JobEvents } from './job-events.js';
+import { FUSION_QUEUE } from './jobs.constants.js';
 import { JobEntity, MODEL_SLOT_KINDS, type JobModelVersion, type JobStatus, type ModelSlot } from './job.entity.js';
 import { summariseModels } from './job.service.js';
 
@@ -111,6 +113,10 @@ export class JobExecutionService {
         });
         job.status = 'running';
         job.attempt = attempt;
+        if (!job.startedAt) {
+          job.startedAt = new Date();
+          metrics.jobWait.observe({ queue: FUSION_QUEUE }, (job.startedAt.getTime() - job.createdAt.getTime()) / 1000);
+        }
         return { kind: 'run' as const, job, attempt };
       })
       .then(async (decision) => {
@@ -176,6 +182,7 @@ export class JobExecutionService {
       return true;
     });
     if (ok) {
+      this.countEnded(job, 'completed');
       await this.blobs.release(job.inputDigests, job.id);
       await this.events.publish({ type: 'state', jobId: job.id, status: 'completed' });
     } else {
@@ -216,10 +223,16 @@ export class JobExecutionService {
       return true;
     });
     if (ok) {
+      this.countEnded(job, status);
       await this.blobs.release(job.inputDigests, job.id);
       await this.events.publish({ type: 'state', jobId: job.id, status });
     }
     return ok;
+  }
+
+  private countEnded(job: JobEntity, status: 'completed' | 'failed' | 'cancelled'): void {
+    metrics.jobs.inc({ outcome: status });
+    if (job.startedAt) metrics.jobRun.observe({ status }, (Date.now() - job.startedAt.getTime()) / 1000);
   }
 
   /** Whether the row asks the running attempt to stop. */

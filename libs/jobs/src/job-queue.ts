@@ -1,7 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DEPENDENCY_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../common/src/index.js';
+import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
+import { traceCarrier } from '../../common/src/tracing.js';
 import { FUSION_QUEUE, FusionJobName, type FusionJobPayloads } from './jobs.constants.js';
 
 /** How long an enqueue may wait for Redis before the job is left to the reconciler. */
@@ -15,10 +17,23 @@ const AVAILABILITY_TIMEOUT_MS = 1_000;
  * submission never fails (or hangs) on a slow queue once it has been accepted.
  */
 @Injectable()
-export class JobQueue {
+export class JobQueue implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('JobQueue');
+  private stopMetrics?: () => void;
 
   constructor(@InjectQueue(FUSION_QUEUE) readonly queue: Queue<FusionJobPayloads[FusionJobName.Fuse]>) {}
+
+  /** Queue depth by state, read from Redis at each scrape. */
+  onModuleInit(): void {
+    this.stopMetrics = onMetricsScrape('queue', async () => {
+      const counts = await this.queue.getJobCounts();
+      for (const [state, n] of Object.entries(counts)) metrics.queueJobs.set({ queue: FUSION_QUEUE, state }, n);
+    });
+  }
+
+  onModuleDestroy(): void {
+    this.stopMetrics?.();
+  }
 
   /** Adds a job's queue entry (idempotent per `queueJobId`); resolves false when Redis did not take it. */
   async enqueue(
@@ -27,7 +42,7 @@ export class JobQueue {
   ): Promise<boolean> {
     const adding = this.queue.add(
       FusionJobName.Fuse,
-      { jobId: job.id, organizationId: job.organizationId },
+      { jobId: job.id, organizationId: job.organizationId, trace: traceCarrier() },
       {
         jobId: job.queueJobId,
         priority: Math.min(job.priority, 2_000_000),

@@ -5,6 +5,7 @@ import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { metrics } from '../../common/src/metrics.js';
 import type { ModelStage } from '../../common/src/model-vocabulary.js';
 import { newestFirstPage, type Page } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
@@ -271,6 +272,7 @@ export class JobService {
       return saved;
     });
     if (job.status === 'cancelled') {
+      metrics.jobs.inc({ outcome: 'cancelled' });
       await this.queue.removeWaiting(job.queueJobId);
       await this.blobs.release(job.inputDigests, job.id);
       await this.events.publish({ type: 'state', jobId: job.id, status: 'cancelled' });

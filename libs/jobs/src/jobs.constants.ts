@@ -8,7 +8,8 @@ export enum FusionJobName {
 
 /** Payload of each job name. */
 export interface FusionJobPayloads {
-  [FusionJobName.Fuse]: { jobId: string; organizationId: string };
+  /** `trace`: the submitting request's W3C trace context (`traceparent`), when tracing is on. */
+  [FusionJobName.Fuse]: { jobId: string; organizationId: string; trace?: Record<string, string> };
 }
 
 /** Channel (without the Redis key prefix) on which a job's progress and state changes are published. */

@@ -1,6 +1,7 @@
 import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ForbiddenError, InternalError, UnauthorizedError } from '../../common/src/errors.js';
+import { DomainError, ForbiddenError, InternalError, UnauthorizedError } from '../../common/src/errors.js';
+import { metrics } from '../../common/src/metrics.js';
 import { PUBLIC_ROUTE, ROUTE_POLICY, type ContextRequest, type RoutePolicy } from '../../common/src/route-metadata.js';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { PolicyService } from './policy.service.js';
@@ -34,11 +35,13 @@ export class PoliciesGuard implements CanActivate {
 
     if (policy.kind === 'platform-admin') {
       if (ctx.actor.type !== 'user' || !ctx.actor.isPlatformAdmin) {
+        metrics.authzDecisions.inc({ level: 'route', permission: 'platform-admin', outcome: 'denied' });
         throw new ForbiddenError({
           code: 'platform_admin_required',
           detail: 'Only platform administrators may do this.',
         });
       }
+      metrics.authzDecisions.inc({ level: 'route', permission: 'platform-admin', outcome: 'allowed' });
       return true;
     }
     if (policy.kind === 'authenticated' && ctx.actor.type === 'api_key' && !policy.allowApiKey) {
@@ -52,9 +55,14 @@ export class PoliciesGuard implements CanActivate {
       return true;
     }
     const scoped = ctx.forOrganization(orgId);
+    const permission = policy.kind === 'permission' ? policy.permission : 'membership';
     try {
       await this.policies.authorizeOrganization(scoped, policy.kind === 'permission' ? policy.permission : undefined);
+      metrics.authzDecisions.inc({ level: 'route', permission, outcome: 'allowed' });
     } catch (error) {
+      if (error instanceof DomainError && (error.status === 403 || error.status === 404)) {
+        metrics.authzDecisions.inc({ level: 'route', permission, outcome: error.status === 403 ? 'denied' : 'hidden' });
+      }
       if (error instanceof ForbiddenError) {
         this.audit?.recordBuffered(scoped, {
           action: 'authz.denied',

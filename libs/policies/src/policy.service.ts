@@ -3,6 +3,7 @@ import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { Brackets, type DataSource } from 'typeorm';
 import { ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { metrics } from '../../common/src/metrics.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import {
   buildAbility,
@@ -180,6 +181,19 @@ export class PolicyService {
    * with `code` = the missing permission (e.g. `model:export`) when they may view but not act.
    */
   async assertCan(ctx: RequestContext, action: Action, subjectType: SubjectType, row: SubjectRow): Promise<void> {
+    const permission = permissionFor(action, subjectType);
+    try {
+      await this.decide(ctx, action, subjectType, row);
+      metrics.authzDecisions.inc({ level: 'row', permission, outcome: 'allowed' });
+    } catch (error) {
+      const outcome =
+        error instanceof NotFoundError ? 'hidden' : error instanceof ForbiddenError ? 'denied' : undefined;
+      if (outcome) metrics.authzDecisions.inc({ level: 'row', permission, outcome });
+      throw error;
+    }
+  }
+
+  private async decide(ctx: RequestContext, action: Action, subjectType: SubjectType, row: SubjectRow): Promise<void> {
     const resolved = await this.resolve(ctx);
     const { ability } = resolved.built;
     const notFound = () =>

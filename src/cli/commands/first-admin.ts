@@ -1,11 +1,19 @@
+import { open, unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import { FirstAdminService } from '../../../libs/auth/src/index.js';
 import { RequestContext } from '../../../libs/common/src/index.js';
 import type { AppConfig } from '../../../libs/config/src/index.js';
 import { withIdentity } from './identity-context.js';
 
+/** Where the first administrator's credentials go when no terminal can show them. */
+export const FIRST_ADMIN_FILE = 'first-admin-password.txt';
+
 /**
- * On an empty installation, creates the first platform administrator and prints its credentials
- * once (stdout, not the log stream). Later starts find the marker and do nothing.
+ * On an empty installation, creates the first platform administrator. Its password never enters
+ * the log stream: it is shown on the terminal (stderr) when there is one, otherwise written to a
+ * file readable by this user only (0600) under DATA_DIR, whose path is logged. Later starts find
+ * the marker and do nothing.
  */
 export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   const admin = await withIdentity(
@@ -13,15 +21,35 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
     config,
   );
   if (!admin?.generatedPassword) return;
-  process.stdout.write(
-    [
-      '',
-      '  First platform administrator created (shown once):',
-      `    email:    ${admin.email}`,
-      `    password: ${admin.generatedPassword}`,
-      '  Sign in at POST /api/v1/auth/login and change the password (POST /api/v1/auth/password).',
-      '',
-      '',
-    ].join('\n'),
+  const logger = new Logger('Launcher');
+  if (process.stderr.isTTY) {
+    process.stderr.write(
+      [
+        '',
+        '  First platform administrator created (shown once, on this terminal only):',
+        `    email:    ${admin.email}`,
+        `    password: ${admin.generatedPassword}`,
+        '  Sign in at POST /api/v1/auth/login and change the password (POST /api/v1/auth/password).',
+        '',
+        '',
+      ].join('\n'),
+    );
+    logger.log('First platform administrator created; its one-time password was shown on the terminal');
+    return;
+  }
+  const file = join(config.dataDir, FIRST_ADMIN_FILE);
+  await unlink(file).catch(() => undefined);
+  const handle = await open(file, 'wx', 0o600);
+  try {
+    await handle.writeFile(
+      `email: ${admin.email}\npassword: ${admin.generatedPassword}\n` +
+        'Sign in at POST /api/v1/auth/login, change the password (POST /api/v1/auth/password), then delete this file.\n',
+    );
+  } finally {
+    await handle.close();
+  }
+  logger.warn(
+    `First platform administrator created; its email and one-time password are in ${file} (mode 0600): ` +
+      'sign in, change the password, delete the file',
   );
 }

@@ -1,6 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
+import { useProcessLogger } from '../../../libs/common/src/index.js';
 import { AppConfig, childProcessEnv } from '../../../libs/config/src/index.js';
 import { provisionRuntime, runMigrations, type ProvisionedRuntime } from '../../../libs/database/src/index.js';
 import { ensureFirstAdmin } from './first-admin.js';
@@ -20,9 +21,11 @@ export type StartTarget = 'all' | 'api' | 'worker';
  * after the grace period is killed, so the launcher itself always ends within it.
  */
 export async function startCommand(target: StartTarget): Promise<void> {
-  const logger = new Logger('Launcher');
   const started = Date.now();
   const config = AppConfig.fromEnv();
+  // The launcher's own lines (embedded services, migrations, first administrator) have the shape of the apps' lines.
+  useProcessLogger('launcher', config.log.level, config.log.format);
+  const logger = new Logger('Launcher');
   const children = new Map<string, ChildProcess>();
   let stopping = false;
   // Embedded services (stopped after the children); a signal during start-up waits for them to be up.

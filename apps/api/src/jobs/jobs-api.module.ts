@@ -4,7 +4,10 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { sendProblem, UnsupportedMediaTypeError } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
+import { AuthModule } from '../../../../libs/auth/src/index.js';
 import { JobsModule } from '../../../../libs/jobs/src/index.js';
+import { QueueBoardController } from '../queue-board/queue-board.controller.js';
+import { QueueBoard } from '../queue-board/queue-board.service.js';
 import { JobsController } from './jobs.controller.js';
 import { WatermarkController, WatermarkReader } from './watermark.controller.js';
 
@@ -12,19 +15,21 @@ const MULTIPART_ROUTES = new Set(['/api/v1/orgs/:orgId/models/:modelId/fuse', '/
 
 /** Fusion jobs (submit, list, cancel, progress events, results) and watermark detection. */
 @Module({
-  imports: [JobsModule],
-  controllers: [JobsController, WatermarkController],
-  providers: [WatermarkReader],
+  imports: [JobsModule, AuthModule],
+  controllers: [JobsController, WatermarkController, QueueBoardController],
+  providers: [WatermarkReader, QueueBoard],
 })
 export class JobsApiModule implements OnModuleInit {
   constructor(
     private readonly host: HttpAdapterHost,
     private readonly config: AppConfig,
+    private readonly board: QueueBoard,
   ) {}
 
   onModuleInit(): void {
     const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
     if (fastify.hasContentTypeParser('multipart/form-data')) return;
+    if (this.config.queueBoard.enabled) this.board.mount(fastify);
     // Only the routes that take files read multipart bodies; every other route stays JSON-only.
     fastify.addHook('onRequest', async (request, reply) => {
       const type = request.headers['content-type'];

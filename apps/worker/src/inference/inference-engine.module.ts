@@ -1,6 +1,27 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { metrics } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
-import { FaceFusionEngine } from '../../../../libs/inference/src/index.js';
+import { FaceFusionEngine, type SessionReport } from '../../../../libs/inference/src/index.js';
+
+/** Turns the engine's per-thread session reports into the worker's model metrics. */
+function sessionMetrics(): (report: SessionReport) => void {
+  const held = new Map<number, { bytes: number; sessions: number }>();
+  return (report) => {
+    for (const event of report.events) {
+      if (event.type === 'lookup') metrics.modelSessionCache.inc({ result: event.hit ? 'hit' : 'miss' });
+      else metrics.modelLoad.observe({ provider: event.provider }, event.seconds);
+    }
+    held.set(report.threadId, { bytes: report.bytes, sessions: report.sessions });
+    let bytes = 0;
+    let sessions = 0;
+    for (const h of held.values()) {
+      bytes += h.bytes;
+      sessions += h.sessions;
+    }
+    metrics.modelSessionBytes.set(bytes);
+    metrics.modelSessions.set(sessions);
+  };
+}
 
 /**
  * The worker's face-fusion engine, built once from configuration (pool size, execution provider,
@@ -22,6 +43,7 @@ import { FaceFusionEngine } from '../../../../libs/inference/src/index.js';
           maxPixels: inference.maxPixels,
           codec: inference.codec,
           log: (message) => logger.log(message),
+          onSessionReport: sessionMetrics(),
         });
         logger.log(
           `Face-fusion engine ready: ${engine.settings.executionProvider} provider requested, ` +

@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DomainError } from '../../../../libs/common/src/index.js';
+import { DomainError, inConsumerSpan, metrics } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   FaceFusionEngine,
@@ -80,6 +80,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     for (const name of Object.values(FusionJobName)) {
       void this.queue.process(name, this.concurrency, handlers[name]);
     }
+    this.countSlots();
     const { reconcileIntervalMs, resultPurgeIntervalMs } = this.config.jobs;
     void this.maintenance.reconcile().catch((e: Error) => this.logger.warn(`reconcile: ${e.message}`));
     if (reconcileIntervalMs > 0) {
@@ -108,6 +109,15 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
 
   /** Handles one delivered queue entry. Throws only for transient failures (Bull retries those). */
   async handle(entry: FuseJob): Promise<void> {
+    return inConsumerSpan(
+      `${FUSION_QUEUE} process`,
+      entry.data.trace,
+      { 'messaging.system': 'bull', 'messaging.destination.name': FUSION_QUEUE, 'fusiongate.job_id': entry.data.jobId },
+      () => this.deliver(entry),
+    );
+  }
+
+  private async deliver(entry: FuseJob): Promise<void> {
     const { jobId } = entry.data;
     const decision = await this.execution.start(jobId, String(entry.id), this.workerId);
     switch (decision.kind) {
@@ -133,6 +143,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
   private async run(entry: FuseJob, job: JobEntity, attempt: number): Promise<void> {
     const flag = new Int32Array(new SharedArrayBuffer(4));
     this.running.set(job.id, flag);
+    this.countSlots();
     const timeout = setTimeout(() => Atomics.store(flag, 0, TIMED_OUT), this.config.jobs.timeoutMs);
     try {
       // A cancel may have been asked between the start and now.
@@ -174,7 +185,14 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     } finally {
       clearTimeout(timeout);
       this.running.delete(job.id);
+      this.countSlots();
     }
+  }
+
+  private countSlots(): void {
+    const busy = Math.min(this.running.size, this.concurrency);
+    metrics.workerSlots.set({ state: 'busy' }, busy);
+    metrics.workerSlots.set({ state: 'idle' }, this.concurrency - busy);
   }
 
   private async failed(entry: FuseJob, job: JobEntity, attempt: number, error: unknown, flag: number): Promise<void> {

@@ -4,6 +4,7 @@ import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
 import { bestEffort, MaintenanceMode, REDIS } from '../../../database/src/index.js';
+import { metrics } from '../../../common/src/index.js';
 import type { UserStatus } from '../users/user.entity.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */
@@ -53,6 +54,7 @@ export class PrincipalCache {
     if (ttl > 0) {
       // Redis down or frozen: the database answers instead (signed-in users keep working).
       const cached = await bestEffort(this.redis, () => this.redis.get(key(sessionId)), null);
+      metrics.principalCache.inc({ result: cached ? 'hit' : 'miss' });
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
     // A cache miss also records the session's use (at most once a minute), for the sessions list;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { TooManyRequestsError } from '../../../common/src/index.js';
+import { metrics, TooManyRequestsError } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
 
@@ -110,7 +110,10 @@ export class AttemptThrottleService {
       limits.ipMaxFailuresPerHour,
       WINDOW_SECONDS,
     )) as [string, number];
-    if (outcome === 'account_locked' || outcome === 'too_many_attempts') throw this.locked(outcome, value);
+    if (outcome === 'account_locked' || outcome === 'too_many_attempts') {
+      metrics.authLockouts.inc({ scope, reason: outcome });
+      throw this.locked(outcome, value);
+    }
   }
 
   /** The reserved attempt's secret was right: it stops counting, and this pair's delays are cleared. */

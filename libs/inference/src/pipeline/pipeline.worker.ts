@@ -1,12 +1,12 @@
 import type { MessagePort } from 'node:worker_threads';
-import { workerData } from 'node:worker_threads';
+import { threadId, workerData } from 'node:worker_threads';
 import { serializeError, type SerializedInferenceError } from '../inference.errors.js';
 import type { RgbImage } from '../inference.types.js';
 import { loadImageCodec, type CodecName, type ImageCodec } from '../image/image-codec.js';
 import { detectWatermark, type WatermarkDetection } from '../watermark/watermark.js';
 import { runFusionPipeline } from './fusion-pipeline.js';
 import type { FusionRequest, FusionResult } from './fusion.types.js';
-import { SessionCache, type ExecutionProvider } from './session-cache.js';
+import { SessionCache, type ExecutionProvider, type SessionCacheEvent } from './session-cache.js';
 
 /** Settings every worker thread starts with. */
 export interface WorkerSettings {
@@ -15,6 +15,14 @@ export interface WorkerSettings {
   sessionCacheBytes: number;
   executionProvider: ExecutionProvider;
   intraOpThreads: number;
+}
+
+/** What a thread reports after each fusion for metrics: cache events since the last report, and what it holds. */
+export interface SessionReport {
+  threadId: number;
+  events: SessionCacheEvent[];
+  bytes: number;
+  sessions: number;
 }
 
 /** Tasks a worker accepts. */
@@ -31,6 +39,7 @@ export type WorkerReply =
 export class PipelineHost {
   private codec?: Promise<ImageCodec>;
   private readonly messages: string[] = [];
+  private readonly cacheEvents: SessionCacheEvent[] = [];
   readonly sessions: SessionCache;
 
   constructor(private readonly settings: WorkerSettings) {
@@ -39,6 +48,7 @@ export class PipelineHost {
       executionProvider: settings.executionProvider,
       intraOpThreads: settings.intraOpThreads,
       log: (m) => this.messages.push(m),
+      onEvent: (e) => this.cacheEvents.push(e),
     });
   }
 
@@ -50,6 +60,12 @@ export class PipelineHost {
   /** Log lines produced since the last call (provider fallbacks, evictions). */
   drainMessages(): string[] {
     return this.messages.splice(0);
+  }
+
+  /** Cache events since the last call, and the sessions held now. */
+  sessionReport(): SessionReport {
+    const { bytes, sessions } = this.sessions.stats;
+    return { threadId, events: this.cacheEvents.splice(0), bytes, sessions };
   }
 
   async handle(task: WorkerTask): Promise<WorkerReply> {
@@ -79,7 +95,10 @@ export class PipelineHost {
     } catch (error) {
       return { ok: false, error: serializeError(error) };
     } finally {
-      if (task.type === 'fuse') task.port?.close();
+      if (task.type === 'fuse') {
+        task.port?.postMessage({ kind: 'sessions', report: this.sessionReport() });
+        task.port?.close();
+      }
     }
   }
 }

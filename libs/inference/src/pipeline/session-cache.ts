@@ -18,7 +18,13 @@ export interface SessionCacheOptions {
   intraOpThreads?: number;
   /** Told about provider fallbacks and evictions. */
   log?: (message: string) => void;
+  /** Told about each lookup (hit or miss) and each load (its duration and provider), for metrics. */
+  onEvent?: (event: SessionCacheEvent) => void;
 }
+
+/** What a session cache reports for metrics. */
+export type SessionCacheEvent =
+  { type: 'lookup'; hit: boolean } | { type: 'load'; seconds: number; provider: 'cpu' | 'cuda' };
 
 interface FamilyContract {
   kind: ModelKind;
@@ -56,6 +62,7 @@ export class SessionCache {
   private readonly provider: ExecutionProvider;
   private readonly threads: number;
   private readonly log: (message: string) => void;
+  private readonly onEvent: (event: SessionCacheEvent) => void;
   private cudaUnavailable = false;
 
   constructor(options: SessionCacheOptions = {}) {
@@ -63,6 +70,7 @@ export class SessionCache {
     this.provider = options.executionProvider ?? 'cpu';
     this.threads = options.intraOpThreads ?? 1;
     this.log = options.log ?? (() => undefined);
+    this.onEvent = options.onEvent ?? (() => undefined);
   }
 
   /** The byte budget of this cache. */
@@ -81,6 +89,7 @@ export class SessionCache {
   async acquire(ref: ModelRef): Promise<LoadedModel> {
     const key = ref.sha256.toLowerCase();
     let entry = this.entries.get(key);
+    this.onEvent({ type: 'lookup', hit: entry !== undefined });
     if (entry) {
       this.entries.delete(key);
       this.entries.set(key, entry);
@@ -133,6 +142,7 @@ export class SessionCache {
   }
 
   private async load(ref: ModelRef): Promise<LoadedModel> {
+    const started = performance.now();
     let bytes: Uint8Array;
     try {
       bytes = await readFile(ref.path);
@@ -155,6 +165,7 @@ export class SessionCache {
     const entry = this.entries.get(digest);
     if (entry) entry.bytes = bytes.length;
     const { session, provider } = await this.createSession(bytes, ref);
+    this.onEvent({ type: 'load', seconds: (performance.now() - started) / 1000, provider });
     const inputShapes: Record<string, number[]> = {};
     for (const meta of session.inputMetadata) {
       if (meta.isTensor) inputShapes[meta.name] = meta.shape.map((d) => (typeof d === 'number' ? d : -1));
