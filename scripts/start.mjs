@@ -1,4 +1,6 @@
-// `npm start [api|worker]`: build if needed, then launch through the operator CLI.
+// `npm start [api|worker]`: build if needed, then launch through the operator CLI. npm runs this
+// through `sh -c "exec node …"`, so the signals npm forwards (SIGTERM, SIGINT) reach the launcher
+// itself, which stops the API, the worker and the embedded services before exiting.
 import { spawnSync } from 'node:child_process';
 import { hostname } from 'node:os';
 

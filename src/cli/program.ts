@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { bootstrapAdminCommand } from './commands/bootstrap-admin.command.js';
 import { keysRotateCommand } from './commands/keys-rotate.command.js';
 import { auditCheckpointCommand, auditRetentionCommand, auditVerifyCommand } from './commands/audit.command.js';
+import { maintenanceCommand, maintenanceStatusCommand } from './commands/maintenance.command.js';
 import { migrateCommand } from './commands/migrate.command.js';
 import { usersReviewCommand } from './commands/users-review.command.js';
 import { startCommand, type StartTarget } from './commands/start.command.js';
@@ -68,6 +69,23 @@ export function buildProgram(): Command {
     .option('--org <id>', 'one organization id, or "platform" (default: every chain)')
     .option('--days <n>', "retention in days (default: the organization's setting)")
     .action((options: { org?: string; days?: string }) => auditRetentionCommand(options));
+
+  program
+    .command('maintenance:on')
+    .description('read-only mode on every API replica: writes answer 503 read_only, reads keep working')
+    .option('--message <text>', 'shown to clients in the 503 answer (e.g. "back at 14:00 UTC")')
+    .action((options: { message?: string }) => maintenanceCommand(true, options));
+
+  program
+    .command('maintenance:off')
+    .description('accept writes again')
+    .action(() => maintenanceCommand(false, {}));
+
+  program
+    .command('maintenance:status')
+    .description('whether maintenance (read-only) mode is on')
+    .option('--json', 'print JSON')
+    .action((options: { json?: boolean }) => maintenanceStatusCommand(options));
 
   return program;
 }

@@ -20,6 +20,44 @@ async function waitReady(url: string, child: ChildProcess, timeoutMs: number): P
   throw new Error(`not ready within ${timeoutMs} ms`);
 }
 
+/** Every process below `pid`, read from ps. */
+function descendants(pid: number): number[] {
+  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid='], { encoding: 'utf8' })
+    .stdout.trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number));
+  const found: number[] = [];
+  const walk = (parent: number) => {
+    for (const [child, ppid] of table) {
+      if (ppid === parent) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Waits until none of `pids` runs; returns how long that took. */
+async function allGone(pids: number[], timeoutMs: number): Promise<number> {
+  const started = Date.now();
+  while (pids.some(alive)) {
+    if (Date.now() - started > timeoutMs) throw new Error(`still running: ${pids.filter(alive).join(', ')}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return Date.now() - started;
+}
+
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve(child.exitCode);
@@ -73,8 +111,49 @@ describe('launcher', () => {
     expect(leftovers.stdout.trim()).toBe('');
   }, 150_000);
 
+  it('SIGTERM to `npm start` stops the API, the worker and the embedded services within the grace period', async () => {
+    const port = await freePort();
+    const output: string[] = [];
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'info',
+        SHUTDOWN_GRACE_MS: '10000',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    npm.stdout!.on('data', (d: Buffer) => output.push(d.toString()));
+    npm.stderr!.on('data', (d: Buffer) => output.push(d.toString()));
+    try {
+      await waitReady(`http://127.0.0.1:${port}`, npm, 90_000);
+      for (let i = 0; i < 450 && !output.join('').includes('Worker ready'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+      }
+      const tree = descendants(npm.pid!);
+      const commands = tree.map(
+        (pid) => spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' }).stdout,
+      );
+      expect(commands.some((c) => c.includes('redis-server'))).toBe(true);
+      expect(commands.some((c) => c.includes('apps/api/src/main.js'))).toBe(true);
+      expect(commands.some((c) => c.includes('apps/worker/src/main.js'))).toBe(true);
+
+      npm.kill('SIGTERM');
+      const goneMs = await allGone([npm.pid!, ...tree], 15_000);
+      process.stdout.write(`npm start: ${tree.length} processes stopped ${goneMs} ms after SIGTERM\n`);
+      expect(goneMs).toBeLessThan(10_000);
+      expect(output.join('')).toContain('SIGTERM received');
+    } finally {
+      if (npm.exitCode === null) npm.kill('SIGKILL');
+    }
+  }, 150_000);
+
   describe('with DATABASE_URL and REDIS_URL', () => {
     let db: TestDatabase;
+    const sharedKey = Buffer.alloc(32, 9).toString('base64');
     beforeAll(async () => {
       db = await createTestDatabase();
     });
@@ -91,6 +170,8 @@ describe('launcher', () => {
           DATABASE_URL: db.url,
           REDIS_URL: testRedisUrl(),
           REDIS_KEY_PREFIX: `fgt-launch-${port}`,
+          // Replicas of one database share its secrets key (each test has its own DATA_DIR).
+          SECRETS_KEY: sharedKey,
           LOG_LEVEL: 'warn',
         },
         stdio: 'ignore',
@@ -111,6 +192,34 @@ describe('launcher', () => {
         expect(names).toEqual(['fusiongate-api', 'fusiongate-worker']);
       } finally {
         expect(await stop(child)).toBe(0);
+      }
+    }, 150_000);
+
+    it('a launcher killed outright (SIGKILL) does not leave its API and worker running', async () => {
+      const port = await freePort();
+      const child = spawn(process.execPath, [`${root}dist/src/cli/main.js`, 'start'], {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          PORT: String(port),
+          DATA_DIR: dataDir,
+          DATABASE_URL: db.url,
+          REDIS_URL: testRedisUrl(),
+          REDIS_KEY_PREFIX: `fgt-launch-${port}`,
+          // Replicas of one database share its secrets key (each test has its own DATA_DIR).
+          SECRETS_KEY: sharedKey,
+          LOG_LEVEL: 'warn',
+        },
+        stdio: 'ignore',
+      });
+      try {
+        await waitReady(`http://127.0.0.1:${port}`, child, 90_000);
+        const tree = descendants(child.pid!);
+        expect(tree.length).toBe(2);
+        child.kill('SIGKILL');
+        await allGone(tree, 15_000);
+      } finally {
+        if (child.exitCode === null) child.kill('SIGKILL');
       }
     }, 150_000);
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import helmet from '@fastify/helmet';
 import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -10,11 +11,14 @@ import {
   BadRequestError,
   createValidationPipe,
   jsonNestingExceeds,
+  READ_SAFE_ROUTE_CONFIG,
+  readOnlyError,
   SMALL_BODY_ROUTE_CONFIG,
   metrics,
   sendProblem,
 } from '../../../libs/common/src/index.js';
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import { ConfigError, type AppConfig } from '../../../libs/config/src/index.js';
+import { MaintenanceMode } from '../../../libs/database/src/index.js';
 import { AppModule } from './app.module.js';
 import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
 import { setupSwagger } from './swagger.js';
@@ -29,6 +33,20 @@ export const UNPREFIXED_ROUTES = [
   { path: '.well-known/jwks.json', method: RequestMethod.GET },
 ];
 
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** The certificate and key of the optional TLS listener, or one line naming what cannot be read. */
+function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
+  const read = (variable: string, file: string) => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new ConfigError(`Invalid configuration: ${variable} cannot be read (${(error as Error).message})`);
+    }
+  };
+  return { cert: read('TLS_CERT_FILE', tls.certFile), key: read('TLS_KEY_FILE', tls.keyFile) };
+}
+
 /**
  * Builds the fully configured API application (not yet listening). Used by main and by tests;
  * `rootModule` lets a test compose AppModule with extra controllers.
@@ -39,6 +57,7 @@ export async function createApiApp(
 ): Promise<NestFastifyApplication> {
   const { http } = config;
   const adapter = new FastifyAdapter({
+    ...(http.tls ? { https: readTls(http.tls) } : {}),
     bodyLimit: http.bodyLimitBytes,
     // A client that sends its request slowly (or never finishes its body) is cut off: sockets are
     // not held forever. Uploads stream large bodies, so the whole-request limit is minutes.
@@ -120,8 +139,27 @@ export async function createApiApp(
       reply.elapsedTime / 1000,
     );
   });
+  // Maintenance (read-only) mode: writes are refused before their body is read; reads go on.
+  const maintenance = app.get(MaintenanceMode);
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (SAFE_METHODS.has(request.method)) return;
+    const state = maintenance.current();
+    if (!state.readOnly) return;
+    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[READ_SAFE_ROUTE_CONFIG])
+      return;
+    sendProblem(
+      reply,
+      request,
+      readOnlyError(state.message ? `Read-only for maintenance: ${state.message}` : undefined),
+    );
+    return reply;
+  });
   // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.
 
+  // Browsers are told to upgrade to HTTPS, and to stay on it, only where HTTPS is served (here, or by
+  // the proxy in front of PUBLIC_URL): over plain HTTP on an internal host name, upgrading would
+  // break Swagger UI's scripts and styles.
+  const https = !!http.tls || !!http.publicUrl?.startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -129,8 +167,11 @@ export async function createApiApp(
         styleSrc: ["'self'", "'unsafe-inline'"],
         imgSrc: ["'self'", 'data:'],
         scriptSrc: ["'self'"],
+        upgradeInsecureRequests: https ? [] : null,
       },
     },
+    strictTransportSecurity:
+      https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,

@@ -9,6 +9,7 @@ export * from './problem.filter.js';
 export * from './validation.js';
 export * from './json-depth.js';
 export * from './shutdown.js';
+export * from './dependency-errors.js';
 export * from './model-vocabulary.js';
 export * from './logging.js';
 export * from './metrics.js';

@@ -1,5 +1,6 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { dependencyUnavailable } from './dependency-errors.js';
 import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './errors.js';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
 
@@ -94,6 +95,8 @@ function statusTitle(status: number): string {
 /** Maps any thrown value to a problem document; unknown errors become an opaque 500. */
 export function toProblem(error: unknown, request?: { method?: string; url?: string }): ProblemDocument {
   if (error instanceof DomainError) return problemFromDomainError(error);
+  const unavailable = dependencyUnavailable(error);
+  if (unavailable) return problemFromDomainError(unavailable);
 
   if (error instanceof HttpException) {
     const status = error.getStatus();
@@ -142,7 +145,8 @@ export function toProblem(error: unknown, request?: { method?: string; url?: str
 }
 
 /** Sends a problem document on a Fastify reply, with Retry-After where it applies. */
-export function sendProblem(reply: FastifyReply, request: FastifyRequest, error: unknown): void {
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, thrown: unknown): void {
+  const error = dependencyUnavailable(thrown) ?? thrown;
   const problem = { ...toProblem(error, request), requestId: String(request.id) };
   if (
     (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) &&
@@ -164,7 +168,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const reply = http.getResponse<FastifyReply>();
     const request = http.getRequest<FastifyRequest>();
     const problem = toProblem(error, request);
-    if (problem.status >= 500) {
+    if (problem.status === 503 && dependencyUnavailable(error)) {
+      // A dependency outage: one line per request, not a stack trace each.
+      this.logger.warn({ reqId: request.id, code: problem.code }, `Answered 503: ${(error as Error).message}`);
+    } else if (problem.status >= 500) {
       this.logger.error({ err: error, reqId: request.id }, 'Request failed');
     } else if (databaseInputError(error)) {
       this.logger.warn({ err: error, reqId: request.id }, 'Input refused by the database, not by validation');

@@ -31,6 +31,12 @@ export const SMALL_BODY_ROUTE_CONFIG = 'fusiongateSmallBody';
 /** The route reads at most the small public body limit. */
 export const SmallBody = (): MethodDecorator & ClassDecorator => RouteConfig({ [SMALL_BODY_ROUTE_CONFIG]: true });
 
+/** Fastify route config of POST routes that change nothing (they stay open in read-only mode). */
+export const READ_SAFE_ROUTE_CONFIG = 'fusiongateReadSafe';
+
+/** The route only reads, whatever its method: maintenance (read-only) mode does not refuse it. */
+export const ReadSafe = (): MethodDecorator & ClassDecorator => RouteConfig({ [READ_SAFE_ROUTE_CONFIG]: true });
+
 /** Marks a route that needs no authentication (health, docs, login); its body limit is the small one. */
 export const Public = (): MethodDecorator & ClassDecorator =>
   applyDecorators(SetMetadata(PUBLIC_ROUTE, true), SmallBody());

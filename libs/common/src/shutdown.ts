@@ -2,7 +2,9 @@ import { Logger } from '@nestjs/common';
 
 /**
  * Graceful shutdown for a process: on SIGTERM or SIGINT, run `close` once (stop accepting, finish
- * in-flight work, close pools), then exit 0; exit 1 if it takes longer than `graceMs`.
+ * in-flight work, close pools), then exit 0; exit 1 if it takes longer than `graceMs`. A process
+ * forked by the launcher also shuts down when the launcher's channel closes (the launcher died), so
+ * no API or worker outlives it.
  */
 export function exitGracefullyOnSignals(label: string, graceMs: number, close: () => Promise<void>): void {
   const logger = new Logger(label);
@@ -24,4 +26,5 @@ export function exitGracefullyOnSignals(label: string, graceMs: number, close: (
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
+  if (process.send) process.once('disconnect', () => shutdown('SIGHUP'));
 }

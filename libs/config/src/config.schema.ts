@@ -91,6 +91,14 @@ export const envSchema = z.object({
   HTTP_REQUEST_TIMEOUT_MS: offOrInt(500, 3_600_000).default(600_000),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(1_000, 600_000).default(72_000),
   HTTP_MAX_CONNECTIONS_PER_IP: int(0, 1_000_000).default(128),
+  // Staying up: TLS, maintenance (read-only) mode, timeouts of every dependency call.
+  TLS_CERT_FILE: z.string().min(1).optional(),
+  TLS_KEY_FILE: z.string().min(1).optional(),
+  HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(31_536_000),
+  FUSIONGATE_READ_ONLY: bool.default(false),
+  DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1_000),
+  DATABASE_STATEMENT_TIMEOUT_MS: offOrInt(100, 3_600_000).default(30_000),
+  REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1_000),
 
   DATABASE_URL: url(['postgres:', 'postgresql:']).optional(),
   DATABASE_POOL_SIZE: int(1, 100).default(10),
@@ -226,6 +234,7 @@ export function crossFieldIssue(env: ParsedEnv): string | undefined {
   if (env.OIDC_ISSUER && !env.OIDC_REDIRECT_URI && !env.PUBLIC_URL)
     return 'OIDC_REDIRECT_URI (or PUBLIC_URL) is required when OIDC_ISSUER is set';
   if (env.OIDC_ISSUER && !env.OIDC_SCOPES.includes('openid')) return 'OIDC_SCOPES must include openid';
+  if (!env.TLS_CERT_FILE !== !env.TLS_KEY_FILE) return 'TLS_CERT_FILE and TLS_KEY_FILE must be set together';
   return undefined;
 }
 
@@ -255,6 +264,21 @@ export interface ConfigValues {
     keepAliveTimeoutMs: number;
     /** Open connections allowed per peer address that is not a trusted proxy (0: no cap). */
     maxConnectionsPerIp: number;
+    /** Serve HTTPS with this certificate and key (PEM files) instead of plain HTTP. */
+    tls?: { certFile: string; keyFile: string };
+    /** `Strict-Transport-Security` max-age, sent when served over HTTPS (TLS here or PUBLIC_URL https). */
+    hstsMaxAgeSeconds: number;
+  };
+  /** Staying up when a dependency fails, and maintenance mode. */
+  availability: {
+    /** Writes answer 503 `read_only` (also switched on at runtime by `maintenance:on`). */
+    readOnly: boolean;
+    /** Longest wait for a PostgreSQL connection (a new one, or a free one of the pool). */
+    databaseConnectTimeoutMs: number;
+    /** Server-side limit of one SQL statement (0: none). */
+    databaseStatementTimeoutMs: number;
+    /** Longest wait for one Redis command of the shared client. */
+    redisCommandTimeoutMs: number;
   };
   /** `format` auto: pretty on a terminal, JSON lines otherwise (LOG_PRETTY=true is the old spelling of pretty). */
   log: { level: ParsedEnv['LOG_LEVEL']; format: 'auto' | 'json' | 'pretty' };
@@ -467,6 +491,15 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       requestTimeoutMs: env.HTTP_REQUEST_TIMEOUT_MS,
       keepAliveTimeoutMs: env.HTTP_KEEP_ALIVE_TIMEOUT_MS,
       maxConnectionsPerIp: env.HTTP_MAX_CONNECTIONS_PER_IP,
+      tls:
+        env.TLS_CERT_FILE && env.TLS_KEY_FILE ? { certFile: env.TLS_CERT_FILE, keyFile: env.TLS_KEY_FILE } : undefined,
+      hstsMaxAgeSeconds: env.HSTS_MAX_AGE_SECONDS,
+    },
+    availability: {
+      readOnly: env.FUSIONGATE_READ_ONLY,
+      databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+      redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },
     log: { level: env.LOG_LEVEL, format: env.LOG_PRETTY && env.LOG_FORMAT === 'auto' ? 'pretty' : env.LOG_FORMAT },
     metrics: { port: env.METRICS_PORT, host: env.METRICS_HOST, token: env.METRICS_TOKEN },

@@ -8,6 +8,10 @@ export interface DataSourceParams {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities?: MixedList<Function | string | EntitySchema>;
   applicationName?: string;
+  /** Longest wait for a connection, new or from the pool (default 10 s: migrations, CLI). */
+  connectTimeoutMs?: number;
+  /** Server-side limit of each statement (0 or unset: none). */
+  statementTimeoutMs?: number;
 }
 
 /** The options every DataSource of fusiongate uses: migrations only, never `synchronize`. */
@@ -25,7 +29,10 @@ export function dataSourceOptions(params: DataSourceParams): DataSourceOptions {
     extra: {
       max: params.poolSize ?? 10,
       application_name: params.applicationName ?? 'fusiongate',
-      connectionTimeoutMillis: 10_000,
+      connectionTimeoutMillis: params.connectTimeoutMs ?? 10_000,
+      ...(params.statementTimeoutMs ? { statement_timeout: params.statementTimeoutMs } : {}),
+      // A peer that vanished without closing (host down, partition) is noticed, not waited on forever.
+      keepAlive: true,
     },
   };
 }

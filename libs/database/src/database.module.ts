@@ -6,11 +6,14 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
 import { AppConfig } from '../../config/src/index.js';
 import { dataSourceOptions } from './data-source.js';
+import { MaintenanceMode } from './maintenance.js';
 import { checkEvictionPolicy, createRedis, REDIS } from './redis.js';
+import { checkSecretsKey } from './secrets-key-check.js';
 import { Transactions } from './transactions.js';
 
 /**
@@ -20,9 +23,15 @@ import { Transactions } from './transactions.js';
 @Global()
 @Module({})
 export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShutdown {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly config: AppConfig,
+  ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    // A node with another secrets key would boot, then fail every sign-in: refuse it here instead.
+    if (this.config.secretsKey) await checkSecretsKey(this.dataSource, this.config.secretsKey);
     await checkEvictionPolicy(this.redis);
   }
 
@@ -39,6 +48,8 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
                 url: config.database.url,
                 poolSize: config.database.poolSize,
                 applicationName: options.applicationName,
+                connectTimeoutMs: config.availability.databaseConnectTimeoutMs,
+                statementTimeoutMs: config.availability.databaseStatementTimeoutMs,
               }),
               autoLoadEntities: true,
               // At boot the database may still be starting (or the embedded one busy): keep trying for a while.
@@ -57,12 +68,15 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
             return createRedis(config.redis.url, {
               connectionName: options.applicationName,
               keyPrefix: `${config.redis.keyPrefix}:`,
+              // A frozen Redis costs a request this long at most, never a hang.
+              commandTimeout: config.availability.redisCommandTimeoutMs,
             });
           },
         },
         Transactions,
+        MaintenanceMode,
       ],
-      exports: [REDIS, Transactions],
+      exports: [REDIS, Transactions, MaintenanceMode],
     };
   }
 

@@ -3,6 +3,8 @@ export * from './database.module.js';
 export * from './transactions.js';
 export * from './redis.js';
 export * from './provision.js';
+export * from './maintenance.js';
+export * from './secrets-key-check.js';
 export { migrations } from './migrations/index.js';
 export { startEmbeddedPostgres } from './embedded/embedded-postgres.js';
 export { freePort } from './embedded/free-port.js';

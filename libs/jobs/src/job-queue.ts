@@ -1,12 +1,15 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../common/src/index.js';
 import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
 import { traceCarrier } from '../../common/src/tracing.js';
 import { FUSION_QUEUE, FusionJobName, type FusionJobPayloads } from './jobs.constants.js';
 
 /** How long an enqueue may wait for Redis before the job is left to the reconciler. */
 const ENQUEUE_TIMEOUT_MS = 2_000;
+/** How long a submission waits for the queue to answer a ping before it is refused. */
+const AVAILABILITY_TIMEOUT_MS = 1_000;
 
 /**
  * The producer side of the fusion queue. Enqueueing happens after the job row commits; when Redis
@@ -53,6 +56,27 @@ export class JobQueue implements OnModuleInit, OnModuleDestroy {
       adding.catch(() => undefined);
       this.logger.warn(`Job ${job.id} not enqueued now (${(error as Error).message}); the reconciler will retry.`);
       return false;
+    }
+  }
+
+  /**
+   * Refuses a submission up front (503 `queue_unavailable`) while the queue's Redis is down or
+   * frozen, before any upload is read: a job accepted now could not start until Redis is back.
+   */
+  async ensureAvailable(): Promise<void> {
+    const client = this.queue.client;
+    const answered =
+      client.status === 'ready' &&
+      (await withTimeout(client.ping(), AVAILABILITY_TIMEOUT_MS).then(
+        () => true,
+        () => false,
+      ));
+    if (!answered) {
+      throw new ServiceUnavailableError({
+        code: 'queue_unavailable',
+        detail: 'The job queue is not answering; nothing was submitted. Try again shortly.',
+        retryAfterSeconds: DEPENDENCY_RETRY_AFTER_SECONDS,
+      });
     }
   }
 

@@ -102,6 +102,7 @@ export class JobService {
    * model exists, is visible to the caller (404 otherwise) and is a swapper (422).
    */
   async precheck(ctx: RequestContext, modelId: string): Promise<void> {
+    await this.queue.ensureAvailable();
     const model = await this.models.load(ctx, modelId);
     if (model.kind !== 'face_swapper') {
       throw new UnprocessableError({

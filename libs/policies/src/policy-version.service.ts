@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import {
   DataSource,
@@ -8,10 +8,11 @@ import {
   type TransactionRollbackEvent,
 } from 'typeorm';
 import type { RequestContext } from '../../common/src/request-context.js';
-import { REDIS } from '../../database/src/redis.js';
+import { bestEffort, REDIS } from '../../database/src/redis.js';
 
 /** How long an API instance trusts the version it last read; another instance's change is seen within it. */
 export const VERSION_TTL_MS = 500;
+const UNAVAILABLE = Symbol('redis unavailable');
 
 /**
  * The authorization version of each organization, a Redis counter. Cached abilities are keyed by
@@ -21,14 +22,27 @@ export const VERSION_TTL_MS = 500;
  */
 @Injectable()
 export class PolicyVersionService implements EntitySubscriberInterface {
+  private readonly logger = new Logger('PolicyVersion');
   private readonly local = new Map<string, { version: string; readAt: number }>();
   private readonly pending = new WeakMap<QueryRunner, Set<string>>();
+  /**
+   * Moves on every Redis failure and reconnection, and is part of every version handed out: while
+   * Redis cannot be read each request rebuilds from the database, and changes made during an
+   * outage (whose bump was lost) cannot leave an ability cached from before it.
+   */
+  private epoch = 0;
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
     dataSource: DataSource,
   ) {
     dataSource.subscribers.push(this);
+    redis.on('ready', () => this.forget());
+  }
+
+  private forget(): void {
+    this.epoch++;
+    this.local.clear();
   }
 
   private key(organizationId: string): string {
@@ -40,7 +54,12 @@ export class PolicyVersionService implements EntitySubscriberInterface {
     const cached = this.local.get(organizationId);
     const now = Date.now();
     if (cached && now - cached.readAt < VERSION_TTL_MS) return cached.version;
-    const version = (await this.redis.get(this.key(organizationId))) ?? '0';
+    const stored = await bestEffort(this.redis, () => this.redis.get(this.key(organizationId)), UNAVAILABLE);
+    if (stored === UNAVAILABLE) {
+      this.forget();
+      return `unavailable:${this.epoch}`;
+    }
+    const version = `${stored ?? '0'}:${this.epoch}`;
     if (this.local.size > 50_000) this.local.clear();
     this.local.set(organizationId, { version, readAt: now });
     return version;
@@ -62,8 +81,14 @@ export class PolicyVersionService implements EntitySubscriberInterface {
   }
 
   async bumpNow(organizationId: string): Promise<void> {
-    const version = String(await this.redis.incr(this.key(organizationId)));
-    this.local.set(organizationId, { version, readAt: Date.now() });
+    try {
+      const version = `${await this.redis.incr(this.key(organizationId))}:${this.epoch}`;
+      this.local.set(organizationId, { version, readAt: Date.now() });
+    } catch (error) {
+      // The change is committed; other instances rebuild once Redis is back (the epoch moves).
+      this.logger.warn(`Authorization version of ${organizationId} not bumped: ${(error as Error).message}`);
+      this.forget();
+    }
   }
 
   async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {

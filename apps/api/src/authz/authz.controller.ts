@@ -8,7 +8,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext } from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, ReadSafe, RequestContext } from '../../../../libs/common/src/index.js';
 import { AuthzService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -29,6 +29,7 @@ export class AuthzController {
 
   @Post('check')
   @HttpCode(200)
+  @ReadSafe()
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'May I? A batch of {action, resource}, each answered allowed or not.' })
   @ApiOkResponse({ type: AuthzCheckResponseDto })
@@ -39,6 +40,7 @@ export class AuthzController {
 
   @Post('explain')
   @HttpCode(200)
+  @ReadSafe()
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'Why: the rules (role, grant or policy ids) that allow or deny one decision.' })
   @ApiOkResponse({ type: AuthzExplainResponseDto })

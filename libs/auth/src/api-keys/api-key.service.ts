@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { IsNull, Repository, type EntityManager } from 'typeorm';
 import { ForbiddenError, NotFoundError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
-import { REDIS, Transactions } from '../../../database/src/index.js';
+import { bestEffort, REDIS, Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
 import { ApiKeyEntity } from './api-key.entity.js';
@@ -175,9 +175,18 @@ export class ApiKeyService {
    * request of the window. When Redis cannot answer, the use is recorded rather than lost.
    */
   async recordUse(ctx: RequestContext, key: Pick<ApiKeyEntity, 'id' | 'organizationId'>, route: string): Promise<void> {
-    const first = await this.redis
-      .set(`auth:apikey-audited:${key.id}:${ctx.ip ?? 'unknown'}`, '1', 'EX', API_KEY_USE_AUDIT_SECONDS, 'NX')
-      .catch(() => 'OK');
+    const first = await bestEffort(
+      this.redis,
+      () =>
+        this.redis.set(
+          `auth:apikey-audited:${key.id}:${ctx.ip ?? 'unknown'}`,
+          '1',
+          'EX',
+          API_KEY_USE_AUDIT_SECONDS,
+          'NX',
+        ),
+      'OK',
+    );
     if (!first) return;
     this.events.recordBuffered(ctx, {
       action: 'apikey.used',
@@ -211,8 +220,17 @@ export class ApiKeyService {
         });
       }
     }
-    if (await this.redis.set(`auth:apikey-used:${key.id}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX')) {
-      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) });
+    // "Last used" is a convenience: without Redis, or on a read-only database, it waits for later.
+    const stale = await bestEffort(
+      this.redis,
+      () => this.redis.set(`auth:apikey-used:${key.id}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX'),
+      null,
+    );
+    if (stale) {
+      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) }).catch((error: { code?: string }) => {
+        if (error.code !== '25006' && (error as { driverError?: { code?: string } }).driverError?.code !== '25006')
+          throw error;
+      });
     }
     delete (key as Partial<ApiKeyEntity>).secretHash;
     return key;

@@ -1,9 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/index.js';
+import { bestEffort, MaintenanceMode, REDIS } from '../../../database/src/index.js';
 import { metrics } from '../../../common/src/index.js';
 import type { UserStatus } from '../users/user.entity.js';
 
@@ -22,6 +22,16 @@ export interface SessionPrincipal {
 
 const key = (sessionId: string) => `auth:principal:${sessionId}`;
 
+const READ = `SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
+                     s.revoked_at, s.expires_at AS session_expires_at
+                FROM auth_session s JOIN user_account u ON u.id = s.user_id
+               WHERE s.id = $1`;
+const TOUCH_AND_READ = `WITH touched AS (
+    UPDATE auth_session SET last_used_at = now()
+     WHERE id = $1 AND revoked_at IS NULL AND last_used_at < now() - interval '1 minute'
+  )
+  ${READ}`;
+
 /**
  * Reads a session and its user by primary key, cached in Redis for a few seconds (and marks the
  * session used, at most once a minute). Disabling a
@@ -30,31 +40,32 @@ const key = (sessionId: string) => `auth:principal:${sessionId}`;
  */
 @Injectable()
 export class PrincipalCache {
+  private readonly logger = new Logger('PrincipalCache');
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly config: AppConfig,
+    private readonly maintenance: MaintenanceMode,
   ) {}
 
   async get(sessionId: string): Promise<SessionPrincipal | undefined> {
     const ttl = this.config.auth.principalCacheSeconds;
     if (ttl > 0) {
-      const cached = await this.redis.get(key(sessionId));
+      // Redis down or frozen: the database answers instead (signed-in users keep working).
+      const cached = await bestEffort(this.redis, () => this.redis.get(key(sessionId)), null);
       metrics.principalCache.inc({ result: cached ? 'hit' : 'miss' });
       if (cached) return cached === '-' ? undefined : (JSON.parse(cached) as SessionPrincipal);
     }
-    // A cache miss also records the session's use (at most once a minute), for the sessions list.
-    const rows = (await this.dataSource.query(
-      `WITH touched AS (
-         UPDATE auth_session SET last_used_at = now()
-          WHERE id = $1 AND revoked_at IS NULL AND last_used_at < now() - interval '1 minute'
-       )
-       SELECT u.id AS user_id, u.email, u.status, u.expires_at AS user_expires_at, u.is_platform_admin,
-              s.revoked_at, s.expires_at AS session_expires_at
-         FROM auth_session s JOIN user_account u ON u.id = s.user_id
-        WHERE s.id = $1`,
-      [sessionId],
-    )) as {
+    // A cache miss also records the session's use (at most once a minute), for the sessions list;
+    // not on a read-only database (standby after failover), where signed-in users keep reading.
+    const touch = this.maintenance.current().reason !== 'database';
+    const rows = (await this.dataSource
+      .query(touch ? TOUCH_AND_READ : READ, [sessionId])
+      .catch((error: { code?: string; driverError?: { code?: string } }) => {
+        if (!touch || (error.driverError?.code ?? error.code) !== '25006') throw error;
+        return this.dataSource.query(READ, [sessionId]);
+      })) as {
       user_id: string;
       email: string;
       status: UserStatus;
@@ -73,12 +84,25 @@ export class PrincipalCache {
       sessionRevoked: row.revoked_at !== null,
       sessionExpiresAt: new Date(row.session_expires_at).getTime(),
     };
-    if (ttl > 0) await this.redis.set(key(sessionId), principal ? JSON.stringify(principal) : '-', 'EX', ttl);
+    if (ttl > 0) {
+      await bestEffort(
+        this.redis,
+        () => this.redis.set(key(sessionId), principal ? JSON.stringify(principal) : '-', 'EX', ttl),
+        undefined,
+      );
+    }
     return principal;
   }
 
+  /**
+   * Drops cached entries. When Redis cannot be reached the change is already in the database and
+   * an entry written before the outage lives `principalCacheSeconds` at most, so it is not an error.
+   */
   async invalidateSessions(sessionIds: string[]): Promise<void> {
-    if (sessionIds.length) await this.redis.del(...sessionIds.map(key));
+    if (!sessionIds.length) return;
+    await this.redis.del(...sessionIds.map(key)).catch((error: Error) => {
+      this.logger.warn(`Cached session state not dropped (${error.message}); it expires on its own`);
+    });
   }
 
   /** Drops the cached state of every live session of a user. */
