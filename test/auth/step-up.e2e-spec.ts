@@ -26,6 +26,7 @@ const SENSITIVE_ROUTES = [
   'DELETE /orgs/:orgId/roles/:roleId',
   'PATCH /orgs/:orgId/members/:userId',
   'POST /orgs/:orgId/api-keys',
+  'POST /users',
   'PATCH /users/:userId',
   'POST /users/:userId/mfa/reset',
   'DELETE /users/:userId',
@@ -114,6 +115,7 @@ describe('step-up for sensitive actions', () => {
       await createUser(t, { mfa: true }),
       await createUser(t),
     ];
+    const createdEmail = `created-${Math.random().toString(36).slice(2, 10)}@example.test`;
 
     type Call = { name: string; send: (auth: { authorization: string }) => request.Test; ok: number };
     const calls: Call[] = [
@@ -204,6 +206,11 @@ describe('step-up for sensitive actions', () => {
         ok: 201,
       },
       {
+        name: 'account creation',
+        send: (auth) => http().post('/api/v1/users').set(auth).send({ email: createdEmail }),
+        ok: 201,
+      },
+      {
         name: 'account change',
         send: (auth) => http().patch(`/api/v1/users/${changed.id}`).set(auth).send({ status: 'disabled' }),
         ok: 200,
@@ -266,6 +273,10 @@ describe('step-up for sensitive actions', () => {
     expect(await account(changed.id)).toMatchObject({ status: 'active' });
     expect(await account(lostDevice.id)).toMatchObject({ mfaEnabled: true });
     expect(await account(erased.id)).toMatchObject({ status: 'active', email: erased.email });
+    const search = await http()
+      .get(`/api/v1/users?search=${encodeURIComponent(createdEmail)}`)
+      .set(authHeader(operator.tokens));
+    expect(search.body.items).toEqual([]);
 
     // Each action goes through right after the session steps up again.
     const outcomes: string[] = [];
@@ -295,7 +306,7 @@ describe('step-up for sensitive actions', () => {
       (e) => e.details.code === 'step_up_required',
     );
     // Platform administration is refused on the platform chain, the rest in the organization's.
-    const platformCalls = ['account change', 'MFA reset', 'erasure'];
+    const platformCalls = ['account creation', 'account change', 'MFA reset', 'erasure'];
     expect(stepUpDenials).toHaveLength(calls.length - platformCalls.length);
     const { rows: platformDenials } = await t.env.db.query(
       `SELECT resource_id FROM audit_event WHERE organization_id IS NULL AND action = 'authz.denied'
@@ -303,6 +314,7 @@ describe('step-up for sensitive actions', () => {
       [tenant.admin.id],
     );
     expect(platformDenials).toEqual([
+      { resource_id: 'POST /api/v1/users' },
       { resource_id: 'PATCH /api/v1/users/:userId' },
       { resource_id: 'POST /api/v1/users/:userId/mfa/reset' },
       { resource_id: 'DELETE /api/v1/users/:userId' },

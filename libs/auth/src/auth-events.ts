@@ -12,6 +12,9 @@ export type AuthEventAction =
   | 'auth.refresh.reused'
   | 'auth.logout'
   | 'auth.password.changed'
+  | 'auth.password.reset_requested'
+  | 'auth.password.reset'
+  | 'auth.password.set'
   | 'auth.mfa.enabled'
   | 'auth.mfa.disabled'
   | 'auth.mfa.failed'
@@ -25,6 +28,7 @@ export type AuthEventAction =
   /** A platform admin turned a user's MFA off (lost device); security notices alert the user. */
   | 'auth.mfa.reset'
   | 'user.created'
+  | 'user.setup_link_issued'
   | 'user.disabled'
   | 'user.enabled'
   | 'user.expired'
@@ -45,12 +49,19 @@ export interface AuthEvent {
 }
 
 /**
+ * Called for every recorded event, inside the recording transaction when `manager` is given: a
+ * listener with effects outside the database defers them until commit (Transactions.afterCommit).
+ */
+export type AuthEventListener = (ctx: RequestContext, event: AuthEvent, manager?: EntityManager) => void;
+
+/**
  * The seam between identity and the audit trail. Today it writes a structured log line (never a
  * secret); the audit module records the same events, inside `manager`'s transaction when given.
  */
 @Injectable()
 export class AuthEvents {
   private readonly logger = new Logger('AuthEvents');
+  private readonly listeners: AuthEventListener[] = [];
 
   constructor(@Optional() private readonly audit?: AuditService) {}
 
@@ -72,6 +83,18 @@ export class AuthEvents {
       manager ? ctx.withManager(manager) : ctx.with({ manager: undefined }),
       this.toInput(event),
     );
+    for (const listener of this.listeners) {
+      try {
+        listener(ctx, event, manager);
+      } catch (error) {
+        this.logger.error({ err: error, event: event.action }, 'An auth event listener failed');
+      }
+    }
+  }
+
+  /** Registers a listener of recorded events (security notices by mail). */
+  subscribe(listener: AuthEventListener): void {
+    this.listeners.push(listener);
   }
 
   /**

@@ -25,10 +25,17 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
+import { MailModule } from '../../mail/src/index.js';
+import { SecurityNoticeService } from './notices/security-notices.service.js';
+import { PasswordTokenService } from './password-reset/password-token.service.js';
+import { AccountSetupService } from './users/account-setup.service.js';
 import { UserAdministrationService } from './users/user-administration.service.js';
 
 const services = [
   AccessTokenService,
+  AccountSetupService,
+  PasswordTokenService,
+  SecurityNoticeService,
   ApiKeyService,
   AttemptThrottleService,
   AuthEvents,
@@ -59,6 +66,7 @@ const services = [
 @Module({
   imports: [
     PassportModule.register({ session: false }),
+    MailModule,
     TypeOrmModule.forFeature([
       UserEntity,
       SigningKeyEntity,

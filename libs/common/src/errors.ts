@@ -55,6 +55,12 @@ export class ConflictError extends DomainError {
   readonly title = 'Conflict';
 }
 
+/** 410: the thing existed but is no longer usable (an expired, used or revoked single-use token). */
+export class GoneError extends DomainError {
+  readonly status = 410;
+  readonly title = 'Gone';
+}
+
 /** 413: the body is larger than allowed. */
 export class PayloadTooLargeError extends DomainError {
   readonly status = 413;

@@ -202,6 +202,11 @@ export const envSchema = z.object({
   /** Fractions allowed (0.5 = 30 s); at most a day. */
   AUTH_STEP_UP_MINUTES: z.coerce.number().positive().max(1440).default(10),
 
+  INVITATION_TTL_HOURS: int(1, 90 * 24).default(7 * 24),
+  PASSWORD_RESET_TTL_MINUTES: int(5, 24 * 60).default(60),
+  PASSWORD_RESET_MAX_PER_HOUR: int(1, 100).default(3),
+  SMTP_URL: url(['smtp:', 'smtps:']).optional(),
+  MAIL_FROM: z.string().min(3).max(320).optional(),
   OIDC_ISSUER: url(['http:', 'https:']).optional(),
   OIDC_CLIENT_ID: z.string().min(1).max(500).optional(),
   OIDC_CLIENT_SECRET: z.string().min(1).max(2000).optional(),
@@ -413,6 +418,15 @@ export interface ConfigValues {
     /** How long a proven second factor (or, without MFA, the password) keeps a session fresh for sensitive actions. */
     stepUpSeconds: number;
   };
+  /** Invitations, password reset and account set-up links, and the mail that carries them. */
+  onboarding: {
+    invitationTtlSeconds: number;
+    passwordResetTtlSeconds: number;
+    /** Reset mails one account (and one source address, ten times this) may trigger per hour. */
+    passwordResetMaxPerHour: number;
+  };
+  /** Outgoing mail; without `smtpUrl` nothing is sent and tokens go back to whoever created them. */
+  mail: { smtpUrl?: string; from: string; publicUrl: string };
   /** Single sign-on with OpenID Connect (libs/sso). */
   oidc: {
     /** The platform's own provider (`OIDC_*`), when `OIDC_ISSUER` is set. */
@@ -593,6 +607,16 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       principalCacheSeconds: env.AUTH_PRINCIPAL_CACHE_SECONDS,
       stepUpSeconds: env.AUTH_STEP_UP_MINUTES * 60,
     },
+    onboarding: {
+      invitationTtlSeconds: env.INVITATION_TTL_HOURS * 3600,
+      passwordResetTtlSeconds: env.PASSWORD_RESET_TTL_MINUTES * 60,
+      passwordResetMaxPerHour: env.PASSWORD_RESET_MAX_PER_HOUR,
+    },
+    mail: {
+      smtpUrl: env.SMTP_URL,
+      from: env.MAIL_FROM ?? `fusiongate <no-reply@${mailDomain(env.PUBLIC_URL)}>`,
+      publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    },
     oidc: {
       platform:
         env.OIDC_ISSUER && env.OIDC_CLIENT_ID
@@ -619,4 +643,9 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       authorizePerMinute: env.OIDC_AUTHORIZE_PER_MINUTE,
     },
   };
+}
+
+function mailDomain(publicUrl: string | undefined): string {
+  const host = publicUrl ? new URL(publicUrl).hostname : '';
+  return host.includes('.') ? host : 'fusiongate.local';
 }

@@ -30,6 +30,16 @@ export class InvitationEntity {
   @Column({ name: 'accepted_by', type: 'uuid', nullable: true })
   acceptedBy: string | null;
 
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true })
+  revokedAt: Date | null;
+
+  @Column({ name: 'revoked_by', type: 'uuid', nullable: true })
+  revokedBy: string | null;
+
+  /** When the invitation was last mailed (null: never, the token went back to the inviter). */
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true })
+  sentAt: Date | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt: Date;
 }

@@ -1,20 +1,21 @@
-import { createHash } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid, randomToken } from '../../common/src/ids.js';
+import { isUuid } from '../../common/src/ids.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
-import { InvitationEntity } from './invitation.entity.js';
+import {
+  hashInvitationToken,
+  InvitationService,
+  type IssuedInvitation,
+  type RequiredAction,
+} from './invitation.service.js';
 import { MembershipEntity } from './membership.entity.js';
 import { findRole } from './role.service.js';
 import { RoleEntity } from './role.entity.js';
-
-/** How long an invitation stays valid. */
-export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 export interface MemberView {
   userId: string;
@@ -25,9 +26,7 @@ export interface MemberView {
   createdAt: Date;
 }
 
-export type AddMemberResult =
-  | { status: 'added'; member: MemberView }
-  | { status: 'invited'; invitation: InvitationEntity; role: RoleEntity; token: string };
+export type AddMemberResult = { status: 'added'; member: MemberView } | ({ status: 'invited' } & IssuedInvitation);
 
 /**
  * Runs inside the transaction that ends a membership, so what it does commits or rolls back with
@@ -35,7 +34,6 @@ export type AddMemberResult =
  */
 export type MembershipEndedHandler = (ctx: RequestContext, organizationId: string, userId: string) => Promise<void>;
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 const notMember = () => new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
 
 /**
@@ -49,6 +47,7 @@ export class MembershipService {
     private readonly transactions: Transactions,
     private readonly policies: PolicyService,
     private readonly versions: PolicyVersionService,
+    private readonly invitations: InvitationService,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
@@ -94,9 +93,9 @@ export class MembershipService {
   }
 
   /**
-   * Adds an existing user by email, or invites the email (the token is returned once and stored
-   * hashed). Only `user:manage` holders reach this, so telling the two outcomes apart reveals
-   * nothing to outsiders.
+   * Adds an existing user by email, or invites the email (mailed when SMTP is configured, otherwise
+   * the token is returned once; stored hashed). Only `user:manage` holders reach this, so telling
+   * the two outcomes apart reveals nothing to outsiders.
    */
   async add(
     ctx: RequestContext,
@@ -104,7 +103,7 @@ export class MembershipService {
   ): Promise<AddMemberResult> {
     await this.policies.assertMay(ctx, 'create', 'Member');
     const organizationId = ctx.organizationId!;
-    return this.transactions.run(ctx, async (ctx, manager) => {
+    const outcome = await this.transactions.run(ctx, async (ctx, manager) => {
       const role = await findRole(manager, organizationId, input.role);
       await this.policies.assertHoldsAll(ctx, role.permissions);
       const [user] = (await manager.query(`SELECT id FROM user_account WHERE lower(email) = lower($1)`, [
@@ -126,44 +125,35 @@ export class MembershipService {
         });
         await this.versions.bump(ctx, organizationId);
         const [row] = (await manager.query(MEMBER_SQL, [organizationId, user.id])) as RawMember[];
-        return { status: 'added', member: toMemberView(row) };
+        return { status: 'added' as const, member: toMemberView(row) };
       }
-      const token = randomToken(32);
-      const repo = manager.getRepository(InvitationEntity);
-      const invitation = await repo.save(
-        repo.create({
-          organizationId,
-          email: input.email.toLowerCase(),
-          roleId: role.id,
-          tokenHash: hashToken(token),
-          invitedBy: ctx.actor.userId ?? null,
-          expiresAt: new Date(ctx.now.getTime() + INVITATION_TTL_MS),
-        }),
-      );
-      await this.audit?.record(ctx, {
-        action: 'member.invited',
-        resourceType: 'invitation',
-        resourceId: invitation.id,
-        details: { role: role.name },
-      });
-      return { status: 'invited', invitation, role, token };
+      const created = await this.invitations.createIn(ctx, manager, { email: input.email, role });
+      return { status: 'invited' as const, created, role };
     });
+    if (outcome.status === 'added') return outcome;
+    return { status: 'invited', ...(await this.invitations.deliver(ctx, outcome.created, outcome.role)) };
   }
 
   /**
    * Accepts an invitation for the signed-in user; the invitation's email must be theirs. Unknown,
-   * used, expired or someone else's tokens all answer 404 `invitation_not_found`.
+   * used, revoked, expired or someone else's tokens all answer 404 `invitation_not_found`.
+   * `requiredActions` names `mfa_enrolment_required` when the role needs two factors the account
+   * has not enrolled.
    */
-  async acceptInvitation(ctx: RequestContext, token: string): Promise<{ organizationId: string; role: RoleEntity }> {
+  async acceptInvitation(
+    ctx: RequestContext,
+    token: string,
+  ): Promise<{ organizationId: string; role: RoleEntity; requiredActions: RequiredAction[] }> {
     const userId = ctx.actor.type === 'user' ? ctx.actor.id : undefined;
     const notFound = new NotFoundError({ code: 'invitation_not_found', detail: 'No such invitation.' });
     if (!userId) throw notFound;
     return this.transactions.run(ctx, async (ctx, manager) => {
       const [invitation] = (await manager.query(
-        `SELECT i.id, i.organization_id, i.role_id FROM invitation i JOIN user_account u ON lower(u.email) = lower(i.email)
-          WHERE i.token_hash = $1 AND u.id = $2 AND i.accepted_at IS NULL AND i.expires_at > now() FOR UPDATE OF i`,
-        [hashToken(token), userId],
-      )) as { id: string; organization_id: string; role_id: string }[];
+        `SELECT i.id, i.organization_id, i.role_id, u.mfa_enabled FROM invitation i JOIN user_account u ON lower(u.email) = lower(i.email)
+          WHERE i.token_hash = $1 AND u.id = $2 AND i.accepted_at IS NULL AND i.revoked_at IS NULL AND i.expires_at > now()
+          FOR UPDATE OF i`,
+        [hashInvitationToken(token), userId],
+      )) as { id: string; organization_id: string; role_id: string; mfa_enabled: boolean }[];
       if (!invitation) throw notFound;
       await manager.query(
         `INSERT INTO membership (organization_id, user_id, role_id) VALUES ($1, $2, $3) ON CONFLICT (organization_id, user_id) DO NOTHING`,
@@ -182,7 +172,12 @@ export class MembershipService {
         details: { role: role.name },
       });
       await this.versions.bump(ctx, invitation.organization_id);
-      return { organizationId: invitation.organization_id, role };
+      const [org] = (await manager.query(`SELECT mfa_required_roles FROM organization WHERE id = $1`, [
+        invitation.organization_id,
+      ])) as { mfa_required_roles: string[] }[];
+      const requiredActions: RequiredAction[] =
+        !invitation.mfa_enabled && org.mfa_required_roles.includes(role.name) ? ['mfa_enrolment_required'] : [];
+      return { organizationId: invitation.organization_id, role, requiredActions };
     });
   }
 

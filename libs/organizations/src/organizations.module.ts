@@ -3,7 +3,10 @@ import { DataSource } from 'typeorm';
 import { PolicyService, sqlSubjectLoader } from '../../policies/src/policy.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '../../policies/src/policies.module.js';
+import { AuthModule } from '../../auth/src/index.js';
+import { MailModule } from '../../mail/src/index.js';
 import { InvitationEntity } from './invitation.entity.js';
+import { InvitationService } from './invitation.service.js';
 import { MembershipEntity } from './membership.entity.js';
 import { MembershipService } from './membership.service.js';
 import { OrganizationEntity } from './organization.entity.js';
@@ -25,9 +28,11 @@ import { RoleService } from './role.service.js';
       InvitationEntity,
     ]),
     PoliciesModule,
+    AuthModule,
+    MailModule,
   ],
-  providers: [OrganizationService, RoleService, MembershipService, ProjectService],
-  exports: [OrganizationService, RoleService, MembershipService, ProjectService, PoliciesModule],
+  providers: [OrganizationService, RoleService, MembershipService, InvitationService, ProjectService],
+  exports: [OrganizationService, RoleService, MembershipService, InvitationService, ProjectService, PoliciesModule],
 })
 export class OrganizationsModule implements OnModuleInit {
   constructor(

@@ -11,19 +11,10 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  Authenticated,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  StepUp,
-  SmallBody,
-} from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
-  AcceptInvitationDto,
-  AcceptInvitationResponseDto,
   AddMemberDto,
   AddMemberResponseDto,
   MemberListDto,
@@ -51,7 +42,9 @@ export class MembersController {
 
   @Post()
   @RequirePermission('user:manage')
-  @ApiOperation({ summary: 'Add an existing user by email, or invite the email (token shown once).' })
+  @ApiOperation({
+    summary: 'Add an existing user by email, or invite the email (mailed; without mail, the token is shown once).',
+  })
   @ApiCreatedResponse({ type: AddMemberResponseDto })
   @ApiForbiddenResponse({ description: '`user:manage`, or a permission of the role you do not hold yourself.' })
   @ApiConflictResponse({ description: '`member_exists`.' })
@@ -82,24 +75,5 @@ export class MembersController {
   @ApiConflictResponse({ description: '`last_admin`.' })
   async remove(@Ctx() ctx: RequestContext, @Param('userId') userId: string): Promise<void> {
     await this.members.remove(ctx, userId);
-  }
-}
-
-@ApiTags('members')
-@ApiBearerAuth(BEARER_SCHEME)
-@Controller('invitations')
-export class InvitationsController {
-  constructor(private readonly members: MembershipService) {}
-
-  @Post('accept')
-  @HttpCode(200)
-  @Authenticated()
-  @SmallBody()
-  @ApiOperation({ summary: 'Accept an invitation sent to my email address.' })
-  @ApiOkResponse({ type: AcceptInvitationResponseDto })
-  @ApiNotFoundResponse({ description: '`invitation_not_found` (unknown, used, expired or for another email).' })
-  async accept(@Ctx() ctx: RequestContext, @Body() body: AcceptInvitationDto): Promise<AcceptInvitationResponseDto> {
-    const { organizationId, role } = await this.members.acceptInvitation(ctx, body.token);
-    return { organizationId, role: { id: role.id, name: role.name } };
   }
 }

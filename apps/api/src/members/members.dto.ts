@@ -1,7 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
 import { IsDateTime } from '../../../../libs/common/src/index.js';
-import type { AddMemberResult, MemberView } from '../../../../libs/organizations/src/index.js';
+import type {
+  AddMemberResult,
+  InvitationDelivery,
+  IssuedInvitation,
+  MemberView,
+  RequiredAction,
+} from '../../../../libs/organizations/src/index.js';
 
 export class AddMemberDto {
   @ApiProperty({ example: 'artist@studio.example' })
@@ -69,7 +75,13 @@ export class InvitationResponseDto {
   @ApiProperty() email: string;
   @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
-  @ApiProperty({ description: 'Shown once; send it to the invitee.' }) token: string;
+  @ApiProperty({
+    enum: ['email', 'email_failed', 'token'],
+    description:
+      '`email`: mailed to the invitee; `email_failed`: the SMTP server refused it (resend later); `token`: no mail is configured, hand `token` to the invitee.',
+  })
+  delivery: InvitationDelivery;
+  @ApiPropertyOptional({ description: 'Only without mail (`delivery: token`); shown once.' }) token?: string;
 }
 
 export class AddMemberResponseDto {
@@ -81,6 +93,13 @@ export class AddMemberResponseDto {
 export class AcceptInvitationResponseDto {
   @ApiProperty({ format: 'uuid' }) organizationId: string;
   @ApiProperty({ type: RoleRefDto }) role: RoleRefDto;
+  @ApiProperty({
+    enum: ['mfa_enrolment_required'],
+    isArray: true,
+    description:
+      '`mfa_enrolment_required`: the role requires two factors; nothing else in the organization works until you enrol (`/auth/mfa/setup`, `/auth/mfa/enable`) and sign in with a code.',
+  })
+  requiredActions: RequiredAction[];
 }
 
 export function toMemberResponse(m: MemberView): MemberResponseDto {
@@ -94,16 +113,18 @@ export function toMemberResponse(m: MemberView): MemberResponseDto {
   };
 }
 
+export function toInvitationResponse(issued: IssuedInvitation): InvitationResponseDto {
+  return {
+    id: issued.invitation.id,
+    email: issued.invitation.email,
+    role: { id: issued.role.id, name: issued.role.name },
+    expiresAt: issued.invitation.expiresAt.toISOString(),
+    delivery: issued.delivery,
+    ...(issued.token ? { token: issued.token } : {}),
+  };
+}
+
 export function toAddMemberResponse(result: AddMemberResult): AddMemberResponseDto {
   if (result.status === 'added') return { status: 'added', member: toMemberResponse(result.member) };
-  return {
-    status: 'invited',
-    invitation: {
-      id: result.invitation.id,
-      email: result.invitation.email,
-      role: { id: result.role.id, name: result.role.name },
-      expiresAt: result.invitation.expiresAt.toISOString(),
-      token: result.token,
-    },
-  };
+  return { status: 'invited', invitation: toInvitationResponse(result) };
 }

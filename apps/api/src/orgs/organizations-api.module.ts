@@ -3,7 +3,8 @@ import { ApiKeyService, AuthModule } from '../../../../libs/auth/src/index.js';
 import { MembershipService, OrganizationsModule } from '../../../../libs/organizations/src/index.js';
 import { ApiKeysController } from '../api-keys/api-keys.controller.js';
 import { AuthzController } from '../authz/authz.controller.js';
-import { InvitationsController, MembersController } from '../members/members.controller.js';
+import { InvitationsController, OrganizationInvitationsController } from '../members/invitations.controller.js';
+import { MembersController } from '../members/members.controller.js';
 import { PoliciesController } from '../policies/policies.controller.js';
 import { ProjectsController } from '../projects/projects.controller.js';
 import { RolesController } from '../roles/roles.controller.js';
@@ -19,6 +20,7 @@ import { OrganizationsController } from './organizations.controller.js';
     OrganizationsController,
     MembersController,
     InvitationsController,
+    OrganizationInvitationsController,
     RolesController,
     ProjectsController,
     ApiKeysController,

@@ -5,8 +5,11 @@ import { metrics, TooManyRequestsError } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
 
-/** What is being guessed: a password (per email) or a one-time code (per user). */
-export type ThrottleScope = 'login' | 'totp';
+/**
+ * What is being guessed: a password (per email), a one-time code (per user), or an emailed token
+ * (invitation, password reset: per source address, the subject being the kind of token).
+ */
+export type ThrottleScope = 'login' | 'totp' | 'token';
 
 const WINDOW_SECONDS = 3600;
 
@@ -114,6 +117,22 @@ export class AttemptThrottleService {
       metrics.authLockouts.inc({ scope, reason: outcome });
       throw this.locked(outcome, value);
     }
+  }
+
+  /**
+   * Reserves one guess of an emailed token of `kind` (invitation, password) from a source address.
+   * The subject is the address itself, so failures from one address never hold back another, and
+   * every refusal is 429 `too_many_attempts`. Refund with `refundTokenGuess` once the token is known.
+   */
+  async reserveTokenGuess(kind: string, ip: string | undefined): Promise<void> {
+    await this.reserve('token', `${kind}:${ip ?? 'unknown'}`, ip).catch((error: unknown) => {
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      throw this.locked('too_many_attempts', (error.retryAfterSeconds ?? 1) * 1000);
+    });
+  }
+
+  async refundTokenGuess(kind: string, ip: string | undefined): Promise<void> {
+    await this.refund('token', `${kind}:${ip ?? 'unknown'}`, ip);
   }
 
   /** The reserved attempt's secret was right: it stops counting, and this pair's delays are cleared. */

@@ -6,6 +6,7 @@ import { ModelRegistry1764800000000 } from './1764800000000-model-registry.js';
 import { FusionJobs1764900000000 } from './1764900000000-fusion-jobs.js';
 import { AuditCheckpointChain1765200000000 } from './1765200000000-audit-checkpoint-chain.js';
 import { UploadHardening1765300000000 } from './1765300000000-upload-hardening.js';
+import { Onboarding1765400000000 } from './1765400000000-onboarding.js';
 import { SecondFactorsAndSessions1765500000000 } from './1765500000000-second-factors-and-sessions.js';
 import { PeopleAdministration1765600000000 } from './1765600000000-people-administration.js';
 import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
@@ -23,6 +24,7 @@ export const migrations = [
   FusionJobs1764900000000,
   AuditCheckpointChain1765200000000,
   UploadHardening1765300000000,
+  Onboarding1765400000000,
   SecondFactorsAndSessions1765500000000,
   PeopleAdministration1765600000000,
   SingleSignOn1765700000000,

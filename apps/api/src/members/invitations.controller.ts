@@ -1,0 +1,119 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiGoneResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+} from '@nestjs/swagger';
+import {
+  Authenticated,
+  Ctx,
+  PageQueryDto,
+  Public,
+  RequestContext,
+  RequirePermission,
+  SmallBody,
+} from '../../../../libs/common/src/index.js';
+import { InvitationService, MembershipService } from '../../../../libs/organizations/src/index.js';
+import { BEARER_SCHEME } from '../swagger.js';
+import {
+  InvitationListDto,
+  RegisterDto,
+  RegistrationResponseDto,
+  toPendingInvitation,
+  toRegistrationResponse,
+} from './invitations.dto.js';
+import {
+  AcceptInvitationDto,
+  AcceptInvitationResponseDto,
+  InvitationResponseDto,
+  toInvitationResponse,
+} from './members.dto.js';
+
+/** What an invitee does with the token: register (no account yet) or accept (signed in). */
+@ApiTags('members')
+@Controller('invitations')
+export class InvitationsController {
+  constructor(
+    private readonly members: MembershipService,
+    private readonly invitations: InvitationService,
+  ) {}
+
+  @Post('register')
+  @Public()
+  @ApiOperation({
+    summary: 'Create my account from an invitation (no account yet): account, membership and a session.',
+  })
+  @ApiCreatedResponse({ type: RegistrationResponseDto })
+  @ApiBadRequestResponse({ description: '`password_weak`, `validation_failed`.' })
+  @ApiNotFoundResponse({ description: '`invitation_not_found`.' })
+  @ApiGoneResponse({ description: '`invitation_used`, `invitation_revoked`, `invitation_expired`.' })
+  @ApiConflictResponse({ description: '`account_exists`: sign in and use /invitations/accept.' })
+  @ApiTooManyRequestsResponse({ description: '`too_many_attempts` (unknown tokens from this address).' })
+  async register(@Ctx() ctx: RequestContext, @Body() body: RegisterDto): Promise<RegistrationResponseDto> {
+    return toRegistrationResponse(await this.invitations.register(ctx, body));
+  }
+
+  @Post('accept')
+  @HttpCode(200)
+  @Authenticated()
+  @SmallBody()
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({ summary: 'Accept an invitation sent to my email address.' })
+  @ApiOkResponse({ type: AcceptInvitationResponseDto })
+  @ApiNotFoundResponse({
+    description: '`invitation_not_found` (unknown, used, revoked, expired or for another email).',
+  })
+  async accept(@Ctx() ctx: RequestContext, @Body() body: AcceptInvitationDto): Promise<AcceptInvitationResponseDto> {
+    const { organizationId, role, requiredActions } = await this.members.acceptInvitation(ctx, body.token);
+    return { organizationId, role: { id: role.id, name: role.name }, requiredActions };
+  }
+}
+
+/** The inviter's side: pending invitations of an organization. */
+@ApiTags('members')
+@ApiBearerAuth(BEARER_SCHEME)
+@ApiNotFoundResponse({ description: '`organization_not_found`, `invitation_not_found`.' })
+@ApiForbiddenResponse({ description: '`user:manage`, or a permission of the role you do not hold yourself.' })
+@Controller('orgs/:orgId/invitations')
+export class OrganizationInvitationsController {
+  constructor(private readonly invitations: InvitationService) {}
+
+  @Get()
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: 'Invitations not yet accepted or revoked (expired ones included), newest first.' })
+  @ApiOkResponse({ type: InvitationListDto })
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<InvitationListDto> {
+    const page = await this.invitations.list(ctx, query);
+    return { items: page.items.map(toPendingInvitation), nextCursor: page.nextCursor };
+  }
+
+  @Post(':invitationId/resend')
+  @HttpCode(200)
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: 'Send again with a new token and expiry; the previous token stops working.' })
+  @ApiOkResponse({ type: InvitationResponseDto })
+  async resend(
+    @Ctx() ctx: RequestContext,
+    @Param('invitationId') invitationId: string,
+  ): Promise<InvitationResponseDto> {
+    return toInvitationResponse(await this.invitations.resend(ctx, invitationId));
+  }
+
+  @Delete(':invitationId')
+  @HttpCode(204)
+  @RequirePermission('user:manage')
+  @ApiOperation({ summary: 'Revoke an invitation; its token stops working at once.' })
+  @ApiNoContentResponse()
+  async revoke(@Ctx() ctx: RequestContext, @Param('invitationId') invitationId: string): Promise<void> {
+    await this.invitations.revoke(ctx, invitationId);
+  }
+}
