@@ -7,6 +7,7 @@ import {
   UserLifecycleService,
   UserService,
 } from '../../libs/auth/src/index.js';
+import { AuditModule } from '../../libs/audit/src/index.js';
 import { RequestContext } from '../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../libs/config/src/index.js';
 import { DatabaseModule } from '../../libs/database/src/index.js';
@@ -24,6 +25,8 @@ describe('identity services (PostgreSQL + Redis)', () => {
       imports: [
         ConfigModule.forRoot(env.config({ AUTH_ARGON2_MEMORY_KIB: '1024', AUTH_ARGON2_TIME_COST: '1' })),
         DatabaseModule.forRoot({ applicationName: 'identity-int' }),
+        // Account administration erases audit labels, so identity needs the audit trail.
+        AuditModule,
         AuthModule,
         AuthLifecycleModule,
       ],

@@ -53,6 +53,11 @@ export function redactionDigest(records: RedactionRecord[]): string {
 export class AuditErasure {
   constructor(private readonly audit: AuditService) {}
 
+  /** Writes the events still buffered in this process, so erasure sees every label they carry. */
+  async settle(): Promise<void> {
+    await this.audit.flush();
+  }
+
   async erase(ctx: RequestContext, person: ErasedPerson): Promise<AuditErasureResult> {
     const manager = ctx.manager;
     if (!manager?.queryRunner?.isTransactionActive) throw new Error('Audit erasure runs inside a transaction.');

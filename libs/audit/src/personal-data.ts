@@ -113,7 +113,8 @@ export async function writePersonalData(
     const entries = [...labels.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     await manager.query(
       `INSERT INTO audit_actor (actor_id, actor_type, user_id, label)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[])
+       SELECT a.* FROM unnest($1::text[], $2::text[], $3::uuid[], $4::text[]) AS a(actor_id, actor_type, user_id, label)
+        WHERE NOT ${erasedPerson('a.user_id')}
        ON CONFLICT (actor_id) DO UPDATE SET label = EXCLUDED.label, user_id = EXCLUDED.user_id, updated_at = now()
         WHERE audit_actor.erased_at IS NULL
           AND (audit_actor.label IS DISTINCT FROM EXCLUDED.label OR audit_actor.user_id IS DISTINCT FROM EXCLUDED.user_id)`,
@@ -128,8 +129,17 @@ export async function writePersonalData(
   if (rows.length) {
     await manager.query(
       `INSERT INTO audit_event_personal (event_id, user_id, data)
-       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[])`,
+       SELECT p.* FROM unnest($1::uuid[], $2::uuid[], $3::jsonb[]) AS p(event_id, user_id, data)
+        WHERE NOT ${erasedPerson('p.user_id')}`,
       [rows.map((r) => r.id), rows.map((r) => r.userId), rows.map((r) => r.data)],
     );
   }
+}
+
+/**
+ * Whether `userColumn` names an erased person: an event buffered before their erasure and
+ * written after it must not bring their labels or values back.
+ */
+function erasedPerson(userColumn: string): string {
+  return `EXISTS (SELECT 1 FROM audit_actor erased WHERE erased.actor_id = ${userColumn}::text AND erased.erased_at IS NOT NULL)`;
 }

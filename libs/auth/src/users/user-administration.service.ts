@@ -235,6 +235,7 @@ export class UserAdministrationService {
    * events and fusion jobs name), and the audit events themselves, which stay verifiable.
    */
   async erase(ctx: RequestContext, userId: string): Promise<ErasureResult> {
+    await this.auditErasure.settle();
     const result = await this.transactions.run(ctx, async (ctx, manager) => {
       const user = await this.lockForChange(manager, userId);
       if (isActiveAdmin(user, ctx.now)) await this.assertAnotherActiveAdmin(manager, userId);
