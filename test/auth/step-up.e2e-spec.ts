@@ -327,7 +327,9 @@ describe('step-up for sensitive actions', () => {
   it('counts a TOTP sign-in as fresh; with MFA on, steps up with a TOTP or recovery code, never the password', async () => {
     const user = await createUser(t, { mfa: true });
     await http().post(api('/members')).set(tenant.admin.auth).send({ email: user.email, role: 'admin' }).expect(201);
-    const tokens = await login(t, user.email, user.password, await totpCode(user.totpSecret!, -1));
+    // The previous step's code, so the current one is still unused for the step-up below.
+    const signInCode = await totpCode(user.totpSecret!, -1);
+    const tokens = await login(t, user.email, user.password, signInCode);
     const auth = authHeader(tokens);
     const keyAfterLogin = await http()
       .post(api('/api-keys'))
@@ -361,7 +363,7 @@ describe('step-up for sensitive actions', () => {
     ).toBe(401);
 
     // The TOTP code of the sign-in cannot be replayed for a step-up; the next one works.
-    const replay = await stepUp(auth, { code: await totpCode(user.totpSecret!, -1) });
+    const replay = await stepUp(auth, { code: signInCode });
     expect(replay.status).toBe(401);
     const ok = await stepUp(auth, { code: await totpCode(user.totpSecret!) });
     expect(ok.status).toBe(200);
