@@ -35,6 +35,26 @@ export const UNPREFIXED_ROUTES = [
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
+/** Every method a route of the API answers, allowed to browser apps on `CORS_ORIGINS`. */
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Response headers a browser app on `CORS_ORIGINS` may read. */
+export const CORS_EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'content-disposition',
+  'etag',
+  'location',
+  'x-content-sha256',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'www-authenticate',
+  'allow',
+];
+
 /** The certificate and key of the optional TLS listener, or one line naming what cannot be read. */
 function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
   const read = (variable: string, file: string) => {
@@ -173,9 +193,12 @@ export async function createApiApp(
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
+  // Browser apps on the allowed origins may use every method the API answers and read the headers
+  // it documents; request headers (Authorization, If-Match, Content-Type…) are reflected.
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
-    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
+    methods: CORS_METHODS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
