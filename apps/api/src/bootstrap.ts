@@ -11,6 +11,7 @@ import {
   BadRequestError,
   createValidationPipe,
   jsonNestingExceeds,
+  MethodNotAllowedError,
   READ_SAFE_ROUTE_CONFIG,
   readOnlyError,
   SMALL_BODY_ROUTE_CONFIG,
@@ -121,6 +122,11 @@ export async function createApiApp(
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Browser and client libraries often label every request JSON; a DELETE has nothing to send.
+    if (request.method === 'DELETE' && body === '') {
+      done(null, undefined);
+      return;
+    }
     if (jsonNestingExceeds(body as string, http.jsonMaxDepth)) {
       done(
         new BadRequestError({
@@ -143,6 +149,23 @@ export async function createApiApp(
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // A known path asked with a method it does not answer: 405 with `Allow`, not "no such route".
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const url = request.url.split('?')[0];
+    const allow = CORS_METHODS.filter((method) => fastify.findRoute({ method: method as 'GET', url }) !== null);
+    if (allow.length === 0) return;
+    void reply.header('allow', allow.join(', '));
+    sendProblem(
+      reply,
+      request,
+      new MethodNotAllowedError({
+        code: 'method_not_allowed',
+        detail: `${url} does not answer ${request.method}; it answers ${allow.join(', ')}.`,
+      }),
+    );
+    return reply;
   });
   // While draining for shutdown, answers end their keep-alive connection so app.close() need not
   // wait out the keep-alive timeout (idle sockets are closed by Fastify itself).

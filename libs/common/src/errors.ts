@@ -49,6 +49,12 @@ export class NotFoundError extends DomainError {
   readonly title = 'Not Found';
 }
 
+/** 405: the path exists, but not with this method (the answer lists the allowed ones in `Allow`). */
+export class MethodNotAllowedError extends DomainError {
+  readonly status = 405;
+  readonly title = 'Method Not Allowed';
+}
+
 /** 409: the request conflicts with the current state (duplicate slug, last admin, ...). */
 export class ConflictError extends DomainError {
   readonly status = 409;
