@@ -1,7 +1,11 @@
+import { createHash } from 'node:crypto';
 import request from 'supertest';
+import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, login } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
+
+const EXPORT_LIMIT = 2;
 
 /** The HTTP conventions browser apps and generic clients rely on. */
 describe('HTTP conventions', () => {
@@ -9,7 +13,7 @@ describe('HTTP conventions', () => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { MODEL_EXPORT_RATE_LIMIT: String(EXPORT_LIMIT) } });
     tenant = await createTenant(t);
   });
   afterAll(() => t.close());
@@ -120,5 +124,133 @@ describe('HTTP conventions', () => {
       .set('content-type', 'application/json');
     expect(empty.status).toBe(400);
     expect(empty.headers['content-type']).toMatch(/^application\/problem\+json/);
+  });
+
+  describe('conditional requests', () => {
+    async function newProject(slug: string): Promise<string> {
+      const created = await api()
+        .post(`/api/v1/orgs/${tenant.orgId}/projects`)
+        .set(tenant.admin.auth)
+        .send({ name: slug, slug });
+      expect(created.status).toBe(201);
+      return `/api/v1/orgs/${tenant.orgId}/projects/${created.body.id}`;
+    }
+
+    it('tags a single resource and answers 304 while the tag is current', async () => {
+      const path = await newProject('etagged');
+      const first = await api().get(path).set(tenant.admin.auth);
+      expect(first.status).toBe(200);
+      const etag = first.headers.etag as string;
+      expect(etag).toMatch(/^"[\w-]+"$/);
+      expect(first.headers['cache-control']).toBe('private, no-cache');
+
+      const again = await api().get(path).set(tenant.admin.auth).set('if-none-match', etag);
+      expect(again.status).toBe(304);
+      expect(again.text ?? '').toBe('');
+      expect(again.headers.etag).toBe(etag);
+      expect((await api().get(path).set(tenant.admin.auth).set('if-none-match', `W/${etag}`)).status).toBe(304);
+
+      const renamed = await api().patch(path).set(tenant.admin.auth).send({ name: 'Renamed' });
+      expect(renamed.status).toBe(200);
+      expect(renamed.headers.etag).toMatch(/^"[\w-]+"$/);
+      expect(renamed.headers.etag).not.toBe(etag);
+      const after = await api().get(path).set(tenant.admin.auth).set('if-none-match', etag);
+      expect(after.status).toBe(200);
+      expect(after.body.name).toBe('Renamed');
+      expect(after.headers.etag).toBe(renamed.headers.etag);
+
+      const org = await api().get(`/api/v1/orgs/${tenant.orgId}`).set(tenant.admin.auth);
+      expect(org.headers.etag).toMatch(/^"[\w-]+"$/);
+      const orgAgain = await api()
+        .get(`/api/v1/orgs/${tenant.orgId}`)
+        .set(tenant.admin.auth)
+        .set('if-none-match', org.headers.etag as string);
+      expect(orgAgain.status).toBe(304);
+    });
+
+    it('refuses a stale If-Match on PATCH and DELETE with 412 and changes nothing', async () => {
+      const path = await newProject('guarded');
+      const read = await api().get(path).set(tenant.admin.auth);
+      const etag = read.headers.etag as string;
+      const first = await api().patch(path).set(tenant.admin.auth).set('if-match', etag).send({ name: 'First' });
+      expect(first.status).toBe(200);
+
+      const stale = await api().patch(path).set(tenant.admin.auth).set('if-match', etag).send({ name: 'Lost update' });
+      expect(stale.status).toBe(412);
+      expect(stale.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(stale.body).toMatchObject({ status: 412, code: 'precondition_failed' });
+      const weak = await api()
+        .patch(path)
+        .set(tenant.admin.auth)
+        .set('if-match', `W/${first.headers.etag as string}`)
+        .send({ name: 'Weak' });
+      expect(weak.status).toBe(412);
+      const staleDelete = await api().delete(path).set(tenant.admin.auth).set('if-match', etag);
+      expect(staleDelete.status).toBe(412);
+      expect((await api().get(path).set(tenant.admin.auth)).body.name).toBe('First');
+
+      const removed = await api()
+        .delete(path)
+        .set(tenant.admin.auth)
+        .set('if-match', first.headers.etag as string);
+      expect(removed.status).toBe(204);
+      expect((await api().get(path).set(tenant.admin.auth)).status).toBe(404);
+    });
+
+    it('lets exactly one of several parallel writers holding the same ETag win', async () => {
+      const path = await newProject('contended');
+      const etag = (await api().get(path).set(tenant.admin.auth)).headers.etag as string;
+      const answers = await Promise.all(
+        ['A', 'B', 'C', 'D'].map((name) =>
+          api()
+            .patch(path)
+            .set(tenant.admin.auth)
+            .set('if-match', etag)
+            .send({ name: `Writer ${name}` }),
+        ),
+      );
+      const statuses = answers.map((a) => a.status).sort();
+      expect(statuses).toEqual([200, 412, 412, 412]);
+      const winner = answers.find((a) => a.status === 200)!;
+      expect((await api().get(path).set(tenant.admin.auth)).body.name).toBe(winner.body.name);
+    });
+
+    it('answers an artifact re-download with 304 that does not count against the export limit', async () => {
+      const weights = buildInswapperModel();
+      const sha256 = createHash('sha256').update(weights).digest('hex');
+      const model = await api().post(`/api/v1/orgs/${tenant.orgId}/models`).set(tenant.developer.auth).send({
+        name: 'Swapper',
+        slug: 'swapper',
+        kind: 'face_swapper',
+        family: 'inswapper',
+        redistributionAllowed: true,
+        licence: 'MIT',
+      });
+      expect(model.status).toBe(201);
+      const up = await api()
+        .post(`/api/v1/orgs/${tenant.orgId}/models/${model.body.id}/versions`)
+        .set(tenant.developer.auth)
+        .set('content-type', 'application/octet-stream')
+        .send(Buffer.from(weights));
+      expect(up.status).toBe(201);
+      const artifact = `/api/v1/orgs/${tenant.orgId}/models/${model.body.id}/versions/1/artifact`;
+      const download = (etag?: string) => {
+        const req = api().get(artifact).set(tenant.admin.auth);
+        return etag ? req.set('if-none-match', etag) : req;
+      };
+
+      const first = await download();
+      expect(first.status).toBe(200);
+      expect(first.headers.etag).toBe(`"${sha256}"`);
+      for (let i = 0; i < EXPORT_LIMIT + 2; i++) {
+        const cached = await download(`"${sha256}"`);
+        expect(cached.status).toBe(304);
+        expect(cached.headers.etag).toBe(`"${sha256}"`);
+      }
+      // The 304s took nothing: the second (and last) export of the window still streams.
+      expect((await download()).status).toBe(200);
+      const over = await download(`"${'0'.repeat(64)}"`);
+      expect(over.status).toBe(429);
+    });
   });
 });

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
+import { ETagInterceptor, ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
@@ -47,6 +47,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: PoliciesGuard },
         // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
         { provide: APP_GUARD, useExisting: StepUpGuard },
+        // ETag / If-None-Match / If-Match on the routes marked @ETagged().
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
       ],
     };
   }

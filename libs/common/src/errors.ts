@@ -97,6 +97,12 @@ export class TooManyRequestsError extends DomainError {
   }
 }
 
+/** 412: a conditional write (`If-Match`) was made against a representation that has since changed. */
+export class PreconditionFailedError extends DomainError {
+  readonly status = 412;
+  readonly title = 'Precondition Failed';
+}
+
 /** 428: the request must carry a precondition header (e.g. a content digest) and does not. */
 export class PreconditionRequiredError extends DomainError {
   readonly status = 428;

@@ -24,7 +24,9 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BadRequestError,
+  parseEntityTags,
   Ctx,
+  ETagged,
   RequestContext,
   RequirePermission,
   StepUp,
@@ -119,6 +121,7 @@ export class ModelVersionsController {
   }
 
   @Get(':version')
+  @ETagged()
   @RequirePermission('model:read')
   @ApiOperation({ summary: 'One version, with its I/O signature, opset, size and digest.' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
@@ -131,6 +134,7 @@ export class ModelVersionsController {
   }
 
   @Patch(':version')
+  @ETagged()
   @RequirePermission('model:edit')
   @ApiOperation({
     summary: 'Change the stage (draft → staging → production → archived); promoting archives the current production.',
@@ -147,6 +151,7 @@ export class ModelVersionsController {
   }
 
   @Delete(':version')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('model:delete')
   @StepUp()
@@ -172,17 +177,28 @@ export class ModelVersionsController {
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256); not counted as an export.',
+  })
   @ApiForbiddenResponse({ description: '`model:export`, `model:test`, `model_licence_forbids_export`.' })
   @ApiTooManyRequestsResponse({ description: '`model_export_rate_limited`, with Retry-After.' })
   async export(
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
     @Param('version') version: string,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const download = await this.versions.export(ctx, modelId, Number(version));
+    const download = await this.versions.export(ctx, modelId, Number(version), {
+      ifNoneMatch: parseEntityTags(request.headers['if-none-match']),
+    });
     const { sha256, sizeBytes } = download.version;
     const b64 = Buffer.from(sha256, 'hex').toString('base64');
+    if (!download.stream) {
+      await reply.status(304).header('etag', `"${sha256}"`).header('cache-control', 'private, no-store').send();
+      return;
+    }
     await reply
       .header('content-type', 'application/octet-stream')
       .header('content-length', String(sizeBytes))

@@ -13,6 +13,7 @@ import {
 import {
   Authenticated,
   Ctx,
+  ETagged,
   PlatformAdmin,
   RequestContext,
   RequirePermission,
@@ -52,6 +53,7 @@ export class OrganizationsController {
   }
 
   @Get(':orgId')
+  @ETagged()
   @Authenticated({ allowApiKey: true })
   @ApiSecurity(API_KEY_SCHEME)
   @ApiOperation({ summary: 'One organization I belong to.' })
@@ -62,6 +64,7 @@ export class OrganizationsController {
   }
 
   @Patch(':orgId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('org:manage')
   @ApiSecurity(API_KEY_SCHEME)

@@ -12,7 +12,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import { Ctx, ETagged, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -42,6 +42,7 @@ export class PoliciesController {
   }
 
   @Get(':policyId')
+  @ETagged()
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'One policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
@@ -60,6 +61,7 @@ export class PoliciesController {
   }
 
   @Patch(':policyId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('policy:manage')
   @StepUp()
@@ -75,6 +77,7 @@ export class PoliciesController {
   }
 
   @Delete(':policyId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('policy:manage')
   @StepUp()

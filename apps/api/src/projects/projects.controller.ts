@@ -11,7 +11,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -55,6 +55,7 @@ export class ProjectsController {
   }
 
   @Get(':projectId')
+  @ETagged()
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'One project.' })
   @ApiOkResponse({ type: ProjectResponseDto })
@@ -63,6 +64,7 @@ export class ProjectsController {
   }
 
   @Patch(':projectId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Rename or describe a project.' })
@@ -76,6 +78,7 @@ export class ProjectsController {
   }
 
   @Delete(':projectId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Delete a project and its member list.' })

@@ -17,6 +17,7 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   UnprocessableError,
+  weakMatch,
   type RequestContext,
 } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
@@ -52,7 +53,8 @@ export interface UploadInput {
 export interface ArtifactDownload {
   model: ModelEntity;
   version: ModelVersionEntity;
-  stream: Readable;
+  /** Null when the caller already holds these bytes (`If-None-Match`): answer 304, nothing streamed. */
+  stream: Readable | null;
   filename: string;
 }
 
@@ -459,9 +461,16 @@ export class ModelVersionService {
    * Opens a version's weights for export: needs `export` on the version (and `test` for a staging
    * one), a licence that allows redistribution or an administrator's override, and stays within
    * the per-user rate limit. Every outcome is audited; going over the limit is a denial that the
-   * bulk-export alert watches.
+   * bulk-export alert watches. A caller who already holds the bytes (`ifNoneMatch` lists their
+   * ETag, the quoted SHA-256) passes the same checks but takes nothing from the limit and gets no
+   * stream: nothing is exported again.
    */
-  async export(ctx: RequestContext, modelId: string, number: number): Promise<ArtifactDownload> {
+  async export(
+    ctx: RequestContext,
+    modelId: string,
+    number: number,
+    options: { ifNoneMatch?: string[] } = {},
+  ): Promise<ArtifactDownload> {
     const { model, version } = await this.loadVersion(ctx, modelId, number);
     const row = versionRow(model, version);
     const deny = async (reason: string, error: Error): Promise<never> => {
@@ -493,6 +502,10 @@ export class ModelVersionService {
         }),
       );
     }
+    const filename = `${model.slug}-v${version.version}.onnx`;
+    if (options.ifNoneMatch && weakMatch(options.ifNoneMatch, `"${version.sha256}"`)) {
+      return { model, version, stream: null, filename };
+    }
     const limited = await this.takeExportToken(ctx);
     if (limited) {
       await deny(
@@ -517,7 +530,7 @@ export class ModelVersionService {
       resourceId: model.id,
       details: { version: version.version, sha256: version.sha256, size: version.sizeBytes },
     });
-    return { model, version, stream, filename: `${model.slug}-v${version.version}.onnx` };
+    return { model, version, stream, filename };
   }
 
   /** Fixed-window counter per user in Redis; returns the wait when the window is used up. */
