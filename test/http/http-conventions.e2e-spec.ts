@@ -178,7 +178,7 @@ describe('HTTP conventions', () => {
       const stale = await api().patch(path).set(tenant.admin.auth).set('if-match', etag).send({ name: 'Lost update' });
       expect(stale.status).toBe(412);
       expect(stale.headers['content-type']).toMatch(/^application\/problem\+json/);
-      expect(stale.body).toMatchObject({ status: 412, code: 'precondition_failed' });
+      expect(stale.body).toMatchObject({ status: 412, code: 'precondition_failed', currentEtag: first.headers.etag });
       const weak = await api()
         .patch(path)
         .set(tenant.admin.auth)
