@@ -242,15 +242,22 @@ describe('HTTP conventions', () => {
       const first = await download();
       expect(first.status).toBe(200);
       expect(first.headers.etag).toBe(`"${sha256}"`);
+      expect(first.headers['ratelimit-policy']).toBe(`"model-export";q=${EXPORT_LIMIT};w=3600`);
+      expect(first.headers.ratelimit).toMatch(new RegExp(`^"model-export";r=${EXPORT_LIMIT - 1};t=\\d+$`));
       for (let i = 0; i < EXPORT_LIMIT + 2; i++) {
         const cached = await download(`"${sha256}"`);
         expect(cached.status).toBe(304);
         expect(cached.headers.etag).toBe(`"${sha256}"`);
       }
       // The 304s took nothing: the second (and last) export of the window still streams.
-      expect((await download()).status).toBe(200);
+      const second = await download();
+      expect(second.status).toBe(200);
+      expect(second.headers.ratelimit).toMatch(/^"model-export";r=0;t=\d+$/);
       const over = await download(`"${'0'.repeat(64)}"`);
       expect(over.status).toBe(429);
+      expect(over.headers['ratelimit-policy']).toBe(`"model-export";q=${EXPORT_LIMIT};w=3600`);
+      expect(over.headers.ratelimit).toMatch(/^"model-export";r=0;t=\d+$/);
+      expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     });
   });
 });

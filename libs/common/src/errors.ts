@@ -1,3 +1,5 @@
+import type { RateLimitState } from './rate-limit.js';
+
 /**
  * Domain errors: the small, closed set of failures services raise. One global filter maps
  * them to RFC 9457 problem+json, so a service never thinks about HTTP beyond a status.
@@ -90,9 +92,12 @@ export class TooManyRequestsError extends DomainError {
   readonly status = 429;
   readonly title = 'Too Many Requests';
   readonly retryAfterSeconds?: number;
+  /** The quota that refused, sent as `RateLimit` / `RateLimit-Policy` headers. */
+  readonly rateLimit?: RateLimitState;
 
-  constructor(fields: ProblemFields & { retryAfterSeconds?: number }) {
+  constructor(fields: ProblemFields & { retryAfterSeconds?: number; rateLimit?: RateLimitState }) {
     super({ ...fields, extensions: { ...fields.extensions, retryAfter: fields.retryAfterSeconds } });
+    this.rateLimit = fields.rateLimit;
     this.retryAfterSeconds = fields.retryAfterSeconds;
   }
 }

@@ -16,3 +16,4 @@ export * from './metrics.js';
 export * from './metrics-server.js';
 export * from './tracing.js';
 export * from './etag.js';
+export * from './rate-limit.js';

@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dependencyUnavailable } from './dependency-errors.js';
 import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './errors.js';
+import { setRateLimitHeaders } from './rate-limit.js';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -154,6 +155,7 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, thrown
   ) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   }
+  if (error instanceof TooManyRequestsError && error.rateLimit) setRateLimitHeaders(reply, error.rateLimit);
   if (problem.status === 401) void reply.header('www-authenticate', wwwAuthenticate(request, problem));
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
 }

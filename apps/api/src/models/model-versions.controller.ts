@@ -25,6 +25,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   BadRequestError,
   parseEntityTags,
+  setRateLimitHeaders,
   Ctx,
   ETagged,
   RequestContext,
@@ -199,6 +200,7 @@ export class ModelVersionsController {
       await reply.status(304).header('etag', `"${sha256}"`).header('cache-control', 'private, no-store').send();
       return;
     }
+    if (download.rateLimit) setRateLimitHeaders(reply, download.rateLimit);
     await reply
       .header('content-type', 'application/octet-stream')
       .header('content-length', String(sizeBytes))
