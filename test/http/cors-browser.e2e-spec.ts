@@ -80,11 +80,12 @@ describe('CORS from a browser app on another origin', () => {
       method: 'POST',
       token,
       body: { name: 'Browser app', slug: 'browser-app' },
-      read: ['x-request-id'],
+      read: ['x-request-id', 'location'],
     });
     expect(created).toMatchObject({ ok: true, status: 201, body: { slug: 'browser-app' } });
     expect(created.headers!['x-request-id']).toMatch(/.+/);
     const projectId = (created.body as { id: string }).id;
+    expect(created.headers!.location).toBe(`/api/v1/orgs/${tenant.orgId}/projects/${projectId}`);
 
     const renamed = await browserFetch(page, `${projects}/${projectId}`, {
       method: 'PATCH',
@@ -94,6 +95,7 @@ describe('CORS from a browser app on another origin', () => {
     });
     expect(renamed).toMatchObject({ ok: true, status: 200, body: { name: 'Renamed in the browser' } });
     expect(renamed.headers!['x-request-id']).toMatch(/.+/);
+    expect(renamed.headers!.etag).toMatch(/^"[\w-]+"$/);
 
     const member = await browserFetch(page, `${projects}/${projectId}/members/${tenant.developer.id}`, {
       method: 'PUT',

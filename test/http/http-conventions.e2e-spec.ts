@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import request from 'supertest';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
-import { authHeader, createUser, login } from '../support/identity.js';
+import { authHeader, createUser, createUserAndLogin, login } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
 const EXPORT_LIMIT = 2;
@@ -126,6 +126,20 @@ describe('HTTP conventions', () => {
     expect(empty.headers['content-type']).toMatch(/^application\/problem\+json/);
   });
 
+  it('answers a create with 201 and the Location of what it created', async () => {
+    const admin = await createUserAndLogin(t, { platformAdmin: true, mfa: true });
+    const org = await api()
+      .post('/api/v1/orgs')
+      .set(authHeader(admin.tokens))
+      .send({ name: 'Located', slug: 'located-org' });
+    expect(org.status).toBe(201);
+    expect(org.headers.location).toBe(`/api/v1/orgs/${org.body.id}`);
+    const fetched = await api()
+      .get(org.headers.location as string)
+      .set(authHeader(admin.tokens));
+    expect(fetched.body).toMatchObject({ id: org.body.id, slug: 'located-org' });
+  });
+
   describe('conditional requests', () => {
     async function newProject(slug: string): Promise<string> {
       const created = await api()
@@ -133,7 +147,8 @@ describe('HTTP conventions', () => {
         .set(tenant.admin.auth)
         .send({ name: slug, slug });
       expect(created.status).toBe(201);
-      return `/api/v1/orgs/${tenant.orgId}/projects/${created.body.id}`;
+      expect(created.headers.location).toBe(`/api/v1/orgs/${tenant.orgId}/projects/${created.body.id}`);
+      return created.headers.location as string;
     }
 
     it('tags a single resource and answers 304 while the tag is current', async () => {
@@ -233,6 +248,15 @@ describe('HTTP conventions', () => {
         .set('content-type', 'application/octet-stream')
         .send(Buffer.from(weights));
       expect(up.status).toBe(201);
+      expect(model.headers.location).toBe(`/api/v1/orgs/${tenant.orgId}/models/${model.body.id}`);
+      expect(up.headers.location).toBe(`/api/v1/orgs/${tenant.orgId}/models/${model.body.id}/versions/1`);
+      expect(
+        (
+          await api()
+            .get(up.headers.location as string)
+            .set(tenant.developer.auth)
+        ).body.sha256,
+      ).toBe(sha256);
       const artifact = `/api/v1/orgs/${tenant.orgId}/models/${model.body.id}/versions/1/artifact`;
       const download = (etag?: string) => {
         const req = api().get(artifact).set(tenant.admin.auth);

@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
+import { LocationInterceptor, ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
@@ -50,6 +50,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: StepUpGuard },
         // ETag / If-None-Match / If-Match on the routes marked @ETagged().
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
+        // Location on creates marked @CreatedLocation().
+        { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
       ],
     };
   }

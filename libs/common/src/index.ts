@@ -17,3 +17,4 @@ export * from './metrics-server.js';
 export * from './tracing.js';
 export * from './etag.js';
 export * from './rate-limit.js';
+export * from './location.js';

@@ -23,13 +23,14 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
-  BadRequestError,
-  parseEntityTags,
-  setRateLimitHeaders,
-  Ctx,
   ETagged,
+  parseEntityTags,
+  BadRequestError,
+  CreatedLocation,
+  Ctx,
   RequestContext,
   RequirePermission,
+  setRateLimitHeaders,
   StepUp,
   UnsupportedMediaTypeError,
 } from '../../../../libs/common/src/index.js';
@@ -54,6 +55,7 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionService) {}
 
   @Post()
+  @CreatedLocation('versions/:version')
   @RequirePermission('model:edit')
   @ApiOperation({
     summary: 'Upload a version: the raw ONNX file as the request body (application/octet-stream), streamed.',

@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, ETagged, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+} from '../../../../libs/common/src/index.js';
 import { ModelService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -42,6 +49,7 @@ export class ModelsController {
   }
 
   @Post()
+  @CreatedLocation('models/:id')
   @RequirePermission('model:create')
   @ApiOperation({ summary: 'Register a model (metadata; upload weights as versions).' })
   @ApiCreatedResponse({ type: ModelResponseDto })

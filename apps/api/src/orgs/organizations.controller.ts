@@ -11,9 +11,10 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
-  Authenticated,
-  Ctx,
   ETagged,
+  Authenticated,
+  CreatedLocation,
+  Ctx,
   PlatformAdmin,
   RequestContext,
   RequirePermission,
@@ -35,6 +36,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
 
   @Post()
+  @CreatedLocation('orgs/:id')
   @PlatformAdmin()
   @ApiOperation({ summary: 'Create an organization (platform administrators); the creator becomes its admin.' })
   @ApiCreatedResponse({ type: OrganizationResponseDto })

@@ -12,7 +12,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, ETagged, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+} from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -51,6 +58,7 @@ export class PoliciesController {
   }
 
   @Post()
+  @CreatedLocation('policies/:id')
   @RequirePermission('policy:manage')
   @StepUp()
   @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })

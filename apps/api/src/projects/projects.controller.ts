@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  Authenticated,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+} from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -46,6 +53,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @CreatedLocation('projects/:id')
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Create a project.' })
   @ApiCreatedResponse({ type: ProjectResponseDto })

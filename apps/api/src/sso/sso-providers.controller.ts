@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ETagged, CreatedLocation, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { SsoProviderService } from '../../../../libs/sso/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
@@ -39,6 +39,7 @@ export class SsoProvidersController {
   }
 
   @Post()
+  @CreatedLocation('providers/:id')
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })
   @ApiCreatedResponse({ type: SsoProviderResponseDto })
