@@ -17,14 +17,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  ETagged,
-  BadRequestError,
-  CreatedLocation,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-} from '../../../../libs/common/src/index.js';
+import { BadRequestError, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   JobEvents,
@@ -66,7 +59,6 @@ export class JobsController {
   ) {}
 
   @Post('models/:modelId/fuse')
-  @CreatedLocation('../../jobs/:id')
   @HttpCode(202)
   @RequirePermission('job:create')
   @ApiOperation({
