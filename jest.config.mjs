@@ -7,7 +7,13 @@ delete swc.$schema;
 export const common = {
   rootDir: '.',
   extensionsToTreatAsEsm: ['.ts'],
-  transform: { '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { ...swc, swcrc: false }],
+    // light-my-request (Fastify's inject) requires the ESM-only `cookie`; Jest on Node 20 cannot
+    // require ESM, so that one package is compiled to CommonJS for tests.
+    '/node_modules/cookie/.+\\.js$': ['@swc/jest', { swcrc: false, module: { type: 'commonjs' } }],
+  },
+  transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleNameMapper: {
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // @fastify/static (CommonJS) requires an ESM-only content-disposition; Jest on Node 20 cannot

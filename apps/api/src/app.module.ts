@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { ProblemDetailsFilter } from '../../../libs/common/src/index.js';
+import { LocationInterceptor, ProblemDetailsFilter } from '../../../libs/common/src/index.js';
 import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
 import { DatabaseModule } from '../../../libs/database/src/index.js';
 import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
@@ -16,6 +16,7 @@ import { UsersApiModule } from './users/users-api.module.js';
 import { SsoApiModule } from './sso/sso-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsListener } from './metrics/metrics.js';
+import { ETagInterceptor } from './etag.interceptor.js';
 
 /** The HTTP edge: feature modules are added here, each with its controllers. */
 @Module({})
@@ -47,6 +48,10 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: PoliciesGuard },
         // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
         { provide: APP_GUARD, useExisting: StepUpGuard },
+        // ETag / If-None-Match / If-Match on the routes marked @ETagged().
+        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
+        // Location on creates marked @CreatedLocation().
+        { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
       ],
     };
   }

@@ -11,6 +11,7 @@ import {
   BadRequestError,
   createValidationPipe,
   jsonNestingExceeds,
+  MethodNotAllowedError,
   READ_SAFE_ROUTE_CONFIG,
   readOnlyError,
   SMALL_BODY_ROUTE_CONFIG,
@@ -34,6 +35,26 @@ export const UNPREFIXED_ROUTES = [
 ];
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** Every method a route of the API answers, allowed to browser apps on `CORS_ORIGINS`. */
+export const CORS_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+/** Response headers a browser app on `CORS_ORIGINS` may read. */
+export const CORS_EXPOSED_HEADERS = [
+  'x-request-id',
+  'retry-after',
+  'content-disposition',
+  'etag',
+  'location',
+  'x-content-sha256',
+  'ratelimit',
+  'ratelimit-policy',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
+  'www-authenticate',
+  'allow',
+];
 
 /** The certificate and key of the optional TLS listener, or one line naming what cannot be read. */
 function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
@@ -101,6 +122,11 @@ export async function createApiApp(
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeContentTypeParser('application/json');
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    // Browser and client libraries often label every request JSON; a DELETE has nothing to send.
+    if (request.method === 'DELETE' && body === '') {
+      done(null, undefined);
+      return;
+    }
     if (jsonNestingExceeds(body as string, http.jsonMaxDepth)) {
       done(
         new BadRequestError({
@@ -123,6 +149,23 @@ export async function createApiApp(
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
+  });
+  // A known path asked with a method it does not answer: 405 with `Allow`, not "no such route".
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const url = request.url.split('?')[0];
+    const allow = CORS_METHODS.filter((method) => fastify.findRoute({ method: method as 'GET', url }) !== null);
+    if (allow.length === 0) return;
+    void reply.header('allow', allow.join(', '));
+    sendProblem(
+      reply,
+      request,
+      new MethodNotAllowedError({
+        code: 'method_not_allowed',
+        detail: `${url} does not answer ${request.method}; it answers ${allow.join(', ')}.`,
+      }),
+    );
+    return reply;
   });
   // While draining for shutdown, answers end their keep-alive connection so app.close() need not
   // wait out the keep-alive timeout (idle sockets are closed by Fastify itself).
@@ -173,9 +216,12 @@ export async function createApiApp(
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
+  // Browser apps on the allowed origins may use every method the API answers and read the headers
+  // it documents; request headers (Authorization, If-Match, Content-Type…) are reflected.
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
-    exposedHeaders: ['x-request-id', 'retry-after', 'content-disposition'],
+    methods: CORS_METHODS,
+    exposedHeaders: CORS_EXPOSED_HEADERS,
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });

@@ -1,3 +1,5 @@
+import type { RateLimitState } from './rate-limit.js';
+
 /**
  * Domain errors: the small, closed set of failures services raise. One global filter maps
  * them to RFC 9457 problem+json, so a service never thinks about HTTP beyond a status.
@@ -49,6 +51,12 @@ export class NotFoundError extends DomainError {
   readonly title = 'Not Found';
 }
 
+/** 405: the path exists, but not with this method (the answer lists the allowed ones in `Allow`). */
+export class MethodNotAllowedError extends DomainError {
+  readonly status = 405;
+  readonly title = 'Method Not Allowed';
+}
+
 /** 409: the request conflicts with the current state (duplicate slug, last admin, ...). */
 export class ConflictError extends DomainError {
   readonly status = 409;
@@ -84,11 +92,20 @@ export class TooManyRequestsError extends DomainError {
   readonly status = 429;
   readonly title = 'Too Many Requests';
   readonly retryAfterSeconds?: number;
+  /** The quota that refused, sent as `RateLimit` / `RateLimit-Policy` headers. */
+  readonly rateLimit?: RateLimitState;
 
-  constructor(fields: ProblemFields & { retryAfterSeconds?: number }) {
+  constructor(fields: ProblemFields & { retryAfterSeconds?: number; rateLimit?: RateLimitState }) {
     super({ ...fields, extensions: { ...fields.extensions, retryAfter: fields.retryAfterSeconds } });
+    this.rateLimit = fields.rateLimit;
     this.retryAfterSeconds = fields.retryAfterSeconds;
   }
+}
+
+/** 412: a conditional write (`If-Match`) was made against a representation that has since changed. */
+export class PreconditionFailedError extends DomainError {
+  readonly status = 412;
+  readonly title = 'Precondition Failed';
 }
 
 /** 428: the request must carry a precondition header (e.g. a content digest) and does not. */

@@ -15,3 +15,6 @@ export * from './logging.js';
 export * from './metrics.js';
 export * from './metrics-server.js';
 export * from './tracing.js';
+export * from './etag.js';
+export * from './rate-limit.js';
+export * from './location.js';

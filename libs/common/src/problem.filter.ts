@@ -2,6 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dependencyUnavailable } from './dependency-errors.js';
 import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './errors.js';
+import { setRateLimitHeaders } from './rate-limit.js';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -154,7 +155,22 @@ export function sendProblem(reply: FastifyReply, request: FastifyRequest, thrown
   ) {
     void reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfterSeconds))));
   }
+  if (error instanceof TooManyRequestsError && error.rateLimit) setRateLimitHeaders(reply, error.rateLimit);
+  if (problem.status === 401) void reply.header('www-authenticate', wwwAuthenticate(request, problem));
   void reply.status(problem.status).header('content-type', PROBLEM_CONTENT_TYPE).send(problem);
+}
+
+/** 401 codes that mean the bearer token itself was refused (not, say, a wrong password). */
+const REFUSED_TOKEN_CODES = new Set(['token_invalid', 'token_expired', 'account_disabled']);
+
+/**
+ * RFC 6750's challenge on every 401: `Bearer realm="fusiongate"`, with `error="invalid_token"` when
+ * a bearer token was sent and refused (expired, revoked, malformed), so a client knows to refresh.
+ */
+function wwwAuthenticate(request: FastifyRequest, problem: ProblemDocument): string {
+  const sentBearer = /^bearer\s/i.test(request.headers?.authorization ?? '');
+  if (!sentBearer || !REFUSED_TOKEN_CODES.has(problem.code)) return 'Bearer realm="fusiongate"';
+  return `Bearer realm="fusiongate", error="invalid_token", error_description="${problem.code}"`;
 }
 
 /** The one global filter: every error leaves the API as application/problem+json. */

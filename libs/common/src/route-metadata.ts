@@ -1,4 +1,4 @@
-import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, Header, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
@@ -36,6 +36,13 @@ export const READ_SAFE_ROUTE_CONFIG = 'fusiongateReadSafe';
 
 /** The route only reads, whatever its method: maintenance (read-only) mode does not refuse it. */
 export const ReadSafe = (): MethodDecorator & ClassDecorator => RouteConfig({ [READ_SAFE_ROUTE_CONFIG]: true });
+
+/**
+ * The answer carries a secret (tokens, a TOTP secret, recovery codes, an API key): no browser,
+ * proxy or CDN may store it (`Cache-Control: no-store`, and `Pragma: no-cache` for old caches).
+ */
+export const NoStore = (): MethodDecorator =>
+  applyDecorators(Header('Cache-Control', 'no-store'), Header('Pragma', 'no-cache'));
 
 /** Marks a route that needs no authentication (health, docs, login); its body limit is the small one. */
 export const Public = (): MethodDecorator & ClassDecorator =>

@@ -13,6 +13,7 @@ import {
 import { ApiKeyService } from '../../../../libs/auth/src/index.js';
 import {
   Ctx,
+  NoStore,
   isUuid,
   NotFoundError,
   RequestContext,
@@ -45,6 +46,7 @@ export class ApiKeysController {
     return { items: (await this.keys.list(ctx, ctx.organizationId!)).map(toApiKeyResponse) };
   }
 
+  @NoStore()
   @Post()
   @RequirePermission('apikey:manage')
   @StepUp()

@@ -19,7 +19,7 @@ import {
   TotpService,
   UserService,
 } from '../../../../libs/auth/src/index.js';
-import { Authenticated, Ctx, Public, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { Authenticated, Ctx, NoStore, Public, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   ChangePasswordDto,
@@ -53,6 +53,7 @@ export class AuthController {
   ) {}
 
   @Public()
+  @NoStore()
   @Post('login')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in with email, password and (when enabled) a TOTP or recovery code.' })
@@ -65,6 +66,7 @@ export class AuthController {
   }
 
   @Public()
+  @NoStore()
   @Post('refresh')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for a new pair; the old one stops working.' })
@@ -134,6 +136,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @NoStore()
   @Post('mfa/setup')
   @HttpCode(200)
   @ApiBearerAuth(BEARER_SCHEME)
@@ -145,6 +148,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @NoStore()
   @Post('mfa/enable')
   @HttpCode(200)
   @ApiBearerAuth(BEARER_SCHEME)
@@ -158,6 +162,7 @@ export class AuthController {
   }
 
   @Authenticated()
+  @NoStore()
   @Post('mfa/recovery-codes')
   @HttpCode(200)
   @ApiBearerAuth(BEARER_SCHEME)

@@ -17,7 +17,7 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { BadRequestError, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   JobEvents,
@@ -148,6 +148,7 @@ export class JobsController {
   }
 
   @Get('jobs/:jobId')
+  @ETagged()
   @RequirePermission('job:read')
   @ApiOperation({ summary: 'One job: status, queue position, progress, models, result or error.' })
   @ApiOkResponse({ type: JobResponseDto })

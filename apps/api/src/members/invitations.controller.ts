@@ -16,6 +16,7 @@ import {
 import {
   Authenticated,
   Ctx,
+  NoStore,
   PageQueryDto,
   Public,
   RequestContext,
@@ -47,6 +48,7 @@ export class InvitationsController {
     private readonly invitations: InvitationService,
   ) {}
 
+  @NoStore()
   @Post('register')
   @Public()
   @ApiOperation({

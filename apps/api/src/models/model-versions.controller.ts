@@ -23,10 +23,14 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  ETagged,
+  parseEntityTags,
   BadRequestError,
+  CreatedLocation,
   Ctx,
   RequestContext,
   RequirePermission,
+  setRateLimitHeaders,
   StepUp,
   UnsupportedMediaTypeError,
 } from '../../../../libs/common/src/index.js';
@@ -51,6 +55,7 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionService) {}
 
   @Post()
+  @CreatedLocation('versions/:version')
   @RequirePermission('model:edit')
   @ApiOperation({
     summary: 'Upload a version: the raw ONNX file as the request body (application/octet-stream), streamed.',
@@ -119,6 +124,7 @@ export class ModelVersionsController {
   }
 
   @Get(':version')
+  @ETagged()
   @RequirePermission('model:read')
   @ApiOperation({ summary: 'One version, with its I/O signature, opset, size and digest.' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
@@ -131,6 +137,7 @@ export class ModelVersionsController {
   }
 
   @Patch(':version')
+  @ETagged()
   @RequirePermission('model:edit')
   @ApiOperation({
     summary: 'Change the stage (draft → staging → production → archived); promoting archives the current production.',
@@ -147,6 +154,7 @@ export class ModelVersionsController {
   }
 
   @Delete(':version')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('model:delete')
   @StepUp()
@@ -172,17 +180,29 @@ export class ModelVersionsController {
   })
   @ApiProduces('application/octet-stream')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256); not counted as an export.',
+  })
   @ApiForbiddenResponse({ description: '`model:export`, `model:test`, `model_licence_forbids_export`.' })
   @ApiTooManyRequestsResponse({ description: '`model_export_rate_limited`, with Retry-After.' })
   async export(
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
     @Param('version') version: string,
+    @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const download = await this.versions.export(ctx, modelId, Number(version));
+    const download = await this.versions.export(ctx, modelId, Number(version), {
+      ifNoneMatch: parseEntityTags(request.headers['if-none-match']),
+    });
     const { sha256, sizeBytes } = download.version;
     const b64 = Buffer.from(sha256, 'hex').toString('base64');
+    if (!download.stream) {
+      await reply.status(304).header('etag', `"${sha256}"`).header('cache-control', 'private, no-store').send();
+      return;
+    }
+    if (download.rateLimit) setRateLimitHeaders(reply, download.rateLimit);
     await reply
       .header('content-type', 'application/octet-stream')
       .header('content-length', String(sizeBytes))

@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+} from '../../../../libs/common/src/index.js';
 import { ModelService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -42,6 +49,7 @@ export class ModelsController {
   }
 
   @Post()
+  @CreatedLocation('models/:id')
   @RequirePermission('model:create')
   @ApiOperation({ summary: 'Register a model (metadata; upload weights as versions).' })
   @ApiCreatedResponse({ type: ModelResponseDto })
@@ -51,6 +59,7 @@ export class ModelsController {
   }
 
   @Get(':modelId')
+  @ETagged()
   @RequirePermission('model:read')
   @ApiOperation({ summary: 'One model.' })
   @ApiOkResponse({ type: ModelResponseDto })
@@ -59,6 +68,7 @@ export class ModelsController {
   }
 
   @Patch(':modelId')
+  @ETagged()
   @RequirePermission('model:edit')
   @ApiOperation({ summary: 'Change metadata; `exportOverride` is for administrators (org:manage).' })
   @ApiOkResponse({ type: ModelResponseDto })
@@ -72,6 +82,7 @@ export class ModelsController {
   }
 
   @Delete(':modelId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('model:delete')
   @StepUp()

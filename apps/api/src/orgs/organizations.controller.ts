@@ -11,7 +11,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import {
+  ETagged,
   Authenticated,
+  CreatedLocation,
   Ctx,
   PlatformAdmin,
   RequestContext,
@@ -34,6 +36,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
 
   @Post()
+  @CreatedLocation('orgs/:id')
   @PlatformAdmin()
   @ApiOperation({ summary: 'Create an organization (platform administrators); the creator becomes its admin.' })
   @ApiCreatedResponse({ type: OrganizationResponseDto })
@@ -52,6 +55,7 @@ export class OrganizationsController {
   }
 
   @Get(':orgId')
+  @ETagged()
   @Authenticated({ allowApiKey: true })
   @ApiSecurity(API_KEY_SCHEME)
   @ApiOperation({ summary: 'One organization I belong to.' })
@@ -62,6 +66,7 @@ export class OrganizationsController {
   }
 
   @Patch(':orgId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('org:manage')
   @ApiSecurity(API_KEY_SCHEME)

@@ -12,7 +12,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+} from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -42,6 +49,7 @@ export class PoliciesController {
   }
 
   @Get(':policyId')
+  @ETagged()
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'One policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
@@ -50,6 +58,7 @@ export class PoliciesController {
   }
 
   @Post()
+  @CreatedLocation('policies/:id')
   @RequirePermission('policy:manage')
   @StepUp()
   @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })
@@ -60,6 +69,7 @@ export class PoliciesController {
   }
 
   @Patch(':policyId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('policy:manage')
   @StepUp()
@@ -75,6 +85,7 @@ export class PoliciesController {
   }
 
   @Delete(':policyId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('policy:manage')
   @StepUp()

@@ -11,7 +11,14 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  Authenticated,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+} from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -46,6 +53,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @CreatedLocation('projects/:id')
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Create a project.' })
   @ApiCreatedResponse({ type: ProjectResponseDto })
@@ -55,6 +63,7 @@ export class ProjectsController {
   }
 
   @Get(':projectId')
+  @ETagged()
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'One project.' })
   @ApiOkResponse({ type: ProjectResponseDto })
@@ -63,6 +72,7 @@ export class ProjectsController {
   }
 
   @Patch(':projectId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Rename or describe a project.' })
@@ -76,6 +86,7 @@ export class ProjectsController {
   }
 
   @Delete(':projectId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Delete a project and its member list.' })

@@ -12,7 +12,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { ETagged, CreatedLocation, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
 import { SsoProviderService } from '../../../../libs/sso/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
@@ -39,6 +39,7 @@ export class SsoProvidersController {
   }
 
   @Post()
+  @CreatedLocation('providers/:id')
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })
   @ApiCreatedResponse({ type: SsoProviderResponseDto })
@@ -51,6 +52,7 @@ export class SsoProvidersController {
   }
 
   @Get(':providerId')
+  @ETagged()
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'One identity provider.' })
   @ApiOkResponse({ type: SsoProviderResponseDto })
@@ -60,6 +62,7 @@ export class SsoProvidersController {
   }
 
   @Patch(':providerId')
+  @ETagged()
   @HttpCode(200)
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Change a provider (mappings apply at each member’s next sign-in). Audited.' })
@@ -76,6 +79,7 @@ export class SsoProvidersController {
   }
 
   @Delete(':providerId')
+  @ETagged()
   @HttpCode(204)
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Remove a provider; identities linked through it are removed, accounts stay. Audited.' })

@@ -11,7 +11,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Ctx, Public, RequestContext } from '../../../../libs/common/src/index.js';
+import { Ctx, NoStore, Public, RequestContext } from '../../../../libs/common/src/index.js';
 import { SSO_FLOW_TTL_SECONDS, SsoLoginService } from '../../../../libs/sso/src/index.js';
 import { TokenResponseDto, toTokenResponse } from '../auth/auth.dto.js';
 import { AuthorizeQueryDto, ExchangeDto, LoginCodeResponseDto } from './sso.dto.js';
@@ -84,6 +84,7 @@ export class SsoController {
   }
 
   @Public()
+  @NoStore()
   @Post('exchange')
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange the single-use login code from the callback for the usual token pair.' })

@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccountSetupService } from '../../../../libs/auth/src/index.js';
-import { Ctx, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { Ctx, NoStore, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import { CreateAccountDto, CreatedAccountDto, toCreatedAccount } from './account-setup.dto.js';
 
@@ -20,6 +20,7 @@ import { CreateAccountDto, CreatedAccountDto, toCreatedAccount } from './account
 export class AccountSetupController {
   constructor(private readonly accounts: AccountSetupService) {}
 
+  @NoStore()
   @Post()
   @PlatformAdmin()
   @StepUp()

@@ -10,7 +10,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { UserAdministrationService } from '../../../../libs/auth/src/index.js';
-import { Ctx, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { Ctx, ETagged, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   ErasureResponseDto,
@@ -43,6 +43,7 @@ export class UsersController {
   }
 
   @Get(':userId')
+  @ETagged()
   @ApiOperation({ summary: 'One account.' })
   @ApiOkResponse({ type: UserResponseDto })
   @ApiNotFoundResponse({ description: '`user_not_found`.' })
@@ -51,6 +52,7 @@ export class UsersController {
   }
 
   @Patch(':userId')
+  @ETagged()
   @StepUp()
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable or enable, set or clear the expiry, grant or withdraw platform admin.' })
@@ -93,6 +95,7 @@ export class UsersController {
   }
 
   @Delete(':userId')
+  @ETagged()
   @StepUp()
   @HttpCode(200)
   @ApiOperation({

@@ -17,6 +17,8 @@ import {
   ServiceUnavailableError,
   TooManyRequestsError,
   UnprocessableError,
+  weakMatch,
+  type RateLimitState,
   type RequestContext,
 } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
@@ -52,8 +54,11 @@ export interface UploadInput {
 export interface ArtifactDownload {
   model: ModelEntity;
   version: ModelVersionEntity;
-  stream: Readable;
+  /** Null when the caller already holds these bytes (`If-None-Match`): answer 304, nothing streamed. */
+  stream: Readable | null;
   filename: string;
+  /** Where the caller stands in the export quota after this export (absent on a 304). */
+  rateLimit?: RateLimitState;
 }
 
 /** Which stages a version may move to from each stage. */
@@ -459,9 +464,16 @@ export class ModelVersionService {
    * Opens a version's weights for export: needs `export` on the version (and `test` for a staging
    * one), a licence that allows redistribution or an administrator's override, and stays within
    * the per-user rate limit. Every outcome is audited; going over the limit is a denial that the
-   * bulk-export alert watches.
+   * bulk-export alert watches. A caller who already holds the bytes (`ifNoneMatch` lists their
+   * ETag, the quoted SHA-256) passes the same checks but takes nothing from the limit and gets no
+   * stream: nothing is exported again.
    */
-  async export(ctx: RequestContext, modelId: string, number: number): Promise<ArtifactDownload> {
+  async export(
+    ctx: RequestContext,
+    modelId: string,
+    number: number,
+    options: { ifNoneMatch?: string[] } = {},
+  ): Promise<ArtifactDownload> {
     const { model, version } = await this.loadVersion(ctx, modelId, number);
     const row = versionRow(model, version);
     const deny = async (reason: string, error: Error): Promise<never> => {
@@ -493,14 +505,19 @@ export class ModelVersionService {
         }),
       );
     }
-    const limited = await this.takeExportToken(ctx);
-    if (limited) {
+    const filename = `${model.slug}-v${version.version}.onnx`;
+    if (options.ifNoneMatch && weakMatch(options.ifNoneMatch, `"${version.sha256}"`)) {
+      return { model, version, stream: null, filename };
+    }
+    const rateLimit = await this.takeExportToken(ctx);
+    if (rateLimit.remaining < 0) {
       await deny(
         'rate_limited',
         new TooManyRequestsError({
           code: 'model_export_rate_limited',
           detail: `At most ${this.config.registry.exportRateLimit} exports per ${this.config.registry.exportRateWindowSeconds} s.`,
-          retryAfterSeconds: limited.retryAfterSeconds,
+          retryAfterSeconds: rateLimit.resetSeconds,
+          rateLimit: { ...rateLimit, remaining: 0 },
         }),
       );
     }
@@ -517,19 +534,19 @@ export class ModelVersionService {
       resourceId: model.id,
       details: { version: version.version, sha256: version.sha256, size: version.sizeBytes },
     });
-    return { model, version, stream, filename: `${model.slug}-v${version.version}.onnx` };
+    return { model, version, stream, filename, rateLimit };
   }
 
-  /** Fixed-window counter per user in Redis; returns the wait when the window is used up. */
-  private async takeExportToken(ctx: RequestContext): Promise<{ retryAfterSeconds: number } | null> {
+  /** Fixed-window counter per user in Redis; `remaining` below 0 means this export is refused. */
+  private async takeExportToken(ctx: RequestContext): Promise<RateLimitState> {
     const { exportRateLimit: limit, exportRateWindowSeconds: window } = this.config.registry;
     const who = ctx.actor.userId ?? `${ctx.actor.type}:${ctx.actor.id}`;
     const slot = Math.floor(Date.now() / 1000 / window);
     const key = `registry:export:${who}:${slot}`;
     const results = await this.redis.multi().incr(key).expire(key, window).exec();
     const count = Number(results?.[0]?.[1] ?? 0);
-    if (count <= limit) return null;
-    return { retryAfterSeconds: (slot + 1) * window - Math.floor(Date.now() / 1000) };
+    const resetSeconds = Math.max(1, (slot + 1) * window - Math.floor(Date.now() / 1000));
+    return { policy: 'model-export', limit, windowSeconds: window, remaining: limit - count, resetSeconds };
   }
 }
 
