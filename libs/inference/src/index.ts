@@ -50,7 +50,14 @@ export type { ImageHeader } from './image/image-header.js';
 export { cropImage, gaussianBlur, resizeBilinear, toNchw, warpAffine } from './image/image-ops.js';
 export type { TensorLayout } from './image/image-ops.js';
 
-export { applyAffine, estimateSimilarity, invertAffine, iou, nonMaxSuppression } from './geometry/affine.js';
+export {
+  applyAffine,
+  estimateAffinePartial2D,
+  estimateSimilarity,
+  invertAffine,
+  iou,
+  nonMaxSuppression,
+} from './geometry/affine.js';
 export { scaledTemplate, WARP_TEMPLATES } from './geometry/templates.js';
 
 export { DETECTOR_SPECS, detectFaces, prepareDetectorInput } from './models/detectors.js';

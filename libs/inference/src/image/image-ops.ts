@@ -44,37 +44,123 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
 }
 
 /**
- * Warps `image` into a `width`×`height` crop: crop pixel p samples the image at `matrix⁻¹ · p`
- * (bilinear). `matrix` maps image coordinates to crop coordinates, as FaceFusion's affine matrices
- * do. Out-of-image samples replicate the nearest edge pixel (BORDER_REPLICATE). Returns HWC float
- * RGB in 0–255.
+ * OpenCV's `warpAffine` sampling grid: for destination pixel (x, y) the source position `M⁻¹·(x, y)`
+ * is rounded to 1/32 px in fixed point exactly as OpenCV does (`AB_BITS` 10, `INTER_BITS` 5), giving
+ * an integer pixel and a 5-bit fraction per axis. `inverse` maps destination to source.
  */
-export function warpAffine(image: RgbImage, matrix: Affine, width: number, height: number): Float32Array {
-  const inv = invertAffine(matrix);
+export class CvWarpGrid {
+  private readonly adelta: Int32Array;
+  private readonly bdelta: Int32Array;
+
+  constructor(
+    private readonly inverse: Affine,
+    width: number,
+  ) {
+    this.adelta = new Int32Array(width);
+    this.bdelta = new Int32Array(width);
+    for (let x = 0; x < width; x++) {
+      this.adelta[x] = cvRound(inverse[0] * x * 1024);
+      this.bdelta[x] = cvRound(inverse[3] * x * 1024);
+    }
+  }
+
+  /** Row constants `X0`, `Y0` for destination row `y`. */
+  row(y: number): [number, number] {
+    const m = this.inverse;
+    return [cvRound((m[1] * y + m[2]) * 1024) + 16, cvRound((m[4] * y + m[5]) * 1024) + 16];
+  }
+
+  /** Fixed-point source position (1/32 px) of destination column `x` in a row. */
+  x(row: [number, number], x: number): number {
+    return (row[0] + this.adelta[x]) >> 5;
+  }
+
+  y(row: [number, number], x: number): number {
+    return (row[1] + this.bdelta[x]) >> 5;
+  }
+}
+
+/** `cvRound`: to nearest, ties to even (as `lrint`). */
+export function cvRound(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/** Where outside-image samples come from: the nearest edge pixel, or zeros. */
+export type WarpBorder = 'replicate' | 'constant';
+
+/**
+ * Warps `image` into a `width`×`height` crop as `cv2.warpAffine(image, matrix, (width, height))`
+ * with INTER_LINEAR on 8-bit data: crop pixel p samples the image at `matrix⁻¹ · p` on OpenCV's
+ * 1/32-px grid with its 15-bit integer weights and rounding, so every value equals OpenCV's.
+ * `matrix` maps image coordinates to crop coordinates, as FaceFusion's affine matrices do.
+ * Returns HWC float RGB holding those 0–255 integers.
+ */
+export function warpAffine(
+  image: RgbImage,
+  matrix: Affine,
+  width: number,
+  height: number,
+  border: WarpBorder = 'replicate',
+): Float32Array {
+  const grid = new CvWarpGrid(invertAffine(matrix), width);
   const { width: sw, height: sh, data } = image;
   const out = new Float32Array(width * height * 3);
+  const replicate = border === 'replicate';
   let o = 0;
   for (let v = 0; v < height; v++) {
-    for (let u = 0; u < width; u++) {
-      let x = inv[0] * u + inv[1] * v + inv[2];
-      let y = inv[3] * u + inv[4] * v + inv[5];
-      x = x < 0 ? 0 : x > sw - 1 ? sw - 1 : x;
-      y = y < 0 ? 0 : y > sh - 1 ? sh - 1 : y;
-      const x0 = Math.floor(x);
-      const y0 = Math.floor(y);
-      const x1 = x0 + 1 < sw ? x0 + 1 : x0;
-      const y1 = y0 + 1 < sh ? y0 + 1 : y0;
-      const wx = x - x0;
-      const wy = y - y0;
-      const a = (y0 * sw + x0) * 3;
-      const b = (y0 * sw + x1) * 3;
-      const c = (y1 * sw + x0) * 3;
-      const d = (y1 * sw + x1) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        const top = data[a + ch] + (data[b + ch] - data[a + ch]) * wx;
-        const bottom = data[c + ch] + (data[d + ch] - data[c + ch]) * wx;
-        out[o++] = top + (bottom - top) * wy;
+    const row = grid.row(v);
+    for (let u = 0; u < width; u++, o += 3) {
+      const X = grid.x(row, u);
+      const Y = grid.y(row, u);
+      const sx = X >> 5;
+      const sy = Y >> 5;
+      const ax = X & 31;
+      const ay = Y & 31;
+      const w0 = (32 - ax) * (32 - ay) * 32;
+      const w1 = ax * (32 - ay) * 32;
+      const w2 = (32 - ax) * ay * 32;
+      const w3 = ax * ay * 32;
+      let i0: number;
+      let i1: number;
+      let i2: number;
+      let i3: number;
+      if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
+        i0 = (sy * sw + sx) * 3;
+        i1 = i0 + 3;
+        i2 = i0 + sw * 3;
+        i3 = i2 + 3;
+      } else if (replicate) {
+        const x0 = sx < 0 ? 0 : sx > sw - 1 ? sw - 1 : sx;
+        const x1 = sx + 1 < 0 ? 0 : sx + 1 > sw - 1 ? sw - 1 : sx + 1;
+        const y0 = sy < 0 ? 0 : sy > sh - 1 ? sh - 1 : sy;
+        const y1 = sy + 1 < 0 ? 0 : sy + 1 > sh - 1 ? sh - 1 : sy + 1;
+        i0 = (y0 * sw + x0) * 3;
+        i1 = (y0 * sw + x1) * 3;
+        i2 = (y1 * sw + x0) * 3;
+        i3 = (y1 * sw + x1) * 3;
+      } else {
+        const inX0 = sx >= 0 && sx < sw;
+        const inX1 = sx + 1 >= 0 && sx + 1 < sw;
+        const inY0 = sy >= 0 && sy < sh;
+        const inY1 = sy + 1 >= 0 && sy + 1 < sh;
+        i0 = inX0 && inY0 ? (sy * sw + sx) * 3 : -1;
+        i1 = inX1 && inY0 ? (sy * sw + sx + 1) * 3 : -1;
+        i2 = inX0 && inY1 ? ((sy + 1) * sw + sx) * 3 : -1;
+        i3 = inX1 && inY1 ? ((sy + 1) * sw + sx + 1) * 3 : -1;
+        for (let ch = 0; ch < 3; ch++) {
+          const sum =
+            (i0 >= 0 ? data[i0 + ch] * w0 : 0) +
+            (i1 >= 0 ? data[i1 + ch] * w1 : 0) +
+            (i2 >= 0 ? data[i2 + ch] * w2 : 0) +
+            (i3 >= 0 ? data[i3 + ch] * w3 : 0);
+          out[o + ch] = (sum + 16384) >> 15;
+        }
+        continue;
       }
+      out[o] = (data[i0] * w0 + data[i1] * w1 + data[i2] * w2 + data[i3] * w3 + 16384) >> 15;
+      out[o + 1] = (data[i0 + 1] * w0 + data[i1 + 1] * w1 + data[i2 + 1] * w2 + data[i3 + 1] * w3 + 16384) >> 15;
+      out[o + 2] = (data[i0 + 2] * w0 + data[i1 + 2] * w1 + data[i2 + 2] * w2 + data[i3 + 2] * w3 + 16384) >> 15;
     }
   }
   return out;

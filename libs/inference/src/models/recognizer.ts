@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Point, RgbImage } from '../inference.types.js';
-import { estimateSimilarity } from '../geometry/affine.js';
+import { estimateAffinePartial2D } from '../geometry/affine.js';
 import { scaledTemplate } from '../geometry/templates.js';
 import { toNchw, warpAffine } from '../image/image-ops.js';
 import type { LoadedModel, ModelRunner } from './loaded-model.js';
@@ -22,7 +22,7 @@ export async function embedFace(
   landmarks5: readonly Point[],
 ): Promise<FaceEmbedding> {
   const size = 112;
-  const matrix = estimateSimilarity(landmarks5, scaledTemplate('arcface_112_v2', size));
+  const { matrix } = estimateAffinePartial2D(landmarks5, scaledTemplate('arcface_112_v2', size));
   const crop = warpAffine(image, matrix, size, size);
   const tensor = toNchw(crop, size, size, { channels: 'rgb', mean: 127.5, std: 127.5 });
   const inputName = model.session.inputNames[0];

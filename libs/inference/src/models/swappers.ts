@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import type { Affine, Point, RgbImage, WarpTemplateName } from '../inference.types.js';
-import { estimateSimilarity } from '../geometry/affine.js';
+import { estimateAffinePartial2D } from '../geometry/affine.js';
 import { scaledTemplate } from '../geometry/templates.js';
 import { toNchw, warpAffine, type TensorLayout } from '../image/image-ops.js';
 import type { LoadedModel, ModelRunner } from './loaded-model.js';
@@ -51,7 +51,7 @@ export function swapperSize(model: LoadedModel): number {
 export function alignForSwap(model: LoadedModel, image: RgbImage, landmarks5: readonly Point[]): AlignedCrop {
   const spec = SWAPPER_SPECS[model.ref.family as 'inswapper' | 'hyperswap'];
   const size = swapperSize(model);
-  const matrix = estimateSimilarity(landmarks5, scaledTemplate(spec.template, size));
+  const { matrix } = estimateAffinePartial2D(landmarks5, scaledTemplate(spec.template, size));
   return { crop: warpAffine(image, matrix, size, size), size, matrix };
 }
 
