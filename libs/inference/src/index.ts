@@ -39,9 +39,9 @@ export type { PipelineContext } from './pipeline/fusion-pipeline.js';
 export { SessionCache } from './pipeline/session-cache.js';
 export type { ExecutionProvider, SessionCacheEvent, SessionCacheOptions } from './pipeline/session-cache.js';
 export type { SessionReport } from './pipeline/pipeline.worker.js';
-export { DEFAULT_REFERENCE_DISTANCE, selectFaces } from './pipeline/face-selection.js';
-export type { FaceSelection } from './pipeline/face-selection.js';
-export { createBoxMask, DEFAULT_MASK_BLUR, pasteBack } from './pipeline/paste-back.js';
+export { DEFAULT_REFERENCE_DISTANCE, FACE_SELECTOR_ORDERS, selectFaces, sortFaces } from './pipeline/face-selection.js';
+export type { FaceSelection, FaceSelectorOrder, SelectableFace } from './pipeline/face-selection.js';
+export { createBoxMask, DEFAULT_MASK_BLUR, pasteArea, pasteBack } from './pipeline/paste-back.js';
 
 export { loadImageCodec, DEFAULT_QUALITY } from './image/image-codec.js';
 export type { CodecName, DecodedImage, EncodeOptions, ImageCodec } from './image/image-codec.js';
@@ -60,9 +60,17 @@ export {
 } from './geometry/affine.js';
 export { scaledTemplate, WARP_TEMPLATES } from './geometry/templates.js';
 
-export { DETECTOR_SPECS, detectFaces, prepareDetectorInput } from './models/detectors.js';
+export { DETECTOR_SPECS, detectFaces, nmsThresholdFor, prepareDetectorInput } from './models/detectors.js';
 export type { DetectorInput, DetectorOptions } from './models/detectors.js';
-export { detectLandmarks68, landmarks68To5, landmarksFromBox } from './models/landmarks.js';
+export {
+  detectLandmarks68,
+  estimateFaceAngle,
+  landmarks68To5,
+  landmarksFromBox,
+  rotateImage,
+  rotationMatrixAndSize,
+} from './models/landmarks.js';
+export type { FaceAngle } from './models/landmarks.js';
 export { cosineSimilarity, embedFace, l2Normalize } from './models/recognizer.js';
 export type { FaceEmbedding } from './models/recognizer.js';
 export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/swappers.js';

@@ -8,6 +8,8 @@ export interface RgbImage {
   width: number;
   height: number;
   data: Uint8Array;
+  /** Transparency, one byte per pixel, when the image has any; PNG and WebP encodes keep it. */
+  alpha?: Uint8Array;
 }
 
 /** A point in image pixel coordinates (x right, y down; pixel centres at integer coordinates). */

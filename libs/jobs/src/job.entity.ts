@@ -44,8 +44,20 @@ export interface JobInput {
 
 /** The fusion options of a job, as validated at submission. */
 export interface JobOptions {
-  faceSelector: 'all' | 'largest' | 'reference';
+  faceSelector: 'all' | 'one' | 'largest' | 'reference';
+  /** FaceFusion's face selector order (for `all`: swap order; `one` and `reference`: which face). */
+  faceSelectorOrder?:
+    | 'left-right'
+    | 'right-left'
+    | 'top-bottom'
+    | 'bottom-top'
+    | 'small-large'
+    | 'large-small'
+    | 'best-worst'
+    | 'worst-best';
   referenceFaceIndex?: number;
+  /** Also detect on the frame turned by these angles (FaceFusion's face_detector_angles). */
+  detectorAngles?: Array<0 | 90 | 180 | 270>;
   detectorScore?: number;
   outputFormat?: 'jpeg' | 'png' | 'webp';
   outputQuality?: number;

@@ -10,6 +10,7 @@ import {
   type JobStatus,
   type ModelChoice,
 } from '../../../../libs/jobs/src/index.js';
+import { FACE_SELECTOR_ORDERS } from '../../../../libs/inference/src/index.js';
 
 const modelChoice = z
   .object({
@@ -25,8 +26,20 @@ export const fusionOptionsSchema = z
   .object({
     version: z.number().int().min(1).max(2_147_483_647).optional(),
     stage: z.enum(MODEL_STAGES).optional(),
-    faceSelector: z.enum(['all', 'largest', 'reference']).default('all'),
+    faceSelector: z.enum(['all', 'one', 'largest', 'reference']).default('all'),
+    faceSelectorOrder: z.enum(FACE_SELECTOR_ORDERS).optional(),
     referenceFaceIndex: z.number().int().min(0).max(63).optional(),
+    detectorAngles: z
+      .array(z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]))
+      .min(1)
+      .max(4)
+      .refine((a) => new Set(a).size === a.length, { message: 'each angle at most once' })
+      .optional(),
+    // FaceFusion's classifier-based filters: named so that asking for them gets a clear refusal.
+    faceSelectorGender: z.unknown().optional(),
+    faceSelectorAgeStart: z.unknown().optional(),
+    faceSelectorAgeEnd: z.unknown().optional(),
+    faceSelectorRace: z.unknown().optional(),
     detector: modelChoice.optional(),
     landmarker: modelChoice.optional(),
     recognizer: modelChoice.optional(),
@@ -38,6 +51,26 @@ export const fusionOptionsSchema = z
   .refine((o) => o.version === undefined || o.stage === undefined, { message: 'give version or stage, not both' })
   .refine((o) => o.referenceFaceIndex === undefined || o.faceSelector === 'reference', {
     message: 'referenceFaceIndex applies to faceSelector "reference" only',
+  })
+  .refine((o) => o.faceSelectorOrder === undefined || o.faceSelector !== 'largest', {
+    message: 'faceSelector "largest" has its own order; use "one" with faceSelectorOrder',
+    path: ['faceSelectorOrder'],
+  })
+  .superRefine((o, ctx) => {
+    for (const key of [
+      'faceSelectorGender',
+      'faceSelectorAgeStart',
+      'faceSelectorAgeEnd',
+      'faceSelectorRace',
+    ] as const) {
+      if (o[key] !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `${key} needs a face classifier model, which fusiongate does not run; it is not supported`,
+        });
+      }
+    }
   });
 export type FusionOptionsInput = z.infer<typeof fusionOptionsSchema>;
 
@@ -78,7 +111,9 @@ export function parseFusionOptions(raw: string | undefined): {
   return {
     options: {
       faceSelector: o.faceSelector,
+      ...(o.faceSelectorOrder ? { faceSelectorOrder: o.faceSelectorOrder } : {}),
       ...(o.referenceFaceIndex !== undefined ? { referenceFaceIndex: o.referenceFaceIndex } : {}),
+      ...(o.detectorAngles ? { detectorAngles: o.detectorAngles } : {}),
       ...(o.detectorScore !== undefined ? { detectorScore: o.detectorScore } : {}),
       ...(o.outputFormat ? { outputFormat: o.outputFormat } : {}),
       ...(o.outputQuality !== undefined ? { outputQuality: o.outputQuality } : {}),

@@ -160,7 +160,10 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         moreSources: sources.slice(1),
         target,
         models,
-        detector: job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : undefined,
+        detector: {
+          ...(job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : {}),
+          ...(job.options.detectorAngles ? { angles: job.options.detectorAngles } : {}),
+        },
         selection: selectionOf(job),
         outputFormat: job.options.outputFormat,
         quality: job.options.outputQuality,
@@ -283,8 +286,9 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
 }
 
 function selectionOf(job: JobEntity): FaceSelection {
-  const { faceSelector, referenceFaceIndex } = job.options;
+  const { faceSelector, referenceFaceIndex, faceSelectorOrder: order } = job.options;
   if (faceSelector === 'largest') return { mode: 'largest' };
-  if (faceSelector === 'reference') return { mode: 'reference', referenceFaceIndex: referenceFaceIndex ?? 0 };
-  return { mode: 'all' };
+  if (faceSelector === 'one') return { mode: 'one', order };
+  if (faceSelector === 'reference') return { mode: 'reference', referenceFaceIndex: referenceFaceIndex ?? 0, order };
+  return { mode: 'all', order };
 }

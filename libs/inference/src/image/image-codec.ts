@@ -1,6 +1,9 @@
 import type { ImageFormat, RgbImage } from '../inference.types.js';
 
-/** A decoded image together with the format it was stored in. */
+/**
+ * A decoded image, upright (EXIF orientation applied), with the format it was stored in and, when
+ * the image has transparency, its alpha plane (`alpha` on {@link RgbImage}).
+ */
 export interface DecodedImage extends RgbImage {
   format: ImageFormat;
 }
@@ -22,8 +25,8 @@ export interface ImageCodec {
 
 export type CodecName = 'sharp' | 'jimp';
 
-/** Default encoder qualities, chosen so that re-encoding adds little visible loss. */
-export const DEFAULT_QUALITY: Record<ImageFormat, number> = { jpeg: 92, png: 100, webp: 90 };
+/** Default encoder qualities: FaceFusion's `output_image_quality` default (80); PNG is lossless. */
+export const DEFAULT_QUALITY: Record<ImageFormat, number> = { jpeg: 80, png: 100, webp: 80 };
 
 /**
  * Returns a codec: the requested one, or with `'auto'` sharp when its native module loads and jimp

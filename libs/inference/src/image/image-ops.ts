@@ -234,3 +234,28 @@ export function cropImage(image: RgbImage, x: number, y: number, width: number, 
   }
   return { width, height, data: out };
 }
+
+/** The alpha plane of interleaved grey+alpha or RGBA pixels; undefined when every pixel is opaque. */
+export function alphaOf(data: Uint8Array, channels: number): Uint8Array | undefined {
+  const pixels = data.length / channels;
+  const alpha = new Uint8Array(pixels);
+  let opaque = true;
+  for (let i = 0; i < pixels; i++) {
+    const a = data[i * channels + channels - 1];
+    alpha[i] = a;
+    if (a !== 255) opaque = false;
+  }
+  return opaque ? undefined : alpha;
+}
+
+/** Interleaves RGB and an alpha plane into RGBA. */
+export function withAlphaChannel(rgb: Uint8Array, alpha: Uint8Array): Uint8Array {
+  const out = new Uint8Array(alpha.length * 4);
+  for (let i = 0; i < alpha.length; i++) {
+    out[i * 4] = rgb[i * 3];
+    out[i * 4 + 1] = rgb[i * 3 + 1];
+    out[i * 4 + 2] = rgb[i * 3 + 2];
+    out[i * 4 + 3] = alpha[i];
+  }
+  return out;
+}

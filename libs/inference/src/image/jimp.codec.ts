@@ -4,6 +4,7 @@ import type { ImageFormat, RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import { DEFAULT_QUALITY, type DecodedImage, type EncodeOptions, type ImageCodec } from './image-codec.js';
 import { probeImage } from './image-header.js';
+import { alphaOf } from './image-ops.js';
 
 interface JimpImage {
   bitmap: { width: number; height: number; data: Uint8Array };
@@ -63,13 +64,15 @@ export class JimpCodec implements ImageCodec {
         ({ width, height } = image.bitmap);
         rgba = image.bitmap.data;
       }
+      // jimp applies a JPEG's EXIF orientation while reading it, so the pixels are upright here.
       const rgb = new Uint8Array(width * height * 3);
       for (let i = 0, j = 0; j < rgb.length; i += 4, j += 3) {
         rgb[j] = rgba[i];
         rgb[j + 1] = rgba[i + 1];
         rgb[j + 2] = rgba[i + 2];
       }
-      return { width, height, data: rgb, format: header.format };
+      const alpha = alphaOf(rgba, 4);
+      return { width, height, data: rgb, format: header.format, ...(alpha ? { alpha } : {}) };
     } catch (error) {
       throw inferenceError(
         InferenceErrorCode.ImageInvalid,
@@ -81,11 +84,13 @@ export class JimpCodec implements ImageCodec {
   async encode(image: RgbImage, format: ImageFormat, options: EncodeOptions = {}): Promise<Uint8Array> {
     const quality = options.quality ?? DEFAULT_QUALITY[format];
     const rgba = new Uint8ClampedArray(image.width * image.height * 4);
-    for (let i = 0, j = 0; i < image.data.length; i += 3, j += 4) {
+    // PNG and WebP keep the input's transparency; JPEG has none.
+    const alpha = format === 'jpeg' ? undefined : image.alpha;
+    for (let i = 0, j = 0, k = 0; i < image.data.length; i += 3, j += 4, k++) {
       rgba[j] = image.data[i];
       rgba[j + 1] = image.data[i + 1];
       rgba[j + 2] = image.data[i + 2];
-      rgba[j + 3] = 255;
+      rgba[j + 3] = alpha ? alpha[k] : 255;
     }
     if (format === 'webp') {
       const out = await this.webp.encode({ width: image.width, height: image.height, data: rgba }, { quality });

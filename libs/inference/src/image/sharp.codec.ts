@@ -2,6 +2,7 @@ import type { ImageFormat, RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import { DEFAULT_QUALITY, type DecodedImage, type EncodeOptions, type ImageCodec } from './image-codec.js';
 import { probeImage } from './image-header.js';
+import { alphaOf, withAlphaChannel } from './image-ops.js';
 
 import type sharpFunction from 'sharp';
 
@@ -25,14 +26,23 @@ export class SharpCodec implements ImageCodec {
   async decode(bytes: Uint8Array, options: { maxPixels?: number; declared?: string } = {}): Promise<DecodedImage> {
     const header = probeImage(bytes, options);
     try {
+      // autoOrient applies the EXIF orientation, so a phone photo stored sideways is upright here
+      // (and, encoded again without metadata, carries no stale orientation tag).
       const { data, info } = await this.sharp(bytes, { limitInputPixels: false, failOn: 'truncated' })
+        .autoOrient()
         .toColourspace('srgb')
-        .removeAlpha()
         .raw()
         .toBuffer({ resolveWithObject: true });
-      const rgb =
-        info.channels === 3 ? new Uint8Array(data.buffer, data.byteOffset, data.length) : toRgb(data, info.channels);
-      return { width: info.width, height: info.height, data: rgb, format: header.format };
+      const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
+      const rgb = info.channels === 3 ? pixels : toRgb(pixels, info.channels);
+      const alpha = info.channels === 4 || info.channels === 2 ? alphaOf(pixels, info.channels) : undefined;
+      return {
+        width: info.width,
+        height: info.height,
+        data: rgb,
+        format: header.format,
+        ...(alpha ? { alpha } : {}),
+      };
     } catch (error) {
       throw inferenceError(
         InferenceErrorCode.ImageInvalid,
@@ -43,13 +53,17 @@ export class SharpCodec implements ImageCodec {
 
   async encode(image: RgbImage, format: ImageFormat, options: EncodeOptions = {}): Promise<Uint8Array> {
     const quality = options.quality ?? DEFAULT_QUALITY[format];
-    const pipeline = this.sharp(image.data, { raw: { width: image.width, height: image.height, channels: 3 } });
+    // PNG and WebP keep the input's transparency; JPEG has none.
+    const withAlpha = image.alpha && format !== 'jpeg' ? withAlphaChannel(image.data, image.alpha) : null;
+    const pipeline = this.sharp(withAlpha ?? image.data, {
+      raw: { width: image.width, height: image.height, channels: withAlpha ? 4 : 3 },
+    });
     const encoded =
       format === 'jpeg'
         ? pipeline.jpeg({ quality, chromaSubsampling: '4:2:0' })
         : format === 'png'
           ? pipeline.png({ compressionLevel: 6 })
-          : pipeline.webp({ quality });
+          : pipeline.webp({ quality, ...(withAlpha ? { alphaQuality: 100 } : {}) });
     const buffer = await encoded.toBuffer();
     return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
   }

@@ -1,7 +1,8 @@
 import * as ort from 'onnxruntime-node';
 import type { BoundingBox, DetectedFace, DetectorFamily, Point, RgbImage } from '../inference.types.js';
-import { nonMaxSuppression } from '../geometry/affine.js';
+import { applyAffine, invertAffine, nonMaxSuppression } from '../geometry/affine.js';
 import { resizeBilinear, type TensorLayout } from '../image/image-ops.js';
+import { rotateImage } from './landmarks.js';
 import type { LoadedModel, ModelRunner } from './loaded-model.js';
 
 /** Detection thresholds and input size; defaults are FaceFusion's. */
@@ -12,6 +13,17 @@ export interface DetectorOptions {
   nmsThreshold?: number;
   /** Detector input `[width, height]`; defaults to the model's static shape, else the family's. */
   inputSize?: [number, number];
+  /**
+   * Also detect on the frame turned by these angles (FaceFusion's `face_detector_angles`; default
+   * `[0]`), so faces lying sideways or upside down are found. With more angles the default IoU
+   * threshold tightens as FaceFusion's does (0.4, 0.3, 0.2, 0.1 for one to four angles).
+   */
+  angles?: ReadonlyArray<0 | 90 | 180 | 270>;
+}
+
+/** FaceFusion's `get_nms_threshold` for a single detector model. */
+export function nmsThresholdFor(angles: number): number {
+  return angles >= 4 ? 0.1 : angles === 3 ? 0.2 : angles === 2 ? 0.3 : 0.4;
 }
 
 interface DetectorSpec {
@@ -83,8 +95,10 @@ interface RawDetection {
 }
 
 /**
- * Runs a detector of any supported family on an image: letterbox, forward, decode, threshold, NMS.
- * Boxes and landmarks are in original image pixels; faces are sorted by score.
+ * Runs a detector of any supported family on an image: letterbox, forward, decode, threshold, NMS —
+ * once per angle in `options.angles` (the frame rotated as FaceFusion rotates it, the boxes and
+ * landmarks mapped back), with one NMS over all. Boxes and landmarks are in original image pixels;
+ * faces are sorted by score.
  */
 export async function detectFaces(
   runner: ModelRunner,
@@ -92,6 +106,54 @@ export async function detectFaces(
   image: RgbImage,
   options: DetectorOptions = {},
 ): Promise<Array<Omit<DetectedFace, 'landmarks5' | 'landmarkSource'> & { landmarks5: Point[] | null }>> {
+  const angles = options.angles?.length ? [...new Set(options.angles)] : [0];
+  const scoreThreshold = options.scoreThreshold ?? 0.5;
+  const found: RawDetection[] = [];
+  for (const angle of angles) {
+    if (angle === 0) {
+      found.push(...(await detectRaw(runner, model, image, options)));
+      continue;
+    }
+    const rotated = rotateImage(image, angle);
+    const back = invertAffine(rotated.matrix);
+    for (const d of await detectRaw(runner, model, rotated.image, options)) {
+      const corners = (
+        [
+          [d.box.x1, d.box.y1],
+          [d.box.x2, d.box.y1],
+          [d.box.x2, d.box.y2],
+          [d.box.x1, d.box.y2],
+        ] as Point[]
+      ).map((p) => applyAffine(back, p));
+      found.push({
+        box: {
+          x1: Math.min(...corners.map((p) => p[0])),
+          y1: Math.min(...corners.map((p) => p[1])),
+          x2: Math.max(...corners.map((p) => p[0])),
+          y2: Math.max(...corners.map((p) => p[1])),
+        },
+        score: d.score,
+        landmarks5: d.landmarks5?.map((p) => applyAffine(back, p)) ?? null,
+      });
+    }
+  }
+  const keep = nonMaxSuppression(
+    found.map((d) => d.box),
+    found.map((d) => d.score),
+    options.nmsThreshold ?? nmsThresholdFor(angles.length),
+    // NMSBoxes drops scores not above the threshold, after the decoders kept those at or above it.
+    scoreThreshold,
+  );
+  return keep.map((i) => found[i]);
+}
+
+/** One forward pass at the frame's own orientation; detections in frame pixels, before NMS. */
+async function detectRaw(
+  runner: ModelRunner,
+  model: LoadedModel,
+  image: RgbImage,
+  options: DetectorOptions,
+): Promise<RawDetection[]> {
   const family = model.ref.family as DetectorFamily;
   const spec = DETECTOR_SPECS[family];
   const inputName = model.session.inputNames[0];
@@ -99,7 +161,6 @@ export async function detectFaces(
   const staticSize: [number, number] | null = shape[2] > 0 && shape[3] > 0 ? [shape[3], shape[2]] : null;
   const size = options.inputSize ?? staticSize ?? spec.size;
   const scoreThreshold = options.scoreThreshold ?? 0.5;
-  const nmsThreshold = options.nmsThreshold ?? 0.4;
   const input = prepareDetectorInput(image, size, spec.layout);
   const outputs = await runner.run(model, {
     [inputName]: new ort.Tensor('float32', input.tensor, [1, 3, size[1], size[0]]),
@@ -113,7 +174,7 @@ export async function detectFaces(
         : family === 'ultraface'
           ? decodeUltraFace(outputs, model, size, scoreThreshold)
           : decodeScrfd(arrays, size, scoreThreshold);
-  const scaled = raw.map((d) => ({
+  return raw.map((d) => ({
     box: {
       x1: d.box.x1 * input.ratioX,
       y1: d.box.y1 * input.ratioY,
@@ -123,12 +184,6 @@ export async function detectFaces(
     score: d.score,
     landmarks5: d.landmarks5?.map(([x, y]) => [x * input.ratioX, y * input.ratioY] as Point) ?? null,
   }));
-  const keep = nonMaxSuppression(
-    scaled.map((d) => d.box),
-    scaled.map((d) => d.score),
-    nmsThreshold,
-  );
-  return keep.map((i) => scaled[i]);
 }
 
 /** SCRFD / RetinaFace (InsightFace): per stride 8/16/32 scores, distance boxes, distance landmarks; 2 anchors. */

@@ -38,32 +38,102 @@ export interface Landmarks68 {
   score: number;
 }
 
+/** A face's roll in FaceFusion's steps: the nearest of 0, 90, 180 and 270 degrees. */
+export type FaceAngle = 0 | 90 | 180 | 270;
+
+/**
+ * FaceFusion's `estimate_face_angle`: the direction of the line across the face (it uses the jaw
+ * ends of the 68 points estimated from the 5; the eye centres run the same way), in degrees,
+ * snapped to the nearest quarter turn.
+ */
+export function estimateFaceAngle(landmarks5: readonly Point[]): FaceAngle {
+  const [[x1, y1], [x2, y2]] = landmarks5;
+  const theta = ((((Math.atan2(y2 - y1, x2 - x1) * 180) / Math.PI) % 360) + 360) % 360;
+  const nearest = Math.round(theta / 90) * 90;
+  return (nearest % 360) as FaceAngle;
+}
+
+/**
+ * FaceFusion's `create_rotation_matrix_and_size`: `cv2.getRotationMatrix2D` about the centre,
+ * shifted so the rotated image fits a canvas of the returned (truncated) size.
+ */
+export function rotationMatrixAndSize(angle: number, [width, height]: [number, number]): [Affine, [number, number]] {
+  const radians = (angle * Math.PI) / 180;
+  const alpha = Math.cos(radians);
+  const beta = Math.sin(radians);
+  const cx = width / 2;
+  const cy = height / 2;
+  const rotatedWidth = Math.abs(alpha) * width + Math.abs(beta) * height;
+  const rotatedHeight = Math.abs(beta) * width + Math.abs(alpha) * height;
+  const matrix: Affine = [
+    alpha,
+    beta,
+    (1 - alpha) * cx - beta * cy + (rotatedWidth - width) * 0.5,
+    -beta,
+    alpha,
+    beta * cx + (1 - alpha) * cy + (rotatedHeight - height) * 0.5,
+  ];
+  return [matrix, [Math.trunc(rotatedWidth), Math.trunc(rotatedHeight)]];
+}
+
+/** Rotates an image as `cv2.warpAffine(frame, rotation, size)` does (black outside), for detection at an angle. */
+export function rotateImage(image: RgbImage, angle: number): { image: RgbImage; matrix: Affine } {
+  const [matrix, [width, height]] = rotationMatrixAndSize(angle, [image.width, image.height]);
+  const data = Uint8Array.from(warpAffine(image, matrix, width, height, 'constant'));
+  return { image: { width, height, data }, matrix };
+}
+
+/** Result of the 68-point landmarker on one face. */
+export interface Landmarks68 {
+  points: Point[];
+  /** Mean heat-map peak mapped from [0, 0.9] to [0, 1] as FaceFusion does. */
+  score: number;
+}
+
 /**
  * `face_landmarker` family (2DFAN4): the face box is scaled so its longer side is 195 px and centred
- * in a 256×256 crop; input x/255 (BGR planes, as FaceFusion feeds its frames); outputs `[1, 68, 3]`
- * points on a 64×64 grid and `[1, 68, 64, 64]` heat maps.
+ * in a 256×256 crop (black outside the frame), turned upright by `angle` as FaceFusion does for
+ * rolled faces; input x/255 (BGR planes, as FaceFusion feeds its frames); outputs `[1, 68, 3]`
+ * points on a 64×64 grid and `[1, 68, 64, 64]` heat maps. Points come back in frame pixels.
  */
 export async function detectLandmarks68(
   runner: ModelRunner,
   model: LoadedModel,
   image: RgbImage,
   box: BoundingBox,
+  angle: FaceAngle = 0,
 ): Promise<Landmarks68> {
   const size = 256;
   const scale = 195 / Math.max(1, Math.max(box.x2 - box.x1, box.y2 - box.y1));
   const tx = (size - (box.x1 + box.x2) * scale) * 0.5;
   const ty = (size - (box.y1 + box.y2) * scale) * 0.5;
   const matrix: Affine = [scale, 0, tx, 0, scale, ty];
-  const crop = warpAffine(image, matrix, size, size);
-  const tensor = toNchw(crop, size, size, { channels: 'bgr', mean: 0, std: 255 });
+  let crop = warpAffine(image, matrix, size, size, 'constant');
+  let width = size;
+  let height = size;
+  let rotation: Affine | null = null;
+  if (angle !== 0) {
+    const [r, [rw, rh]] = rotationMatrixAndSize(angle, [size, size]);
+    crop = warpAffine({ width: size, height: size, data: Uint8Array.from(crop) }, r, rw, rh, 'constant');
+    rotation = r;
+    width = rw;
+    height = rh;
+  }
+  const tensor = toNchw(crop, width, height, { channels: 'bgr', mean: 0, std: 255 });
   const inputName = model.session.inputNames[0];
-  const outputs = await runner.run(model, { [inputName]: new ort.Tensor('float32', tensor, [1, 3, size, size]) });
+  const outputs = await runner.run(model, {
+    [inputName]: new ort.Tensor('float32', tensor, [1, 3, height, width]),
+  });
   const [pointsName, heatName] = model.session.outputNames;
   const raw = outputs[pointsName].data as Float32Array;
+  const unrotate = rotation ? invertAffine(rotation) : null;
   const inverse = invertAffine(matrix);
   const points: Point[] = [];
-  for (let i = 0; i < 68; i++)
-    points.push(applyAffine(inverse, [(raw[i * 3] / 64) * size, (raw[i * 3 + 1] / 64) * size]));
+  for (let i = 0; i < 68; i++) {
+    let p: Point = [(raw[i * 3] / 64) * size, (raw[i * 3 + 1] / 64) * size];
+    if (unrotate) p = applyAffine(unrotate, p);
+    points.push(applyAffine(inverse, p));
+  }
   let score = 1;
   if (heatName) {
     const heat = outputs[heatName].data as Float32Array;

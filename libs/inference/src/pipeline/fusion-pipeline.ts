@@ -5,12 +5,18 @@ import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import type { ImageCodec } from '../image/image-codec.js';
 import { boxArea } from '../geometry/affine.js';
 import { detectFaces } from '../models/detectors.js';
-import { detectLandmarks68, landmarks68To5, landmarksFromBox } from '../models/landmarks.js';
+import {
+  detectLandmarks68,
+  estimateFaceAngle,
+  type FaceAngle,
+  landmarks68To5,
+  landmarksFromBox,
+} from '../models/landmarks.js';
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
 import { cosineSimilarity, embedFace, type FaceEmbedding } from '../models/recognizer.js';
 import { alignForSwap, sourceLatent, swapFace } from '../models/swappers.js';
 import { embedWatermark, parsePayload } from '../watermark/watermark.js';
-import { selectFaces } from './face-selection.js';
+import { selectFaces, sortFaces } from './face-selection.js';
 import type {
   FusionFace,
   FusionProgress,
@@ -139,7 +145,7 @@ export async function runFusionPipeline(
     const completed = await clock.stage('landmark', async () => {
       const all = [...sourceFaces, ...targetFaces];
       const images = [...sources, ...targetFaces.map(() => target)];
-      const out: DetectedFace[] = [];
+      const out: CompletedFace[] = [];
       for (let i = 0; i < all.length; i++)
         out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
       return out;
@@ -160,19 +166,20 @@ export async function runFusionPipeline(
     });
 
     const selection = resolveReference(mode, targetComplete, embeddings);
-    const selected = new Set(
-      selectFaces(
-        targetComplete.map((f) => f.box),
-        selection,
-        embeddings.map((e) => e.normed),
-      ),
+    const swapOrder = selectFaces(
+      targetComplete,
+      selection,
+      embeddings.map((e) => e.normed),
     );
+    const selected = new Set(swapOrder);
     const latent = sourceLatent(swapper, sourceEmbedding);
     const faces: FusionFace[] = targetComplete.map((face, i) => ({
       box: face.box,
       score: face.score,
       landmarks5: face.landmarks5,
       landmarkSource: face.landmarkSource,
+      angle: face.angle,
+      ...(face.landmarkerScore !== undefined ? { landmarkerScore: face.landmarkerScore } : {}),
       similarity:
         selection.mode === 'reference' && 'referenceEmbedding' in selection
           ? cosineSimilarity(embeddings[i].normed, selection.referenceEmbedding)
@@ -181,7 +188,7 @@ export async function runFusionPipeline(
     }));
 
     const frame: RgbImage = { width: target.width, height: target.height, data: target.data };
-    const order = [...selected];
+    const order = swapOrder;
     let mask: Float32Array | null = null;
     for (let n = 0; n < order.length; n++) {
       const face = targetComplete[order[n]];
@@ -198,7 +205,10 @@ export async function runFusionPipeline(
     clock.checkCancelled();
     const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
-    const image = await clock.stage('encode', () => context.codec.encode(output, format, { quality: request.quality }));
+    // The target's transparency goes back on unchanged (PNG and WebP outputs).
+    const image = await clock.stage('encode', () =>
+      context.codec.encode({ ...output, alpha: target.alpha }, format, { quality: request.quality }),
+    );
     clock.timings.total = clock.elapsed();
     return {
       image,
@@ -217,15 +227,14 @@ export async function runFusionPipeline(
   }
 }
 
-/** Turns `referenceFaceIndex` (over the target's faces, large→small) into that face's embedding. */
+/** Turns `referenceFaceIndex` (over the target's faces in `order`, default large→small) into that face's embedding. */
 function resolveReference(
   mode: NonNullable<FusionRequest['selection']>,
   faces: DetectedFace[],
   embeddings: FaceEmbedding[],
 ): NonNullable<FusionRequest['selection']> {
   if (mode.mode !== 'reference' || 'referenceEmbedding' in mode) return mode;
-  const order = faces.map((_, i) => i).sort((a, b) => boxArea(faces[b].box) - boxArea(faces[a].box));
-  const index = order[mode.referenceFaceIndex];
+  const index = sortFaces(faces, mode.order ?? 'large-small')[mode.referenceFaceIndex];
   if (index === undefined) {
     throw inferenceError(
       InferenceErrorCode.NoTargetFace,
@@ -272,27 +281,41 @@ function averageEmbedding(embeddings: FaceEmbedding[]): FaceEmbedding {
   return { embedding: mean((e) => e.embedding), normed: mean((e) => e.normed) };
 }
 
+/** A face with its five landmarks, where they came from, its roll and the landmarker's score. */
+type CompletedFace = DetectedFace & { angle: FaceAngle; landmarkerScore?: number };
+
+/**
+ * FaceFusion's `create_faces`: the face's roll is estimated from the detector's landmarks; with a
+ * landmarker configured it runs on the face turned upright, and its 68→5 points replace the
+ * detector's when its score is strictly above `landmarkerScore` (default 0.5). Without landmarks
+ * from either, the template is placed on the box.
+ */
 async function completeLandmarks(
   runner: ModelRunner,
   face: { box: DetectedFace['box']; score: number; landmarks5: Point[] | null },
   image: RgbImage,
   landmarker: LoadedModel | undefined,
   request: FusionRequest,
-): Promise<DetectedFace> {
-  if (landmarker && (!face.landmarks5 || request.preferLandmarker)) {
-    const result = await detectLandmarks68(runner, landmarker, image, face.box);
-    if (result.score >= (request.landmarkerScore ?? 0.5)) {
+): Promise<CompletedFace> {
+  const angle = face.landmarks5 ? estimateFaceAngle(face.landmarks5) : 0;
+  let landmarkerScore: number | undefined;
+  if (landmarker && (!face.landmarks5 || request.preferLandmarker !== false)) {
+    const result = await detectLandmarks68(runner, landmarker, image, face.box, angle);
+    landmarkerScore = result.score;
+    if (result.score > (request.landmarkerScore ?? 0.5)) {
       return {
         box: face.box,
         score: face.score,
         landmarks5: landmarks68To5(result.points),
         landmarkSource: 'landmarker',
+        angle,
+        landmarkerScore,
       };
     }
   }
-  if (face.landmarks5)
-    return { box: face.box, score: face.score, landmarks5: face.landmarks5, landmarkSource: 'detector' };
-  return { box: face.box, score: face.score, landmarks5: landmarksFromBox(face.box), landmarkSource: 'box' };
+  const base = { box: face.box, score: face.score, angle, landmarkerScore };
+  if (face.landmarks5) return { ...base, landmarks5: face.landmarks5, landmarkSource: 'detector' };
+  return { ...base, landmarks5: landmarksFromBox(face.box), landmarkSource: 'box' };
 }
 
 const KIND_BY_SLOT = {
@@ -328,6 +351,12 @@ function validateRequest(request: FusionRequest): void {
     )
   ) {
     problems.push('selection.referenceEmbedding or selection.referenceFaceIndex is required in reference mode');
+  }
+  const filters = request.selectorFilters;
+  if (filters && Object.values(filters).some((v) => v !== undefined)) {
+    problems.push(
+      `face selector filters (${Object.keys(filters).join(', ')}) need a face classifier model, which this engine does not run`,
+    );
   }
   if (problems.length > 0) {
     throw inferenceError(InferenceErrorCode.RequestInvalid, `Invalid inference request: ${problems.join('; ')}.`, {

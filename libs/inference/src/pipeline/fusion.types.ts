@@ -5,7 +5,10 @@ import type { DetectorOptions } from '../models/detectors.js';
 /** Model files of one pipeline. */
 export interface FusionModels {
   detector: ModelRef;
-  /** Optional `face_landmarker` model; used when the detector gives no landmarks (or gives them, when `preferLandmarker`). */
+  /**
+   * Optional `face_landmarker` model; run on every face, its points replace the detector's when its
+   * score is above `landmarkerScore` (as FaceFusion does), unless `preferLandmarker` is false.
+   */
   landmarker?: ModelRef;
   recognizer: ModelRef;
   swapper: ModelRef;
@@ -27,17 +30,22 @@ export interface FusionRequest {
   targetType?: string;
   models: FusionModels;
   detector?: DetectorOptions;
-  /** Minimum landmarker score to use its points (default 0.5, FaceFusion's). */
+  /** The landmarker's points are used when its score is strictly above this (default 0.5, FaceFusion's). */
   landmarkerScore?: number;
-  /** Use the landmarker even when the detector has landmarks. */
+  /** Run the landmarker also when the detector has landmarks (default true, FaceFusion's behaviour). */
   preferLandmarker?: boolean;
-  /** Which target faces to swap (default: all). */
+  /** Which target faces to swap and in which order (default: all, as detected). */
   selection?: FaceSelection;
+  /**
+   * FaceFusion's gender / age / race selector filters. They need a face classifier model, which
+   * the engine does not run: a request that sets any is refused with `inference_request_invalid`.
+   */
+  selectorFilters?: { gender?: string; ageStart?: number; ageEnd?: number; race?: string };
   /** Box mask blur (default 0.3). */
   maskBlur?: number;
   /** Embed an invisible 64-bit watermark (16 hex digits) into the output. */
   watermark?: { payload: string };
-  /** Encoder quality for JPEG/WebP output. */
+  /** Encoder quality for JPEG/WebP output (default JPEG 80 as FaceFusion's `output_image_quality`, WebP 80). */
   quality?: number;
   /** Output format (default: the target's). */
   outputFormat?: ImageFormat;
@@ -75,6 +83,10 @@ export interface FusionFace {
   score: number;
   landmarks5: Point[];
   landmarkSource: 'detector' | 'landmarker' | 'box';
+  /** The face's roll in quarter turns, estimated from its landmarks; the landmarker saw it turned upright. */
+  angle: 0 | 90 | 180 | 270;
+  /** The landmarker's score on this face, when a landmarker ran. */
+  landmarkerScore?: number;
   /** Cosine similarity to the reference embedding, in `reference` selection mode. */
   similarity?: number;
   swapped: boolean;

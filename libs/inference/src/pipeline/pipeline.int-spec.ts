@@ -256,7 +256,10 @@ describe('face-fusion pipeline on generated ONNX models', () => {
         worst = Math.max(worst, d);
       }
       expect(worst).toBeLessThanOrEqual(3);
-      expect(sum / out.data.length).toBeLessThan(0.05);
+      // The blend truncates to 8 bits as FaceFusion's does (astype(uint8)), so every pasted pixel may
+      // lose up to one level (0.08 on average over this frame; 0.05 held while the blend rounded).
+      // test/parity checks the blend itself against OpenCV within one level.
+      expect(sum / out.data.length).toBeLessThan(0.1);
     });
 
     it('uses a face_landmarker when the detector has no landmarks', async () => {
