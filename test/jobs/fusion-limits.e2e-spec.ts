@@ -96,6 +96,24 @@ describe('fusion job limits', () => {
           'validation_failed',
         ],
         ['options not JSON', fuse(t, a, 'developer', models.swapperId, { options: '{nope' }), 400, 'validation_failed'],
+        [
+          'age filter (no face classifier model)',
+          fuse(t, a, 'developer', models.swapperId, { options: { faceSelectorAgeStart: 20, faceSelectorAgeEnd: 40 } }),
+          400,
+          'validation_failed',
+        ],
+        [
+          'unknown face selector order',
+          fuse(t, a, 'developer', models.swapperId, { options: { faceSelector: 'one', faceSelectorOrder: 'up-down' } }),
+          400,
+          'validation_failed',
+        ],
+        [
+          'detector angle not a quarter turn',
+          fuse(t, a, 'developer', models.swapperId, { options: { detectorAngles: [0, 45] } }),
+          400,
+          'validation_failed',
+        ],
         ['no target', fuse(t, a, 'developer', models.swapperId, { target: undefined }), 400, 'validation_failed'],
         ['wrong model kind', fuse(t, a, 'developer', models.detectorId), 422, 'model_kind_mismatch'],
         [
@@ -125,6 +143,8 @@ describe('fusion job limits', () => {
         expect({ name, status: res.status, code: res.body.code }).toEqual({ name, status, code });
         expect(res.headers['content-type']).toContain('application/problem+json');
       });
+      const ageRefusal = answers[cases.findIndex(([name]) => name.startsWith('age filter'))];
+      expect(ageRefusal.body.detail).toContain('faceSelectorAgeStart needs a face classifier model');
       expect(await jobCount()).toBe(rowsBefore);
       expect(storedBlobs()).toEqual(blobsBefore);
     }, 120_000);

@@ -8,14 +8,19 @@ import {
   createBoxMask,
   DETECTOR_SPECS,
   estimateAffinePartial2D,
+  estimateFaceAngle,
   invertAffine,
+  landmarkerCrop,
   nonMaxSuppression,
   pasteBack,
   prepareDetectorInput,
+  rotateImage,
+  rotationMatrixAndSize,
   scaledTemplate,
   warpAffine,
   type Affine,
   type DetectorFamily,
+  type FaceAngle,
   type Point,
   type RgbImage,
   type WarpTemplateName,
@@ -32,6 +37,7 @@ const PYTHON = '/usr/bin/python3';
 
 interface Reference {
   opencv: string;
+  angles: Array<{ line: [Point, Point]; angle: number }>;
   nms: Array<{ boxes: number[][]; scores: number[]; scoreThreshold: number; nmsThreshold: number; keep: number[] }>;
   photos: Array<{
     name: string;
@@ -54,6 +60,8 @@ interface Reference {
       channels: 'rgb' | 'bgr';
     }>;
     pastes: Array<{ matrix: Affine; size: number; area: number[]; crop: string; output: string }>;
+    landmarkerCrops: Array<{ box: number[]; angle: FaceAngle; width: number; height: number; file: string }>;
+    rotations: Array<{ angle: FaceAngle; matrix: Affine; width: number; height: number; file: string }>;
   }>;
 }
 
@@ -254,6 +262,40 @@ describe('parity with OpenCV (FaceFusion) on real photos', () => {
     expect(pixels).toBeGreaterThan(0);
     expect(worst).toBeLessThanOrEqual(1);
     expect(Math.abs(figures.pasteMeanBias)).toBeLessThan(0.01);
+  });
+
+  it("face angles snap as FaceFusion's estimate_face_angle does", () => {
+    const wrong = reference.angles.filter(
+      (a) => estimateFaceAngle([a.line[0], a.line[1], [0, 0], [0, 0], [0, 0]]) !== a.angle,
+    );
+    expect(reference.angles.length).toBe(400);
+    expect(wrong).toEqual([]);
+  });
+
+  it('the landmarker crop, turned by the face angle, and the frame turned for detection match OpenCV within 1 level', () => {
+    let worst = 0;
+    let crops = 0;
+    for (const photo of reference.photos) {
+      const image = photos.get(photo.name)!;
+      for (const c of photo.landmarkerCrops) {
+        const [x1, y1, x2, y2] = c.box;
+        const mine = landmarkerCrop(image, { x1, y1, x2, y2 }, c.angle);
+        expect([mine.width, mine.height]).toEqual([c.width, c.height]);
+        worst = Math.max(worst, worstDifference(mine.crop, readFileSync(join(dir, c.file))).worst);
+        crops++;
+      }
+      for (const r of photo.rotations) {
+        const [matrix, size] = rotationMatrixAndSize(r.angle, [image.width, image.height]);
+        expect(size).toEqual([r.width, r.height]);
+        matrix.forEach((v, i) => expect(Math.abs(v - r.matrix[i])).toBeLessThan(1e-9));
+        const turned = rotateImage(image, r.angle).image;
+        worst = Math.max(worst, worstDifference(turned.data, readFileSync(join(dir, r.file))).worst);
+      }
+    }
+    figures.turnedWorstLevels = worst;
+    expect(crops).toBe(64);
+    expect(reference.photos.find((p) => p.name === 'sample1')!.rotations).toHaveLength(3);
+    expect(worst).toBeLessThanOrEqual(1);
   });
 
   it('non-maximum suppression keeps exactly what cv2.dnn.NMSBoxes keeps', () => {

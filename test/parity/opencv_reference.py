@@ -122,6 +122,36 @@ def paste_back(temp_vision_frame, crop_vision_frame, crop_vision_mask, affine_ma
 
 
 
+def create_rotation_matrix_and_size(angle, size):
+    rotation_matrix = cv2.getRotationMatrix2D((size[0] / 2, size[1] / 2), angle, 1)
+    rotation_size = numpy.dot(numpy.abs(rotation_matrix[:, :2]), size)
+    rotation_matrix[:, -1] += (rotation_size - size) * 0.5
+    rotation_size = int(rotation_size[0]), int(rotation_size[1])
+    return rotation_matrix, rotation_size
+
+
+def landmarker_crop(vision_frame, bounding_box, face_angle):
+    """FaceFusion's detect_with_2dfan4 input, before its contrast step and normalisation."""
+    model_size = (256, 256)
+    scale = 195 / numpy.subtract(bounding_box[2:], bounding_box[:2]).max().clip(1, None)
+    translation = (model_size[0] - numpy.add(bounding_box[2:], bounding_box[:2]) * scale) * 0.5
+    rotation_matrix, rotation_size = create_rotation_matrix_and_size(face_angle, model_size)
+    affine_matrix = numpy.array([[scale, 0, translation[0]], [0, scale, translation[1]]])
+    crop_vision_frame = cv2.warpAffine(vision_frame, affine_matrix, model_size)
+    crop_vision_frame = cv2.warpAffine(crop_vision_frame, rotation_matrix, rotation_size)
+    return crop_vision_frame
+
+
+def estimate_face_angle(face_landmark_68):
+    x1, y1 = face_landmark_68[0]
+    x2, y2 = face_landmark_68[16]
+    theta = numpy.arctan2(y2 - y1, x2 - x1)
+    theta = numpy.degrees(theta) % 360
+    angles = numpy.linspace(0, 360, 5)
+    index = numpy.argmin(numpy.abs(angles - theta))
+    return int(angles[index] % 360)
+
+
 def landmark_sets(rng, width, height, count):
     """Five-point sets over the photo: frontal, rolled up to 180 degrees, and strong poses whose
     nose or mouth moves far off the template (RANSAC drops a point on those at 512 px)."""
@@ -171,7 +201,12 @@ def main():
     photos_dir, out_dir = sys.argv[1], sys.argv[2]
     os.makedirs(out_dir, exist_ok=True)
     rng = numpy.random.default_rng(15)
-    reference = {'opencv': cv2.__version__, 'photos': [], 'nms': nms_cases(rng, 600)}
+    reference = {'opencv': cv2.__version__, 'photos': [], 'nms': nms_cases(rng, 600), 'angles': []}
+    for _ in range(400):
+        line = rng.uniform(-100, 100, (2, 2))
+        jaw = numpy.zeros((68, 2))
+        jaw[0], jaw[16] = line
+        reference['angles'].append({'line': line.tolist(), 'angle': estimate_face_angle(jaw)})
     for name in sorted(n for n in os.listdir(photos_dir) if n.lower().endswith(('.jpg', '.jpeg', '.png'))):
         frame = cv2.imread(os.path.join(photos_dir, name), cv2.IMREAD_COLOR)
         height, width = frame.shape[:2]
@@ -213,6 +248,23 @@ def main():
                 if family_size == size:
                     photo['letterboxes'].append({'family': family, 'size': list(size), 'file': file,
                                                  **NORMALISATION[normalize]})
+        photo['landmarkerCrops'] = []
+        photo['rotations'] = []
+        for crop_index, points in enumerate(landmark_sets(rng, width, height, 4)):
+            box = numpy.concatenate([points.min(axis=0) - 20, points.max(axis=0) + 20])
+            for angle in (0, 90, 180, 270):
+                crop = landmarker_crop(frame, box, angle)
+                file = f'{stem}-landmarker-{crop_index}-{angle}.rgb'
+                crop[:, :, ::-1].tofile(os.path.join(out_dir, file))
+                photo['landmarkerCrops'].append({'box': box.tolist(), 'angle': angle, 'width': crop.shape[1],
+                                                 'height': crop.shape[0], 'file': file})
+        if stem == 'sample1':
+            for angle in (90, 180, 270):
+                matrix, size = create_rotation_matrix_and_size(angle, frame.shape[:2][::-1])
+                file = f'{stem}-turned-{angle}.rgb'
+                cv2.warpAffine(frame, matrix, size)[:, :, ::-1].tofile(os.path.join(out_dir, file))
+                photo['rotations'].append({'angle': angle, 'matrix': matrix.reshape(-1).tolist(), 'width': size[0],
+                                           'height': size[1], 'file': file})
         reference['photos'].append(photo)
     with open(os.path.join(out_dir, 'reference.json'), 'w') as handle:
         json.dump(reference, handle)

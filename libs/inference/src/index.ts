@@ -65,12 +65,13 @@ export type { DetectorInput, DetectorOptions } from './models/detectors.js';
 export {
   detectLandmarks68,
   estimateFaceAngle,
+  landmarkerCrop,
   landmarks68To5,
   landmarksFromBox,
   rotateImage,
   rotationMatrixAndSize,
 } from './models/landmarks.js';
-export type { FaceAngle } from './models/landmarks.js';
+export type { FaceAngle, LandmarkerCrop } from './models/landmarks.js';
 export { cosineSimilarity, embedFace, l2Normalize } from './models/recognizer.js';
 export type { FaceEmbedding } from './models/recognizer.js';
 export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/swappers.js';

@@ -10,6 +10,8 @@ export interface RgbImage {
   data: Uint8Array;
   /** Transparency, one byte per pixel, when the image has any; PNG and WebP encodes keep it. */
   alpha?: Uint8Array;
+  /** The source's ICC colour profile (pixels are sRGB); the sharp codec converts back to it and attaches it. */
+  icc?: Uint8Array;
 }
 
 /** A point in image pixel coordinates (x right, y down; pixel centres at integer coordinates). */

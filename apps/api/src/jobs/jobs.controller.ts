@@ -65,9 +65,12 @@ export class JobsController {
     summary: 'Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.',
     description:
       'multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` ' +
-      'image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / ' +
+      'image and optional `options` (JSON: faceSelector all|one|largest|reference, faceSelectorOrder ' +
+      'left-right|right-left|top-bottom|bottom-top|small-large|large-small|best-worst|worst-best, referenceFaceIndex, ' +
+      'detectorAngles (subset of 0, 90, 180, 270), detector / ' +
       'landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that ' +
-      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, and the swapper’s version|stage). ' +
+      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality (default 80), and the swapper’s ' +
+      'version|stage; the gender / age / race filters need a face classifier model and are refused). ' +
       'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
       'the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.',
   })

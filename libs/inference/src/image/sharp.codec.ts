@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ImageFormat, RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import { DEFAULT_QUALITY, type DecodedImage, type EncodeOptions, type ImageCodec } from './image-codec.js';
@@ -28,11 +33,12 @@ export class SharpCodec implements ImageCodec {
     try {
       // autoOrient applies the EXIF orientation, so a phone photo stored sideways is upright here
       // (and, encoded again without metadata, carries no stale orientation tag).
-      const { data, info } = await this.sharp(bytes, { limitInputPixels: false, failOn: 'truncated' })
-        .autoOrient()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true });
+      const input = this.sharp(bytes, { limitInputPixels: false, failOn: 'truncated' });
+      // Pixels are converted to sRGB (what the models expect); the profile goes back on at encode.
+      const [{ data, info }, { icc }] = await Promise.all([
+        input.clone().autoOrient().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true }),
+        input.metadata(),
+      ]);
       const pixels = new Uint8Array(data.buffer, data.byteOffset, data.length);
       const rgb = info.channels === 3 ? pixels : toRgb(pixels, info.channels);
       const alpha = info.channels === 4 || info.channels === 2 ? alphaOf(pixels, info.channels) : undefined;
@@ -42,6 +48,7 @@ export class SharpCodec implements ImageCodec {
         data: rgb,
         format: header.format,
         ...(alpha ? { alpha } : {}),
+        ...(icc ? { icc: new Uint8Array(icc) } : {}),
       };
     } catch (error) {
       throw inferenceError(
@@ -58,6 +65,8 @@ export class SharpCodec implements ImageCodec {
     const pipeline = this.sharp(withAlpha ?? image.data, {
       raw: { width: image.width, height: image.height, channels: withAlpha ? 4 : 3 },
     });
+    // The input's colour profile: pixels converted back from sRGB to it, and the profile attached.
+    if (image.icc && isRgbProfile(image.icc)) pipeline.withIccProfile(await iccFile(image.icc));
     const encoded =
       format === 'jpeg'
         ? pipeline.jpeg({ quality, chromaSubsampling: '4:2:0' })
@@ -79,4 +88,20 @@ function toRgb(data: Uint8Array, channels: number): Uint8Array {
     out[i * 3 + 2] = channels >= 3 ? data[i * channels + 2] : v;
   }
   return out;
+}
+
+/** sharp applies an output profile from a file: each distinct profile is written once, by content. */
+async function iccFile(icc: Uint8Array): Promise<string> {
+  const path = join(tmpdir(), `fusiongate-icc-${createHash('sha256').update(icc).digest('hex')}.icc`);
+  if (!existsSync(path)) {
+    const partial = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await writeFile(partial, icc);
+    await rename(partial, path);
+  }
+  return path;
+}
+
+/** An ICC profile for RGB data (header colour space `RGB `); CMYK and grey profiles cannot describe our output. */
+function isRgbProfile(icc: Uint8Array): boolean {
+  return icc.length >= 20 && String.fromCharCode(...icc.subarray(16, 20)) === 'RGB ';
 }

@@ -31,13 +31,6 @@ export function landmarksFromBox(box: BoundingBox): Point[] {
   return WARP_TEMPLATES.arcface_112_v2.map(([x, y]) => [left + x * side, top + y * side] as Point);
 }
 
-/** Result of the 68-point landmarker on one face. */
-export interface Landmarks68 {
-  points: Point[];
-  /** Mean heat-map peak mapped from [0, 0.9] to [0, 1] as FaceFusion does. */
-  score: number;
-}
-
 /** A face's roll in FaceFusion's steps: the nearest of 0, 90, 180 and 270 degrees. */
 export type FaceAngle = 0 | 90 | 180 | 270;
 
@@ -83,6 +76,38 @@ export function rotateImage(image: RgbImage, angle: number): { image: RgbImage; 
   return { image: { width, height, data }, matrix };
 }
 
+/** The landmarker's input crop: the face box scaled into 256×256, then turned upright by `angle`. */
+export interface LandmarkerCrop {
+  /** HWC RGB, 0–255 integers (as OpenCV's 8-bit warps give). */
+  crop: Float32Array;
+  width: number;
+  height: number;
+  /** Frame → 256 crop (scale and translation). */
+  matrix: Affine;
+  /** 256 crop → turned crop, when `angle` is not 0. */
+  rotation: Affine | null;
+}
+
+/** FaceFusion's 2DFAN4 crop: `warp_face_by_translation` (black outside), then the turn by the face angle. */
+export function landmarkerCrop(image: RgbImage, box: BoundingBox, angle: FaceAngle = 0): LandmarkerCrop {
+  const size = 256;
+  const scale = 195 / Math.max(1, Math.max(box.x2 - box.x1, box.y2 - box.y1));
+  const tx = (size - (box.x1 + box.x2) * scale) * 0.5;
+  const ty = (size - (box.y1 + box.y2) * scale) * 0.5;
+  const matrix: Affine = [scale, 0, tx, 0, scale, ty];
+  const crop = warpAffine(image, matrix, size, size, 'constant');
+  if (angle === 0) return { crop, width: size, height: size, matrix, rotation: null };
+  const [rotation, [width, height]] = rotationMatrixAndSize(angle, [size, size]);
+  const turned = warpAffine(
+    { width: size, height: size, data: Uint8Array.from(crop) },
+    rotation,
+    width,
+    height,
+    'constant',
+  );
+  return { crop: turned, width, height, matrix, rotation };
+}
+
 /** Result of the 68-point landmarker on one face. */
 export interface Landmarks68 {
   points: Point[];
@@ -103,22 +128,7 @@ export async function detectLandmarks68(
   box: BoundingBox,
   angle: FaceAngle = 0,
 ): Promise<Landmarks68> {
-  const size = 256;
-  const scale = 195 / Math.max(1, Math.max(box.x2 - box.x1, box.y2 - box.y1));
-  const tx = (size - (box.x1 + box.x2) * scale) * 0.5;
-  const ty = (size - (box.y1 + box.y2) * scale) * 0.5;
-  const matrix: Affine = [scale, 0, tx, 0, scale, ty];
-  let crop = warpAffine(image, matrix, size, size, 'constant');
-  let width = size;
-  let height = size;
-  let rotation: Affine | null = null;
-  if (angle !== 0) {
-    const [r, [rw, rh]] = rotationMatrixAndSize(angle, [size, size]);
-    crop = warpAffine({ width: size, height: size, data: Uint8Array.from(crop) }, r, rw, rh, 'constant');
-    rotation = r;
-    width = rw;
-    height = rh;
-  }
+  const { crop, width, height, matrix, rotation } = landmarkerCrop(image, box, angle);
   const tensor = toNchw(crop, width, height, { channels: 'bgr', mean: 0, std: 255 });
   const inputName = model.session.inputNames[0];
   const outputs = await runner.run(model, {
@@ -130,7 +140,7 @@ export async function detectLandmarks68(
   const inverse = invertAffine(matrix);
   const points: Point[] = [];
   for (let i = 0; i < 68; i++) {
-    let p: Point = [(raw[i * 3] / 64) * size, (raw[i * 3 + 1] / 64) * size];
+    let p: Point = [(raw[i * 3] / 64) * 256, (raw[i * 3 + 1] / 64) * 256];
     if (unrotate) p = applyAffine(unrotate, p);
     points.push(applyAffine(inverse, p));
   }

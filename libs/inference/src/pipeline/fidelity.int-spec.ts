@@ -254,6 +254,34 @@ describe('FaceFusion behaviours of the fusion pipeline', () => {
     expect(at92.image.length).toBeGreaterThan(byDefault.image.length * 1.2);
   });
 
+  it('keeps the colour profile of a Display P3 photo (sharp codec)', async () => {
+    const p3 = new Uint8Array(
+      await sharp(gradient().data, { raw: { width: W, height: H, channels: 3 } })
+        .withIccProfile('p3')
+        .jpeg({ quality: 95 })
+        .toBuffer(),
+    );
+    const inputProfile = (await sharp(p3).metadata()).icc!;
+    expect(inputProfile.subarray(16, 20).toString('latin1')).toBe('RGB ');
+    const result = await engine.run({ ...request({ target: p3 }), outputFormat: undefined });
+    expect(result.format).toBe('jpeg');
+    const meta = await sharp(result.image).metadata();
+    expect(meta.icc && Buffer.from(meta.icc).equals(Buffer.from(inputProfile))).toBe(true);
+    // Right of the swapped faces the colours read back as the input's (after a JPEG round trip).
+    const [a, b] = await Promise.all(
+      [p3, result.image].map((bytes) => sharp(bytes).toColourspace('srgb').raw().toBuffer()),
+    );
+    let sum = 0;
+    let n = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 1150; x < W; x++) {
+        for (let c = 0; c < 3; c++) sum += Math.abs(a[(y * W + x) * 3 + c] - b[(y * W + x) * 3 + c]);
+        n += 3;
+      }
+    }
+    expect(sum / n).toBeLessThan(2);
+  });
+
   it('gives a transparent PNG back with the same alpha', async () => {
     const alpha = new Uint8Array(W * H);
     for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) alpha[y * W + x] = x < 100 ? 0 : (x * 7 + y) % 256;

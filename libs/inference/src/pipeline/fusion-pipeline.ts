@@ -205,9 +205,9 @@ export async function runFusionPipeline(
     clock.checkCancelled();
     const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
-    // The target's transparency goes back on unchanged (PNG and WebP outputs).
+    // The target's transparency (PNG and WebP outputs) and colour profile go back on.
     const image = await clock.stage('encode', () =>
-      context.codec.encode({ ...output, alpha: target.alpha }, format, { quality: request.quality }),
+      context.codec.encode({ ...output, alpha: target.alpha, icc: target.icc }, format, { quality: request.quality }),
     );
     clock.timings.total = clock.elapsed();
     return {
