@@ -214,6 +214,21 @@ describe('fusion jobs end to end', () => {
       }
     }, 120_000);
 
+    it('swaps the one face a selector order picks, detecting at the angles asked for', async () => {
+      const submitted = await fuse(t, a, 'developer', models.swapperId, {
+        options: { faceSelector: 'one', faceSelectorOrder: 'left-right', detectorAngles: [0, 180] },
+      });
+      expect(submitted.status).toBe(202);
+      expect(submitted.body.options).toMatchObject({ faceSelectorOrder: 'left-right', detectorAngles: [0, 180] });
+      const events = await collectEvents(t, a, submitted.body.id as string);
+      expect((events.at(-1)!.data as JobBody).status).toBe('completed');
+      const job = await getJob(t, a, 'developer', submitted.body.id as string);
+      // The three people of the photo, each found once although the frame was also searched upside down.
+      expect(job.faces).toHaveLength(3);
+      const leftmost = job.faces!.reduce((l, f) => (f.box.x1 < l.box.x1 ? f : l));
+      expect(job.faces!.filter((f) => f.swapped)).toEqual([leftmost]);
+    }, 120_000);
+
     it('lists each caller the jobs they may see, filtered and paginated', async () => {
       const list = async (role: 'admin' | 'developer' | 'tester', query = '') => {
         const res = await http(t)
