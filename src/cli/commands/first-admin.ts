@@ -22,6 +22,10 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   );
   if (!admin?.generatedPassword) return;
   const logger = new Logger('Launcher');
+  const docs = `${config.apiBaseUrl()}/docs`;
+  const signIn =
+    `Open Swagger UI at ${docs}: POST /api/v1/auth/login (Try it out), Authorize with the access token, ` +
+    'change the password (POST /api/v1/auth/password) and enrol two factors (POST /api/v1/auth/mfa/setup).';
   if (process.stderr.isTTY) {
     process.stderr.write(
       [
@@ -29,12 +33,12 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
         '  First platform administrator created (shown once, on this terminal only):',
         `    email:    ${admin.email}`,
         `    password: ${admin.generatedPassword}`,
-        '  Sign in at POST /api/v1/auth/login and change the password (POST /api/v1/auth/password).',
+        `  ${signIn}`,
         '',
         '',
       ].join('\n'),
     );
-    logger.log('First platform administrator created; its one-time password was shown on the terminal');
+    logger.log(`First platform administrator created; its one-time password was shown on the terminal. Swagger UI: ${docs}`);
     return;
   }
   const file = join(config.dataDir, FIRST_ADMIN_FILE);
@@ -42,14 +46,13 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   try {
     await handle.writeFile(
-      `email: ${admin.email}\npassword: ${admin.generatedPassword}\n` +
-        'Sign in at POST /api/v1/auth/login, change the password (POST /api/v1/auth/password), then delete this file.\n',
+      `email: ${admin.email}\npassword: ${admin.generatedPassword}\n${signIn} Then delete this file.\n`,
     );
   } finally {
     await handle.close();
   }
   logger.warn(
     `First platform administrator created; its email and one-time password are in ${file} (mode 0600): ` +
-      'sign in, change the password, delete the file',
+      `sign in at ${docs} (Swagger UI), change the password, delete the file`,
   );
 }
