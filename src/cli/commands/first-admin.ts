@@ -38,7 +38,9 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
         '',
       ].join('\n'),
     );
-    logger.log(`First platform administrator created; its one-time password was shown on the terminal. Swagger UI: ${docs}`);
+    logger.log(
+      `First platform administrator created; its one-time password was shown on the terminal. Swagger UI: ${docs}`,
+    );
     return;
   }
   const file = join(config.dataDir, FIRST_ADMIN_FILE);
