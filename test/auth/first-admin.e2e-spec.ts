@@ -1,6 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
+import { jest } from '@jest/globals';
 import { join } from 'node:path';
 import request from 'supertest';
+import { bootstrapAdminCommand } from '../../src/cli/commands/bootstrap-admin.command.js';
 import { ensureFirstAdmin, FIRST_ADMIN_FILE } from '../../src/cli/commands/first-admin.js';
 import { createTestApp, createTestEnvironment, type TestEnvironment } from '../support/app.js';
 import { FAST_AUTH_ENV } from './support.js';
@@ -41,5 +43,20 @@ describe('first administrator message', () => {
   it('points to PUBLIC_URL when the API is reached through it', async () => {
     const { text } = await firstStart({ PUBLIC_URL: 'https://fusiongate.studio.example/' });
     expect(text).toContain('Open Swagger UI at https://fusiongate.studio.example/docs');
+  });
+
+  it('bootstrap-admin points to /docs too', async () => {
+    const env = await createTestEnvironment();
+    environments.push(env);
+    const printed: string[] = [];
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      printed.push(String(chunk));
+      return true;
+    });
+    await bootstrapAdminCommand(
+      { email: 'ops@studio.test' },
+      env.config({ ...FAST_AUTH_ENV, PORT: '4311', HOST: '10.1.2.3' }),
+    ).finally(() => write.mockRestore());
+    expect(printed.join('')).toContain('Open Swagger UI at http://10.1.2.3:4311/docs: POST /api/v1/auth/login');
   });
 });

@@ -71,7 +71,7 @@ class SwaggerUi {
     if (await clear.isVisible()) await clear.click();
     await block.locator('button.execute').click();
     const row = block.locator('.live-responses-table tbody tr.response');
-    await row.waitFor({ timeout: 30_000 });
+    await row.waitFor();
     // An undocumented status reads "403Undocumented".
     const status = Number.parseInt((await row.locator('td.response-col_status').textContent()) ?? '', 10);
     const pre = row.locator('.response-col_description pre').first();
@@ -115,8 +115,15 @@ describe('Swagger UI for administrators (Chromium)', () => {
     await t?.close();
   });
 
-  it('signs in, authorizes, creates an organization, enrols two factors and uploads a model version', async () => {
+  /** A page whose waits allow for a busy CI machine (Jest's own timeout still bounds the test). */
+  async function newPage(): Promise<Page> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    page.setDefaultTimeout(90_000);
+    return page;
+  }
+
+  it('signs in, authorizes, creates an organization, enrols two factors and uploads a model version', async () => {
+    const page = await newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
     await page.goto(`http://127.0.0.1:${port}/docs`);
@@ -176,9 +183,11 @@ describe('Swagger UI for administrators (Chromium)', () => {
     await ui.screenshot('mfa-qr-code');
 
     // Enable with a code computed from the secret the page showed; the answer says to sign in again.
-    const now = Math.floor(Date.now() / 1000);
+    // Codes are computed when typed: the previous step's code to enable, the current one to sign in
+    // (a code works once, and only later steps after it).
+    const code = (stepOffset: number) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + stepOffset * 30 });
     const enableBlock = await ui.open('post', '/api/v1/auth/mfa/enable');
-    await ui.body(enableBlock, { code: await generate({ secret, epoch: now - 30 }) });
+    await ui.body(enableBlock, { code: await code(-1) });
     const enabled = await ui.execute(enableBlock);
     expect(enabled.status).toBe(200);
     expect(JSON.parse(enabled.body)).toMatchObject({
@@ -193,7 +202,7 @@ describe('Swagger UI for administrators (Chromium)', () => {
     await ui.body(login2, {
       email: admin.email,
       password: admin.password,
-      totp: await generate({ secret, epoch: now }),
+      totp: await code(0),
     });
     const second = await ui.execute(login2);
     expect(second.status).toBe(200);
@@ -223,7 +232,7 @@ describe('Swagger UI for administrators (Chromium)', () => {
   });
 
   it(`renders from a host name that is not localhost over plain HTTP (${INTERNAL_HOST})`, async () => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const page = await newPage();
     const problems: string[] = [];
     page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
     page.on('console', (message) => {
@@ -232,7 +241,7 @@ describe('Swagger UI for administrators (Chromium)', () => {
     page.on('requestfailed', (request) => problems.push(`failed: ${request.url()} ${request.failure()?.errorText}`));
     const answer = await page.goto(`http://${INTERNAL_HOST}:${port}/docs`);
     expect(answer?.status()).toBe(200);
-    await page.locator('.opblock').first().waitFor({ timeout: 30_000 });
+    await page.locator('.opblock').first().waitFor();
     await expect(page.locator('.opblock').count()).resolves.toBeGreaterThan(20);
     await expect(page.locator(`.opblock-summary-path[data-path="/api/v1/auth/login"]`).isVisible()).resolves.toBe(true);
     await expect(page.locator('.information-container').textContent()).resolves.toContain('Getting a token');

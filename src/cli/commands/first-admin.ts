@@ -9,6 +9,14 @@ import { withIdentity } from './identity-context.js';
 /** Where the first administrator's credentials go when no terminal can show them. */
 export const FIRST_ADMIN_FILE = 'first-admin-password.txt';
 
+/** What a new administrator does first, in Swagger UI on this API. */
+export function signInHint(config: AppConfig): string {
+  return (
+    `Open Swagger UI at ${config.apiBaseUrl()}/docs: POST /api/v1/auth/login (Try it out), Authorize with the ` +
+    'access token, change the password (POST /api/v1/auth/password) and enrol two factors (POST /api/v1/auth/mfa/setup).'
+  );
+}
+
 /**
  * On an empty installation, creates the first platform administrator. Its password never enters
  * the log stream: it is shown on the terminal (stderr) when there is one, otherwise written to a
@@ -23,9 +31,7 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   if (!admin?.generatedPassword) return;
   const logger = new Logger('Launcher');
   const docs = `${config.apiBaseUrl()}/docs`;
-  const signIn =
-    `Open Swagger UI at ${docs}: POST /api/v1/auth/login (Try it out), Authorize with the access token, ` +
-    'change the password (POST /api/v1/auth/password) and enrol two factors (POST /api/v1/auth/mfa/setup).';
+  const signIn = signInHint(config);
   if (process.stderr.isTTY) {
     process.stderr.write(
       [
