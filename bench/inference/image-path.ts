@@ -149,6 +149,34 @@ export function measureOpenCvPath(
   }
 }
 
+/** Per-stage median over rounds. */
+function medianOf<T extends ImagePathTimings>(rounds: T[]): T {
+  const keys = Object.keys(rounds[0]) as Array<keyof T>;
+  return Object.fromEntries(keys.map((k) => [k, median(rounds.map((r) => r[k] as number))])) as T;
+}
+
+/**
+ * The engine and OpenCV in alternating rounds of `runs` each (so both see the same load on a shared
+ * machine); each figure is the median over rounds of the per-round medians.
+ */
+export async function compareImagePath(
+  jpeg: Uint8Array,
+  faces: Point[][],
+  rounds: number,
+  runs: number,
+): Promise<{ engine: ImagePathReport; opencv: OpenCvReport }> {
+  const engine: ImagePathReport[] = [];
+  const opencv: OpenCvReport[] = [];
+  for (let round = 0; round < rounds; round++) {
+    engine.push(await measureEnginePath('sharp', jpeg, faces, runs));
+    opencv.push(measureOpenCvPath(jpeg, faces, runs));
+  }
+  return {
+    engine: { ms: medianOf(engine.map((r) => r.ms)), cpuMs: medianOf(engine.map((r) => r.cpuMs)) },
+    opencv: { ...opencv[0], ms: medianOf(opencv.map((r) => r.ms)), cpuMs: medianOf(opencv.map((r) => r.cpuMs)) },
+  };
+}
+
 /**
  * One line per stage: engine and OpenCV in wall and CPU time, and the engine's time as a multiple of
  * OpenCV's; then the same totals against FaceFusion's older paste over the whole frame.

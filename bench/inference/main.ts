@@ -18,13 +18,7 @@ import {
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
-import {
-  formatComparison,
-  measureEnginePath,
-  measureOpenCvPath,
-  openCvAvailable,
-  OPENCV_PYTHON,
-} from './image-path.js';
+import { compareImagePath, formatComparison, measureEnginePath, openCvAvailable, OPENCV_PYTHON } from './image-path.js';
 
 const RUNS = 3;
 const fixtures = ensureRealFixtures();
@@ -70,18 +64,20 @@ for (const codec of ['sharp', 'jimp'] as const) {
 
 // Like for like: the same steps on the same photo and faces, the engine's functions on this thread.
 const landmarks = faces.filter((f) => f.swapped).map((f) => f.landmarks5);
-const PATH_RUNS = 9;
-const engineSharp = await measureEnginePath('sharp', target, landmarks, PATH_RUNS);
+const [PATH_ROUNDS, PATH_RUNS] = [3, 5];
 if (openCvAvailable()) {
-  const opencv = measureOpenCvPath(target, landmarks, PATH_RUNS);
+  const { engine, opencv } = await compareImagePath(target, landmarks, PATH_ROUNDS, PATH_RUNS);
   console.log(
-    `non-model image path, ${landmarks.length} faces: decode, letterbox to 320×240, warp to 128, paste back, ` +
-      `JPEG q80 (median of ${PATH_RUNS}; OpenCV ${opencv.opencv}, ${opencv.threads} thread(s); engine: sharp, 1 thread)`,
+    `non-model image path, ${landmarks.length} faces: decode, letterbox to 320×240, warp to 128, paste back, JPEG q80\n` +
+      `(engine: sharp, 1 thread; OpenCV ${opencv.opencv}, ${opencv.threads} thread(s); ${PATH_ROUNDS} alternating rounds ` +
+      `of ${PATH_RUNS} runs, median)`,
   );
-  console.log(formatComparison(engineSharp, opencv) + '\n');
+  console.log(formatComparison(engine, opencv) + '\n');
 } else {
+  const engine = await measureEnginePath('sharp', target, landmarks, PATH_ROUNDS * PATH_RUNS);
   console.log(
-    `non-model image path (sharp), ${landmarks.length} faces: total ${engineSharp.ms.total.toFixed(1)} ms wall, ${engineSharp.cpuMs.total.toFixed(1)} ms CPU`,
+    `non-model image path (sharp), ${landmarks.length} faces: total ${engine.ms.total.toFixed(1)} ms wall, ` +
+      `${engine.cpuMs.total.toFixed(1)} ms CPU`,
   );
   console.log(`  OpenCV reference skipped: ${OPENCV_PYTHON} cannot import cv2 (apt-get install python3-opencv)\n`);
 }
