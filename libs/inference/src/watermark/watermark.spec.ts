@@ -82,6 +82,20 @@ describe('invisible watermark', () => {
     }
   });
 
+  it('marks with WebAssembly SIMD exactly as the scalar path does, any row length', async () => {
+    for (const [w, h] of [
+      [517, 301],
+      [1280, 720],
+    ]) {
+      const photo = await back(sharp(readFileSync(photos.sample2)).resize(w, h, { fit: 'fill' }));
+      const simd = embedWatermark(photo, 'f00dfacecafe0123');
+      const scalar = embedWatermark(photo, 'f00dfacecafe0123', false);
+      expect(Buffer.compare(simd.data, scalar.data)).toBe(0);
+      expect(psnr(photo, simd)).toBeGreaterThanOrEqual(40);
+      expect(psnr(photo, simd)).toBeLessThan(45);
+    }
+  });
+
   it('on photos 512–1920 px wide keeps PSNR ≥ 40 dB and survives JPEG q75, 50 % downscale and 10 % crops, alone and together', async () => {
     const cases: Array<{ name: string; payload: string; attacked: Promise<RgbImage> }> = [];
     const report: string[] = [];

@@ -1,5 +1,6 @@
 import type { RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
+import { addRowPatterns } from './add-pattern.js';
 import { CODED_BITS, decodeMessage, encodeMessage } from './error-correction.js';
 
 /**
@@ -148,11 +149,12 @@ function axisLayout(pixels: number, unitsPerPixel: number): { cell: Uint8Array; 
 }
 
 /**
- * Returns a copy of `image` carrying `payload` (16 hex digits, bigint or 8 bytes).
+ * Returns a copy of `image` carrying `payload` (16 hex digits, bigint or 8 bytes). `useSimd: false`
+ * takes the scalar path (identical output; for tests and runtimes without WebAssembly SIMD).
  * @throws `image_too_small` below {@link MIN_WATERMARK_LONG_SIDE}×{@link MIN_WATERMARK_SHORT_SIDE}
  *   (check {@link watermarkSupport} first).
  */
-export function embedWatermark(image: RgbImage, payload: string | bigint | Uint8Array): RgbImage {
+export function embedWatermark(image: RgbImage, payload: string | bigint | Uint8Array, useSimd = true): RgbImage {
   const { width, height, data } = image;
   const support = watermarkSupport(width, height);
   if (!support.supported) throw inferenceError(InferenceErrorCode.ImageTooSmall, support.reason);
@@ -160,29 +162,15 @@ export function embedWatermark(image: RgbImage, payload: string | bigint | Uint8
   const unitsPerPixel = WORK / Math.max(width, height);
   const cols = axisLayout(width, unitsPerPixel);
   const rows = axisLayout(height, unitsPerPixel);
-  // One row pattern per row of cells; a pixel row is its cell row's pattern times the row's bump.
-  const rowPatterns = Array.from({ length: SIDE }, (_, cy) => {
-    const pattern = new Float32Array(width);
-    for (let x = 0; x < width; x++) pattern[x] = chips[cy * SIDE + cols.cell[x]] * cols.bump[x] * AMPLITUDE;
-    return pattern;
-  });
-  const out = new Uint8ClampedArray(data.length);
-  const delta = new Int32Array(width);
-  for (let y = 0; y < height; y++) {
-    const pattern = rowPatterns[rows.cell[y]];
-    const weight = rows.bump[y];
-    // Rounding the shared delta once per pixel equals rounding each channel (the channels are integers).
-    for (let x = 0; x < width; x++) delta[x] = Math.round(pattern[x] * weight);
-    let o = y * width * 3;
-    // Uint8ClampedArray clamps each sum to 0–255.
-    for (let x = 0; x < width; x++, o += 3) {
-      const d = delta[x];
-      out[o] = data[o] + d;
-      out[o + 1] = data[o + 1] + d;
-      out[o + 2] = data[o + 2] + d;
-    }
-  }
-  return { width, height, data: new Uint8Array(out.buffer, out.byteOffset, out.length) };
+  // One row pattern per row of cells (levels × 256); a pixel row is its cell row's pattern times
+  // the row's bump (Q15), added to R, G and B alike.
+  const patterns = Array.from({ length: SIDE }, (_, cy) =>
+    Int16Array.from({ length: width }, (_, x) =>
+      Math.round(chips[cy * SIDE + cols.cell[x]] * cols.bump[x] * AMPLITUDE * 256),
+    ),
+  );
+  const weights = Int32Array.from(rows.bump, (b) => Math.round(b * 32767));
+  return { width, height, data: addRowPatterns(data, width, patterns, rows.cell, weights, useSimd) };
 }
 
 /** Taps of an antialiased linear resampler along one axis (triangle filter widened when shrinking). */
