@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
 import type { RgbImage } from '../../libs/inference/src/inference.types.js';
 import { CODED_BITS, decodeMessage } from '../../libs/inference/src/watermark/error-correction.js';
-import { embedWatermark, psnr, searchWatermark } from '../../libs/inference/src/watermark/watermark.js';
+import {
+  embedWatermark,
+  PILOT_THRESHOLD,
+  psnr,
+  searchWatermark,
+} from '../../libs/inference/src/watermark/watermark.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
 
 const photos = Object.values(ensureRealFixtures().photos);
@@ -154,5 +159,5 @@ console.log(`  random received signals accepted by the decoder: ${falseSignals} 
 console.log(`  marked images read with a wrong payload: ${wrongPayloads} of ${marks} (random payloads)`);
 console.log(
   `  pilot statistic: highest on unmarked ${highestUnmarkedZ.toFixed(2)}, lowest on a found mark ` +
-    `${lowestMarkedZ.toFixed(2)} (decoding needs ≥ 5.5)`,
+    `${lowestMarkedZ.toFixed(2)} (decoding needs ≥ ${PILOT_THRESHOLD})`,
 );

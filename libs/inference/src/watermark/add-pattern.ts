@@ -8,6 +8,18 @@
  *   out   = clamp(b + delta, 0, 255)             (widen to int16, add, narrow with unsigned saturation)
  */
 
+// The project's TypeScript libs (ES2023, no DOM) do not declare WebAssembly: the part used here.
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: { env: { memory: WasmMemory } }) => { exports: Record<string, unknown> };
+}
+const wasm = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
 /** Unsigned LEB128. */
 function leb(n: number): number[] {
   const out: number[] = [];
@@ -128,16 +140,24 @@ function markModule(): Uint8Array {
 }
 
 type Mark = (row: number, pattern: number, bytes: number, weight: number) => void;
-let simd: { memory: WebAssembly.Memory; mark: Mark } | null | undefined;
+interface Simd {
+  api: WasmApi;
+  memory: WasmMemory;
+  mark: Mark;
+}
+let simd: Simd | null | undefined;
 
-function loadSimd(): { memory: WebAssembly.Memory; mark: Mark } | null {
+function loadSimd(): Simd | null {
   if (simd === undefined) {
+    simd = null;
     try {
-      const memory = new WebAssembly.Memory({ initial: 1 });
-      const instance = new WebAssembly.Instance(new WebAssembly.Module(markModule()), { env: { memory } });
-      simd = { memory, mark: instance.exports.mark as Mark };
+      if (wasm) {
+        const memory = new wasm.Memory({ initial: 1 });
+        const instance = new wasm.Instance(new wasm.Module(markModule()), { env: { memory } });
+        simd = { api: wasm, memory, mark: instance.exports.mark as Mark };
+      }
     } catch {
-      simd = null;
+      // No WebAssembly SIMD here: the scalar path runs.
     }
   }
   return simd;
@@ -167,11 +187,11 @@ export function addRowPatterns(
   if (engine) {
     const needed = imageAt + data.length;
     const memory =
-      needed > KEEP_MEMORY_BYTES ? new WebAssembly.Memory({ initial: Math.ceil(needed / 65536) }) : engine.memory;
+      needed > KEEP_MEMORY_BYTES ? new engine.api.Memory({ initial: Math.ceil(needed / 65536) }) : engine.memory;
     const mark =
       memory === engine.memory
         ? engine.mark
-        : (new WebAssembly.Instance(new WebAssembly.Module(markModule()), { env: { memory } }).exports.mark as Mark);
+        : (new engine.api.Instance(new engine.api.Module(markModule()), { env: { memory } }).exports.mark as Mark);
     if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / 65536));
     const spread = new Int16Array(memory.buffer, 0, patternBytes / 2);
     patterns.forEach((pattern, k) => {

@@ -33,8 +33,11 @@ const PILOTS = CELLS - CODED_BITS;
 /** Peak amplitude in 8-bit levels; the bump's RMS is 0.375 of it (≈ 40.5 dB PSNR after rounding). */
 const AMPLITUDE = 6.4;
 export const MAX_DECODE_ATTEMPTS = 4;
-/** Pilot correlation (a z-score under the no-watermark hypothesis) a candidate needs to be decoded. */
-const PILOT_THRESHOLD = 5.5;
+/**
+ * Pilot statistic a candidate needs to be decoded. Measured (bench:watermark): at most 5.8 on 46
+ * unmarked images, at least 7.9 on marks at the smallest size after crop + 50 % + JPEG q75.
+ */
+export const PILOT_THRESHOLD = 6.5;
 /** Scales searched: observed working units per canonical unit (a crop keeping 86–103 % of the long side). */
 const MIN_SCALE = 0.97;
 const MAX_SCALE = 1.16;
@@ -416,11 +419,15 @@ export function searchWatermark(image: RgbImage): WatermarkSearch {
     coarse.push(pilotPhase(foldAndFilter(res, width, height, scale), scale));
   }
   coarse.sort((a, b) => b.z - a.z);
-  const bestPilotZ = coarse[0]?.z ?? 0;
-  const tried: Candidate[] = [];
+  let bestPilotZ = coarse[0]?.z ?? 0;
+  // Refine the best scales (each once, at most twice the decode budget), decode those that pass.
+  const refinedScales: number[] = [];
+  let attempts = 0;
   for (const candidate of coarse) {
-    if (tried.length >= MAX_DECODE_ATTEMPTS || candidate.z < PILOT_THRESHOLD - 1) break;
-    if (tried.some((c) => Math.abs(Math.log(c.scale / candidate.scale)) < 0.006)) continue;
+    if (attempts >= MAX_DECODE_ATTEMPTS || refinedScales.length >= 2 * MAX_DECODE_ATTEMPTS) break;
+    if (candidate.z < PILOT_THRESHOLD - 1) break;
+    if (refinedScales.some((s) => Math.abs(Math.log(s / candidate.scale)) < 0.006)) continue;
+    refinedScales.push(candidate.scale);
     let refined = candidate;
     let refinedFold = foldAndFilter(res, width, height, candidate.scale);
     for (let step = -3; step <= 3; step++) {
@@ -433,8 +440,9 @@ export function searchWatermark(image: RgbImage): WatermarkSearch {
         refinedFold = fold;
       }
     }
+    bestPilotZ = Math.max(bestPilotZ, refined.z);
     if (refined.z < PILOT_THRESHOLD) continue;
-    tried.push(refined);
+    attempts++;
     const soft = softBits(refinedFold, refined.px, refined.py);
     const payload = decodeMessage(soft);
     if (payload) {
@@ -451,7 +459,7 @@ export function searchWatermark(image: RgbImage): WatermarkSearch {
           confidence: Math.max(0, Math.min(1, agree / (norm || 1))),
           scale: refined.scale,
         },
-        bestPilotZ: Math.max(bestPilotZ, refined.z),
+        bestPilotZ,
       };
     }
   }
