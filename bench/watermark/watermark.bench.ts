@@ -88,7 +88,8 @@ for (const [w, h] of [
     if (i > 0) detect.push(performance.now() - t);
   }
   console.log(
-    `  ${w}×${h}: embed ${median(wall).toFixed(2)} ms (cpu ${median(cpu).toFixed(2)} ms, min ${Math.min(...wall).toFixed(2)} ms), ` +
+    `  ${w}×${h}: embed ${median(wall).toFixed(2)} ms (min ${Math.min(...wall).toFixed(2)} ms; cpu ` +
+      `${median(cpu).toFixed(2)} ms, min ${Math.min(...cpu).toFixed(2)} ms), ` +
       `detect ${median(detect).toFixed(0)} ms`,
   );
 }
