@@ -161,7 +161,11 @@ export function minimumMask(masks: readonly Float32Array[]): Float32Array {
   return out;
 }
 
-function firstOutput(model: LoadedModel, outputs: ort.InferenceSession.OnnxValueMapType, expected: number): Float32Array {
+function firstOutput(
+  model: LoadedModel,
+  outputs: ort.InferenceSession.OnnxValueMapType,
+  expected: number,
+): Float32Array {
   const tensor = outputs[model.session.outputNames[0]] as ort.Tensor;
   if (tensor.type !== 'float32' || tensor.data.length < expected) {
     throw inferenceError(
@@ -173,7 +177,11 @@ function firstOutput(model: LoadedModel, outputs: ort.InferenceSession.OnnxValue
 }
 
 /** Runs the face occluder on a crop: its occlusion mask at the crop's size. */
-export async function createOcclusionMask(runner: ModelRunner, model: LoadedModel, crop: RgbImage): Promise<Float32Array> {
+export async function createOcclusionMask(
+  runner: ModelRunner,
+  model: LoadedModel,
+  crop: RgbImage,
+): Promise<Float32Array> {
   const input = occluderInput(crop);
   const outputs = await runner.run(model, {
     input: new ort.Tensor('float32', input, [1, OCCLUDER_SIZE, OCCLUDER_SIZE, 3]),

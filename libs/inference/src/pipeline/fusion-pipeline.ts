@@ -207,11 +207,10 @@ export async function runFusionPipeline(
       if (occluder || parser) {
         await clock.stage('mask', async () => {
           // As FaceFusion: occlusion is read from the target's crop, regions from the swapped one.
-          if (occluder) faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
+          if (occluder)
+            faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
           if (parser)
-            faceMasks.push(
-              await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions),
-            );
+            faceMasks.push(await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions));
         });
       }
       await clock.stage('paste', () => {
@@ -358,11 +357,7 @@ function validateFaceMask(mask: FusionRequest['faceMask'], problems: string[]): 
   }
   if (
     padding !== undefined &&
-    !(
-      Array.isArray(padding) &&
-      padding.length === 4 &&
-      padding.every((p) => Number.isInteger(p) && p >= 0 && p <= 100)
-    )
+    !(Array.isArray(padding) && padding.length === 4 && padding.every((p) => Number.isInteger(p) && p >= 0 && p <= 100))
   ) {
     problems.push('faceMask.padding must be four integers from 0 to 100 (top, right, bottom, left)');
   }
@@ -383,7 +378,8 @@ function validateFaceMask(mask: FusionRequest['faceMask'], problems: string[]): 
     if (!wanted.includes(type)) continue;
     if (!ref) problems.push(`faceMask.${slot} is required for ${type} masks`);
     else if (ref.kind !== kind) problems.push(`faceMask.${slot} has kind ${ref.kind}`);
-    else if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? '')) problems.push(`faceMask.${slot}.sha256 must be 64 hex digits`);
+    else if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? ''))
+      problems.push(`faceMask.${slot}.sha256 must be 64 hex digits`);
   }
 }
 
