@@ -134,19 +134,21 @@ export function regionFromOutput(
   const plane = rawSize * rawSize;
   const wanted = new Uint8Array(classes);
   for (const label of labels) if (label < classes) wanted[label] = 1;
-  const chosen = new Float32Array(plane);
-  for (let i = 0; i < plane; i++) {
-    let best = 0;
-    let bestScore = scores[i];
-    for (let c = 1; c < classes; c++) {
-      const score = scores[c * plane + i];
-      if (score > bestScore) {
-        bestScore = score;
-        best = c;
+  // Argmax class by class (sequential reads); a later class wins only when strictly better, as numpy's argmax.
+  const bestScore = scores.slice(0, plane);
+  const best = new Uint8Array(plane);
+  for (let c = 1; c < classes; c++) {
+    const offset = c * plane;
+    for (let i = 0; i < plane; i++) {
+      const score = scores[offset + i];
+      if (score > bestScore[i]) {
+        bestScore[i] = score;
+        best[i] = c;
       }
     }
-    chosen[i] = wanted[best];
   }
+  const chosen = new Float32Array(plane);
+  for (let i = 0; i < plane; i++) chosen[i] = wanted[best[i]];
   return smoothMask(resizeMask(chosen, rawSize, rawSize, cropSize, cropSize), cropSize);
 }
 
