@@ -170,6 +170,24 @@ describe('face masks in fusion jobs', () => {
     expect(after.rows[0].n).toBe(before.rows[0].n);
   });
 
+  it('names the missing kind when the organization has no production parser', async () => {
+    const b = await createTenant(t);
+    const own = await setupFusionModels(t, b);
+    const res = await fuse(t, b, 'developer', own.swapperId, {
+      options: { faceMask: { types: ['box', 'region'], regions: ['skin'] } },
+    });
+    expect(res.status).toBe(422);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.body).toMatchObject({ code: 'model_kind_missing', kind: 'face_parser' });
+    // Another organization's parser is not a fallback.
+    const foreign = await fuse(t, b, 'developer', own.swapperId, {
+      options: { faceMask: { types: ['region'], parser: { modelId: parserId } } },
+    });
+    expect(foreign.status).toBe(404);
+    const jobs = await t.env.db.query(`SELECT id FROM job WHERE organization_id = $1`, [b.orgId]);
+    expect(jobs.rowCount).toBe(0);
+  });
+
   it('refuses a mask whose occluder the caller may not run (model:infer), though the swap alone is allowed', async () => {
     // The guest role may submit jobs, and run the swapper, detector and recognizer — not the occluder.
     const roles = await http(t)

@@ -233,7 +233,9 @@ export class JobResponseDto {
   @ApiProperty({ format: 'uuid' }) modelId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) projectId: string | null;
   @ApiProperty({ format: 'uuid' }) ownerId: string;
-  @ApiProperty({ description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker).' })
+  @ApiProperty({
+    description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser).',
+  })
   models: Record<string, JobModelDto>;
   @ApiProperty() options: JobOptions;
   @ApiProperty({ type: [JobInputDto], description: 'Digests only; the images are deleted when the job ends.' })
