@@ -16,6 +16,7 @@ import {
   type FusionTimings,
 } from '../../libs/inference/src/index.js';
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
+import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
 import { compareImagePath, formatComparison, measureEnginePath, openCvAvailable, OPENCV_PYTHON } from './image-path.js';
@@ -97,5 +98,36 @@ for (const workers of [1, 2]) {
       `p50 ${(histogram.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(2)} ms, ` +
       `max ${(histogram.max / 1e6).toFixed(2)} ms`,
   );
+}
+// Face masks: the same run with occlusion and region masks (tiny generated XSeg- and BiSeNet-shaped
+// models, so the figure is the platform's own work around them: resize, argmax, blur, combine).
+{
+  const occluder = writeModel(
+    dir,
+    'xseg',
+    buildOccluderModel([{ x1: 64, y1: 96, x2: 192, y2: 160 }]),
+    'xseg',
+    'face_occluder',
+  );
+  const parser = writeModel(dir, 'bisenet', buildParserModel(splitLabels(1, 10)), 'bisenet', 'face_parser');
+  const engine = await FaceFusionEngine.create({ workers: 1 });
+  const variants = {
+    box: { types: ['box'] },
+    'box+occlusion': { types: ['box', 'occlusion'], occluder },
+    'box+region': { types: ['box', 'region'], parser },
+    'box+occlusion+region': { types: ['box', 'occlusion', 'region'], occluder, parser },
+  } satisfies Record<string, FusionRequest['faceMask']>;
+  console.log('\nface masks (codec sharp), median per run:');
+  for (const [name, faceMask] of Object.entries(variants)) {
+    const masked = { ...request, faceMask } as FusionRequest;
+    await engine.run(masked);
+    const runs: FusionTimings[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push((await engine.run(masked)).timings);
+    const at = (k: keyof FusionTimings) => median(runs.map((r) => r[k])).toFixed(1);
+    console.log(
+      `  ${name.padEnd(22)} mask ${at('mask').padStart(7)} ms  paste ${at('paste').padStart(6)} ms  total ${at('total').padStart(7)} ms`,
+    );
+  }
+  await engine.close();
 }
 rmSync(dir, { recursive: true, force: true });

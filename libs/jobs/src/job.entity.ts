@@ -12,6 +12,8 @@ export const MODEL_SLOT_KINDS = {
   detector: 'face_detector',
   landmarker: 'face_landmarker',
   recognizer: 'face_recognizer',
+  occluder: 'face_occluder',
+  parser: 'face_parser',
 } as const satisfies Record<string, ModelKind>;
 export type ModelSlot = keyof typeof MODEL_SLOT_KINDS;
 
@@ -42,8 +44,17 @@ export interface JobInput {
   height: number;
 }
 
+/** A job's face mask settings (its occluder and parser models are in the job's models). */
+export interface JobFaceMask {
+  types: Array<'box' | 'occlusion' | 'region'>;
+  blur?: number;
+  padding?: [number, number, number, number];
+  regions?: string[];
+}
+
 /** The fusion options of a job, as validated at submission. */
 export interface JobOptions {
+  faceMask?: JobFaceMask;
   faceSelector: 'all' | 'largest' | 'reference';
   referenceFaceIndex?: number;
   detectorScore?: number;

@@ -6,14 +6,20 @@ import { gaussianBlur } from '../image/image-ops.js';
 export const DEFAULT_MASK_BLUR = 0.3;
 
 /**
- * FaceFusion's feathered box mask for a square crop: ones with a zero border of
- * `max(⌊⌊size · 0.5 · blur⌋ / 2⌋, 1)` px, blurred with σ = ⌊size · 0.5 · blur⌋ · 0.25 (≈ 0.125 · size · blur).
+ * FaceFusion's feathered box mask for a square crop (`create_box_mask`): ones with a zero border of
+ * `max(⌊⌊size · 0.5 · blur⌋ / 2⌋, 1)` px, widened on each side to its padding
+ * (`⌊size · padding% / 100⌋` px; top, right, bottom, left), blurred with
+ * σ = ⌊size · 0.5 · blur⌋ · 0.25 (≈ 0.125 · size · blur).
  */
-export function createBoxMask(size: number, blur = DEFAULT_MASK_BLUR): Float32Array {
-  const key = `${size}:${blur}`;
+export function createBoxMask(
+  size: number,
+  blur = DEFAULT_MASK_BLUR,
+  padding: readonly [number, number, number, number] = [0, 0, 0, 0],
+): Float32Array {
+  const key = `${size}:${blur}:${padding.join(',')}`;
   let mask = masks.get(key);
   if (!mask) {
-    mask = buildBoxMask(size, blur);
+    mask = buildBoxMask(size, blur, padding);
     // A pipeline uses one or two sizes and blurs; a few kept masks spare the blur on every run.
     if (masks.size >= 8) masks.delete(masks.keys().next().value as string);
     masks.set(key, mask);
@@ -23,11 +29,15 @@ export function createBoxMask(size: number, blur = DEFAULT_MASK_BLUR): Float32Ar
 
 const masks = new Map<string, Float32Array>();
 
-function buildBoxMask(size: number, blur: number): Float32Array {
+function buildBoxMask(size: number, blur: number, padding: readonly [number, number, number, number]): Float32Array {
   const blurAmount = Math.floor(size * 0.5 * blur);
   const border = Math.max(Math.floor(blurAmount / 2), 1);
+  const edge = (percent: number) => Math.min(size, Math.max(border, Math.trunc((size * percent) / 100)));
+  const [top, right, bottom, left] = padding.map(edge);
   const mask = new Float32Array(size * size);
-  for (let y = border; y < size - border; y++) mask.fill(1, y * size + border, y * size + size - border);
+  if (left + right < size) {
+    for (let y = top; y < size - bottom; y++) mask.fill(1, y * size + left, y * size + size - right);
+  }
   return blurAmount > 0 ? gaussianBlur(mask, size, size, blurAmount * 0.25) : mask;
 }
 
