@@ -33,6 +33,7 @@ import {
   setRateLimitHeaders,
   StepUp,
   UnsupportedMediaTypeError,
+  PageQueryDto,
 } from '../../../../libs/common/src/index.js';
 import { ModelVersionService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -119,8 +120,13 @@ export class ModelVersionsController {
   @RequirePermission('model:read')
   @ApiOperation({ summary: 'Versions of a model, newest first.' })
   @ApiOkResponse({ type: ModelVersionListDto })
-  async list(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<ModelVersionListDto> {
-    return { items: (await this.versions.list(ctx, modelId)).map(toModelVersionResponse) };
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<ModelVersionListDto> {
+    const page = await this.versions.list(ctx, modelId, query);
+    return { items: page.items.map(toModelVersionResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':version')
