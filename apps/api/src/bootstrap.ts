@@ -53,6 +53,7 @@ export const CORS_EXPOSED_HEADERS = [
   'ratelimit-remaining',
   'ratelimit-reset',
   'www-authenticate',
+  'idempotent-replayed',
   'allow',
 ];
 

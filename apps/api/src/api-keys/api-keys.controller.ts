@@ -20,6 +20,7 @@ import {
   RequirePermission,
   StepUp,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { PolicyService } from '../../../../libs/policies/src/index.js';
@@ -50,6 +51,7 @@ export class ApiKeysController {
 
   @NoStore()
   @Post()
+  @Idempotent()
   @RequirePermission('apikey:manage')
   @StepUp()
   @ApiOperation({ summary: 'Create a key with a subset of your own permissions, optionally for one project.' })

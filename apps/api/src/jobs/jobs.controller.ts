@@ -17,7 +17,13 @@ import {
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  Ctx,
+  ETagged,
+  RequestContext,
+  RequirePermission,
+  readIdempotencyKey,
+} from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   JobEvents,
@@ -38,7 +44,6 @@ import {
   toJobResponse,
 } from './jobs.dto.js';
 
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
@@ -100,16 +105,13 @@ export class JobsController {
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
     @Query() query: FuseQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobResponseDto> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
-      throw new BadRequestError({
-        code: 'idempotency_key_invalid',
-        detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
-      });
-    }
+    // Submissions keep their key on the job row (with a digest of every input), not in the
+    // interceptor of other creates: the multipart inputs are only known once spooled.
+    const idempotencyKey = readIdempotencyKey(idempotencyKeyHeader);
     await this.jobs.precheck(ctx, modelId);
     const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
     try {

@@ -18,6 +18,7 @@ import {
   RequirePermission,
   StepUp,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -49,6 +50,7 @@ export class MembersController {
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('user:manage')
   @ApiOperation({
     summary: 'Add an existing user by email, or invite the email (mailed; without mail, the token is shown once).',

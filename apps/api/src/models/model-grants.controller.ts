@@ -10,7 +10,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, PageQueryDto } from '../../../../libs/common/src/index.js';
+import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from '../../../../libs/common/src/index.js';
 import { ModelService, modelRow } from '../../../../libs/model-registry/src/index.js';
 import { GrantService } from '../../../../libs/policies/src/grant.service.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -43,6 +43,7 @@ export class ModelGrantsController {
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('model:grant')
   @ApiOperation({ summary: 'Grant a user, role or project some of view/infer/test/edit/export/delete/grant.' })
   @ApiCreatedResponse({ type: GrantResponseDto })

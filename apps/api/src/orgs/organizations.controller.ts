@@ -19,6 +19,7 @@ import {
   RequestContext,
   RequirePermission,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { OrganizationService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -37,6 +38,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
 
   @Post()
+  @Idempotent()
   @CreatedLocation('orgs/:id')
   @PlatformAdmin()
   @ApiOperation({ summary: 'Create an organization (platform administrators); the creator becomes its admin.' })

@@ -20,6 +20,7 @@ import {
   RequirePermission,
   StepUp,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -60,6 +61,7 @@ export class PoliciesController {
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('policies/:id')
   @RequirePermission('policy:manage')
   @StepUp()

@@ -19,6 +19,7 @@ import {
   RequestContext,
   RequirePermission,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -55,6 +56,7 @@ export class ProjectsController {
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('projects/:id')
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Create a project.' })

@@ -18,6 +18,7 @@ import {
   RequirePermission,
   StepUp,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { RoleService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -42,6 +43,7 @@ export class RolesController {
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('role:manage')
   @StepUp()
   @ApiOperation({ summary: 'Create a custom role with any subset of the permissions you hold.' })

@@ -19,6 +19,7 @@ import {
   RequestContext,
   RequirePermission,
   PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { SsoProviderService } from '../../../../libs/sso/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
@@ -47,6 +48,7 @@ export class SsoProvidersController {
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('providers/:id')
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })
