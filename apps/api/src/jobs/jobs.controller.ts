@@ -11,6 +11,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -20,6 +21,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   Ctx,
   ETagged,
+  parseEntityTags,
   RequestContext,
   RequirePermission,
   readIdempotencyKey,
@@ -176,9 +178,28 @@ export class JobsController {
   @ApiOperation({ summary: 'Download the watermarked result image, streamed, with its SHA-256 in X-Content-SHA256.' })
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256 of the result).',
+  })
   @ApiConflictResponse({ description: '`job_result_unavailable` (not completed).' })
-  async result(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string, @Res() reply: FastifyReply): Promise<void> {
-    const { job, stream } = await this.jobs.openResult(ctx, jobId);
+  async result(
+    @Ctx() ctx: RequestContext,
+    @Param('jobId') jobId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { job, stream } = await this.jobs.openResult(ctx, jobId, {
+      ifNoneMatch: parseEntityTags(request.headers['if-none-match']),
+    });
+    if (!stream) {
+      await reply
+        .status(304)
+        .header('etag', `"${job.resultSha256}"`)
+        .header('cache-control', 'private, no-store')
+        .send();
+      return;
+    }
     const format = job.resultFormat ?? 'png';
     const b64 = Buffer.from(job.resultSha256!, 'hex').toString('base64');
     await reply
