@@ -62,5 +62,14 @@ export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/sw
 export { readLastInitializer } from './models/onnx-initializer.js';
 export type { LoadedModel, ModelRunner } from './models/loaded-model.js';
 
-export { detectWatermark, embedWatermark, parsePayload, psnr } from './watermark/watermark.js';
-export type { WatermarkDetection } from './watermark/watermark.js';
+export {
+  detectWatermark,
+  embedWatermark,
+  MIN_WATERMARK_LONG_SIDE,
+  MIN_WATERMARK_SHORT_SIDE,
+  parsePayload,
+  psnr,
+  searchWatermark,
+  watermarkSupport,
+} from './watermark/watermark.js';
+export type { WatermarkDetection, WatermarkSearch } from './watermark/watermark.js';

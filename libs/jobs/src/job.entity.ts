@@ -111,6 +111,14 @@ export class JobEntity {
   @Column({ name: 'watermark_payload', type: 'text' })
   watermarkPayload: string;
 
+  /** Whether the result carries the watermark: `none` for images below the smallest supported size. */
+  @Column({ name: 'watermark', type: 'text', nullable: true })
+  watermark: 'embedded' | 'none' | null;
+
+  /** Why the result carries no watermark. */
+  @Column({ name: 'watermark_reason', type: 'text', nullable: true })
+  watermarkReason: string | null;
+
   /** Id of the job's current entry in the Bull queue. */
   @Column({ name: 'queue_job_id', type: 'text' })
   queueJobId: string;

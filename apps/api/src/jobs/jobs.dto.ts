@@ -159,6 +159,13 @@ class JobResultDto {
   @ApiProperty() height: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
   @ApiProperty({ description: 'True once deleted by the result retention.' }) purged: boolean;
+  @ApiProperty({
+    enum: ['embedded', 'none'],
+    description: 'Whether the image carries the job’s watermark (none below 512 px long side or 288 px short side).',
+  })
+  watermark: 'embedded' | 'none';
+  @ApiProperty({ nullable: true, type: String, description: 'Why the image carries no watermark.' })
+  watermarkReason: string | null;
 }
 
 class JobErrorDto {
@@ -255,6 +262,8 @@ export function toJobResponse(
             height: job.resultHeight ?? 0,
             expiresAt: job.resultExpiresAt?.toISOString() ?? null,
             purged: !!job.resultPurgedAt,
+            watermark: job.watermark ?? 'embedded',
+            watermarkReason: job.watermarkReason,
           }
         : null,
     error: job.errorCode ? { code: job.errorCode, detail: job.errorDetail ?? '' } : null,

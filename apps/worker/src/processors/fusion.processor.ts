@@ -178,6 +178,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         faces: result.faces.map((f) => ({ box: f.box, score: f.score, swapped: f.swapped })),
         timings: { ...result.timings, wall: performance.now() - started },
         executionProvider: result.executionProvider,
+        watermark: result.watermarked ? 'embedded' : 'none',
+        watermarkReason: result.watermarkReason,
       });
       if (!completed) this.logger.warn(`job ${job.id}: attempt ${attempt} finished after another attempt took over`);
     } catch (error) {

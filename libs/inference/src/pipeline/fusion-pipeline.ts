@@ -9,7 +9,7 @@ import { detectLandmarks68, landmarks68To5, landmarksFromBox } from '../models/l
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
 import { cosineSimilarity, embedFace, type FaceEmbedding } from '../models/recognizer.js';
 import { alignForSwap, sourceLatent, swapFace } from '../models/swappers.js';
-import { embedWatermark, parsePayload } from '../watermark/watermark.js';
+import { embedWatermark, parsePayload, watermarkSupport } from '../watermark/watermark.js';
 import { selectFaces } from './face-selection.js';
 import type {
   FusionFace,
@@ -196,7 +196,10 @@ export async function runFusionPipeline(
     }
 
     clock.checkCancelled();
-    const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
+    // Below the smallest size the mark is claimed for, the output stays unmarked and says why.
+    const support = payload ? watermarkSupport(frame.width, frame.height) : null;
+    const output =
+      payload && support?.supported ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
     const image = await clock.stage('encode', () => context.codec.encode(output, format, { quality: request.quality }));
     clock.timings.total = clock.elapsed();
@@ -210,7 +213,8 @@ export async function runFusionPipeline(
       timings: clock.timings,
       executionProvider: swapper.provider,
       codec: context.codec.name,
-      watermarked: !!payload,
+      watermarked: output !== frame,
+      ...(support && !support.supported ? { watermarkReason: support.reason } : {}),
     };
   } finally {
     for (const ref of acquired) context.sessions.release(ref);

@@ -35,7 +35,11 @@ export interface FusionRequest {
   selection?: FaceSelection;
   /** Box mask blur (default 0.3). */
   maskBlur?: number;
-  /** Embed an invisible 64-bit watermark (16 hex digits) into the output. */
+  /**
+   * Embed an invisible 64-bit watermark (16 hex digits) into the output. Outputs below the smallest
+   * supported size (long side 512 px, short side 288 px) stay unmarked: `watermarked: false` and a
+   * `watermarkReason`.
+   */
   watermark?: { payload: string };
   /** Encoder quality for JPEG/WebP output. */
   quality?: number;
@@ -98,5 +102,8 @@ export interface FusionResult {
   timings: FusionTimings;
   executionProvider: 'cpu' | 'cuda';
   codec: 'sharp' | 'jimp';
+  /** Whether the output carries the requested watermark. */
   watermarked: boolean;
+  /** Why a requested watermark was not embedded (the image is below the smallest supported size). */
+  watermarkReason?: string;
 }
