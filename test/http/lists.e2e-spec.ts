@@ -231,6 +231,11 @@ describe('Lists: one cursor envelope', () => {
       // Garbage, and a cursor of another list whose keys do not fit this one.
       const cursors = ['not-a-cursor', Buffer.from('{"k0":-1.5,"k1":"y"}').toString('base64url')];
       if (!path.endsWith('/roles')) cursors.push(roleCursor);
+      else {
+        // A genuine cursor with one value edited names no position this list handed out.
+        const genuine = JSON.parse(Buffer.from(roleCursor, 'base64url').toString('utf8')) as Record<string, unknown>;
+        cursors.push(Buffer.from(JSON.stringify({ ...genuine, k1: 'aaa' })).toString('base64url'));
+      }
       for (const cursor of cursors) {
         const res = await api().get(path).query({ cursor }).set(tenant.admin.auth);
         expect({ path, cursor, status: res.status, code: res.body.code }).toEqual({

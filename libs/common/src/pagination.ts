@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
@@ -43,7 +44,7 @@ export function encodeCursor(value: Record<string, string | number | boolean>): 
  * encodeCursor writes `Date.toISOString()`), `seq` (a non-negative safe integer); `string` and
  * `number` only check the JSON type.
  */
-export type CursorValueKind = 'uuid' | 'timestamp' | 'seq' | 'string' | 'number' | 'boolean';
+export type CursorValueKind = 'uuid' | 'timestamp' | 'seq' | 'string' | 'number';
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z$/;
 
@@ -53,7 +54,6 @@ const CURSOR_CHECKS: Record<CursorValueKind, (value: unknown) => boolean> = {
   seq: (v) => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0,
   string: (v) => typeof v === 'string',
   number: (v) => typeof v === 'number' && Number.isFinite(v),
-  boolean: (v) => typeof v === 'boolean',
 };
 
 /**
@@ -122,7 +122,7 @@ export interface KeysetKey<R> {
  * Keyset pagination in any stable order: orders `qb` by `keys` (the last must be unique, e.g. the
  * id), resumes strictly after the row an opaque cursor names, fetches `limit + 1` rows with `fetch`
  * (`getMany` by default; pass `(q) => q.getRawMany()` for raw rows) and returns the page. A forged
- * or corrupt cursor is a 400 `cursor_invalid`.
+ * or corrupt cursor, one of another list, or one whose values were edited is a 400 `cursor_invalid`.
  *
  * Timestamps are ordered and compared truncated to milliseconds, the precision a cursor written
  * from a JavaScript `Date` carries, so rows created within the same millisecond are never skipped.
@@ -148,9 +148,21 @@ export async function keysetPage<R, E extends ObjectLiteral>(
   const exprs = keys.map((k) => (k.kind === 'timestamp' ? `date_trunc('milliseconds', ${k.column})` : k.column));
   keys.forEach((k, i) => (i === 0 ? qb.orderBy(exprs[i]!, k.direction) : qb.addOrderBy(exprs[i]!, k.direction)));
   qb.limit(limit + 1);
+  // Binds a cursor to this list's order and to its values: a cursor of another list, or one whose
+  // values were edited, is refused rather than read as some other position. Cursors are positions,
+  // not credentials (every page is still filtered by what the caller may see), so no key is needed.
+  const order = keys.map((k) => `${k.column} ${k.direction}`).join(',');
+  const seal = (values: unknown[]) =>
+    createHash('sha256').update(order).update('\n').update(JSON.stringify(values)).digest('base64url').slice(0, 22);
   if (query.cursor) {
-    const shape = Object.fromEntries(keys.map((k, i) => [`k${i}`, k.kind])) as Record<string, CursorValueKind>;
+    const shape = {
+      ...Object.fromEntries(keys.map((k, i) => [`k${i}`, k.kind])),
+      s: 'string',
+    } as Record<string, CursorValueKind>;
     const c = decodeCursor<Record<string, string | number | boolean>>(query.cursor, shape);
+    if (c.s !== seal(keys.map((_, i) => c[`k${i}`]))) {
+      throw new BadRequestError({ code: 'cursor_invalid', detail: 'The pagination cursor is not valid.' });
+    }
     const params = Object.fromEntries(keys.map((_, i) => [`keyset${i}`, c[`k${i}`]]));
     // (k0 > c0) OR (k0 = c0 AND k1 > c1) OR …, each comparison in its key's own direction.
     const branches = keys.map((k, i) =>
@@ -168,7 +180,10 @@ export async function keysetPage<R, E extends ObjectLiteral>(
     items,
     nextCursor:
       rows.length > limit && last
-        ? encodeCursor(Object.fromEntries(keys.map((k, i) => [`k${i}`, k.value(last)])))
+        ? encodeCursor({
+            ...Object.fromEntries(keys.map((k, i) => [`k${i}`, k.value(last)])),
+            s: seal(keys.map((k) => k.value(last))),
+          })
         : null,
   };
 }

@@ -59,7 +59,16 @@ export class RoleService {
       .andWhere(where.brackets);
     return keysetPage(
       qb,
-      [{ column: 'r.built_in', direction: 'DESC', kind: 'boolean', value: (r) => r.builtIn }, ...byNameThenId('r')],
+      [
+        // 0 for built-in roles, 1 for custom ones.
+        {
+          column: '(CASE WHEN r.built_in THEN 0 ELSE 1 END)',
+          direction: 'ASC',
+          kind: 'seq',
+          value: (r) => (r.builtIn ? 0 : 1),
+        },
+        ...byNameThenId('r'),
+      ],
       query,
     );
   }
