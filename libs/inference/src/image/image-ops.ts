@@ -12,7 +12,7 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
   const sy = sh / height;
   const x0s = new Int32Array(width);
   const x1s = new Int32Array(width);
-  const fxs = new Float32Array(width);
+  const fxs = new Float64Array(width);
   for (let x = 0; x < width; x++) {
     const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
     const x0 = Math.floor(fx);
@@ -20,6 +20,7 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
     x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
     fxs[x] = fx - x0;
   }
+  // Values are ≥ 0, so `+ 0.5` and the Uint8Array's truncation round as Math.round does, much faster.
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
     const y0 = Math.floor(fy);
@@ -27,17 +28,21 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
     const row0 = y0 * sw * 3;
     const row1 = Math.min(y0 + 1, sh - 1) * sw * 3;
     let o = y * width * 3;
-    for (let x = 0; x < width; x++) {
+    for (let x = 0; x < width; x++, o += 3) {
       const wx = fxs[x];
       const a = row0 + x0s[x];
       const b = row0 + x1s[x];
       const c = row1 + x0s[x];
       const d = row1 + x1s[x];
-      for (let ch = 0; ch < 3; ch++) {
-        const top = data[a + ch] + (data[b + ch] - data[a + ch]) * wx;
-        const bottom = data[c + ch] + (data[d + ch] - data[c + ch]) * wx;
-        out[o++] = Math.round(top + (bottom - top) * wy);
-      }
+      let top = data[a] + (data[b] - data[a]) * wx;
+      let bottom = data[c] + (data[d] - data[c]) * wx;
+      out[o] = top + (bottom - top) * wy + 0.5;
+      top = data[a + 1] + (data[b + 1] - data[a + 1]) * wx;
+      bottom = data[c + 1] + (data[d + 1] - data[c + 1]) * wx;
+      out[o + 1] = top + (bottom - top) * wy + 0.5;
+      top = data[a + 2] + (data[b + 2] - data[a + 2]) * wx;
+      bottom = data[c + 2] + (data[d + 2] - data[c + 2]) * wx;
+      out[o + 2] = top + (bottom - top) * wy + 0.5;
     }
   }
   return { width, height, data: out };
@@ -49,8 +54,10 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
  * an integer pixel and a 5-bit fraction per axis. `inverse` maps destination to source.
  */
 export class CvWarpGrid {
-  private readonly adelta: Int32Array;
-  private readonly bdelta: Int32Array;
+  /** `cvRound(M⁻¹₀₀ · x · 1024)` per destination column. */
+  readonly adelta: Int32Array;
+  /** `cvRound(M⁻¹₁₀ · x · 1024)` per destination column. */
+  readonly bdelta: Int32Array;
 
   constructor(
     private readonly inverse: Affine,
@@ -64,19 +71,14 @@ export class CvWarpGrid {
     }
   }
 
-  /** Row constants `X0`, `Y0` for destination row `y`. */
-  row(y: number): [number, number] {
-    const m = this.inverse;
-    return [cvRound((m[1] * y + m[2]) * 1024) + 16, cvRound((m[4] * y + m[5]) * 1024) + 16];
+  /** Row constant `X0` (with OpenCV's rounding half, 16) for destination row `y`. */
+  rowX(y: number): number {
+    return cvRound((this.inverse[1] * y + this.inverse[2]) * 1024) + 16;
   }
 
-  /** Fixed-point source position (1/32 px) of destination column `x` in a row. */
-  x(row: [number, number], x: number): number {
-    return (row[0] + this.adelta[x]) >> 5;
-  }
-
-  y(row: [number, number], x: number): number {
-    return (row[1] + this.bdelta[x]) >> 5;
+  /** Row constant `Y0` (with OpenCV's rounding half, 16) for destination row `y`. */
+  rowY(y: number): number {
+    return cvRound((this.inverse[4] * y + this.inverse[5]) * 1024) + 16;
   }
 }
 
@@ -104,63 +106,64 @@ export function warpAffine(
   border: WarpBorder = 'replicate',
 ): Float32Array {
   const grid = new CvWarpGrid(invertAffine(matrix), width);
+  const { adelta, bdelta } = grid;
   const { width: sw, height: sh, data } = image;
   const out = new Float32Array(width * height * 3);
   const replicate = border === 'replicate';
+  const maxX = sw - 1;
+  const maxY = sh - 1;
+  const stride = sw * 3;
   let o = 0;
   for (let v = 0; v < height; v++) {
-    const row = grid.row(v);
+    const X0 = grid.rowX(v);
+    const Y0 = grid.rowY(v);
     for (let u = 0; u < width; u++, o += 3) {
-      const X = grid.x(row, u);
-      const Y = grid.y(row, u);
+      // All integer arithmetic (int32), as OpenCV's: position in 1/32 px, weights summing to 2¹⁵.
+      const X = (X0 + adelta[u]) >> 5;
+      const Y = (Y0 + bdelta[u]) >> 5;
       const sx = X >> 5;
       const sy = Y >> 5;
       const ax = X & 31;
       const ay = Y & 31;
-      const w0 = (32 - ax) * (32 - ay) * 32;
-      const w1 = ax * (32 - ay) * 32;
-      const w2 = (32 - ax) * ay * 32;
-      const w3 = ax * ay * 32;
-      let i0: number;
-      let i1: number;
-      let i2: number;
-      let i3: number;
-      if (sx >= 0 && sy >= 0 && sx < sw - 1 && sy < sh - 1) {
-        i0 = (sy * sw + sx) * 3;
-        i1 = i0 + 3;
-        i2 = i0 + sw * 3;
-        i3 = i2 + 3;
+      const w3 = (ax * ay) << 5;
+      const w1 = (ax << 10) - w3;
+      const w2 = (ay << 10) - w3;
+      const w0 = 32768 - w1 - w2 - w3;
+      if (sx >= 0 && sy >= 0 && sx < maxX && sy < maxY) {
+        const i0 = (sy * sw + sx) * 3;
+        const i2 = i0 + stride;
+        out[o] = (data[i0] * w0 + data[i0 + 3] * w1 + data[i2] * w2 + data[i2 + 3] * w3 + 16384) >> 15;
+        out[o + 1] = (data[i0 + 1] * w0 + data[i0 + 4] * w1 + data[i2 + 1] * w2 + data[i2 + 4] * w3 + 16384) >> 15;
+        out[o + 2] = (data[i0 + 2] * w0 + data[i0 + 5] * w1 + data[i2 + 2] * w2 + data[i2 + 5] * w3 + 16384) >> 15;
       } else if (replicate) {
-        const x0 = sx < 0 ? 0 : sx > sw - 1 ? sw - 1 : sx;
-        const x1 = sx + 1 < 0 ? 0 : sx + 1 > sw - 1 ? sw - 1 : sx + 1;
-        const y0 = sy < 0 ? 0 : sy > sh - 1 ? sh - 1 : sy;
-        const y1 = sy + 1 < 0 ? 0 : sy + 1 > sh - 1 ? sh - 1 : sy + 1;
-        i0 = (y0 * sw + x0) * 3;
-        i1 = (y0 * sw + x1) * 3;
-        i2 = (y1 * sw + x0) * 3;
-        i3 = (y1 * sw + x1) * 3;
-      } else {
-        const inX0 = sx >= 0 && sx < sw;
-        const inX1 = sx + 1 >= 0 && sx + 1 < sw;
-        const inY0 = sy >= 0 && sy < sh;
-        const inY1 = sy + 1 >= 0 && sy + 1 < sh;
-        i0 = inX0 && inY0 ? (sy * sw + sx) * 3 : -1;
-        i1 = inX1 && inY0 ? (sy * sw + sx + 1) * 3 : -1;
-        i2 = inX0 && inY1 ? ((sy + 1) * sw + sx) * 3 : -1;
-        i3 = inX1 && inY1 ? ((sy + 1) * sw + sx + 1) * 3 : -1;
+        const x0 = sx < 0 ? 0 : sx > maxX ? maxX : sx;
+        const x1 = sx + 1 < 0 ? 0 : sx + 1 > maxX ? maxX : sx + 1;
+        const y0 = sy < 0 ? 0 : sy > maxY ? maxY : sy;
+        const y1 = sy + 1 < 0 ? 0 : sy + 1 > maxY ? maxY : sy + 1;
+        const i0 = (y0 * sw + x0) * 3;
+        const i1 = (y0 * sw + x1) * 3;
+        const i2 = (y1 * sw + x0) * 3;
+        const i3 = (y1 * sw + x1) * 3;
+        out[o] = (data[i0] * w0 + data[i1] * w1 + data[i2] * w2 + data[i3] * w3 + 16384) >> 15;
+        out[o + 1] = (data[i0 + 1] * w0 + data[i1 + 1] * w1 + data[i2 + 1] * w2 + data[i3 + 1] * w3 + 16384) >> 15;
+        out[o + 2] = (data[i0 + 2] * w0 + data[i1 + 2] * w1 + data[i2 + 2] * w2 + data[i3 + 2] * w3 + 16384) >> 15;
+      } else if (sx >= -1 && sy >= -1 && sx <= maxX && sy <= maxY) {
+        // BORDER_CONSTANT at the edge: neighbours outside the image count as zeros.
+        const inX0 = sx >= 0;
+        const inX1 = sx < maxX;
+        const inY0 = sy >= 0;
+        const inY1 = sy < maxY;
+        const i0 = (sy * sw + sx) * 3;
+        const i2 = i0 + stride;
         for (let ch = 0; ch < 3; ch++) {
           const sum =
-            (i0 >= 0 ? data[i0 + ch] * w0 : 0) +
-            (i1 >= 0 ? data[i1 + ch] * w1 : 0) +
-            (i2 >= 0 ? data[i2 + ch] * w2 : 0) +
-            (i3 >= 0 ? data[i3 + ch] * w3 : 0);
+            (inX0 && inY0 ? data[i0 + ch] * w0 : 0) +
+            (inX1 && inY0 ? data[i0 + 3 + ch] * w1 : 0) +
+            (inX0 && inY1 ? data[i2 + ch] * w2 : 0) +
+            (inX1 && inY1 ? data[i2 + 3 + ch] * w3 : 0);
           out[o + ch] = (sum + 16384) >> 15;
         }
-        continue;
       }
-      out[o] = (data[i0] * w0 + data[i1] * w1 + data[i2] * w2 + data[i3] * w3 + 16384) >> 15;
-      out[o + 1] = (data[i0 + 1] * w0 + data[i1 + 1] * w1 + data[i2 + 1] * w2 + data[i3 + 1] * w3 + 16384) >> 15;
-      out[o + 2] = (data[i0 + 2] * w0 + data[i1 + 2] * w1 + data[i2 + 2] * w2 + data[i3 + 2] * w3 + 16384) >> 15;
     }
   }
   return out;
@@ -179,10 +182,13 @@ export interface TensorLayout {
 export function toNchw(hwc: ArrayLike<number>, width: number, height: number, layout: TensorLayout): Float32Array {
   const plane = width * height;
   const out = new Float32Array(plane * 3);
-  const order = layout.channels === 'rgb' ? [0, 1, 2] : [2, 1, 0];
+  const [r, g, b] = layout.channels === 'rgb' ? [0, plane, 2 * plane] : [2 * plane, plane, 0];
+  const { mean } = layout;
   const scale = 1 / layout.std;
-  for (let i = 0; i < plane; i++) {
-    for (let c = 0; c < 3; c++) out[c * plane + i] = (hwc[i * 3 + order[c]] - layout.mean) * scale;
+  for (let i = 0, s = 0; i < plane; i++, s += 3) {
+    out[r + i] = (hwc[s] - mean) * scale;
+    out[g + i] = (hwc[s + 1] - mean) * scale;
+    out[b + i] = (hwc[s + 2] - mean) * scale;
   }
   return out;
 }

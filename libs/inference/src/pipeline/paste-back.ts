@@ -6,14 +6,38 @@ import { CvWarpGrid, cvRound, gaussianBlur } from '../image/image-ops.js';
 export const DEFAULT_MASK_BLUR = 0.3;
 
 /**
- * FaceFusion's feathered box mask for a square crop: ones with a zero border of
- * `max(⌊⌊size · 0.5 · blur⌋ / 2⌋, 1)` px, blurred with σ = ⌊size · 0.5 · blur⌋ · 0.25 (≈ 0.125 · size · blur).
+ * FaceFusion's feathered box mask for a square crop (`create_box_mask`): ones with a zero border of
+ * `max(⌊⌊size · 0.5 · blur⌋ / 2⌋, 1)` px, widened on each side to its padding
+ * (`⌊size · padding% / 100⌋` px; top, right, bottom, left), blurred with
+ * σ = ⌊size · 0.5 · blur⌋ · 0.25 (≈ 0.125 · size · blur).
  */
-export function createBoxMask(size: number, blur = DEFAULT_MASK_BLUR): Float32Array {
+export function createBoxMask(
+  size: number,
+  blur = DEFAULT_MASK_BLUR,
+  padding: readonly [number, number, number, number] = [0, 0, 0, 0],
+): Float32Array {
+  const key = `${size}:${blur}:${padding.join(',')}`;
+  let mask = masks.get(key);
+  if (!mask) {
+    mask = buildBoxMask(size, blur, padding);
+    // A pipeline uses one or two sizes and blurs; a few kept masks spare the blur on every run.
+    if (masks.size >= 8) masks.delete(masks.keys().next().value as string);
+    masks.set(key, mask);
+  }
+  return mask.slice();
+}
+
+const masks = new Map<string, Float32Array>();
+
+function buildBoxMask(size: number, blur: number, padding: readonly [number, number, number, number]): Float32Array {
   const blurAmount = Math.floor(size * 0.5 * blur);
   const border = Math.max(Math.floor(blurAmount / 2), 1);
+  const edge = (percent: number) => Math.min(size, Math.max(border, Math.trunc((size * percent) / 100)));
+  const [top, right, bottom, left] = padding.map(edge);
   const mask = new Float32Array(size * size);
-  for (let y = border; y < size - border; y++) mask.fill(1, y * size + border, y * size + size - border);
+  if (left + right < size) {
+    for (let y = top; y < size - bottom; y++) mask.fill(1, y * size + left, y * size + size - right);
+  }
   return blurAmount > 0 ? gaussianBlur(mask, size, size, blurAmount * 0.25) : mask;
 }
 
@@ -37,56 +61,100 @@ export function pasteBack(
   const inverse = invertAffine(matrix);
   const paste: Affine = [inverse[0], inverse[1], inverse[2] - x1, inverse[3], inverse[4], inverse[5] - y1];
   const grid = new CvWarpGrid(invertAffine(paste), x2 - x1);
+  const { adelta, bdelta } = grid;
   const f = Math.fround;
   const { data, width } = frame;
   const last = size - 1;
+  const w = x2 - x1;
   for (let py = 0; py < y2 - y1; py++) {
-    const row = grid.row(py);
-    for (let px = 0; px < x2 - x1; px++) {
-      const X = grid.x(row, px);
-      const Y = grid.y(row, px);
+    const X0 = grid.rowX(py);
+    const Y0 = grid.rowY(py);
+    for (let px = 0, o = ((py + y1) * width + x1) * 3; px < w; px++, o += 3) {
+      const X = (X0 + adelta[px]) >> 5;
+      const Y = (Y0 + bdelta[px]) >> 5;
       const sx = X >> 5;
       const sy = Y >> 5;
-      if (sx >= size || sx + 1 < 0 || sy >= size || sy + 1 < 0) continue;
+      if (sx >= size || sx < -1 || sy >= size || sy < -1) continue;
+      // OpenCV's float weights for the 1/32-px fraction: exact multiples of 1/1024.
       const ax = X & 31;
       const ay = Y & 31;
-      const w0 = ((32 - ax) * (32 - ay)) / 1024;
-      const w1 = (ax * (32 - ay)) / 1024;
-      const w2 = ((32 - ax) * ay) / 1024;
-      const w3 = (ax * ay) / 1024;
-      // Mask: zeros outside the crop (BORDER_CONSTANT).
-      const inX0 = sx >= 0;
-      const inX1 = sx + 1 <= last;
-      const inY0 = sy >= 0;
-      const inY1 = sy + 1 <= last;
-      const m0 = inX0 && inY0 ? mask[sy * size + sx] : 0;
-      const m1 = inX1 && inY0 ? mask[sy * size + sx + 1] : 0;
-      const m2 = inX0 && inY1 ? mask[(sy + 1) * size + sx] : 0;
-      const m3 = inX1 && inY1 ? mask[(sy + 1) * size + sx + 1] : 0;
-      let alpha = f(f(f(f(m0 * w0) + f(m1 * w1)) + f(m2 * w2)) + f(m3 * w3));
-      if (alpha <= 0) continue;
-      if (alpha > 1) alpha = 1;
-      const keep = f(1 - alpha);
-      // Crop: edges replicated (BORDER_REPLICATE).
-      const cx0 = sx < 0 ? 0 : sx > last ? last : sx;
-      const cx1 = sx + 1 < 0 ? 0 : sx + 1 > last ? last : sx + 1;
-      const cy0 = sy < 0 ? 0 : sy > last ? last : sy;
-      const cy1 = sy + 1 < 0 ? 0 : sy + 1 > last ? last : sy + 1;
-      const p0 = (cy0 * size + cx0) * 3;
-      const p1 = (cy0 * size + cx1) * 3;
-      const p2 = (cy1 * size + cx0) * 3;
-      const p3 = (cy1 * size + cx1) * 3;
-      const o = ((py + y1) * width + px + x1) * 3;
-      for (let ch = 0; ch < 3; ch++) {
-        const value = f(
-          f(f(f(crop[p0 + ch] * w0) + f(crop[p1 + ch] * w1)) + f(crop[p2 + ch] * w2)) + f(crop[p3 + ch] * w3),
-        );
-        data[o + ch] = Math.trunc(f(f(data[o + ch] * keep) + f(value * alpha)));
+      const w0 = WEIGHTS[(ay << 5) | ax];
+      const w1 = WEIGHTS[1024 + ((ay << 5) | ax)];
+      const w2 = WEIGHTS[2048 + ((ay << 5) | ax)];
+      const w3 = WEIGHTS[3072 + ((ay << 5) | ax)];
+      let alpha: number;
+      let p0: number;
+      let p1: number;
+      let p2: number;
+      let p3: number;
+      if (sx >= 0 && sy >= 0 && sx < last && sy < last) {
+        // Inside the crop: mask and crop share the four neighbours.
+        const i = sy * size + sx;
+        alpha = f(f(f(f(mask[i] * w0) + f(mask[i + 1] * w1)) + f(mask[i + size] * w2)) + f(mask[i + size + 1] * w3));
+        if (alpha <= 0) continue;
+        p0 = i * 3;
+        p1 = p0 + 3;
+        p2 = p0 + size * 3;
+        p3 = p2 + 3;
+      } else {
+        // Mask: zeros outside the crop (BORDER_CONSTANT).
+        const inX0 = sx >= 0;
+        const inX1 = sx < last;
+        const inY0 = sy >= 0;
+        const inY1 = sy < last;
+        const m0 = inX0 && inY0 ? mask[sy * size + sx] : 0;
+        const m1 = inX1 && inY0 ? mask[sy * size + sx + 1] : 0;
+        const m2 = inX0 && inY1 ? mask[(sy + 1) * size + sx] : 0;
+        const m3 = inX1 && inY1 ? mask[(sy + 1) * size + sx + 1] : 0;
+        alpha = f(f(f(f(m0 * w0) + f(m1 * w1)) + f(m2 * w2)) + f(m3 * w3));
+        if (alpha <= 0) continue;
+        // Crop: edges replicated (BORDER_REPLICATE).
+        const cx0 = sx < 0 ? 0 : sx;
+        const cx1 = sx < last ? sx + 1 : last;
+        const cy0 = sy < 0 ? 0 : sy;
+        const cy1 = sy < last ? sy + 1 : last;
+        p0 = (cy0 * size + cx0) * 3;
+        p1 = (cy0 * size + cx1) * 3;
+        p2 = (cy1 * size + cx0) * 3;
+        p3 = (cy1 * size + cx1) * 3;
       }
+      // numpy's float32 blend; the Uint8Array store truncates as `astype(uint8)` does.
+      if (alpha >= 1) {
+        data[o] = f(f(f(f(crop[p0] * w0) + f(crop[p1] * w1)) + f(crop[p2] * w2)) + f(crop[p3] * w3));
+        data[o + 1] = f(
+          f(f(f(crop[p0 + 1] * w0) + f(crop[p1 + 1] * w1)) + f(crop[p2 + 1] * w2)) + f(crop[p3 + 1] * w3),
+        );
+        data[o + 2] = f(
+          f(f(f(crop[p0 + 2] * w0) + f(crop[p1 + 2] * w1)) + f(crop[p2 + 2] * w2)) + f(crop[p3 + 2] * w3),
+        );
+        continue;
+      }
+      const keep = f(1 - alpha);
+      let value = f(f(f(f(crop[p0] * w0) + f(crop[p1] * w1)) + f(crop[p2] * w2)) + f(crop[p3] * w3));
+      data[o] = f(f(data[o] * keep) + f(value * alpha));
+      value = f(f(f(f(crop[p0 + 1] * w0) + f(crop[p1 + 1] * w1)) + f(crop[p2 + 1] * w2)) + f(crop[p3 + 1] * w3));
+      data[o + 1] = f(f(data[o + 1] * keep) + f(value * alpha));
+      value = f(f(f(f(crop[p0 + 2] * w0) + f(crop[p1 + 2] * w1)) + f(crop[p2 + 2] * w2)) + f(crop[p3 + 2] * w3));
+      data[o + 2] = f(f(data[o + 2] * keep) + f(value * alpha));
     }
   }
   return { x1, y1, x2, y2 };
 }
+
+/** OpenCV's bilinear weights per 5-bit fraction pair `(ay << 5) | ax`: four planes of 1024. */
+const WEIGHTS = (() => {
+  const table = new Float64Array(4096);
+  for (let ay = 0; ay < 32; ay++) {
+    for (let ax = 0; ax < 32; ax++) {
+      const k = (ay << 5) | ax;
+      table[k] = ((32 - ax) * (32 - ay)) / 1024;
+      table[1024 + k] = (ax * (32 - ay)) / 1024;
+      table[2048 + k] = ((32 - ax) * ay) / 1024;
+      table[3072 + k] = (ax * ay) / 1024;
+    }
+  }
+  return table;
+})();
 
 /** FaceFusion's `calculate_paste_area`: the crop's corners mapped into the frame, rounded, clipped. */
 export function pasteArea(frame: { width: number; height: number }, size: number, matrix: Affine): BoundingBox {
