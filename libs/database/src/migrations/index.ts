@@ -10,6 +10,7 @@ import { Onboarding1765400000000 } from './1765400000000-onboarding.js';
 import { SecondFactorsAndSessions1765500000000 } from './1765500000000-second-factors-and-sessions.js';
 import { PeopleAdministration1765600000000 } from './1765600000000-people-administration.js';
 import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
+import { EnhancerModels1765800000000 } from './1765800000000-enhancer-models.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -28,4 +29,5 @@ export const migrations = [
   SecondFactorsAndSessions1765500000000,
   PeopleAdministration1765600000000,
   SingleSignOn1765700000000,
+  EnhancerModels1765800000000,
 ];

@@ -43,6 +43,11 @@ const CONTRACTS: Record<ModelFamily, FamilyContract> = {
   arcface: { kind: 'face_recognizer', outputs: 1 },
   inswapper: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
   hyperswap: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
+  gfpgan: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  gpen_bfr: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  restoreformer: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  codeformer: { kind: 'face_enhancer', inputs: ['input', 'weight'], outputs: 1 },
+  real_esrgan: { kind: 'frame_enhancer', inputs: ['input'], outputs: 1 },
 };
 
 interface Entry {
@@ -241,7 +246,7 @@ export class SessionCache {
     if (!contract.inputs && inputNames.length !== 1) problems.push(`expected 1 input, found ${inputNames.length}`);
     if (outputNames.length < contract.outputs)
       problems.push(`expected ${contract.outputs} output(s), found ${outputNames.length}`);
-    const image = contract.inputs ? model.inputShapes.target : model.inputShapes[inputNames[0]];
+    const image = model.inputShapes[contract.inputs?.[0] ?? inputNames[0]];
     if (image && image.length !== 4) problems.push(`image input has rank ${image.length}, expected 4 (NCHW)`);
     if (image && image[1] > 0 && image[1] !== 3) problems.push(`image input has ${image[1]} channels, expected 3`);
     if (ref.family === 'inswapper' && model.emap && model.inputShapes.source) {
