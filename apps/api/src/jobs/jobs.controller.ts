@@ -39,6 +39,20 @@ import {
 } from './jobs.dto.js';
 
 const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
+
+/** A face swap needs source images; other processors use none, and unused uploads are refused. */
+function checkSources(processors: string[], sources: number): void {
+  const swaps = processors.includes('face_swapper');
+  if (swaps === sources > 0) return;
+  const message = swaps
+    ? 'source image is required by the face_swapper processor'
+    : 'source images are used by the face_swapper processor only; leave them out';
+  throw new BadRequestError({
+    code: 'validation_failed',
+    detail: swaps ? 'Missing source image.' : `${message[0].toUpperCase()}${message.slice(1)}.`,
+    extensions: { errors: [{ field: 'source', message }] },
+  });
+}
 const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
@@ -62,12 +76,17 @@ export class JobsController {
   @HttpCode(202)
   @RequirePermission('job:create')
   @ApiOperation({
-    summary: 'Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.',
+    summary:
+      'Submit a fusion: put the face of the source image(s) onto the target image with this swapper model, ' +
+      'or run this face/frame enhancer on the target alone.',
     description:
-      'multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` ' +
-      'image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / ' +
-      'landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that ' +
-      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, and the swapper’s version|stage). ' +
+      'multipart/form-data with one or more `source` images (their face embeddings are averaged; only with a ' +
+      'face_swapper step), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, ' +
+      'referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the ' +
+      'organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, ' +
+      'the path model’s version|stage, and `processors`: an ordered list as FaceFusion’s --processors, each ' +
+      '"face_swapper" | "face_enhancer" | "frame_enhancer" or {processor, modelId?, version|stage?, blend? 0–100 ' +
+      '(default 80), weight? 0–1 (CodeFormer, default 0.5)}; default: the path model’s processor alone). ' +
       'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
       'the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.',
   })
@@ -75,11 +94,14 @@ export class JobsController {
   @ApiBody({
     schema: {
       type: 'object',
-      required: ['source', 'target'],
+      required: ['target'],
       properties: {
         source: { type: 'array', items: { type: 'string', format: 'binary' } },
         target: { type: 'string', format: 'binary' },
-        options: { type: 'string', example: '{"faceSelector":"all","outputFormat":"jpeg","outputQuality":90}' },
+        options: {
+          type: 'string',
+          example: '{"faceSelector":"all","processors":["face_swapper",{"processor":"face_enhancer","blend":80}]}',
+        },
       },
     },
   })
@@ -93,7 +115,8 @@ export class JobsController {
   @ApiTooManyRequestsResponse({ description: '`quota_exceeded` with Retry-After (until the quota day rolls over).' })
   @ApiUnprocessableEntityResponse({
     description:
-      '`model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `idempotency_key_reused`, ' +
+      '`model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `processor_model_unused`, ' +
+      '`idempotency_key_reused`, ' +
       '`image_truncated`, `image_invalid`.',
   })
   async fuse(
@@ -110,19 +133,30 @@ export class JobsController {
         detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
       });
     }
-    await this.jobs.precheck(ctx, modelId);
-    const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
+    const pathProcessor = await this.jobs.precheck(ctx, modelId);
+    const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources, true);
     try {
       const parsed = parseFusionOptions(form.options);
+      const processors = parsed.options.processors?.map((p) => p.processor) ?? [pathProcessor];
+      checkSources(processors, form.sources.length);
+      const own = parsed.processorModels?.find((p) => p.processor === pathProcessor)?.model;
+      if (own && own.modelId !== modelId) {
+        throw new BadRequestError({
+          code: 'validation_failed',
+          detail: `options.processors: the ${pathProcessor} step runs the model in the path; leave out its modelId.`,
+          extensions: { errors: [{ field: 'options.processors', message: 'modelId differs from the path' }] },
+        });
+      }
       const submitted = await this.jobs.submit(ctx, {
-        swapper: {
+        model: {
           modelId,
-          version: query.version ?? parsed.swapper.version,
-          stage: query.stage ?? parsed.swapper.stage,
+          version: query.version ?? parsed.swapper.version ?? own?.version,
+          stage: query.stage ?? parsed.swapper.stage ?? own?.stage,
         },
         detector: parsed.detector,
         landmarker: parsed.landmarker,
         recognizer: parsed.recognizer,
+        processorModels: parsed.processorModels,
         options: parsed.options,
         sources: form.sources,
         target: form.target,

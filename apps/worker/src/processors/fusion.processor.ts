@@ -10,8 +10,10 @@ import {
   FUSION_STAGES,
   InferenceErrorCode,
   type FaceSelection,
+  type FusionModels,
   type FusionProgress,
   type ModelRef,
+  type ProcessorStep,
 } from '../../../../libs/inference/src/index.js';
 import {
   FUSION_QUEUE,
@@ -159,7 +161,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         source: sources[0],
         moreSources: sources.slice(1),
         target,
-        models,
+        models: models.models,
+        processors: models.processors,
         detector: job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : undefined,
         selection: selectionOf(job),
         outputFormat: job.options.outputFormat,
@@ -234,25 +237,34 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     return new Uint8Array(Buffer.concat(chunks));
   }
 
-  private async modelRefs(job: JobEntity): Promise<{
-    detector: ModelRef;
-    recognizer: ModelRef;
-    swapper: ModelRef;
-    landmarker?: ModelRef;
-  }> {
-    const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef> => ({
-      path: await this.modelFiles.pathOf(m.sha256),
-      sha256: m.sha256,
-      family: m.family,
-      kind: m.kind,
-    });
-    const { swapper, detector, recognizer, landmarker } = job.models;
-    return {
-      swapper: await ref(swapper),
-      detector: await ref(detector),
-      recognizer: await ref(recognizer),
-      ...(landmarker ? { landmarker: await ref(landmarker) } : {}),
+  /** The job's model files, and its processors with the model each runs. */
+  private async modelRefs(job: JobEntity): Promise<{ models: FusionModels; processors?: ProcessorStep[] }> {
+    const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef | undefined> =>
+      m && { path: await this.modelFiles.pathOf(m.sha256), sha256: m.sha256, family: m.family, kind: m.kind };
+    const { swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer } = job.models;
+    const [swapperRef, detectorRef, recognizerRef, landmarkerRef, faceEnhancerRef, frameEnhancerRef] =
+      await Promise.all([swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer].map(ref));
+    const models: FusionModels = {
+      ...(swapperRef ? { swapper: swapperRef } : {}),
+      ...(detectorRef ? { detector: detectorRef } : {}),
+      ...(recognizerRef ? { recognizer: recognizerRef } : {}),
+      ...(landmarkerRef ? { landmarker: landmarkerRef } : {}),
     };
+    const processors = job.options.processors?.map((step): ProcessorStep => {
+      switch (step.processor) {
+        case 'face_swapper':
+          return { processor: 'face_swapper' };
+        case 'face_enhancer':
+          return { processor: 'face_enhancer', model: faceEnhancerRef!, blend: step.blend, weight: step.weight };
+        case 'frame_enhancer':
+          return { processor: 'frame_enhancer', model: frameEnhancerRef!, blend: step.blend };
+        default: {
+          const unreachable: never = step;
+          throw new Error(`unknown processor ${JSON.stringify(unreachable)}`);
+        }
+      }
+    });
+    return { models, ...(processors ? { processors } : {}) };
   }
 
   /**
@@ -269,7 +281,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       void this.events.publish({ type: 'progress', jobId, stage: event.stage, percent: reached.percent });
     } else {
       const swap = FUSION_STAGES.indexOf('swap');
-      const perFace = FUSION_STAGES.indexOf('watermark') - swap;
+      const perFace = FUSION_STAGES.indexOf('enhance_face') - swap;
       reached.percent = Math.max(reached.percent, (swap + (perFace * event.index) / event.total) / stages);
       void this.events.publish({
         type: 'progress',

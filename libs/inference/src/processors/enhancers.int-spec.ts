@@ -77,7 +77,14 @@ const pixel = (image: RgbImage, [x, y]: Point): number[] =>
 function footprint(landmarks: Point[], template: WarpTemplateName, size: number): Point[] {
   const inverse = invertAffine(estimateSimilarity(landmarks, scaledTemplate(template, size)));
   const [a, b] = [-1, size + 1];
-  return ([[a, a], [b, a], [b, b], [a, b]] as Point[]).map((p) => applyAffine(inverse, p));
+  return (
+    [
+      [a, a],
+      [b, a],
+      [b, b],
+      [a, b],
+    ] as Point[]
+  ).map((p) => applyAffine(inverse, p));
 }
 
 function inside(polygon: Point[], [x, y]: Point, margin: number): boolean {
@@ -131,7 +138,13 @@ describe('face and frame enhancers', () => {
         'inswapper',
         'face_swapper',
       ),
-      gfpgan: writeModel(dir, 'gfpgan', buildFaceEnhancerModel({ kind: 'colour', rgb: COLOUR }), 'gfpgan', 'face_enhancer'),
+      gfpgan: writeModel(
+        dir,
+        'gfpgan',
+        buildFaceEnhancerModel({ kind: 'colour', rgb: COLOUR }),
+        'gfpgan',
+        'face_enhancer',
+      ),
       gpen256: writeModel(
         dir,
         'gpen-256',
@@ -195,12 +208,15 @@ describe('face and frame enhancers', () => {
     expect(result.faces[0].swapped).toBe(false);
     expect(result.sourceEmbedding).toEqual([]);
     expect(result.timings.enhance_face).toBeGreaterThan(0);
-    const stages = events.filter((e) => e.type === 'stage' && e.status === 'end').map((e) => (e as { stage: string }).stage);
+    const stages = events
+      .filter((e) => e.type === 'stage' && e.status === 'end')
+      .map((e) => (e as { stage: string }).stage);
     expect(stages).toEqual(['decode', 'detect', 'landmark', 'enhance_face', 'encode']);
   });
 
   it('blend interpolates between the frame (0) and the model output (100)', async () => {
-    const at = async (blend: number) => rawOf((await enhanceOnly({ processor: 'face_enhancer', model: refs.gfpgan, blend })).image);
+    const at = async (blend: number) =>
+      rawOf((await enhanceOnly({ processor: 'face_enhancer', model: refs.gfpgan, blend })).image);
     const [zero, half, eighty, full] = await Promise.all([at(0), at(50), at(80), at(100)]);
     expect(worstDifference(zero.data, target.data)).toBe(0);
     const input = pixel(target, CENTRE);
@@ -266,7 +282,9 @@ describe('face and frame enhancers', () => {
     });
     const out = await rawOf(result.image);
     const model = COLOUR.map(level);
-    pixel(out, CENTRE).forEach((v, c) => expect(Math.abs(v - ([0, 255, 0][c] * 0.5 + model[c] * 0.5))).toBeLessThanOrEqual(1));
+    pixel(out, CENTRE).forEach((v, c) =>
+      expect(Math.abs(v - ([0, 255, 0][c] * 0.5 + model[c] * 0.5))).toBeLessThanOrEqual(1),
+    );
     expect(result.faces[0].swapped).toBe(true);
     expect(result.timings.swap).toBeGreaterThan(0);
     expect(result.timings.enhance_face).toBeGreaterThan(0);
@@ -304,7 +322,11 @@ describe('face and frame enhancers', () => {
         for (let x = 0; x < out.width; x++) {
           const o = (y * out.width + x) * 3;
           const s = (Math.floor(y / k) * width + Math.floor(x / k)) * 3;
-          if (out.data[o] !== frame.data[s] || out.data[o + 1] !== frame.data[s + 1] || out.data[o + 2] !== frame.data[s + 2])
+          if (
+            out.data[o] !== frame.data[s] ||
+            out.data[o + 1] !== frame.data[s + 1] ||
+            out.data[o + 2] !== frame.data[s + 2]
+          )
             wrong++;
         }
       }
@@ -334,7 +356,8 @@ describe('face and frame enhancers', () => {
     const values = whole.data as Float32Array;
     const expected = new Uint8Array(ow * oh * 3);
     for (let i = 0; i < ow * oh; i++)
-      for (let c = 0; c < 3; c++) expected[i * 3 + c] = Math.min(255, Math.max(0, Math.trunc(values[c * ow * oh + i] * 255)));
+      for (let c = 0; c < 3; c++)
+        expected[i * 3 + c] = Math.min(255, Math.max(0, Math.trunc(values[c * ow * oh + i] * 255)));
     expect(worstDifference(tiled.data, expected)).toBeLessThanOrEqual(1);
   });
 
@@ -376,7 +399,9 @@ describe('face and frame enhancers', () => {
     const model = COLOUR.map(level);
     pixel(out, [2 * CENTRE[0], 2 * CENTRE[1]]).forEach((v, c) => expect(Math.abs(v - model[c])).toBeLessThanOrEqual(3));
     // Far from the face, the (watermarked) upscale of the input.
-    pixel(out, [2400, 100]).forEach((v, c) => expect(Math.abs(v - pixel(target, [1200, 50])[c])).toBeLessThanOrEqual(3));
+    pixel(out, [2400, 100]).forEach((v, c) =>
+      expect(Math.abs(v - pixel(target, [1200, 50])[c])).toBeLessThanOrEqual(3),
+    );
     const detection = await engine.detectWatermark(result.image);
     expect(detection?.payload).toBe('0123456789abcdef');
   });
@@ -402,13 +427,16 @@ describe('face and frame enhancers', () => {
         models: {},
         processors: [{ processor: 'face_enhancer', model: refs.upscale2 }],
       }),
-    ).rejects.toMatchObject({ code: 'inference_request_invalid', message: expect.stringContaining('kind frame_enhancer') });
+    ).rejects.toMatchObject({
+      code: 'inference_request_invalid',
+      message: expect.stringContaining('kind frame_enhancer'),
+    });
     await expect(
       engine.run({ target: targetPng, models: { detector: refs.scrfd }, processors: [{ processor: 'face_swapper' }] }),
     ).rejects.toMatchObject({ code: 'inference_request_invalid', message: expect.stringContaining('source') });
-    await expect(
-      enhanceOnly({ processor: 'face_enhancer', model: refs.gfpgan, blend: 101 }),
-    ).rejects.toMatchObject({ code: 'inference_request_invalid' });
+    await expect(enhanceOnly({ processor: 'face_enhancer', model: refs.gfpgan, blend: 101 })).rejects.toMatchObject({
+      code: 'inference_request_invalid',
+    });
     await expect(
       engine.run({
         target: targetPng,

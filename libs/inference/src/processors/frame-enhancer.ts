@@ -119,7 +119,10 @@ export async function enhanceFrame(
         }
         out = { width: frame.width * k, height: frame.height * k, data: new Uint8Array(pixels * 3) };
       } else if (k !== scale) {
-        throw inferenceError(InferenceErrorCode.ModelIncompatible, `Frame enhancer ${model.ref.path} changed its scale.`);
+        throw inferenceError(
+          InferenceErrorCode.ModelIncompatible,
+          `Frame enhancer ${model.ref.path} changed its scale.`,
+        );
       }
       placeInterior(out, output.data as Float32Array, size * k, overlap * k, interior * k, cx * k, ry * k);
     }

@@ -235,9 +235,14 @@ export function checkSignature(family: ModelFamily, signature: IoSignature): str
     const input = inputs[0].dims;
     const output = outputs[0].dims;
     const factors = [2, 3].map((i) =>
-      typeof input[i] === 'number' && typeof output[i] === 'number' ? (output[i] as number) / (input[i] as number) : null,
+      typeof input[i] === 'number' && typeof output[i] === 'number'
+        ? (output[i] as number) / (input[i] as number)
+        : null,
     );
-    if (factors.some((k) => k !== null && !rule.upscales!.includes(k)) || (factors[0] !== null && factors[0] !== factors[1])) {
+    if (
+      factors.some((k) => k !== null && !rule.upscales!.includes(k)) ||
+      (factors[0] !== null && factors[0] !== factors[1])
+    ) {
       return `output ${named(outputs[0].name)} ${show(output)} is not the input ${show(input)} upscaled by ${rule.upscales.join(', ')}: ${rule.description}`;
     }
   }
