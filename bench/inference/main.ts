@@ -12,6 +12,7 @@ import {
   type FusionRequest,
   type FusionTimings,
 } from '../../libs/inference/src/index.js';
+import { buildFaceEnhancerModel, buildTileUpscalerModel } from '../../test/fixtures/onnx/enhancer-models.js';
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
@@ -72,4 +73,48 @@ for (const workers of [1, 2]) {
       `max ${(histogram.max / 1e6).toFixed(2)} ms`,
   );
 }
+// Per-processor times on the same 1080p frame: tiny generated weights, so the figures are the
+// platform's work around the models (align, normalise, paste, tile, blend, encode).
+const faceEnhancer = writeModel(
+  dir,
+  'gfpgan',
+  buildFaceEnhancerModel({ kind: 'affine', scale: 1, offset: 0 }),
+  'gfpgan',
+  'face_enhancer',
+);
+const frameEnhancer = writeModel(
+  dir,
+  'esrgan-x2',
+  buildTileUpscalerModel({ scale: 2 }),
+  'real_esrgan',
+  'frame_enhancer',
+);
+const chains: Array<[string, FusionRequest['processors']]> = [
+  ['face_swapper', [{ processor: 'face_swapper' }]],
+  ['face_enhancer alone', [{ processor: 'face_enhancer', model: faceEnhancer }]],
+  [
+    'face_swapper + face_enhancer',
+    [{ processor: 'face_swapper' }, { processor: 'face_enhancer', model: faceEnhancer }],
+  ],
+  ['frame_enhancer ×2 alone', [{ processor: 'frame_enhancer', model: frameEnhancer }]],
+];
+console.log('\nprocessors on 1920×1080 (sharp codec, 1 worker thread, median of 3 after a warm-up)');
+const engine = await FaceFusionEngine.create({ workers: 1, codec: 'sharp' });
+for (const [name, processors] of chains) {
+  const chained: FusionRequest = { ...request, processors };
+  await engine.run(chained);
+  const runs: FusionTimings[] = [];
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    runs.push((await engine.run(chained)).timings);
+    rss = Math.max(rss, process.memoryUsage().rss);
+  }
+  const pick = (k: keyof FusionTimings) => median(runs.map((r) => r[k])).toFixed(1);
+  console.log(
+    `  ${name.padEnd(30)} swap ${pick('swap').padStart(7)}  paste ${pick('paste').padStart(6)}  ` +
+      `enhance_face ${pick('enhance_face').padStart(7)}  enhance_frame ${pick('enhance_frame').padStart(7)}  ` +
+      `encode ${pick('encode').padStart(6)}  total ${pick('total').padStart(7)} ms  (process rss ${(rss / 2 ** 20).toFixed(0)} MiB)`,
+  );
+}
+await engine.close();
 rmSync(dir, { recursive: true, force: true });

@@ -22,6 +22,9 @@ export function createBoxMask(size: number, blur = DEFAULT_MASK_BLUR): Float32Ar
  * (the inverse-mapped crop square, clipped to the frame) are visited, unlike FaceFusion's whole-frame
  * warp; inside it, the result equals FaceFusion's: bilinear crop sample (replicate border) weighted
  * by the bilinear mask sample (zero outside the crop). Returns the visited region.
+ *
+ * With `blend` (0–1), the pasted pixel is then mixed with the frame's as FaceFusion's enhancers do
+ * (`blend_frame(frame, paste_back(...), blend)`): the paste truncated to 8 bits, the mix rounded.
  */
 export function pasteBack(
   frame: RgbImage,
@@ -29,6 +32,7 @@ export function pasteBack(
   mask: Float32Array,
   size: number,
   matrix: Affine,
+  blend?: number,
 ): BoundingBox | null {
   const inverse = invertAffine(matrix);
   const corners = [
@@ -45,10 +49,20 @@ export function pasteBack(
   const { data, width } = frame;
   const [a, b, c, d, e, f] = matrix;
   const last = size - 1;
+  // FaceFusion's enhancers paste with OpenCV's warpAffine over the paste area from (fx, fy): it
+  // rounds sample positions to 1/32 px (fixed point) and the warped crop to whole levels. Done
+  // here too when blending, so the result stays within a level of FaceFusion's.
+  const exact = blend !== undefined;
+  const mix = blend ?? 1;
+  const fx = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]))));
+  const fy = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]))));
+  const cx = a * fx + b * fy + c;
+  const cy = d * fx + e * fy + f;
+  const fixed = (k: number, t: number): number => (Math.round(k) + Math.round(t) + 16) >> 5;
   for (let y = y1; y < y2; y++) {
     for (let x = x1; x < x2; x++) {
-      const u = a * x + b * y + c;
-      const v = d * x + e * y + f;
+      const u = exact ? fixed(a * (x - fx) * 1024, (b * (y - fy) + cx) * 1024) / 32 : a * x + b * y + c;
+      const v = exact ? fixed(d * (x - fx) * 1024, (e * (y - fy) + cy) * 1024) / 32 : d * x + e * y + f;
       if (u <= -1 || v <= -1 || u >= size || v >= size) continue;
       // Mask: bilinear with zeros outside the crop (BORDER_CONSTANT).
       const u0 = Math.floor(u);
@@ -80,7 +94,12 @@ export function pasteBack(
         const top = crop[p00 + ch] + (crop[p10 + ch] - crop[p00 + ch]) * fu;
         const bottom = crop[p01 + ch] + (crop[p11 + ch] - crop[p01 + ch]) * fu;
         const value = top + (bottom - top) * fv;
-        data[o + ch] = Math.round(alpha * value + (1 - alpha) * data[o + ch]);
+        if (!exact) {
+          data[o + ch] = Math.round(alpha * value + (1 - alpha) * data[o + ch]);
+          continue;
+        }
+        const pasted = Math.trunc(alpha * Math.round(value) + (1 - alpha) * data[o + ch]);
+        data[o + ch] = Math.round((1 - mix) * data[o + ch] + mix * pasted);
       }
     }
   }

@@ -49,7 +49,10 @@ export interface EnhancerCrop {
 export function alignForEnhancer(model: LoadedModel, image: RgbImage, landmarks5: readonly Point[]): EnhancerCrop {
   const { template, size } = faceEnhancerGeometry(model);
   const matrix = estimateSimilarity(landmarks5, scaledTemplate(template, size));
-  return { crop: warpAffine(image, matrix, size, size), size, matrix };
+  const crop = warpAffine(image, matrix, size, size);
+  // FaceFusion's crop is an 8-bit image: the model sees whole levels.
+  for (let i = 0; i < crop.length; i++) crop[i] = Math.round(crop[i]);
+  return { crop, size, matrix };
 }
 
 /**
@@ -102,24 +105,22 @@ export async function runFaceEnhancer(
 
 const masks = new Map<string, Float32Array>();
 
-/**
- * The feathered box mask of an enhancer crop scaled by the blend: pasting with it equals
- * FaceFusion's paste-back followed by `blend_frame(frame, pasted, blend / 100)` (within rounding).
- */
-export function enhancerPasteMask(size: number, blur: number, blend: number): Float32Array {
+/** FaceFusion's feathered box mask of an enhancer crop (padding 0), cached per size and blur. */
+function boxMask(size: number, blur: number): Float32Array {
   const key = `${size}:${blur}`;
-  let box = masks.get(key);
-  if (!box) {
-    box = createBoxMask(size, blur);
+  let mask = masks.get(key);
+  if (!mask) {
+    mask = createBoxMask(size, blur);
     if (masks.size > 16) masks.clear();
-    masks.set(key, box);
+    masks.set(key, mask);
   }
-  if (blend === 100) return box;
-  const factor = blend / 100;
-  return box.map((v) => v * factor);
+  return mask;
 }
 
-/** Enhances one face of `frame` in place: align, run, paste back with a feathered box mask, blend. */
+/**
+ * Enhances one face of `frame` in place, as FaceFusion's `enhance_face`: align, run, paste back
+ * with a feathered box mask, blend with the frame by `blend` (0–100).
+ */
 export async function enhanceFace(
   runner: ModelRunner,
   model: LoadedModel,
@@ -131,6 +132,6 @@ export async function enhanceFace(
   if (blend <= 0) return;
   const aligned = alignForEnhancer(model, frame, landmarks5);
   const enhanced = await runFaceEnhancer(runner, model, aligned, options.weight ?? DEFAULT_FACE_ENHANCER_WEIGHT);
-  const mask = enhancerPasteMask(aligned.size, options.maskBlur ?? DEFAULT_MASK_BLUR, blend);
-  pasteBack(frame, enhanced, mask, aligned.size, aligned.matrix);
+  const mask = boxMask(aligned.size, options.maskBlur ?? DEFAULT_MASK_BLUR);
+  pasteBack(frame, enhanced, mask, aligned.size, aligned.matrix, blend / 100);
 }

@@ -144,17 +144,19 @@ function placeInterior(
   y0: number,
 ): void {
   const plane = tileSize * tileSize;
+  const { width, height, data } = out;
   for (let ty = 0; ty < interior; ty++) {
     const y = y0 + ty;
-    if (y < 0 || y >= out.height) continue;
+    if (y < 0 || y >= height) continue;
     for (let tx = 0; tx < interior; tx++) {
       const x = x0 + tx;
-      if (x < 0 || x >= out.width) continue;
+      if (x < 0 || x >= width) continue;
       const s = (ty + margin) * tileSize + tx + margin;
-      const o = (y * out.width + x) * 3;
+      const o = (y * width + x) * 3;
       for (let c = 0; c < 3; c++) {
         const v = tile[c * plane + s] * 255;
-        out.data[o + c] = v <= 0 ? 0 : v >= 255 ? 255 : Math.trunc(v);
+        // Uint8Array stores truncate, as numpy's astype(uint8) after the clip.
+        data[o + c] = v <= 0 ? 0 : v >= 255 ? 255 : v;
       }
     }
   }
@@ -180,6 +182,7 @@ function blendWithUpscaled(out: RgbImage, frame: RgbImage, f: number): void {
     fxs[x] = fx - x0;
   }
   const g = 1 - f;
+  const od = out.data;
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
     const y0 = Math.floor(fy);
@@ -189,15 +192,16 @@ function blendWithUpscaled(out: RgbImage, frame: RgbImage, f: number): void {
     let o = y * width * 3;
     for (let x = 0; x < width; x++) {
       const wx = fxs[x];
+      const a = row0 + x0s[x];
+      const b = row0 + x1s[x];
+      const d = row1 + x0s[x];
+      const e = row1 + x1s[x];
       for (let c = 0; c < 3; c++) {
-        const a = data[row0 + x0s[x] + c];
-        const b = data[row0 + x1s[x] + c];
-        const d = data[row1 + x0s[x] + c];
-        const e = data[row1 + x1s[x] + c];
-        const top = a + (b - a) * wx;
-        const bottom = d + (e - d) * wx;
-        const resized = Math.round(top + (bottom - top) * wy);
-        out.data[o] = Math.round(g * resized + f * out.data[o]);
+        const top = data[a + c] + (data[b + c] - data[a + c]) * wx;
+        const bottom = data[d + c] + (data[e + c] - data[d + c]) * wx;
+        // Values are non-negative: (v + 0.5) | 0 rounds as Math.round does, without the call.
+        const resized = (top + (bottom - top) * wy + 0.5) | 0;
+        od[o] = (g * resized + f * od[o] + 0.5) | 0;
         o++;
       }
     }
