@@ -149,7 +149,7 @@ export class JobListQueryDto extends PageQueryDto {
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The swapper model.' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The model in the submission path (swapper or enhancer).' })
   @IsOptional()
   @IsUUID()
   modelId?: string;
