@@ -17,6 +17,7 @@ import {
   SMALL_BODY_ROUTE_CONFIG,
   metrics,
   sendProblem,
+  sendReportedRateLimit,
 } from '../../../libs/common/src/index.js';
 import { ConfigError, type AppConfig } from '../../../libs/config/src/index.js';
 import { MaintenanceMode } from '../../../libs/database/src/index.js';
@@ -53,6 +54,7 @@ export const CORS_EXPOSED_HEADERS = [
   'ratelimit-remaining',
   'ratelimit-reset',
   'www-authenticate',
+  'idempotent-replayed',
   'allow',
 ];
 
@@ -146,6 +148,11 @@ export async function createApiApp(
       route.bodyLimit = http.publicBodyLimitBytes;
     }
   });
+  // RateLimit headers for the limits services reported while answering, errors included.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    sendReportedRateLimit(request, reply);
+    return payload;
+  });
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
   fastify.addHook('onRequest', async (request, reply) => {
     void reply.header('x-request-id', request.id);
@@ -201,18 +208,21 @@ export async function createApiApp(
 
   // Browsers are told to upgrade to HTTPS, and to stay on it, only where HTTPS is served (here, or by
   // the proxy in front of PUBLIC_URL): over plain HTTP on an internal host name, upgrading would
-  // break Swagger UI's scripts and styles.
+  // break Swagger UI's scripts and styles. Cross-Origin-Opener-Policy only applies to secure origins;
+  // over plain HTTP browsers ignore it with a console error, so it is sent with HTTPS only.
   const https = !!http.tls || !!http.publicUrl?.startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // Swagger UI shows image answers (the two-factor QR code) from blob: URLs.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         scriptSrc: ["'self'"],
         upgradeInsecureRequests: https ? [] : null,
       },
     },
+    crossOriginOpenerPolicy: https,
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });

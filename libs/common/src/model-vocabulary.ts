@@ -16,6 +16,8 @@ export const MODEL_KINDS = [
   'face_swapper',
   'face_enhancer',
   'frame_enhancer',
+  'face_occluder',
+  'face_parser',
 ] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
@@ -35,6 +37,8 @@ export const MODEL_FAMILY_KINDS = {
   restoreformer: 'face_enhancer',
   codeformer: 'face_enhancer',
   real_esrgan: 'frame_enhancer',
+  xseg: 'face_occluder',
+  bisenet: 'face_parser',
 } as const satisfies Record<string, ModelKind>;
 export type ModelFamily = keyof typeof MODEL_FAMILY_KINDS;
 export type DetectorFamily = {

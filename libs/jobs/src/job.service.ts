@@ -4,6 +4,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../common/src/errors.js';
+import { weakMatch } from '../../common/src/etag.js';
 import { isUuid } from '../../common/src/ids.js';
 import { metrics } from '../../common/src/metrics.js';
 import type { ModelStage } from '../../common/src/model-vocabulary.js';
@@ -59,6 +60,10 @@ export interface SubmitFusionInput {
   recognizer?: ModelChoice;
   /** Model choices of the processors in `options.processors` (same order). */
   processorModels?: ProcessorChoice[];
+  /** Face occluder for `faceMask` occlusion (default: the organization's production occluder). */
+  occluder?: ModelChoice;
+  /** Face parser for `faceMask` regions (default: the organization's production parser). */
+  parser?: ModelChoice;
   /** Options; `processors` defaults to the path model's processor alone. */
   options: JobOptions;
   sources: ReceivedImage[];
@@ -86,7 +91,8 @@ export interface JobListQuery {
 
 export interface JobResultDownload {
   job: JobEntity;
-  stream: Readable;
+  /** Absent when the caller already holds this result (`If-None-Match`): answer 304. */
+  stream?: Readable;
 }
 
 const jobNotFound = () => new NotFoundError({ code: 'job_not_found', detail: 'No such job.' });
@@ -191,7 +197,7 @@ export class JobService {
           queuedAt: ctx.now,
         });
         const saved = await repo.save(row);
-        await this.quotas.reserve(manager, {
+        const standing = await this.quotas.reserve(manager, {
           organizationId,
           userId: ownerId,
           timezone: organization.timezone,
@@ -199,6 +205,7 @@ export class JobService {
           memberLimit: organization.memberDailyInferenceQuota,
           now: ctx.now,
         });
+        if (standing) ctx.rateLimits?.report(standing);
         await this.audit?.record(ctx, {
           action: 'job.submitted',
           resourceType: 'job',
@@ -308,8 +315,15 @@ export class JobService {
     return job;
   }
 
-  /** Opens a job's result for download (job:read on the job); audited. */
-  async openResult(ctx: RequestContext, jobId: string): Promise<JobResultDownload> {
+  /**
+   * Opens a job's result for download (job:read on the job); audited. When `ifNoneMatch` holds the
+   * result's tag (its quoted SHA-256), the same checks run but nothing is opened or recorded.
+   */
+  async openResult(
+    ctx: RequestContext,
+    jobId: string,
+    options: { ifNoneMatch?: string[] } = {},
+  ): Promise<JobResultDownload> {
     const job = await this.get(ctx, jobId);
     if (job.status !== 'completed' || !job.resultSha256) {
       throw new ConflictError({
@@ -324,6 +338,7 @@ export class JobService {
         detail: 'The result was deleted at the end of the organization’s result retention period.',
       });
     }
+    if (weakMatch(options.ifNoneMatch ?? [], `"${job.resultSha256}"`)) return { job };
     let stream: Readable;
     try {
       stream = await this.blobs.store.get(job.resultSha256);
@@ -438,6 +453,16 @@ export class JobService {
           );
         if (found) resolved.landmarker = toModelVersion(found.model, found.version);
       }
+    }
+    // Mask models are needed only by the masks asked for; each needs model:infer like the others.
+    const maskTypes = input.options.faceMask?.types ?? [];
+    for (const [type, slot] of [
+      ['occlusion', 'occluder'],
+      ['region', 'parser'],
+    ] as const) {
+      if (!maskTypes.includes(type)) continue;
+      const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], input[slot]);
+      resolved[slot] = toModelVersion(model, version);
     }
     return { resolved, pathModel, pathKind };
   }

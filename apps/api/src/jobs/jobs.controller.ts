@@ -11,13 +11,22 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  BadRequestError,
+  Ctx,
+  ETagged,
+  parseEntityTags,
+  RequestContext,
+  RequirePermission,
+  readIdempotencyKey,
+} from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   JobEvents,
@@ -37,8 +46,6 @@ import {
   parseFusionOptions,
   toJobResponse,
 } from './jobs.dto.js';
-
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 
 /** A face swap needs source images; other processors use none, and unused uploads are refused. */
 function checkSources(processors: string[], sources: number): void {
@@ -84,7 +91,9 @@ export class JobsController {
       'face_swapper step), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, ' +
       'referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the ' +
       'organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, ' +
-      'the path model’s version|stage, and `processors`: an ordered list as FaceFusion’s --processors, each ' +
+      'faceMask {types box|occlusion|region, blur 0–1, padding [top,right,bottom,left] %, regions, occluder / ' +
+      'parser {modelId, version|stage}} for the swapper’s paste-back, the path model’s version|stage, and ' +
+      '`processors`: an ordered list as FaceFusion’s --processors, each ' +
       '"face_swapper" | "face_enhancer" | "frame_enhancer" or {processor, modelId?, version|stage?, blend? 0–100 ' +
       '(default 80), weight? 0–1 (CodeFormer, default 0.5)}; default: the path model’s processor alone). ' +
       'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
@@ -123,16 +132,13 @@ export class JobsController {
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
     @Query() query: FuseQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobResponseDto> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
-      throw new BadRequestError({
-        code: 'idempotency_key_invalid',
-        detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
-      });
-    }
+    // Submissions keep their key on the job row (with a digest of every input), not in the
+    // interceptor of other creates: the multipart inputs are only known once spooled.
+    const idempotencyKey = readIdempotencyKey(idempotencyKeyHeader);
     const pathProcessor = await this.jobs.precheck(ctx, modelId);
     const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources, true);
     try {
@@ -157,6 +163,8 @@ export class JobsController {
         landmarker: parsed.landmarker,
         recognizer: parsed.recognizer,
         processorModels: parsed.processorModels,
+        occluder: parsed.occluder,
+        parser: parsed.parser,
         options: parsed.options,
         sources: form.sources,
         target: form.target,
@@ -208,9 +216,28 @@ export class JobsController {
   @ApiOperation({ summary: 'Download the watermarked result image, streamed, with its SHA-256 in X-Content-SHA256.' })
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256 of the result).',
+  })
   @ApiConflictResponse({ description: '`job_result_unavailable` (not completed).' })
-  async result(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string, @Res() reply: FastifyReply): Promise<void> {
-    const { job, stream } = await this.jobs.openResult(ctx, jobId);
+  async result(
+    @Ctx() ctx: RequestContext,
+    @Param('jobId') jobId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { job, stream } = await this.jobs.openResult(ctx, jobId, {
+      ifNoneMatch: parseEntityTags(request.headers['if-none-match']),
+    });
+    if (!stream) {
+      await reply
+        .status(304)
+        .header('etag', `"${job.resultSha256}"`)
+        .header('cache-control', 'private, no-store')
+        .send();
+      return;
+    }
     const format = job.resultFormat ?? 'png';
     const b64 = Buffer.from(job.resultSha256!, 'hex').toString('base64');
     await reply

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { z } from 'zod';
 import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '../../../../libs/common/src/index.js';
+import { FACE_MASK_REGIONS, FACE_MASK_TYPES } from '../../../../libs/inference/src/index.js';
 import {
   JOB_PROCESSORS,
   JOB_STATUSES,
@@ -51,6 +52,36 @@ const processorStep = z.union([
     }),
 ]);
 
+const distinct = <T>(list: T[]) => new Set(list).size === list.length;
+
+/** FaceFusion's face masker options; the occluder and parser default to the organization's production models. */
+const faceMaskSchema = z
+  .object({
+    types: z
+      .array(z.enum(FACE_MASK_TYPES))
+      .min(1)
+      .refine(distinct, { message: 'each mask type once' })
+      .default(['box']),
+    blur: z.number().min(0).max(1).optional(),
+    padding: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()]).optional(),
+    regions: z.array(z.enum(FACE_MASK_REGIONS)).min(1).refine(distinct, { message: 'each region once' }).optional(),
+    occluder: modelChoice.optional(),
+    parser: modelChoice.optional(),
+  })
+  .strict()
+  .refine((m) => m.padding === undefined || m.padding.every((p) => p >= 0 && p <= 100), {
+    message: 'padding is four percentages from 0 to 100 (top, right, bottom, left)',
+    path: ['padding'],
+  })
+  .refine((m) => m.occluder === undefined || m.types.includes('occlusion'), {
+    message: 'occluder applies to the "occlusion" mask type only',
+    path: ['occluder'],
+  })
+  .refine((m) => (m.parser === undefined && m.regions === undefined) || m.types.includes('region'), {
+    message: 'parser and regions apply to the "region" mask type only',
+    path: ['types'],
+  });
+
 /** The `options` part of a fusion request (JSON). Unknown keys are refused. */
 export const fusionOptionsSchema = z
   .object({
@@ -72,6 +103,7 @@ export const fusionOptionsSchema = z
         message: 'each processor may be listed once',
       })
       .optional(),
+    faceMask: faceMaskSchema.optional(),
   })
   .strict()
   .refine((o) => o.version === undefined || o.stage === undefined, { message: 'give version or stage, not both' })
@@ -88,6 +120,8 @@ export function parseFusionOptions(raw: string | undefined): {
   landmarker?: ModelChoice;
   recognizer?: ModelChoice;
   processorModels?: ProcessorChoice[];
+  occluder?: ModelChoice;
+  parser?: ModelChoice;
 } {
   let json: unknown = {};
   if (raw !== undefined && raw.trim() !== '') {
@@ -115,6 +149,7 @@ export function parseFusionOptions(raw: string | undefined): {
     });
   }
   const o = parsed.data;
+  const mask = o.faceMask;
   return {
     options: {
       faceSelector: o.faceSelector,
@@ -123,6 +158,16 @@ export function parseFusionOptions(raw: string | undefined): {
       ...(o.outputFormat ? { outputFormat: o.outputFormat } : {}),
       ...(o.outputQuality !== undefined ? { outputQuality: o.outputQuality } : {}),
       ...(o.processors ? { processors: o.processors.map(toJobProcessor) } : {}),
+      ...(mask
+        ? {
+            faceMask: {
+              types: mask.types,
+              ...(mask.blur !== undefined ? { blur: mask.blur } : {}),
+              ...(mask.padding ? { padding: mask.padding } : {}),
+              ...(mask.regions ? { regions: mask.regions } : {}),
+            },
+          }
+        : {}),
     },
     swapper: { version: o.version, stage: o.stage },
     detector: o.detector,
@@ -132,6 +177,8 @@ export function parseFusionOptions(raw: string | undefined): {
       processor: p.processor,
       model: 'modelId' in p && p.modelId ? { modelId: p.modelId, version: p.version, stage: p.stage } : undefined,
     })),
+    occluder: mask?.occluder,
+    parser: mask?.parser,
   };
 }
 
@@ -212,6 +259,13 @@ class JobResultDto {
   @ApiProperty() height: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
   @ApiProperty({ description: 'True once deleted by the result retention.' }) purged: boolean;
+  @ApiProperty({
+    enum: ['embedded', 'none'],
+    description: 'Whether the image carries the job’s watermark (none below 512 px long side or 288 px short side).',
+  })
+  watermark: 'embedded' | 'none';
+  @ApiProperty({ nullable: true, type: String, description: 'Why the image carries no watermark.' })
+  watermarkReason: string | null;
 }
 
 class JobErrorDto {
@@ -241,7 +295,7 @@ export class JobResponseDto {
   @ApiProperty({ format: 'uuid' }) ownerId: string;
   @ApiProperty({
     description:
-      'Model version per pipeline role (swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer).',
+      'Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser, faceEnhancer, frameEnhancer).',
   })
   models: Record<string, JobModelDto>;
   @ApiProperty() options: JobOptions;
@@ -312,6 +366,8 @@ export function toJobResponse(
             height: job.resultHeight ?? 0,
             expiresAt: job.resultExpiresAt?.toISOString() ?? null,
             purged: !!job.resultPurgedAt,
+            watermark: job.watermark ?? 'embedded',
+            watermarkReason: job.watermarkReason,
           }
         : null,
     error: job.errorCode ? { code: job.errorCode, detail: job.errorDetail ?? '' } : null,

@@ -9,6 +9,7 @@ import {
   FaceFusionEngine,
   FUSION_STAGES,
   InferenceErrorCode,
+  type FaceMaskRegion,
   type FaceSelection,
   type FusionModels,
   type FusionProgress,
@@ -31,7 +32,7 @@ import { ModelFiles } from './model-files.js';
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;
 
 /** Stages run once per swapped face: their share of progress moves with the faces done. */
-const PER_FACE_STAGES = new Set<string>(['align', 'swap', 'paste']);
+const PER_FACE_STAGES = new Set<string>(['align', 'swap', 'mask', 'paste']);
 
 /** Values of a running job's cancellation flag. */
 const CANCELLED = 1;
@@ -157,12 +158,23 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       ]);
       const started = performance.now();
       const reached = { percent: 0 };
+      const mask = job.options.faceMask;
       const result = await this.engine.run({
         source: sources[0],
         moreSources: sources.slice(1),
         target,
         models: models.models,
         processors: models.processors,
+        faceMask: mask
+          ? {
+              types: mask.types,
+              blur: mask.blur,
+              padding: mask.padding,
+              regions: mask.regions as FaceMaskRegion[] | undefined,
+              occluder: models.occluder,
+              parser: models.parser,
+            }
+          : undefined,
         detector: job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : undefined,
         selection: selectionOf(job),
         outputFormat: job.options.outputFormat,
@@ -181,6 +193,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         faces: result.faces.map((f) => ({ box: f.box, score: f.score, swapped: f.swapped })),
         timings: { ...result.timings, wall: performance.now() - started },
         executionProvider: result.executionProvider,
+        watermark: result.watermarked ? 'embedded' : 'none',
+        watermarkReason: result.watermarkReason,
       });
       if (!completed) this.logger.warn(`job ${job.id}: attempt ${attempt} finished after another attempt took over`);
     } catch (error) {
@@ -237,13 +251,28 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     return new Uint8Array(Buffer.concat(chunks));
   }
 
-  /** The job's model files, and its processors with the model each runs. */
-  private async modelRefs(job: JobEntity): Promise<{ models: FusionModels; processors?: ProcessorStep[] }> {
+  /** The job's model files, its face mask models, and its processors with the model each runs. */
+  private async modelRefs(job: JobEntity): Promise<{
+    models: FusionModels;
+    processors?: ProcessorStep[];
+    occluder?: ModelRef;
+    parser?: ModelRef;
+  }> {
     const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef | undefined> =>
       m && { path: await this.modelFiles.pathOf(m.sha256), sha256: m.sha256, family: m.family, kind: m.kind };
-    const { swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer } = job.models;
-    const [swapperRef, detectorRef, recognizerRef, landmarkerRef, faceEnhancerRef, frameEnhancerRef] =
-      await Promise.all([swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer].map(ref));
+    const { swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser } = job.models;
+    const [
+      swapperRef,
+      detectorRef,
+      recognizerRef,
+      landmarkerRef,
+      faceEnhancerRef,
+      frameEnhancerRef,
+      occluderRef,
+      parserRef,
+    ] = await Promise.all(
+      [swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser].map(ref),
+    );
     const models: FusionModels = {
       ...(swapperRef ? { swapper: swapperRef } : {}),
       ...(detectorRef ? { detector: detectorRef } : {}),
@@ -264,7 +293,12 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         }
       }
     });
-    return { models, ...(processors ? { processors } : {}) };
+    return {
+      models,
+      ...(processors ? { processors } : {}),
+      ...(occluderRef ? { occluder: occluderRef } : {}),
+      ...(parserRef ? { parser: parserRef } : {}),
+    };
   }
 
   /**

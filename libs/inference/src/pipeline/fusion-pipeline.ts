@@ -9,7 +9,15 @@ import { detectLandmarks68, landmarks68To5, landmarksFromBox } from '../models/l
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
 import { cosineSimilarity, embedFace, type FaceEmbedding } from '../models/recognizer.js';
 import { alignForSwap, sourceLatent, swapFace } from '../models/swappers.js';
-import { embedWatermark, parsePayload } from '../watermark/watermark.js';
+import {
+  createOcclusionMask,
+  createRegionMask,
+  cropToImage,
+  FACE_MASK_REGIONS,
+  FACE_MASK_TYPES,
+  minimumMask,
+} from '../models/face-masker.js';
+import { embedWatermark, parsePayload, watermarkSupport } from '../watermark/watermark.js';
 import { selectFaces } from './face-selection.js';
 import { enhanceFace } from '../processors/face-enhancer.js';
 import { enhanceFrame } from '../processors/frame-enhancer.js';
@@ -92,6 +100,8 @@ export async function runFusionPipeline(
   const steps = processorsOf(request);
   const swaps = steps.some((s) => s.processor === 'face_swapper');
   const findsFaces = swaps || steps.some((s) => s.processor === 'face_enhancer');
+  // Face masks shape the swapper's paste-back; the face enhancer pastes with its box mask alone.
+  const masking = faceMaskOf(request);
   // One entry per step (none for the swap, whose models are the request's), so step i uses processorModels[i].
   const stepModels = steps.map((s) => (s.processor === 'face_swapper' ? undefined : s.model));
   const refs = [
@@ -99,6 +109,8 @@ export async function runFusionPipeline(
     request.models.recognizer,
     request.models.swapper,
     request.models.landmarker,
+    swaps && masking.occlusion ? request.faceMask?.occluder : undefined,
+    swaps && masking.region ? request.faceMask?.parser : undefined,
     ...stepModels,
   ];
   await assertWithinBudget(
@@ -107,7 +119,7 @@ export async function runFusionPipeline(
   );
   const acquired: ModelRef[] = [];
   try {
-    const [detector, recognizer, swapper, landmarker, ...processorModels] = await Promise.all(
+    const [detector, recognizer, swapper, landmarker, occluder, parser, ...processorModels] = await Promise.all(
       refs.map(async (ref) => {
         if (!ref) return undefined;
         const model = await context.sessions.acquire(ref);
@@ -209,14 +221,28 @@ export async function runFusionPipeline(
       const step = steps[s];
       if (step.processor === 'face_swapper') {
         const latent = sourceLatent(swapper!, sourceEmbedding!);
-        let mask: Float32Array | null = null;
+        let boxMask: Float32Array | null = null;
         for (let n = 0; n < order.length; n++) {
           const landmarks = landmarksOf(targetComplete[order[n]]);
           // Every face is aligned on the frame as pasted so far, as FaceFusion chains its swaps.
           const aligned = await clock.stage('align', () => alignForSwap(swapper!, frame, landmarks));
           const swapped = await clock.stage('swap', () => swapFace(clock, swapper!, aligned, latent));
+          const faceMasks: Float32Array[] = [];
+          if (occluder || parser) {
+            await clock.stage('mask', async () => {
+              // As FaceFusion: occlusion is read from the target's crop, regions from the swapped one.
+              if (occluder)
+                faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
+              if (parser)
+                faceMasks.push(
+                  await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions),
+                );
+            });
+          }
           await clock.stage('paste', () => {
-            mask ??= createBoxMask(aligned.size, request.maskBlur ?? DEFAULT_MASK_BLUR);
+            if (masking.box) boxMask ??= createBoxMask(aligned.size, masking.blur, masking.padding);
+            const mask =
+              boxMask && faceMasks.length === 0 ? boxMask : minimumMask(boxMask ? [boxMask, ...faceMasks] : faceMasks);
             pasteBack(frame, swapped, mask, aligned.size, aligned.matrix);
           });
           onProgress({ type: 'face', index: n + 1, total: order.length, elapsedMs: clock.elapsed() });
@@ -227,7 +253,7 @@ export async function runFusionPipeline(
             enhanceFace(clock, processorModels[s]!, frame, landmarksOf(targetComplete[index]), {
               blend: step.blend,
               weight: step.weight,
-              maskBlur: request.maskBlur,
+              maskBlur: masking.blur,
             }),
           );
         }
@@ -241,7 +267,10 @@ export async function runFusionPipeline(
     }
 
     clock.checkCancelled();
-    const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
+    // Below the smallest size the mark is claimed for, the output stays unmarked and says why.
+    const support = payload ? watermarkSupport(frame.width, frame.height) : null;
+    const output =
+      payload && support?.supported ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
     const image = await clock.stage('encode', () => context.codec.encode(output, format, { quality: request.quality }));
     clock.timings.total = clock.elapsed();
@@ -256,7 +285,8 @@ export async function runFusionPipeline(
       timings: clock.timings,
       executionProvider: used?.provider ?? 'cpu',
       codec: context.codec.name,
-      watermarked: !!payload,
+      watermarked: output !== frame,
+      ...(support && !support.supported ? { watermarkReason: support.reason } : {}),
     };
   } finally {
     for (const ref of acquired) context.sessions.release(ref);
@@ -346,6 +376,67 @@ async function completeLandmarks(
   return { box: face.box, score: face.score, landmarks5: landmarksFromBox(face.box), landmarkSource: 'box' };
 }
 
+/** The request's face mask settings with FaceFusion's defaults filled in. */
+function faceMaskOf(request: FusionRequest) {
+  const options = request.faceMask ?? {};
+  const types = new Set(options.types ?? ['box']);
+  return {
+    box: types.has('box'),
+    occlusion: types.has('occlusion'),
+    region: types.has('region'),
+    blur: options.blur ?? request.maskBlur ?? DEFAULT_MASK_BLUR,
+    padding: options.padding ?? ([0, 0, 0, 0] as const),
+    regions: options.regions ?? FACE_MASK_REGIONS,
+  };
+}
+
+function validateFaceMask(mask: FusionRequest['faceMask'], problems: string[]): void {
+  if (mask === undefined) return;
+  if (mask === null || typeof mask !== 'object') {
+    problems.push('faceMask must be an object');
+    return;
+  }
+  const { types, blur, padding, regions } = mask;
+  if (
+    types !== undefined &&
+    (!Array.isArray(types) ||
+      types.length === 0 ||
+      new Set(types).size !== types.length ||
+      !types.every((t) => (FACE_MASK_TYPES as readonly string[]).includes(t)))
+  ) {
+    problems.push(`faceMask.types must be distinct values of ${FACE_MASK_TYPES.join(', ')}`);
+  }
+  if (blur !== undefined && !(typeof blur === 'number' && blur >= 0 && blur <= 1)) {
+    problems.push('faceMask.blur must be a number from 0 to 1');
+  }
+  if (
+    padding !== undefined &&
+    !(Array.isArray(padding) && padding.length === 4 && padding.every((p) => Number.isInteger(p) && p >= 0 && p <= 100))
+  ) {
+    problems.push('faceMask.padding must be four integers from 0 to 100 (top, right, bottom, left)');
+  }
+  if (
+    regions !== undefined &&
+    (!Array.isArray(regions) ||
+      regions.length === 0 ||
+      !regions.every((r) => (FACE_MASK_REGIONS as readonly string[]).includes(r)))
+  ) {
+    problems.push(`faceMask.regions must be values of ${FACE_MASK_REGIONS.join(', ')}`);
+  }
+  const wanted = Array.isArray(types) ? types : ['box'];
+  for (const [type, slot, kind] of [
+    ['occlusion', 'occluder', 'face_occluder'],
+    ['region', 'parser', 'face_parser'],
+  ] as const) {
+    const ref = mask[slot];
+    if (!wanted.includes(type)) continue;
+    if (!ref) problems.push(`faceMask.${slot} is required for ${type} masks`);
+    else if (ref.kind !== kind) problems.push(`faceMask.${slot} has kind ${ref.kind}`);
+    else if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? ''))
+      problems.push(`faceMask.${slot}.sha256 must be 64 hex digits`);
+  }
+}
+
 const KIND_BY_SLOT = {
   detector: 'face_detector',
   landmarker: 'face_landmarker',
@@ -403,6 +494,7 @@ function validateRequest(request: FusionRequest): void {
     if (ref.kind !== KIND_BY_SLOT[slot]) problems.push(`models.${slot} has kind ${ref.kind}`);
     if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? '')) problems.push(`models.${slot}.sha256 must be 64 hex digits`);
   }
+  validateFaceMask(request.faceMask, problems);
   const selection = request.selection;
   if (
     selection?.mode === 'reference' &&

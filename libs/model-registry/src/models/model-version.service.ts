@@ -11,6 +11,7 @@ import {
   ConflictError,
   ForbiddenError,
   isUuid,
+  keysetPage,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionRequiredError,
@@ -18,6 +19,8 @@ import {
   TooManyRequestsError,
   UnprocessableError,
   weakMatch,
+  type Page,
+  type PageQuery,
   type RateLimitState,
   type RequestContext,
 } from '../../../common/src/index.js';
@@ -33,6 +36,7 @@ import {
   DigestStream,
   type BlobStore,
 } from '../../../storage/src/blob-store.js';
+import { ArtifactStore } from '../artifact/artifact-store.js';
 import { ArtifactValidationPool, ValidationBusyError, type ValidationOutcome } from '../artifact/artifact-validator.js';
 import { modelRow, versionRow } from './model-rows.js';
 import { ModelService } from './model.service.js';
@@ -101,6 +105,7 @@ export class ModelVersionService {
     private readonly policies: PolicyService,
     private readonly models: ModelService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly artifacts: ArtifactStore,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly validation: ArtifactValidationPool,
     private readonly organizations: OrganizationService,
@@ -206,7 +211,11 @@ export class ModelVersionService {
       }
       if (!outcome.ok)
         outcome = { ...outcome, rejection: { ...outcome.rejection, reason: summarise(outcome.rejection.reason) } };
-      if (outcome.ok) await this.blobs.putFile(tmp, info);
+      if (outcome.ok) {
+        // Leased first, so no garbage collection can remove these bytes before the version commits.
+        await this.artifacts.lease(info);
+        await this.artifacts.store(tmp, info);
+      }
 
       const version = await this.transactions.run(ctx, async (ctx, manager) => {
         // Serialises version numbering per model.
@@ -215,6 +224,7 @@ export class ModelVersionService {
           `SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_version WHERE model_id = $1`,
           [model.id],
         );
+        if (outcome.ok) await this.artifacts.commitStored(manager, info.sha256);
         const repo = manager.getRepository(ModelVersionEntity);
         const saved = await repo.save(
           repo.create({
@@ -261,12 +271,15 @@ export class ModelVersionService {
     }
   }
 
-  async list(ctx: RequestContext, modelId: string): Promise<ModelVersionEntity[]> {
+  /** Newest version first. */
+  async list(ctx: RequestContext, modelId: string, query: PageQuery): Promise<Page<ModelVersionEntity>> {
     const model = await this.models.load(ctx, modelId);
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(ModelVersionEntity)
-      .find({ where: { modelId: model.id }, order: { version: 'DESC' } });
+      .createQueryBuilder('v')
+      .where('v.model_id = :modelId', { modelId: model.id });
+    return keysetPage(qb, [{ column: 'v.version', direction: 'DESC', kind: 'seq', value: (v) => v.version }], query);
   }
 
   async get(ctx: RequestContext, modelId: string, version: number): Promise<ModelVersionEntity> {
@@ -457,7 +470,7 @@ export class ModelVersionService {
       });
       return version.sha256;
     });
-    await this.models.removeUnreferencedBlobs(ctx, [sha256]);
+    await this.artifacts.collect([sha256]);
   }
 
   /**
