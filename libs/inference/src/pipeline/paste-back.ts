@@ -46,6 +46,9 @@ function buildBoxMask(size: number, blur: number, padding: readonly [number, num
  * (the inverse-mapped crop square, clipped to the frame) are visited, unlike FaceFusion's whole-frame
  * warp; inside it, the result equals FaceFusion's: bilinear crop sample (replicate border) weighted
  * by the bilinear mask sample (zero outside the crop). Returns the visited region.
+ *
+ * With `blend` (0–1), the pasted pixel is then mixed with the frame's as FaceFusion's enhancers do
+ * (`blend_frame(frame, paste_back(...), blend)`): the paste truncated to 8 bits, the mix rounded.
  */
 export function pasteBack(
   frame: RgbImage,
@@ -53,6 +56,7 @@ export function pasteBack(
   mask: Float32Array,
   size: number,
   matrix: Affine,
+  blend?: number,
 ): BoundingBox | null {
   const inverse = invertAffine(matrix);
   const corners = [
@@ -69,6 +73,10 @@ export function pasteBack(
   const { data, width } = frame;
   const [a, b, c, d, e, f] = matrix;
   const last = size - 1;
+  if (blend !== undefined) {
+    pasteBlended(frame, crop, mask, size, matrix, corners, { x1, y1, x2, y2 }, blend);
+    return { x1, y1, x2, y2 };
+  }
   for (let y = y1; y < y2; y++) {
     const by = b * y;
     const ey = e * y;
@@ -139,4 +147,71 @@ export function pasteBack(
     }
   }
   return { x1, y1, x2, y2 };
+}
+
+/**
+ * The paste FaceFusion's enhancers make, then the blend: OpenCV's warpAffine over the paste area
+ * from (fx, fy) rounds sample positions to 1/32 px (fixed point) and the warped crop to whole
+ * levels; the paste is truncated to 8 bits and mixed with the frame's pixel, rounded. Done so the
+ * result stays within a level of FaceFusion's.
+ */
+function pasteBlended(
+  frame: RgbImage,
+  crop: Float32Array,
+  mask: Float32Array,
+  size: number,
+  matrix: Affine,
+  corners: readonly (readonly [number, number])[],
+  region: BoundingBox,
+  mix: number,
+): void {
+  const { data, width } = frame;
+  const { x1, y1, x2, y2 } = region;
+  const [a, b, c, d, e, f] = matrix;
+  const last = size - 1;
+  const fx = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[0]))));
+  const fy = Math.max(0, Math.floor(Math.min(...corners.map((p) => p[1]))));
+  const cx = a * fx + b * fy + c;
+  const cy = d * fx + e * fy + f;
+  const fixed = (k: number, t: number): number => (Math.round(k) + Math.round(t) + 16) >> 5;
+  for (let y = y1; y < y2; y++) {
+    for (let x = x1; x < x2; x++) {
+      const u = fixed(a * (x - fx) * 1024, (b * (y - fy) + cx) * 1024) / 32;
+      const v = fixed(d * (x - fx) * 1024, (e * (y - fy) + cy) * 1024) / 32;
+      if (u <= -1 || v <= -1 || u >= size || v >= size) continue;
+      // Mask: bilinear with zeros outside the crop (BORDER_CONSTANT).
+      const u0 = Math.floor(u);
+      const v0 = Math.floor(v);
+      const wu = u - u0;
+      const wv = v - v0;
+      const m00 = u0 >= 0 && v0 >= 0 ? mask[v0 * size + u0] : 0;
+      const m10 = u0 + 1 <= last && v0 >= 0 ? mask[v0 * size + u0 + 1] : 0;
+      const m01 = u0 >= 0 && v0 + 1 <= last ? mask[(v0 + 1) * size + u0] : 0;
+      const m11 = u0 + 1 <= last && v0 + 1 <= last ? mask[(v0 + 1) * size + u0 + 1] : 0;
+      let alpha = (m00 * (1 - wu) + m10 * wu) * (1 - wv) + (m01 * (1 - wu) + m11 * wu) * wv;
+      if (alpha <= 0) continue;
+      if (alpha > 1) alpha = 1;
+      // Crop: bilinear with replicated edges.
+      const cu = u < 0 ? 0 : u > last ? last : u;
+      const cv = v < 0 ? 0 : v > last ? last : v;
+      const cu0 = Math.floor(cu);
+      const cv0 = Math.floor(cv);
+      const cu1 = cu0 < last ? cu0 + 1 : cu0;
+      const cv1 = cv0 < last ? cv0 + 1 : cv0;
+      const fu = cu - cu0;
+      const fv = cv - cv0;
+      const p00 = (cv0 * size + cu0) * 3;
+      const p10 = (cv0 * size + cu1) * 3;
+      const p01 = (cv1 * size + cu0) * 3;
+      const p11 = (cv1 * size + cu1) * 3;
+      const o = (y * width + x) * 3;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = crop[p00 + ch] + (crop[p10 + ch] - crop[p00 + ch]) * fu;
+        const bottom = crop[p01 + ch] + (crop[p11 + ch] - crop[p01 + ch]) * fu;
+        const value = top + (bottom - top) * fv;
+        const pasted = Math.trunc(alpha * Math.round(value) + (1 - alpha) * data[o + ch]);
+        data[o + ch] = Math.round((1 - mix) * data[o + ch] + mix * pasted);
+      }
+    }
+  }
 }
