@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { refineContract } from './openapi-contract.js';
 
 export const BEARER_SCHEME = 'bearer';
 export const API_KEY_SCHEME = 'api-key';
@@ -16,7 +17,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
     .build();
-  return declarePathParameters(SwaggerModule.createDocument(app, config));
+  return refineContract(app, declarePathParameters(SwaggerModule.createDocument(app, config)));
 }
 
 type Operation = { parameters?: Record<string, unknown>[] };
