@@ -554,7 +554,10 @@ function typePathParameters(operation: Operation): void {
 // ---------------------------------------------------------------------------------------------
 
 /** Turns SwaggerModule's document into the published contract (see the top of this file). */
-export function refineContract(app: INestApplication, document: OpenAPIObject): OpenAPIObject {
+export function refineContract(app: INestApplication, generated: OpenAPIObject): OpenAPIObject {
+  // SwaggerModule shares schema objects with its decorator metadata: work on a copy, so that a
+  // second document (each /docs-json request builds one) starts from the same input.
+  const document = structuredClone(generated);
   const facts = collectRouteFacts(app);
   const operationIds = new Set<string>();
   for (const [path, item] of Object.entries(document.paths)) {
