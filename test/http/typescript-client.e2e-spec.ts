@@ -83,7 +83,11 @@ describe('TypeScript client', () => {
       const models = await client.GET('/api/v1/orgs/{orgId}/models', {
         params: { path: { orgId: result.organizationId } },
       });
-      expect(models.data?.items.map((m) => m.kind).sort()).toEqual(['face_detector', 'face_recognizer', 'face_swapper']);
+      expect(models.data?.items.map((m) => m.kind).sort()).toEqual([
+        'face_detector',
+        'face_recognizer',
+        'face_swapper',
+      ]);
       const versions = await client.GET('/api/v1/orgs/{orgId}/models/{modelId}/versions', {
         params: { path: { orgId: result.organizationId, modelId: result.swapperId } },
       });
@@ -105,7 +109,11 @@ describe('TypeScript client', () => {
       const { data, error, response } = await createFusiongateClient(baseUrl).GET('/api/v1/orgs');
       expect(data).toBeUndefined();
       const problem: Problem | undefined = error;
-      expect(problem).toMatchObject({ status: 401, code: 'token_missing', type: 'urn:fusiongate:problem:token_missing' });
+      expect(problem).toMatchObject({
+        status: 401,
+        code: 'token_missing',
+        type: 'urn:fusiongate:problem:token_missing',
+      });
       expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(response.headers.get('www-authenticate')).toBe('Bearer realm="fusiongate"');
       expect(problem?.requestId).toBe(response.headers.get('x-request-id'));

@@ -141,4 +141,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     target,
   });
   await writeFile('result.jpg', result.image);
+  console.log('result.jpg written');
 }

@@ -49,7 +49,11 @@ export async function unwrap<T>(call: Promise<{ data?: T; error?: Problem }>): P
 }
 
 /** Request options for a raw binary body (a model version upload). */
-export function octetStream(bytes: Uint8Array | Blob): { body: Blob; bodySerializer: (body: Blob) => Blob; headers: Record<string, string> } {
+export function octetStream(bytes: Uint8Array | Blob): {
+  body: Blob;
+  bodySerializer: (body: Blob) => Blob;
+  headers: Record<string, string>;
+} {
   return {
     body: bytes instanceof Blob ? bytes : new Blob([bytes]),
     bodySerializer: (body: Blob) => body,

@@ -3005,6 +3005,19 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
+      429: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `internal_error`: something failed on our side; quote the `requestId`. */
       500: {
         headers: {
@@ -3095,6 +3108,19 @@ export interface operations {
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
+      429: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3202,6 +3228,19 @@ export interface operations {
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
+      429: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
