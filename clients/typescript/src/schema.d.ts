@@ -1233,7 +1233,10 @@ export interface components {
       details: {
         [key: string]: unknown;
       };
-      /** @description The event that raised the alert. */
+      /**
+       * Format: uuid
+       * @description The event that raised the alert.
+       */
       eventId: string | null;
       /** Format: uuid */
       id: string;
@@ -1280,6 +1283,7 @@ export interface components {
       id: string;
       label: string | null;
       type: components['schemas']['ActorType'];
+      /** Format: uuid */
       userId: string | null;
     };
     /** @enum {string} */
