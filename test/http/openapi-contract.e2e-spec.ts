@@ -85,4 +85,27 @@ describe('OpenAPI contract', () => {
     expect(ids).toEqual(expect.arrayContaining(['listModels', 'createOrganization', 'getModelVersion', 'login']));
     expect(Object.keys(committed.components.schemas).filter((name) => /Dto$/.test(name))).toEqual([]);
   });
+
+  it('names every enum (a component schema), integers and date-times', () => {
+    const problems: string[] = [];
+    const walk = (node: unknown, where: string, key = ''): void => {
+      if (!node || typeof node !== 'object') return;
+      const schema = node as { enum?: unknown; type?: string; format?: string };
+      const named = /^#\/components\/schemas\/[^/]+$/.test(where);
+      if (schema.enum && !named) problems.push(`inline enum at ${where}: name it in ENUM_ANCHORS`);
+      if (schema.type === 'number' && schema.format !== 'double') problems.push(`number without format at ${where}`);
+      if (/At$/.test(key) && schema.type === 'string' && schema.format !== 'date-time')
+        problems.push(`${where} is not a date-time`);
+      for (const [k, v] of Object.entries(node)) {
+        if (k !== 'example' && k !== 'examples') walk(v, `${where}/${k}`, k);
+      }
+    };
+    walk(committed.paths, '#/paths');
+    walk(committed.components.schemas, '#/components/schemas');
+    expect(problems).toEqual([]);
+    expect(committed.components.schemas.ModelStage).toEqual({
+      type: 'string',
+      enum: ['draft', 'staging', 'production', 'archived'],
+    });
+  });
 });
