@@ -306,9 +306,9 @@ function documentErrors(operation: Operation, path: string, method: string, fact
       description = `${existing.description} ${DEFAULT_DESCRIPTIONS['503']}`;
     const headers: Json = { 'X-Request-Id': header('XRequestId') };
     if (status === '429' || status === '503') headers['Retry-After'] = header('RetryAfter');
-    if (status === '429')
-      Object.assign(headers, { 'RateLimit-Policy': header('RateLimitPolicy'), RateLimit: header('RateLimit') });
     if (status === '401') headers['WWW-Authenticate'] = header('WWWAuthenticate');
+    if (status === '429' && RATE_LIMITED.has(operation.operationId))
+      Object.assign(headers, { 'RateLimit-Policy': header('RateLimitPolicy'), RateLimit: header('RateLimit') });
     operation.responses[status] = {
       description,
       headers,
@@ -316,6 +316,8 @@ function documentErrors(operation: Operation, path: string, method: string, fact
     };
   }
   const isWrite = method !== 'get' && method !== 'head';
+  // `@ETagged()` declares 304 on the whole path; only a read answers it.
+  if (method !== 'get') delete operation.responses['304'];
   for (const [status, response] of Object.entries(operation.responses)) {
     if (Number(status) >= 400) continue;
     response.description ||=
@@ -323,12 +325,19 @@ function documentErrors(operation: Operation, path: string, method: string, fact
     const headers: Json = { 'X-Request-Id': header('XRequestId'), ...(response.headers ?? {}) };
     if (facts.etag && (status === '200' || status === '304') && (method === 'get' || (isWrite && status === '200')))
       headers.ETag = header('ETag');
-    if (facts.location && (status === '201' || status === '202')) headers.Location = header('Location');
+    if ((facts.location || SETS_LOCATION.has(operation.operationId)) && (status === '201' || status === '202'))
+      headers.Location = header('Location');
+    if (status === '304' && DOWNLOADS[operation.operationId]) headers.ETag = header('ETag');
     if (status === '302')
       headers.Location = { description: 'Where the browser goes next.', schema: { type: 'string' } };
     response.headers = headers;
   }
 }
+
+/** Routes whose quota answers `RateLimit` / `RateLimit-Policy` (on success and on the 429). */
+const RATE_LIMITED = new Set(['downloadModelVersionArtifact']);
+/** Creates that set `Location` themselves rather than through `@CreatedLocation()`. */
+const SETS_LOCATION = new Set(['submitFusion']);
 
 // ---------------------------------------------------------------------------------------------
 // Downloads
@@ -338,6 +347,7 @@ const DOWNLOADS: Record<string, { content: Record<string, Json>; headers: Json }
   downloadModelVersionArtifact: {
     content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } },
     headers: {
+      ETag: header('ETag'),
       'X-Content-SHA256': header('XContentSha256'),
       'RateLimit-Policy': header('RateLimitPolicy'),
       RateLimit: header('RateLimit'),
@@ -349,7 +359,7 @@ const DOWNLOADS: Record<string, { content: Record<string, Json>; headers: Json }
       'image/png': { schema: { type: 'string', format: 'binary' } },
       'image/webp': { schema: { type: 'string', format: 'binary' } },
     },
-    headers: { 'X-Content-SHA256': header('XContentSha256') },
+    headers: { ETag: header('ETag'), 'X-Content-SHA256': header('XContentSha256') },
   },
 };
 

@@ -2780,8 +2780,6 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`, with Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3012,8 +3010,6 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3122,8 +3118,6 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3242,8 +3236,6 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3397,8 +3389,6 @@ export interface operations {
       /** @description `too_many_attempts`. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3743,8 +3733,6 @@ export interface operations {
       /** @description `too_many_attempts` (this address asked too often). */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3842,8 +3830,6 @@ export interface operations {
       /** @description `too_many_attempts` (unknown tokens from this address). */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4286,8 +4272,6 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`, with Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4512,8 +4496,6 @@ export interface operations {
       /** @description `too_many_attempts` (unknown tokens from this address). */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4838,14 +4820,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['OrganizationResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -5428,7 +5402,10 @@ export interface operations {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
-        content?: never;
+        content: {
+          'application/x-ndjson': string;
+          'text/csv': string;
+        };
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -6400,6 +6377,7 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           'X-Content-SHA256': components['headers']['XContentSha256'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -7210,14 +7188,6 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
         headers: {
@@ -7331,14 +7301,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ModelResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -7467,6 +7429,7 @@ export interface operations {
       /** @description Accepted. */
       202: {
         headers: {
+          Location: components['headers']['Location'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -7548,8 +7511,6 @@ export interface operations {
       /** @description `quota_exceeded` with Retry-After (until the quota day rolls over). */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -8035,8 +7996,6 @@ export interface operations {
       /** @description `upload_concurrency_limited`: too many uploads in progress for this user or organization; Retry-After. */
       429: {
         headers: {
-          RateLimit: components['headers']['RateLimit'];
-          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -8192,14 +8151,6 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `step_up_required`: no second factor in the last AUTH_STEP_UP_MINUTES; `POST /api/v1/auth/step-up` first. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
@@ -8304,14 +8255,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ModelVersionResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -8433,6 +8376,7 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          ETag: components['headers']['ETag'];
           RateLimit: components['headers']['RateLimit'];
           'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Content-SHA256': components['headers']['XContentSha256'];
@@ -8446,6 +8390,7 @@ export interface operations {
       /** @description Not modified: `If-None-Match` holds this ETag (the quoted SHA-256); not counted as an export. */
       304: {
         headers: {
+          ETag: components['headers']['ETag'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -8855,14 +8800,6 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `policy_invalid`, `principal_not_found`. */
       400: {
         headers: {
@@ -8976,14 +8913,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['PolicyResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `policy_invalid`, `principal_not_found`. */
       400: {
@@ -9406,14 +9335,6 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
@@ -9507,14 +9428,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['ProjectResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -10597,14 +10510,6 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
@@ -10698,14 +10603,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['SsoProviderResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
@@ -11247,14 +11144,6 @@ export interface operations {
           'application/json': components['schemas']['ErasureResponse'];
         };
       };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
-      };
       /** @description `step_up_required`: no second factor in the last AUTH_STEP_UP_MINUTES; `POST /api/v1/auth/step-up` first. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
@@ -11357,14 +11246,6 @@ export interface operations {
         content: {
           'application/json': components['schemas']['UserResponse'];
         };
-      };
-      /** @description Not modified (GET with a current `If-None-Match`). */
-      304: {
-        headers: {
-          'X-Request-Id': components['headers']['XRequestId'];
-          [name: string]: unknown;
-        };
-        content?: never;
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
       400: {
