@@ -1,5 +1,14 @@
 import { readFileSync } from 'node:fs';
 
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+/** package.json `imports` (#libs/…) mapped to their TypeScript sources. */
+const subpathImports = Object.fromEntries(
+  Object.entries(pkg.imports).map(([key, target]) => [
+    `^${key.replace('*', '(.*)')}$`,
+    `<rootDir>/${target.types.slice(2).replace('*', '$1')}`,
+  ]),
+);
+
 const swc = JSON.parse(readFileSync(new URL('./.swcrc.json', import.meta.url), 'utf8'));
 delete swc.$schema;
 
@@ -15,6 +24,7 @@ export const common = {
   },
   transformIgnorePatterns: ['/node_modules/(?!cookie/)'],
   moduleNameMapper: {
+    ...subpathImports,
     '^(\\.{1,2}/.*)\\.js$': '$1',
     // @fastify/static (CommonJS) requires an ESM-only content-disposition; Jest on Node 20 cannot
     // require ESM, so tests use the API-identical CommonJS release.

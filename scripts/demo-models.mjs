@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-execFileSync(process.execPath, [join(root, 'scripts/ensure-build.mjs')], { stdio: 'inherit' });
+execFileSync(process.execPath, [join(root, 'scripts/ensure-build.mjs'), '--tools'], { stdio: 'inherit' });
 execFileSync(process.execPath, [join(root, 'scripts/fetch-fixtures.mjs')], { stdio: 'inherit' });
 const out = join(root, 'demo-models');
 mkdirSync(out, { recursive: true });

@@ -1,16 +1,19 @@
-// Compiles the project when dist/ is missing or older than any source file.
+// Compiles the project when dist/ is missing or older than any source file. The production build
+// (tsconfig.build.json: apps, libs, src) is what `npm start`, the CLI and the images run; with
+// `--tools` the benchmarks and the model fixtures they use are compiled too (tsconfig.tools.json).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
-const stamp = join(root, 'dist', '.build-stamp');
+const tools = process.argv.includes('--tools');
+const project = tools ? 'tsconfig.tools.json' : 'tsconfig.build.json';
+const stamp = join(root, 'dist', tools ? '.build-stamp-tools' : '.build-stamp');
 const sources = [
   'apps',
   'libs',
   'src',
-  'bench',
-  'test/fixtures',
+  ...(tools ? ['bench', 'test/fixtures', 'tsconfig.tools.json'] : []),
   'ormconfig.ts',
   'tsconfig.json',
   'tsconfig.build.json',
@@ -27,13 +30,9 @@ function newest(path) {
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const latest = Math.max(...sources.map((s) => newest(join(root, s))));
 if (latest > built) {
-  process.stderr.write('Building fusiongate (tsc)…\n');
-  execFileSync(
-    process.execPath,
-    [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
-    {
-      stdio: 'inherit',
-    },
-  );
+  process.stderr.write(`Building fusiongate (tsc -p ${project})…\n`);
+  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], {
+    stdio: 'inherit',
+  });
   writeFileSync(stamp, new Date().toISOString());
 }

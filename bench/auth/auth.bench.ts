@@ -10,7 +10,7 @@
  *   them) and BENCH_TRACING=1 (OpenTelemetry on, exporting to an OTLP sink in a child process), the
  *   same per-request figures with tracing on, to compare with a run without it.
  *
- *   npm run build && node dist/bench/auth/auth.bench.js      (or: npm run bench:auth)
+ *   npm run build:tools && node dist/bench/auth/auth.bench.js      (or: npm run bench:auth)
  *   env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_REQUESTS (default 3000),
  *        BENCH_LOGINS (default 24), BENCH_SOCKET (0/1), BENCH_TRACING (0/1)

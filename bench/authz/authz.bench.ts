@@ -7,7 +7,7 @@
  * - the same decision through `POST /orgs/:orgId/authz/check` (authentication + guard + check)
  *   against an unguarded `@Public()` route, in the same run (Fastify inject, no socket).
  *
- *   npm run build && node dist/bench/authz/authz.bench.js      (or: npm run bench:authz)
+ *   npm run build:tools && node dist/bench/authz/authz.bench.js      (or: npm run bench:authz)
  *   env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_REQUESTS (default 2000)
  */

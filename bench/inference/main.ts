@@ -1,5 +1,7 @@
 // Inference bench: per-stage times of a 1920×1080 photo with each codec, the share of time spent
-// outside onnxruntime's session.run, and the calling thread's event-loop lag while 4 pipelines run.
+// outside onnxruntime's session.run, the non-model image path next to FaceFusion's OpenCV steps on
+// the same photo (when Debian's python3-opencv is installed), and the calling thread's event-loop lag
+// while 4 pipelines run.
 // Run: node scripts/fetch-fixtures.mjs && node --import ./libs/inference/src/pipeline/ts-register.mjs bench/inference/main.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +12,14 @@ import {
   FaceFusionEngine,
   FUSION_STAGES,
   type FusionRequest,
+  type FusionResult,
   type FusionTimings,
 } from '../../libs/inference/src/index.js';
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
+import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
+import { compareImagePath, formatComparison, measureEnginePath, openCvAvailable, OPENCV_PYTHON } from './image-path.js';
 
 const RUNS = 3;
 const fixtures = ensureRealFixtures();
@@ -38,22 +43,44 @@ console.log(
   `target 1920×1080 JPEG (${target.length} bytes), UltraFace + 512-d embedding + 128 px InSwapper-shaped model`,
 );
 console.log(`cpu provider, 1 worker thread, median of ${RUNS} runs after a warm-up\n`);
+let faces: FusionResult['faces'] = [];
 for (const codec of ['sharp', 'jimp'] as const) {
   const engine = await FaceFusionEngine.create({ workers: 1, codec });
   await engine.run(request);
   const runs: FusionTimings[] = [];
-  let faces = 0;
   for (let i = 0; i < RUNS; i++) {
     const result = await engine.run(request);
     runs.push(result.timings);
-    faces = result.faces.filter((f) => f.swapped).length;
+    faces = result.faces;
   }
   await engine.close();
   const keys = [...FUSION_STAGES, 'sessionRun', 'total'] as const;
   const row = Object.fromEntries(keys.map((k) => [k, median(runs.map((r) => r[k]))]));
-  console.log(`codec ${codec} (${faces} faces swapped)`);
+  const imagePath = row.total - row.sessionRun - row.watermark;
+  console.log(`codec ${codec} (${faces.filter((f) => f.swapped).length} faces swapped)`);
   console.log(keys.map((k) => `  ${k.padEnd(10)} ${row[k].toFixed(1).padStart(8)} ms`).join('\n'));
-  console.log(`  outside session.run: ${(100 * (1 - row.sessionRun / row.total)).toFixed(1)} % of total\n`);
+  console.log(`  outside session.run: ${(100 * (1 - row.sessionRun / row.total)).toFixed(1)} % of total`);
+  console.log(`  outside session.run and watermark: ${imagePath.toFixed(1)} ms\n`);
+}
+
+// Like for like: the same steps on the same photo and faces, the engine's functions on this thread.
+const landmarks = faces.filter((f) => f.swapped).map((f) => f.landmarks5);
+const [PATH_ROUNDS, PATH_RUNS] = [3, 5];
+if (openCvAvailable()) {
+  const { engine, opencv } = await compareImagePath(target, landmarks, PATH_ROUNDS, PATH_RUNS);
+  console.log(
+    `non-model image path, ${landmarks.length} faces: decode, letterbox to 320×240, warp to 128, paste back, JPEG q80\n` +
+      `(engine: sharp, 1 thread; OpenCV ${opencv.opencv}, ${opencv.threads} thread(s); ${PATH_ROUNDS} alternating rounds ` +
+      `of ${PATH_RUNS} runs, median)`,
+  );
+  console.log(formatComparison(engine, opencv) + '\n');
+} else {
+  const engine = await measureEnginePath('sharp', target, landmarks, PATH_ROUNDS * PATH_RUNS);
+  console.log(
+    `non-model image path (sharp), ${landmarks.length} faces: total ${engine.ms.total.toFixed(1)} ms wall, ` +
+      `${engine.cpuMs.total.toFixed(1)} ms CPU`,
+  );
+  console.log(`  OpenCV reference skipped: ${OPENCV_PYTHON} cannot import cv2 (apt-get install python3-opencv)\n`);
 }
 
 for (const workers of [1, 2]) {
@@ -71,5 +98,36 @@ for (const workers of [1, 2]) {
       `p50 ${(histogram.percentile(50) / 1e6).toFixed(2)} ms, p99 ${(histogram.percentile(99) / 1e6).toFixed(2)} ms, ` +
       `max ${(histogram.max / 1e6).toFixed(2)} ms`,
   );
+}
+// Face masks: the same run with occlusion and region masks (tiny generated XSeg- and BiSeNet-shaped
+// models, so the figure is the platform's own work around them: resize, argmax, blur, combine).
+{
+  const occluder = writeModel(
+    dir,
+    'xseg',
+    buildOccluderModel([{ x1: 64, y1: 96, x2: 192, y2: 160 }]),
+    'xseg',
+    'face_occluder',
+  );
+  const parser = writeModel(dir, 'bisenet', buildParserModel(splitLabels(1, 10)), 'bisenet', 'face_parser');
+  const engine = await FaceFusionEngine.create({ workers: 1 });
+  const variants = {
+    box: { types: ['box'] },
+    'box+occlusion': { types: ['box', 'occlusion'], occluder },
+    'box+region': { types: ['box', 'region'], parser },
+    'box+occlusion+region': { types: ['box', 'occlusion', 'region'], occluder, parser },
+  } satisfies Record<string, FusionRequest['faceMask']>;
+  console.log('\nface masks (codec sharp), median per run:');
+  for (const [name, faceMask] of Object.entries(variants)) {
+    const masked = { ...request, faceMask } as FusionRequest;
+    await engine.run(masked);
+    const runs: FusionTimings[] = [];
+    for (let i = 0; i < RUNS; i++) runs.push((await engine.run(masked)).timings);
+    const at = (k: keyof FusionTimings) => median(runs.map((r) => r[k])).toFixed(1);
+    console.log(
+      `  ${name.padEnd(22)} mask ${at('mask').padStart(7)} ms  paste ${at('paste').padStart(6)} ms  total ${at('total').padStart(7)} ms`,
+    );
+  }
+  await engine.close();
 }
 rmSync(dir, { recursive: true, force: true });

@@ -6,7 +6,7 @@
  * and prints the peak RSS and the answers of each round: validation runs in a fixed pool
  * (MODEL_VALIDATION_CONCURRENCY, default 2) with a bounded queue, so the peak stays flat.
  *
- *   npm run build && node dist/bench/registry/registry.bench.js
+ *   npm run build:tools && node dist/bench/registry/registry.bench.js
  *   env: BENCH_ADMIN_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres),
  *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_SIZE_MB (default 500),
  *        BENCH_GRAPH_MB (default 11), BENCH_CONCURRENCY (default "1,4,16"); MODEL_VALIDATION_* as

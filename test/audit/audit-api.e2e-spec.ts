@@ -10,6 +10,7 @@ import { AppModule } from '../../apps/api/src/app.module.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, type Tokens } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
+import { eventually } from '../support/eventually.js';
 
 /** A route that always refuses, standing in for any 403 the policy layer answers. */
 @Controller('orgs/:orgId/forbidden-thing')
@@ -212,14 +213,16 @@ describe('audit HTTP API', () => {
     for (let i = 0; i < 2; i++) {
       await http().get(`/api/v1/orgs/${org}/audit/export?format=csv`).set(authHeader(tokens)).expect(200);
     }
-    const alerts = await waitFor(async () => {
+    const alerts = await eventually('the alert', async () => {
       const res = await http().get(`/api/v1/orgs/${org}/alerts`).set(authHeader(tokens));
       return res.body.items.length ? res.body.items : undefined;
     });
     expect(alerts).toEqual([
       expect.objectContaining({ rule: 'bulk_export', severity: 'high', actorId: userId, subject: userId }),
     ]);
-    const delivery = await waitFor(async () => deliveries.find((d) => d.body.includes('bulk_export')));
+    const delivery = await eventually('the alert webhook delivery', async () =>
+      deliveries.find((d) => d.body.includes('bulk_export')),
+    );
     const signature = createHmac('sha256', WEBHOOK_SECRET)
       .update(`${delivery.headers['x-fusiongate-timestamp']}.${delivery.body}`)
       .digest('hex');
@@ -248,7 +251,7 @@ describe('audit HTTP API', () => {
       resourceId: 'GET /api/v1/orgs/:orgId/forbidden-thing',
       details: { status: 403, code: 'model:export', params: { orgId: org } },
     });
-    const alerts = await waitFor(async () => {
+    const alerts = await eventually('the alert', async () => {
       const res = await http().get(`/api/v1/orgs/${org}/alerts`).set(authHeader(tokens));
       return res.body.items.find((a: { rule: string }) => a.rule === 'denial_burst');
     });
@@ -269,13 +272,3 @@ describe('audit HTTP API', () => {
     expect(rows.rows).toEqual([{ action: 'model.read' }]);
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -2,6 +2,7 @@ import request from 'supertest';
 import { AuditService } from '../../libs/audit/src/index.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, createUserAndLogin, login, totpCode } from '../support/identity.js';
+import { eventually } from '../support/eventually.js';
 
 interface EventRow {
   action: string;
@@ -108,7 +109,7 @@ describe('identity events in the audit trail', () => {
       await http().post('/api/v1/auth/login').send({ email, password: 'Wrong-password-123' }).expect(401);
     }
     await t.app.get(AuditService).flush();
-    const alerts = await waitFor(async () => {
+    const alerts = await eventually('the alert', async () => {
       const rows = await t.env.db.query(
         `SELECT rule, subject, details FROM alert WHERE rule = 'login_failures_many_accounts'`,
       );
@@ -118,13 +119,3 @@ describe('identity events in the audit trail', () => {
     expect(alerts[0].details).toMatchObject({ accounts: 3 });
   });
 });
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 5_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

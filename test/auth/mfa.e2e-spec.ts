@@ -112,6 +112,51 @@ describe('two-factor authentication (TOTP)', () => {
     expect(me.body).toMatchObject({ mfaEnabled: false, mfa: false });
   });
 
+  it('shows the pending enrolment as a PNG QR code to its owner only, and says to sign in again once on', async () => {
+    const owner = await createUser(t);
+    const other = await createUser(t);
+    const tokens = await login(t, owner.email, owner.password);
+    const otherTokens = await login(t, other.email, other.password);
+    const qrCode = (token: typeof tokens) => http().get('/api/v1/auth/mfa/setup/qr.png').set(authHeader(token));
+    const png = (dataUrl: string) => Buffer.from(dataUrl.replace(/^data:image\/png;base64,/, ''), 'base64');
+
+    expect((await http().get('/api/v1/auth/mfa/setup/qr.png')).status).toBe(401);
+    const early = await qrCode(tokens);
+    expect(early.status).toBe(409);
+    expect(early.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(early.body.code).toBe('mfa_setup_required');
+
+    const first = await http().post('/api/v1/auth/mfa/setup').set(authHeader(tokens));
+    expect(first.body.qrCodeUrl).toBe('/api/v1/auth/mfa/setup/qr.png');
+    const shown = await qrCode(tokens);
+    expect(shown.status).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/png');
+    expect(shown.headers['cache-control']).toBe('no-store');
+    expect(shown.body).toEqual(png(first.body.qrCodeDataUrl));
+    // Another account's pending enrolment is never shown: theirs has none.
+    expect((await qrCode(otherTokens)).body.code).toBe('mfa_setup_required');
+
+    // A new setup replaces the pending secret, and with it the image.
+    const second = await http().post('/api/v1/auth/mfa/setup').set(authHeader(tokens));
+    expect(second.body.secret).not.toBe(first.body.secret);
+    const replaced = await qrCode(tokens);
+    expect(replaced.body).toEqual(png(second.body.qrCodeDataUrl));
+    expect(replaced.body).not.toEqual(shown.body);
+
+    const enabled = await http()
+      .post('/api/v1/auth/mfa/enable')
+      .set(authHeader(tokens))
+      .send({ code: await totpCode(second.body.secret) });
+    expect(enabled.status).toBe(200);
+    expect(enabled.body).toMatchObject({ signInAgain: true, message: expect.stringContaining('sign in again') });
+    expect(enabled.body.recoveryCodes).toHaveLength(10);
+    // The token used to enable does not carry the factor; a new sign-in with a code does.
+    expect((await http().get('/api/v1/auth/me').set(authHeader(tokens))).body).toMatchObject({ mfa: false });
+    const after = await qrCode(tokens);
+    expect(after.status).toBe(409);
+    expect(after.body.code).toBe('mfa_already_enabled');
+  });
+
   it('refuses a second setup while MFA is on', async () => {
     const user = await createUser(t, { mfa: true });
     const tokens = await login(t, user.email, user.password, await totpCode(user.totpSecret!));

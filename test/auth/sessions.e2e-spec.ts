@@ -113,6 +113,40 @@ describe('sessions: refresh, logout, password change, disabled and expired accou
     await expect(login(t, user.email, next)).resolves.toHaveProperty('accessToken');
   });
 
+  it('a password change that fails half-way changes nothing: the old password and every session stay', async () => {
+    const user = await createUser(t);
+    const here = await login(t, user.email, user.password);
+    const elsewhere = await login(t, user.email, user.password);
+    const passwordChangedEvents = async () =>
+      (await t.env.db.query(`SELECT count(*)::int AS n FROM audit_event WHERE action = 'auth.password.changed'`))
+        .rows[0].n as number;
+    const eventsBefore = await passwordChangedEvents();
+    // The database refuses to end this user's sessions, after the password row was already updated.
+    await t.env.db.query(`
+      CREATE FUNCTION refuse_session_revocation() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'sessions of this account cannot be revoked'; END $$`);
+    await t.env.db.query(
+      `CREATE TRIGGER refuse_session_revocation BEFORE UPDATE OF revoked_at ON auth_session
+         FOR EACH ROW WHEN (NEW.user_id = '${user.id}'::uuid AND NEW.revoked_at IS NOT NULL)
+         EXECUTE FUNCTION refuse_session_revocation()`,
+    );
+    try {
+      const failed = await http()
+        .post('/api/v1/auth/password')
+        .set(authHeader(here))
+        .send({ currentPassword: user.password, newPassword: strongPassword() });
+      expect(failed.status).toBe(500);
+      expect(failed.headers['content-type']).toMatch(/application\/problem\+json/);
+    } finally {
+      await t.env.db.query(`DROP TRIGGER refuse_session_revocation ON auth_session`);
+      await t.env.db.query(`DROP FUNCTION refuse_session_revocation()`);
+    }
+    expect((await me(elsewhere.accessToken)).status).toBe(200);
+    expect((await refresh(elsewhere.refreshToken)).status).toBe(200);
+    await expect(login(t, user.email, user.password)).resolves.toHaveProperty('accessToken');
+    expect(await passwordChangedEvents()).toBe(eventsBefore);
+  });
+
   it('a disabled user fails on the next request, and cannot sign in or refresh', async () => {
     const user = await createUser(t);
     const tokens = await login(t, user.email, user.password);

@@ -50,6 +50,8 @@ describe('HTTP and HTTPS headers', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(page.headers['strict-transport-security']).toBeUndefined();
+    // Browsers ignore Cross-Origin-Opener-Policy on insecure origins, with a console error.
+    expect(page.headers['cross-origin-opener-policy']).toBeUndefined();
     // The page's own scripts and styles are served from the same origin, over the same scheme.
     const scripts = [...(page.text as string).matchAll(/src="([^"]+\.js)"/g)].map((m) => m[1]);
     expect(scripts.length).toBeGreaterThan(0);
@@ -90,6 +92,7 @@ describe('HTTP and HTTPS headers', () => {
       expect(docs.status).toBe(200);
       expect(docs.headers['strict-transport-security']).toBe('max-age=86400; includeSubDomains');
       expect(docs.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
       const live = await getTls(port, '/health/live');
       expect(live.status).toBe(200);
     } finally {
@@ -110,5 +113,6 @@ describe('HTTP and HTTPS headers', () => {
     const page = await request(behindProxy.app.getHttpServer()).get('/docs');
     expect(page.headers['strict-transport-security']).toBe('max-age=31536000; includeSubDomains');
     expect(page.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+    expect(page.headers['cross-origin-opener-policy']).toBe('same-origin');
   });
 });

@@ -152,6 +152,7 @@ describe('fusion jobs end to end', () => {
       const job = await getJob(t, a, 'developer', id);
       expect(job.status).toBe('completed');
       expect(job.faces?.filter((f) => f.swapped)).toHaveLength(3);
+      expect(job.result).toMatchObject({ watermark: 'embedded', watermarkReason: null });
       const download = await binary(
         http(t)
           .get(`${orgBase(a)}/jobs/${id}/result`)
@@ -212,6 +213,37 @@ describe('fusion jobs end to end', () => {
       for (const digest of stored.rows[0].input_digests) {
         expect(await blobExists(t, digest)).toBe(false);
       }
+    }, 120_000);
+
+    it('delivers a result below the smallest watermarkable size unmarked, and says so with the reason', async () => {
+      const small = await sharp(photos().group).resize(480).jpeg({ quality: 90 }).toBuffer();
+      const submitted = await fuse(t, a, 'developer', models.swapperId, { target: small });
+      expect(submitted.status).toBe(202);
+      const job = await waitForJob(t, a, 'developer', submitted.body.id as string);
+      expect(job.status).toBe('completed');
+      expect(job.result).toMatchObject({ width: 480, height: 320, watermark: 'none' });
+      expect(job.result!.watermarkReason).toMatch(
+        /^image_too_small: 480×320 .*long side ≥ 512 px, short side ≥ 288 px/,
+      );
+      const download = await binary(
+        http(t)
+          .get(`${orgBase(a)}/jobs/${job.id}/result`)
+          .set(a.developer.auth),
+      );
+      expect(download.status).toBe(200);
+      const detect = await http(t)
+        .post(`${orgBase(a)}/watermark/detect`)
+        .set(a.developer.auth)
+        .attach('image', download.body as Buffer, { filename: 'small.jpg', contentType: 'image/jpeg' });
+      expect(detect.body).toMatchObject({ watermarked: false, confidence: null, job: null });
+      const completed = await t.env.db.query<{ details: { watermark: string; watermarkReason: string } }>(
+        `SELECT details FROM audit_event WHERE resource_id = $1 AND action = 'job.completed'`,
+        [job.id],
+      );
+      expect(completed.rows[0].details).toMatchObject({
+        watermark: 'none',
+        watermarkReason: job.result!.watermarkReason,
+      });
     }, 120_000);
 
     it('lists each caller the jobs they may see, filtered and paginated', async () => {

@@ -121,7 +121,15 @@ export interface JobBody {
   status: string;
   position: number;
   error: { code: string; detail: string } | null;
-  result: { sha256: string; size: number; format: string; width: number; height: number } | null;
+  result: {
+    sha256: string;
+    size: number;
+    format: string;
+    width: number;
+    height: number;
+    watermark: 'embedded' | 'none';
+    watermarkReason: string | null;
+  } | null;
   faces: Array<{ box: { x1: number; y1: number; x2: number; y2: number }; swapped: boolean }> | null;
   attempt: number;
   cancelRequested: boolean;

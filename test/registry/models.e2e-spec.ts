@@ -13,7 +13,7 @@ import {
   torchZipBytes,
   truncate,
 } from './fixtures/invalid-models.js';
-import { eventually } from './support/eventually.js';
+import { eventually } from '../support/eventually.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 const UPLOAD_LIMIT = 3 * 1024 * 1024;

@@ -4,6 +4,7 @@ import { FAST_AUTH_ENV } from '../auth/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createUser } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
+import { eventually } from '../support/eventually.js';
 
 let t: TestApp;
 let a: Tenant;
@@ -18,16 +19,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-/** Polls until `probe` returns something (alerts are raised after the change commits). */
-async function eventually<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (let i = 0; ; i++) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (i > 100) throw new Error('never happened');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('authz/explain for someone who is not a member', () => {
   it('answers 404 for a user of another organization, an account in none, and an unknown id', async () => {
@@ -104,7 +95,7 @@ describe('removing a deny policy raises an alert', () => {
     return (res.body as { id: string }).id;
   };
   const alertFor = (policyId: string) =>
-    eventually(async () => {
+    eventually('the alert', async () => {
       const res = await http().get(`${org()}/alerts`).set(a.admin.auth);
       return (res.body as { items: { rule: string; subject: string; details: Record<string, unknown> }[] }).items.find(
         (x) => x.rule === 'deny_policy_removed' && x.subject === policyId,

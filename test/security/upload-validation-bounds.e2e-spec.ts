@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { MembershipService } from '../../libs/organizations/src/index.js';
 import { buildGraphHeavyModel } from '../fixtures/onnx/graph-heavy.js';
-import { eventually } from '../registry/support/eventually.js';
+import { eventually } from '../support/eventually.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, login } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
@@ -127,7 +127,7 @@ describe('parallel uploads of graph-heavy models', () => {
           const answered = uploads.filter((u) => u.answered);
           return answered.length === UPLOADERS * UPLOADS_EACH - PER_ORG ? answered : undefined;
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
       for (const upload of refusedEarly) {
         const reply = await upload.reply;
@@ -148,7 +148,7 @@ describe('parallel uploads of graph-heavy models', () => {
             ? true
             : undefined;
         },
-        60_000,
+        { timeoutMs: 60_000 },
       );
       for (const upload of admitted) upload.finish();
       const replies = await Promise.all(admitted.map((u) => u.reply));

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
@@ -5,8 +6,18 @@ import { chromium, type Browser } from 'playwright-core';
 /** Debian's Chromium (CI installs it), or `CHROMIUM_PATH`. */
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-/** A headless Chromium that makes no request of its own (no updates, sync or QUIC). */
-export function launchChromium(): Promise<Browser> {
+/**
+ * A headless Chromium that makes no request of its own (no updates, sync or QUIC), with `extraArgs`
+ * (e.g. `--host-resolver-rules=…`). Without a Chromium binary it fails, saying how to get one: a
+ * browser test never passes by skipping.
+ */
+export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM_PATH}: the browser tests need it. ` +
+        "Install Debian's chromium (apt-get install chromium; .ci/run does) or set CHROMIUM_PATH.",
+    );
+  }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
@@ -18,6 +29,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...extraArgs,
     ],
   });
 }

@@ -12,10 +12,13 @@ export function databaseUrl(name: string): string {
   return url.toString();
 }
 
-/** A template per migration set: adding a migration makes the next run build a fresh one. */
+/**
+ * A template per migration set, keyed on each migration's name and source: adding a migration or
+ * editing one makes the next run build a fresh template.
+ */
 export function templateName(): string {
   const digest = createHash('sha256')
-    .update(migrations.map((m) => m.name).join('\n'))
+    .update(migrations.map((m) => `${m.name}\n${m.toString()}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
   return `fg_template_${digest}`;

@@ -201,18 +201,21 @@ export async function createApiApp(
 
   // Browsers are told to upgrade to HTTPS, and to stay on it, only where HTTPS is served (here, or by
   // the proxy in front of PUBLIC_URL): over plain HTTP on an internal host name, upgrading would
-  // break Swagger UI's scripts and styles.
+  // break Swagger UI's scripts and styles. Cross-Origin-Opener-Policy only applies to secure origins;
+  // over plain HTTP browsers ignore it with a console error, so it is sent with HTTPS only.
   const https = !!http.tls || !!http.publicUrl?.startsWith('https:');
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
         styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
+        // Swagger UI shows image answers (the two-factor QR code) from blob: URLs.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         scriptSrc: ["'self'"],
         upgradeInsecureRequests: https ? [] : null,
       },
     },
+    crossOriginOpenerPolicy: https,
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });

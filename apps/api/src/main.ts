@@ -29,9 +29,7 @@ async function main(): Promise<void> {
     await stopTracing();
   });
   await app.listen({ port: config.http.port, host: config.http.host });
-  const url =
-    config.http.publicUrl ??
-    `${config.http.tls ? 'https' : 'http'}://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
+  const url = config.apiBaseUrl();
   logger.log(`API ready in ${Date.now() - started} ms at ${url} — Swagger UI: ${url}/docs`);
 }
 

@@ -121,6 +121,7 @@ const OPERATION_IDS: Record<string, string> = {
   AuthController_mfaDisable: 'disableMfa',
   AuthController_mfaEnable: 'enableMfa',
   AuthController_mfaSetup: 'setUpMfa',
+  AuthController_mfaSetupQrCode: 'getMfaSetupQrCode',
   AuthController_refresh: 'refreshTokens',
   AuthController_regenerateRecoveryCodes: 'regenerateRecoveryCodes',
   AuthController_stepUp: 'stepUp',
@@ -474,6 +475,7 @@ const ENUM_ANCHORS: Record<string, string> = {
   RuleSourceKind: 'RuleSource.kind',
   StepUpFactor: 'StepUpResponse.factor',
   UserStatus: 'UserResponse.status',
+  WatermarkState: 'JobResult.watermark',
 };
 
 const enumKey = (values: unknown[]) => JSON.stringify(values.map(String).sort());

@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
+import { AppConfig } from '../../../libs/config/src/index.js';
 import { refineContract } from './openapi-contract.js';
+import { apiDescription } from './swagger-description.js';
 
 export const BEARER_SCHEME = 'bearer';
 export const API_KEY_SCHEME = 'api-key';
@@ -8,11 +10,7 @@ export const API_KEY_SCHEME = 'api-key';
 export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const config = new DocumentBuilder()
     .setTitle('fusiongate API')
-    .setDescription(
-      'Share face-fusion ONNX models across a studio safely: identity, organizations, permissions, ' +
-        'versioned model registry with export control, and a tamper-evident audit trail. Errors are application/problem+json ' +
-        '(RFC 9457) with a stable `code`.',
-    )
+    .setDescription(apiDescription(app.get(AppConfig)))
     .setVersion('1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)

@@ -114,7 +114,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Turn two-factor on by confirming a code from the new secret; answers ten recovery codes, shown once. */
+    /**
+     * Turn two-factor on by confirming a code from the new secret; answers ten recovery codes, shown once.
+     * @description The current access token still does not carry the second factor: sign in again with `totp` (`signInAgain` in the answer) and Authorize with the new token before using routes that need it.
+     */
     post: operations['enableMfa'];
     delete?: never;
     options?: never;
@@ -148,8 +151,31 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code. */
+    /**
+     * Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code.
+     * @description Scan the QR code with an authenticator app: in Swagger UI, run `GET /api/v1/auth/mfa/setup/qr.png` (`qrCodeUrl`), which shows it as an image; or type `secret` in by hand. Then confirm a code with `POST /api/v1/auth/mfa/enable`. A new setup replaces a pending one.
+     */
     post: operations['setUpMfa'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/mfa/setup/qr.png': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The QR code of my pending two-factor enrolment, as a PNG to scan with an authenticator app.
+     * @description Swagger UI shows the image under "Response body". Call `POST /api/v1/auth/mfa/setup` first.
+     */
+    get: operations['getMfaSetupQrCode'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -763,7 +789,7 @@ export interface paths {
     put?: never;
     /**
      * Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.
-     * @description multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, and the swapper’s version|stage). Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.
+     * @description multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, faceMask {types box|occlusion|region, blur 0–1, padding [top,right,bottom,left] %, regions, occluder / parser {modelId, version|stage}}, and the swapper’s version|stage). Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.
      */
     post: operations['submitFusion'];
     delete?: never;
@@ -1782,7 +1808,7 @@ export interface components {
       links: components['schemas']['JobLinks'];
       /** Format: uuid */
       modelId: string;
-      /** @description Model version per pipeline role (swapper, detector, recognizer, landmarker). */
+      /** @description Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser). */
       models: Record<string, never>;
       options: Record<string, never>;
       /** Format: uuid */
@@ -1808,6 +1834,10 @@ export interface components {
       purged: boolean;
       sha256: string;
       size: number;
+      /** @description Whether the image carries the job’s watermark (none below 512 px long side or 288 px short side). */
+      watermark: components['schemas']['WatermarkState'];
+      /** @description Why the image carries no watermark. */
+      watermarkReason: string | null;
       width: number;
     };
     /** @enum {string} */
@@ -1892,19 +1922,51 @@ export interface components {
        */
       code: string;
     };
+    MfaEnabledResponse: {
+      /** @example Two-factor authentication is on. Store the recovery codes, then sign in again (POST /api/v1/auth/login with `totp`) and use the new access token (Swagger UI: Authorize): this one does not carry the second factor. */
+      message: string;
+      /**
+       * @description Ten single-use recovery codes. Shown this once: store them somewhere safe.
+       * @example [
+       *       "7k2m-9qfa-x3hd-0bwe"
+       *     ]
+       */
+      recoveryCodes: string[];
+      /**
+       * @description Always true: the token used here does not carry the second factor; sign in again with `totp` to get one that does.
+       * @example true
+       */
+      signInAgain: boolean;
+    };
     MfaSetupResponse: {
       /** @example otpauth://totp/fusiongate:ada%40studio.example?secret=...&issuer=fusiongate */
       otpauthUrl: string;
       /** @description QR code of `otpauthUrl` as a PNG data URL. */
       qrCodeDataUrl: string;
+      /**
+       * @description The same QR code as an image (`GET`, with the same bearer token): Swagger UI displays it.
+       * @example /api/v1/auth/mfa/setup/qr.png
+       */
+      qrCodeUrl: string;
       /** @description Base32 TOTP secret, for manual entry. */
       secret: string;
     };
     /** @enum {string} */
     ModelFamily:
-      'yoloface' | 'scrfd' | 'retinaface' | 'yunet' | 'ultraface' | '2dfan4' | 'arcface' | 'inswapper' | 'hyperswap';
+      | 'yoloface'
+      | 'scrfd'
+      | 'retinaface'
+      | 'yunet'
+      | 'ultraface'
+      | '2dfan4'
+      | 'arcface'
+      | 'inswapper'
+      | 'hyperswap'
+      | 'xseg'
+      | 'bisenet';
     /** @enum {string} */
-    ModelKind: 'face_detector' | 'face_landmarker' | 'face_recognizer' | 'face_swapper';
+    ModelKind:
+      'face_detector' | 'face_landmarker' | 'face_recognizer' | 'face_swapper' | 'face_occluder' | 'face_parser';
     ModelPage: {
       items: components['schemas']['ModelResponse'][];
       nextCursor: string | null;
@@ -2577,6 +2639,8 @@ export interface components {
       /** Format: uuid */
       userId: string;
     };
+    /** @enum {string} */
+    WatermarkState: 'embedded' | 'none';
   };
   responses: never;
   parameters: never;
@@ -3061,7 +3125,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          'application/json': components['schemas']['RecoveryCodesResponse'];
+          'application/json': components['schemas']['MfaEnabledResponse'];
         };
       };
       /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
@@ -3308,6 +3372,79 @@ export interface operations {
         };
       };
       /** @description `mfa_already_enabled`. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `internal_error`: something failed on our side; quote the `requestId`. */
+      500: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `database_unavailable`, `temporarily_unavailable`, `storage_unavailable`, or `read_only` (writes refused during maintenance): try again after `Retry-After`. */
+      503: {
+        headers: {
+          'Retry-After': components['headers']['RetryAfter'];
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+    };
+  };
+  getMfaSetupQrCode: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The QR code of the `otpauthUrl` that the last setup answered. */
+      200: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'image/png': Blob;
+        };
+      };
+      /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
+      401: {
+        headers: {
+          'WWW-Authenticate': components['headers']['WWWAuthenticate'];
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `api_key_not_allowed`. */
+      403: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `mfa_setup_required` (no pending enrolment), `mfa_already_enabled`. */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];

@@ -5,18 +5,12 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import {
-  DataSource,
-  type EntityManager,
-  type EntitySubscriberInterface,
-  type QueryRunner,
-  type TransactionCommitEvent,
-  type TransactionRollbackEvent,
-} from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '../../common/src/ids.js';
 import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { AppConfig } from '../../config/src/index.js';
+import { Transactions } from '../../database/src/transactions.js';
 import { AlertService } from './alerts/alert.service.js';
 import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
 import { CheckpointService, type Checkpoint } from './checkpoint.service.js';
@@ -49,9 +43,7 @@ const MAX_FLUSH_ATTEMPTS = 5;
  * graceful shutdown. Alert rules run on every event once it is committed.
  */
 @Injectable()
-export class AuditService
-  implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown, EntitySubscriberInterface
-{
+export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private buffer: BufferedEvent[] = [];
   private timer?: NodeJS.Timeout;
@@ -59,19 +51,14 @@ export class AuditService
   private stopMetrics?: () => void;
   /** Request ids that already produced a denial event, so the HTTP edge does not record it twice. */
   private readonly deniedRequests = new Set<string>();
-  /** Events written in a caller's transaction, evaluated by the alert rules once it commits. */
-  private readonly afterCommit = new WeakMap<QueryRunner, StoredEvent[]>();
-  /** Checkpoints signed in a caller's transaction (every N events), published once it commits. */
-  private readonly checkpointsAfterCommit = new WeakMap<QueryRunner, Checkpoint[]>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly alerts: AlertService,
     private readonly checkpoints: CheckpointService,
-  ) {
-    this.dataSource.subscribers.push(this);
-  }
+    private readonly transactions: Transactions,
+  ) {}
 
   onModuleInit(): void {
     this.timer = setInterval(() => void this.flush(), this.config.audit.flushIntervalMs);
@@ -110,14 +97,15 @@ export class AuditService
     const manager = ctx.manager;
     if (manager?.queryRunner?.isTransactionActive) {
       const { stored, checkpoints } = await this.writeGroups(manager, prepared);
-      const pending = this.afterCommit.get(manager.queryRunner) ?? [];
-      pending.push(...stored);
-      this.afterCommit.set(manager.queryRunner, pending);
-      if (checkpoints.length) {
-        const signed = this.checkpointsAfterCommit.get(manager.queryRunner) ?? [];
-        signed.push(...checkpoints);
-        this.checkpointsAfterCommit.set(manager.queryRunner, signed);
-      }
+      // Alerts are evaluated, and checkpoints signed in this transaction published, once it commits.
+      await this.transactions.afterCommit(manager, () => {
+        if (checkpoints.length) {
+          void this.checkpoints
+            .committed(checkpoints)
+            .catch((error: unknown) => this.logger.error({ err: error }, 'Publishing audit checkpoints failed'));
+        }
+        this.alerts.evaluate(stored);
+      });
       return stored.map(toRecorded);
     }
     const { stored, checkpoints } = await this.dataSource.transaction((m) => this.writeGroups(m, prepared));
@@ -217,27 +205,6 @@ export class AuditService
     if (this.buffer.length > 0) {
       this.logger.error({ events: this.buffer.length }, 'Buffered audit events could not be written at shutdown');
     }
-  }
-
-  afterTransactionCommit(event: TransactionCommitEvent): void {
-    if (event.queryRunner.isTransactionActive) return;
-    const checkpoints = this.checkpointsAfterCommit.get(event.queryRunner);
-    if (checkpoints) {
-      this.checkpointsAfterCommit.delete(event.queryRunner);
-      void this.checkpoints
-        .committed(checkpoints)
-        .catch((error: unknown) => this.logger.error({ err: error }, 'Publishing audit checkpoints failed'));
-    }
-    const stored = this.afterCommit.get(event.queryRunner);
-    if (!stored) return;
-    this.afterCommit.delete(event.queryRunner);
-    this.alerts.evaluate(stored);
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (event.queryRunner.isTransactionActive) return;
-    this.afterCommit.delete(event.queryRunner);
-    this.checkpointsAfterCommit.delete(event.queryRunner);
   }
 
   /** Appends events to one chain and signs a checkpoint when it passes a multiple of N events. */

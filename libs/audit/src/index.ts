@@ -5,7 +5,7 @@ export * from './canonical.js';
 export * from './redact.js';
 export * from './personal-data.js';
 export * from './audit-erasure.js';
-export { chainKey, type StoredEvent, type PreparedEvent } from './audit-chain.js';
+export { appendToChain, chainKey, type StoredEvent, type PreparedEvent } from './audit-chain.js';
 export * from './alerts/alert.service.js';
 export * from './alerts/alert-rules.js';
 export * from './audit-query.service.js';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { BadRequestError, UnauthorizedError, type RequestContext } from '../../common/src/index.js';
+import { Transactions } from '../../database/src/index.js';
 import { AuthEvents } from './auth-events.js';
 import { RecoveryCodeService } from './mfa/recovery-code.service.js';
 import { TotpService } from './mfa/totp.service.js';
@@ -44,6 +45,7 @@ export class AuthService {
     private readonly recoveryCodes: RecoveryCodeService,
     private readonly throttle: AttemptThrottleService,
     private readonly events: AuthEvents,
+    private readonly transactions: Transactions,
   ) {}
 
   private readonly passwordRules: PasswordSignInRule[] = [];
@@ -161,9 +163,17 @@ export class AuthService {
     await this.throttle.refund('login', subject, ctx.ip);
     this.hasher.assertAcceptable(newPassword);
     const passwordHash = await this.hasher.hash(newPassword);
-    await this.users.update({ id: userId }, { passwordHash, passwordChangedAt: new Date() });
-    const revokedSessions = await this.sessions.revokeAllForUser(ctx, userId, 'password_changed', ctx.sessionId);
-    await this.events.record(ctx, { action: 'auth.password.changed', subjectId: userId, details: { revokedSessions } });
-    return { revokedSessions };
+    // The new password, the end of every other session and the event commit together: a failure
+    // cannot leave the new password with the old sessions alive.
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      await manager.getRepository(UserEntity).update({ id: userId }, { passwordHash, passwordChangedAt: new Date() });
+      const revokedSessions = await this.sessions.revokeAllForUser(ctx, userId, 'password_changed', ctx.sessionId);
+      await this.events.record(
+        ctx,
+        { action: 'auth.password.changed', subjectId: userId, details: { revokedSessions } },
+        manager,
+      );
+      return { revokedSessions };
+    });
   }
 }

@@ -9,7 +9,14 @@ export const MODEL_STAGES = ['draft', 'staging', 'production', 'archived'] as co
 export type ModelStage = (typeof MODEL_STAGES)[number];
 
 /** The pipeline role of a model. */
-export const MODEL_KINDS = ['face_detector', 'face_landmarker', 'face_recognizer', 'face_swapper'] as const;
+export const MODEL_KINDS = [
+  'face_detector',
+  'face_landmarker',
+  'face_recognizer',
+  'face_swapper',
+  'face_occluder',
+  'face_parser',
+] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 /** Each family the engine speaks (FaceFusion's names) and the kind it belongs to. */
@@ -23,6 +30,8 @@ export const MODEL_FAMILY_KINDS = {
   arcface: 'face_recognizer',
   inswapper: 'face_swapper',
   hyperswap: 'face_swapper',
+  xseg: 'face_occluder',
+  bisenet: 'face_parser',
 } as const satisfies Record<string, ModelKind>;
 export type ModelFamily = keyof typeof MODEL_FAMILY_KINDS;
 export type DetectorFamily = {

@@ -43,6 +43,16 @@ export class AppConfig {
     return new AppConfig(toConfigValues(result.data, cwd));
   }
 
+  /**
+   * Where people reach the API: PUBLIC_URL, or this listener (`localhost` for a wildcard host).
+   * Start-up messages point there (Swagger UI at `<url>/docs`).
+   */
+  apiBaseUrl(): string {
+    const { publicUrl, tls, host, port } = this.http;
+    if (publicUrl) return publicUrl.replace(/\/+$/, '');
+    return `${tls ? 'https' : 'http'}://${host === '0.0.0.0' ? 'localhost' : host}:${port}`;
+  }
+
   /** A copy with some values replaced (tests, the launcher filling in embedded services). */
   with(patch: Partial<ConfigValues>): AppConfig {
     return new AppConfig({ ...this, ...patch });

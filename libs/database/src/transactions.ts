@@ -10,15 +10,17 @@ import {
 import { RequestContext } from '../../common/src/request-context.js';
 
 /**
- * Runs work in one database transaction and hands it a context bound to that transaction, so the
- * state change and its audit event commit or roll back together. Nested calls reuse the outer
- * transaction. Side effects outside the database (enqueueing jobs, webhooks, mail) belong after
- * `run` returns, i.e. after commit, or in `afterCommit`.
+ * The one transaction model. `run(ctx, work)` runs work in one database transaction and hands it a
+ * context bound to that transaction, so a state change and its audit event commit or roll back
+ * together; nested calls reuse the outer transaction. `afterCommit(ctx, effect)` is the one hook for
+ * what must happen only once the change is durable (cache invalidation, authorization version bumps,
+ * alert evaluation, mail): effects run in registration order when the outermost transaction commits,
+ * before `run` returns to its caller, and never when it rolls back.
  */
 @Injectable()
 export class Transactions implements EntitySubscriberInterface {
   private readonly logger = new Logger('Transactions');
-  private readonly pending = new WeakMap<QueryRunner, (() => Promise<void> | void)[]>();
+  private readonly pending = new WeakMap<QueryRunner, Map<string | symbol, AfterCommitEffect>>();
 
   constructor(private readonly dataSource: DataSource) {
     this.dataSource.subscribers.push(this);
@@ -35,35 +37,42 @@ export class Transactions implements EntitySubscriberInterface {
   }
 
   /**
-   * Runs `effect` once the transaction of `manager` (or of `ctx.manager`) commits, and never if it
-   * rolls back; at once when there is no transaction. Effects must not throw into the committer:
-   * failures are logged.
+   * Runs `effect` once the transaction of `scope` (a context or an entity manager) commits, and
+   * never if it rolls back; at once when there is no transaction. The commit waits for the effect,
+   * so keep effects short (hand slow work such as mail to a promise the effect does not await).
+   * With a `key`, an effect is registered once per transaction (later registrations with the same
+   * key are dropped). Failures are logged, never thrown into the committer.
    */
-  afterCommit(scope: RequestContext | EntityManager | undefined, effect: () => Promise<void> | void): void {
+  async afterCommit(
+    scope: RequestContext | EntityManager | undefined,
+    effect: AfterCommitEffect,
+    key?: string,
+  ): Promise<void> {
     const manager = scope instanceof RequestContext ? scope.manager : scope;
     const runner = manager?.queryRunner;
     if (runner?.isTransactionActive) {
-      const effects = this.pending.get(runner) ?? [];
-      effects.push(effect);
+      const effects = this.pending.get(runner) ?? new Map<string | symbol, AfterCommitEffect>();
+      const slot = key ?? Symbol('effect');
+      if (!effects.has(slot)) effects.set(slot, effect);
       this.pending.set(runner, effects);
       return;
     }
-    void this.runEffect(effect);
+    await this.runEffect(effect);
   }
 
-  afterTransactionCommit(event: TransactionCommitEvent): void {
+  async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {
     if (event.queryRunner.isTransactionActive) return;
     const effects = this.pending.get(event.queryRunner);
     if (!effects) return;
     this.pending.delete(event.queryRunner);
-    for (const effect of effects) void this.runEffect(effect);
+    for (const effect of effects.values()) await this.runEffect(effect);
   }
 
   afterTransactionRollback(event: TransactionRollbackEvent): void {
     if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
   }
 
-  private async runEffect(effect: () => Promise<void> | void): Promise<void> {
+  private async runEffect(effect: AfterCommitEffect): Promise<void> {
     try {
       await effect();
     } catch (error) {
@@ -71,3 +80,5 @@ export class Transactions implements EntitySubscriberInterface {
     }
   }
 }
+
+export type AfterCommitEffect = () => Promise<void> | void;

@@ -26,6 +26,7 @@ export type { InferenceErrorCodeValue } from './inference.errors.js';
 
 export { FUSION_STAGES } from './pipeline/fusion.types.js';
 export type {
+  FaceMaskOptions,
   FusionFace,
   FusionModels,
   FusionProgress,
@@ -59,8 +60,36 @@ export { detectLandmarks68, landmarks68To5, landmarksFromBox } from './models/la
 export { cosineSimilarity, embedFace, l2Normalize } from './models/recognizer.js';
 export type { FaceEmbedding } from './models/recognizer.js';
 export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/swappers.js';
+export {
+  createOcclusionMask,
+  createRegionMask,
+  cropToImage,
+  FACE_MASK_REGION_LABELS,
+  FACE_MASK_REGIONS,
+  FACE_MASK_TYPES,
+  minimumMask,
+  occluderInput,
+  occlusionFromOutput,
+  OCCLUDER_SIZE,
+  PARSER_CLASSES,
+  PARSER_SIZE,
+  parserInput,
+  regionFromOutput,
+  resizeMask,
+  smoothMask,
+} from './models/face-masker.js';
+export type { FaceMaskPadding, FaceMaskRegion, FaceMaskType } from './models/face-masker.js';
 export { readLastInitializer } from './models/onnx-initializer.js';
 export type { LoadedModel, ModelRunner } from './models/loaded-model.js';
 
-export { detectWatermark, embedWatermark, parsePayload, psnr } from './watermark/watermark.js';
-export type { WatermarkDetection } from './watermark/watermark.js';
+export {
+  detectWatermark,
+  embedWatermark,
+  MIN_WATERMARK_LONG_SIDE,
+  MIN_WATERMARK_SHORT_SIDE,
+  parsePayload,
+  psnr,
+  searchWatermark,
+  watermarkSupport,
+} from './watermark/watermark.js';
+export type { WatermarkDetection, WatermarkSearch } from './watermark/watermark.js';

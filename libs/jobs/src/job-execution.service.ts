@@ -31,6 +31,9 @@ export interface JobOutcome {
   faces: JobEntity['faces'];
   timings: Record<string, number>;
   executionProvider: string;
+  /** Whether the result carries the job's watermark, and why not. */
+  watermark: 'embedded' | 'none';
+  watermarkReason?: string;
 }
 
 /**
@@ -145,7 +148,7 @@ export class JobExecutionService {
       const [updated] = (await manager.query(
         `UPDATE job SET status = 'completed', stage = NULL, progress = 1, result_sha256 = $3, result_size = $4,
                 result_format = $5, result_width = $6, result_height = $7, faces = $8, timings = $9,
-                execution_provider = $10, finished_at = now(),
+                execution_provider = $10, watermark = $12, watermark_reason = $13, finished_at = now(),
                 result_expires_at = now() + make_interval(days => $11), updated_at = now()
           WHERE id = $1 AND attempt = $2 AND status = 'running'
           RETURNING finished_at, result_expires_at`,
@@ -161,6 +164,8 @@ export class JobExecutionService {
           JSON.stringify(outcome.timings),
           outcome.executionProvider,
           settings?.result_retention_days ?? 7,
+          outcome.watermark,
+          outcome.watermarkReason ?? null,
         ],
       )) as [Array<{ finished_at: Date }>, number];
       if (updated.length === 0) return false;
@@ -174,6 +179,8 @@ export class JobExecutionService {
           inputs: job.inputs.map(({ role, sha256, size }) => ({ role, sha256, size })),
           result: { sha256: outcome.resultSha256, size: outcome.resultSize, format: outcome.format },
           watermarkPayload: job.watermarkPayload,
+          watermark: outcome.watermark,
+          ...(outcome.watermarkReason ? { watermarkReason: outcome.watermarkReason } : {}),
           facesSwapped: outcome.faces?.filter((f) => f.swapped).length ?? 0,
           timings: outcome.timings,
           executionProvider: outcome.executionProvider,

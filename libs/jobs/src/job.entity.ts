@@ -12,6 +12,8 @@ export const MODEL_SLOT_KINDS = {
   detector: 'face_detector',
   landmarker: 'face_landmarker',
   recognizer: 'face_recognizer',
+  occluder: 'face_occluder',
+  parser: 'face_parser',
 } as const satisfies Record<string, ModelKind>;
 export type ModelSlot = keyof typeof MODEL_SLOT_KINDS;
 
@@ -42,8 +44,17 @@ export interface JobInput {
   height: number;
 }
 
+/** A job's face mask settings (its occluder and parser models are in the job's models). */
+export interface JobFaceMask {
+  types: Array<'box' | 'occlusion' | 'region'>;
+  blur?: number;
+  padding?: [number, number, number, number];
+  regions?: string[];
+}
+
 /** The fusion options of a job, as validated at submission. */
 export interface JobOptions {
+  faceMask?: JobFaceMask;
   faceSelector: 'all' | 'largest' | 'reference';
   referenceFaceIndex?: number;
   detectorScore?: number;
@@ -110,6 +121,14 @@ export class JobEntity {
   /** The 64-bit payload embedded in the result (16 hex digits). */
   @Column({ name: 'watermark_payload', type: 'text' })
   watermarkPayload: string;
+
+  /** Whether the result carries the watermark: `none` for images below the smallest supported size. */
+  @Column({ name: 'watermark', type: 'text', nullable: true })
+  watermark: 'embedded' | 'none' | null;
+
+  /** Why the result carries no watermark. */
+  @Column({ name: 'watermark_reason', type: 'text', nullable: true })
+  watermarkReason: string | null;
 
   /** Id of the job's current entry in the Bull queue. */
   @Column({ name: 'queue_job_id', type: 'text' })

@@ -46,6 +46,10 @@ export interface SubmitFusionInput {
   detector?: ModelChoice;
   landmarker?: ModelChoice;
   recognizer?: ModelChoice;
+  /** Face occluder for `faceMask` occlusion (default: the organization's production occluder). */
+  occluder?: ModelChoice;
+  /** Face parser for `faceMask` regions (default: the organization's production parser). */
+  parser?: ModelChoice;
   options: JobOptions;
   sources: ReceivedImage[];
   target: ReceivedImage;
@@ -373,6 +377,16 @@ export class JobService {
       const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], choice);
       resolved[slot] = toModelVersion(model, version);
       if (slot === 'swapper') swapperModel = { id: model.id, projectId: model.projectId };
+    }
+    // Mask models are needed only by the masks asked for; each needs model:infer like the others.
+    const maskTypes = input.options.faceMask?.types ?? [];
+    for (const [type, slot] of [
+      ['occlusion', 'occluder'],
+      ['region', 'parser'],
+    ] as const) {
+      if (!maskTypes.includes(type)) continue;
+      const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], input[slot]);
+      resolved[slot] = toModelVersion(model, version);
     }
     return { resolved: resolved as JobModels, swapperModel: swapperModel! };
   }

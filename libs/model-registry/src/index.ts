@@ -1,6 +1,7 @@
 export * from './artifact/onnx-inspect.js';
 export * from './artifact/model-families.js';
 export * from './artifact/artifact-validator.js';
+export * from './artifact/artifact-store.js';
 export * from './models/model.entity.js';
 export * from './models/model-version.entity.js';
 export * from './models/model-rows.js';

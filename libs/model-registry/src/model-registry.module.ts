@@ -7,6 +7,7 @@ import { OrganizationsModule } from '../../organizations/src/organizations.modul
 import { PoliciesModule } from '../../policies/src/policies.module.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
 import { StorageModule } from '../../storage/src/storage.module.js';
+import { ArtifactStore } from './artifact/artifact-store.js';
 import { ArtifactValidationPool } from './artifact/artifact-validator.js';
 import { modelRow } from './models/model-rows.js';
 import { ModelEntity } from './models/model.entity.js';
@@ -28,6 +29,7 @@ import { ModelService } from './models/model.service.js';
   providers: [
     ModelService,
     ModelVersionService,
+    ArtifactStore,
     {
       // One pool per process: validation memory is bounded by its size, whatever the uploads.
       provide: ArtifactValidationPool,
@@ -42,7 +44,7 @@ import { ModelService } from './models/model.service.js';
         }),
     },
   ],
-  exports: [ModelService, ModelVersionService, TypeOrmModule, PoliciesModule],
+  exports: [ModelService, ModelVersionService, ArtifactStore, TypeOrmModule, PoliciesModule],
 })
 export class ModelRegistryModule implements OnModuleInit {
   constructor(

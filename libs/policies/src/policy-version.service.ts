@@ -1,14 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import {
-  DataSource,
-  type EntitySubscriberInterface,
-  type QueryRunner,
-  type TransactionCommitEvent,
-  type TransactionRollbackEvent,
-} from 'typeorm';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { bestEffort, REDIS } from '../../database/src/redis.js';
+import { Transactions } from '../../database/src/transactions.js';
 
 /** How long an API instance trusts the version it last read; another instance's change is seen within it. */
 export const VERSION_TTL_MS = 500;
@@ -21,10 +15,9 @@ const UNAVAILABLE = Symbol('redis unavailable');
  * made the change sees it at once.
  */
 @Injectable()
-export class PolicyVersionService implements EntitySubscriberInterface {
+export class PolicyVersionService {
   private readonly logger = new Logger('PolicyVersion');
   private readonly local = new Map<string, { version: string; readAt: number }>();
-  private readonly pending = new WeakMap<QueryRunner, Set<string>>();
   /**
    * Moves on every Redis failure and reconnection, and is part of every version handed out: while
    * Redis cannot be read each request rebuilds from the database, and changes made during an
@@ -34,9 +27,8 @@ export class PolicyVersionService implements EntitySubscriberInterface {
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
-    dataSource: DataSource,
+    private readonly transactions: Transactions,
   ) {
-    dataSource.subscribers.push(this);
     redis.on('ready', () => this.forget());
   }
 
@@ -70,14 +62,7 @@ export class PolicyVersionService implements EntitySubscriberInterface {
    * transaction), so no instance can cache an ability built from data about to change.
    */
   async bump(ctx: RequestContext | undefined, organizationId: string): Promise<void> {
-    const runner = ctx?.manager?.queryRunner;
-    if (runner?.isTransactionActive) {
-      const set = this.pending.get(runner) ?? new Set<string>();
-      set.add(organizationId);
-      this.pending.set(runner, set);
-      return;
-    }
-    await this.bumpNow(organizationId);
+    await this.transactions.afterCommit(ctx, () => this.bumpNow(organizationId), `authz-version:${organizationId}`);
   }
 
   async bumpNow(organizationId: string): Promise<void> {
@@ -89,17 +74,5 @@ export class PolicyVersionService implements EntitySubscriberInterface {
       this.logger.warn(`Authorization version of ${organizationId} not bumped: ${(error as Error).message}`);
       this.forget();
     }
-  }
-
-  async afterTransactionCommit(event: TransactionCommitEvent): Promise<void> {
-    if (event.queryRunner.isTransactionActive) return;
-    const orgs = this.pending.get(event.queryRunner);
-    if (!orgs) return;
-    this.pending.delete(event.queryRunner);
-    await Promise.all([...orgs].map((org) => this.bumpNow(org)));
-  }
-
-  afterTransactionRollback(event: TransactionRollbackEvent): void {
-    if (!event.queryRunner.isTransactionActive) this.pending.delete(event.queryRunner);
   }
 }

@@ -1,6 +1,7 @@
 import { FirstAdminService } from '../../../libs/auth/src/index.js';
 import { RequestContext } from '../../../libs/common/src/index.js';
 import { AppConfig } from '../../../libs/config/src/index.js';
+import { signInHint } from './first-admin.js';
 import { withIdentity } from './identity-context.js';
 
 async function readStdin(): Promise<string> {
@@ -27,4 +28,5 @@ export async function bootstrapAdminCommand(
   if (admin.generatedPassword) {
     process.stdout.write(`One-time password (shown once, change it after signing in): ${admin.generatedPassword}\n`);
   }
+  process.stdout.write(`${signInHint(config)}\n`);
 }

@@ -9,6 +9,14 @@ import { withIdentity } from './identity-context.js';
 /** Where the first administrator's credentials go when no terminal can show them. */
 export const FIRST_ADMIN_FILE = 'first-admin-password.txt';
 
+/** What a new administrator does first, in Swagger UI on this API. */
+export function signInHint(config: AppConfig): string {
+  return (
+    `Open Swagger UI at ${config.apiBaseUrl()}/docs: POST /api/v1/auth/login (Try it out), Authorize with the ` +
+    'access token, change the password (POST /api/v1/auth/password) and enrol two factors (POST /api/v1/auth/mfa/setup).'
+  );
+}
+
 /**
  * On an empty installation, creates the first platform administrator. Its password never enters
  * the log stream: it is shown on the terminal (stderr) when there is one, otherwise written to a
@@ -22,6 +30,8 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   );
   if (!admin?.generatedPassword) return;
   const logger = new Logger('Launcher');
+  const docs = `${config.apiBaseUrl()}/docs`;
+  const signIn = signInHint(config);
   if (process.stderr.isTTY) {
     process.stderr.write(
       [
@@ -29,12 +39,14 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
         '  First platform administrator created (shown once, on this terminal only):',
         `    email:    ${admin.email}`,
         `    password: ${admin.generatedPassword}`,
-        '  Sign in at POST /api/v1/auth/login and change the password (POST /api/v1/auth/password).',
+        `  ${signIn}`,
         '',
         '',
       ].join('\n'),
     );
-    logger.log('First platform administrator created; its one-time password was shown on the terminal');
+    logger.log(
+      `First platform administrator created; its one-time password was shown on the terminal. Swagger UI: ${docs}`,
+    );
     return;
   }
   const file = join(config.dataDir, FIRST_ADMIN_FILE);
@@ -42,14 +54,13 @@ export async function ensureFirstAdmin(config: AppConfig): Promise<void> {
   const handle = await open(file, 'wx', 0o600);
   try {
     await handle.writeFile(
-      `email: ${admin.email}\npassword: ${admin.generatedPassword}\n` +
-        'Sign in at POST /api/v1/auth/login, change the password (POST /api/v1/auth/password), then delete this file.\n',
+      `email: ${admin.email}\npassword: ${admin.generatedPassword}\n${signIn} Then delete this file.\n`,
     );
   } finally {
     await handle.close();
   }
   logger.warn(
     `First platform administrator created; its email and one-time password are in ${file} (mode 0600): ` +
-      'sign in, change the password, delete the file',
+      `sign in at ${docs} (Swagger UI), change the password, delete the file`,
   );
 }

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiBadRequestResponse,
@@ -6,6 +6,7 @@ import {
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -26,6 +27,7 @@ import {
   LoginDto,
   MeResponseDto,
   MfaCodeDto,
+  MfaEnabledResponseDto,
   MfaSetupResponseDto,
   PasswordChangedResponseDto,
   RecoveryCodesResponseDto,
@@ -35,6 +37,7 @@ import {
   StepUpResponseDto,
   TokenResponseDto,
   toMeResponse,
+  toMfaEnabledResponse,
   toMfaSetupResponse,
   toStepUpResponse,
   toTokenResponse,
@@ -140,11 +143,35 @@ export class AuthController {
   @Post('mfa/setup')
   @HttpCode(200)
   @ApiBearerAuth(BEARER_SCHEME)
-  @ApiOperation({ summary: 'Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code.' })
+  @ApiOperation({
+    summary: 'Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code.',
+    description:
+      'Scan the QR code with an authenticator app: in Swagger UI, run `GET /api/v1/auth/mfa/setup/qr.png` ' +
+      '(`qrCodeUrl`), which shows it as an image; or type `secret` in by hand. Then confirm a code with ' +
+      '`POST /api/v1/auth/mfa/enable`. A new setup replaces a pending one.',
+  })
   @ApiOkResponse({ type: MfaSetupResponseDto })
   @ApiConflictResponse({ description: '`mfa_already_enabled`.' })
   async mfaSetup(@Ctx() ctx: RequestContext): Promise<MfaSetupResponseDto> {
     return toMfaSetupResponse(await this.totp.setup(ctx, ctx.actor.id));
+  }
+
+  @Authenticated()
+  @NoStore()
+  @Get('mfa/setup/qr.png')
+  @ApiBearerAuth(BEARER_SCHEME)
+  @ApiOperation({
+    summary: 'The QR code of my pending two-factor enrolment, as a PNG to scan with an authenticator app.',
+    description: 'Swagger UI shows the image under "Response body". Call `POST /api/v1/auth/mfa/setup` first.',
+  })
+  @ApiProduces('image/png')
+  @ApiOkResponse({
+    description: 'The QR code of the `otpauthUrl` that the last setup answered.',
+    content: { 'image/png': { schema: { type: 'string', format: 'binary' } } },
+  })
+  @ApiConflictResponse({ description: '`mfa_setup_required` (no pending enrolment), `mfa_already_enabled`.' })
+  async mfaSetupQrCode(@Ctx() ctx: RequestContext): Promise<StreamableFile> {
+    return new StreamableFile(await this.totp.pendingQrCode(ctx, ctx.actor.id), { type: 'image/png' });
   }
 
   @Authenticated()
@@ -154,14 +181,17 @@ export class AuthController {
   @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'Turn two-factor on by confirming a code from the new secret; answers ten recovery codes, shown once.',
+    description:
+      'The current access token still does not carry the second factor: sign in again with `totp` ' +
+      '(`signInAgain` in the answer) and Authorize with the new token before using routes that need it.',
   })
-  @ApiOkResponse({ type: RecoveryCodesResponseDto })
+  @ApiOkResponse({ type: MfaEnabledResponseDto })
   @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
   @ApiTooManyRequestsResponse({
     description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
   })
-  async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<RecoveryCodesResponseDto> {
-    return { recoveryCodes: await this.totp.enable(ctx, ctx.actor.id, body.code) };
+  async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<MfaEnabledResponseDto> {
+    return toMfaEnabledResponse(await this.totp.enable(ctx, ctx.actor.id, body.code));
   }
 
   @Authenticated()

@@ -14,6 +14,11 @@ import { PageQueryDto, type Page, type RequestContext } from '../../../../libs/c
 /** A 6-digit TOTP code or a recovery code (`xxxx-xxxx-xxxx-xxxx`). */
 const SECOND_FACTOR = new RegExp(`^(?:\\d{6}|${RECOVERY_CODE_PATTERN.source.slice(1, -1)})$`, 'i');
 const RECOVERY_CODE_EXAMPLE = '7k2m-9qfa-x3hd-0bwe';
+/** Where the caller's pending enrolment is shown as a PNG (relative to the API's origin). */
+const MFA_QR_CODE_PATH = '/api/v1/auth/mfa/setup/qr.png';
+const MFA_ENABLED_MESSAGE =
+  'Two-factor authentication is on. Store the recovery codes, then sign in again (POST /api/v1/auth/login with ' +
+  '`totp`) and use the new access token (Swagger UI: Authorize): this one does not carry the second factor.';
 
 export class LoginDto {
   @ApiProperty({ example: 'ada@studio.example' })
@@ -247,6 +252,24 @@ export class MfaSetupResponseDto {
 
   @ApiProperty({ description: 'QR code of `otpauthUrl` as a PNG data URL.' })
   qrCodeDataUrl: string;
+
+  @ApiProperty({
+    example: MFA_QR_CODE_PATH,
+    description: 'The same QR code as an image (`GET`, with the same bearer token): Swagger UI displays it.',
+  })
+  qrCodeUrl: string;
+}
+
+export class MfaEnabledResponseDto extends RecoveryCodesResponseDto {
+  @ApiProperty({
+    example: true,
+    description:
+      'Always true: the token used here does not carry the second factor; sign in again with `totp` to get one that does.',
+  })
+  signInAgain: true;
+
+  @ApiProperty({ example: MFA_ENABLED_MESSAGE })
+  message: string;
 }
 
 export class PasswordChangedResponseDto {
@@ -286,7 +309,16 @@ export const toSessionPage = (ctx: RequestContext, page: Page<SessionEntity>): S
   nextCursor: page.nextCursor,
 });
 
-export const toMfaSetupResponse = (setup: TotpSetup): MfaSetupResponseDto => ({ ...setup });
+export const toMfaSetupResponse = (setup: TotpSetup): MfaSetupResponseDto => ({
+  ...setup,
+  qrCodeUrl: MFA_QR_CODE_PATH,
+});
+
+export const toMfaEnabledResponse = (recoveryCodes: string[]): MfaEnabledResponseDto => ({
+  recoveryCodes,
+  signInAgain: true,
+  message: MFA_ENABLED_MESSAGE,
+});
 
 export function toMeResponse(
   ctx: RequestContext,

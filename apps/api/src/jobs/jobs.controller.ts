@@ -67,7 +67,9 @@ export class JobsController {
       'multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` ' +
       'image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / ' +
       'landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that ' +
-      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, and the swapper’s version|stage). ' +
+      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, faceMask {types box|occlusion|region, ' +
+      'blur 0–1, padding [top,right,bottom,left] %, regions, occluder / parser {modelId, version|stage}}, and the ' +
+      'swapper’s version|stage). ' +
       'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
       'the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.',
   })
@@ -123,6 +125,8 @@ export class JobsController {
         detector: parsed.detector,
         landmarker: parsed.landmarker,
         recognizer: parsed.recognizer,
+        occluder: parsed.occluder,
+        parser: parsed.parser,
         options: parsed.options,
         sources: form.sources,
         target: form.target,

@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { z } from 'zod';
 import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '../../../../libs/common/src/index.js';
+import { FACE_MASK_REGIONS, FACE_MASK_TYPES } from '../../../../libs/inference/src/index.js';
 import {
   JOB_STATUSES,
   type JobEntity,
@@ -20,6 +21,36 @@ const modelChoice = z
   .strict()
   .refine((c) => c.version === undefined || c.stage === undefined, { message: 'give version or stage, not both' });
 
+const distinct = <T>(list: T[]) => new Set(list).size === list.length;
+
+/** FaceFusion's face masker options; the occluder and parser default to the organization's production models. */
+const faceMaskSchema = z
+  .object({
+    types: z
+      .array(z.enum(FACE_MASK_TYPES))
+      .min(1)
+      .refine(distinct, { message: 'each mask type once' })
+      .default(['box']),
+    blur: z.number().min(0).max(1).optional(),
+    padding: z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()]).optional(),
+    regions: z.array(z.enum(FACE_MASK_REGIONS)).min(1).refine(distinct, { message: 'each region once' }).optional(),
+    occluder: modelChoice.optional(),
+    parser: modelChoice.optional(),
+  })
+  .strict()
+  .refine((m) => m.padding === undefined || m.padding.every((p) => p >= 0 && p <= 100), {
+    message: 'padding is four percentages from 0 to 100 (top, right, bottom, left)',
+    path: ['padding'],
+  })
+  .refine((m) => m.occluder === undefined || m.types.includes('occlusion'), {
+    message: 'occluder applies to the "occlusion" mask type only',
+    path: ['occluder'],
+  })
+  .refine((m) => (m.parser === undefined && m.regions === undefined) || m.types.includes('region'), {
+    message: 'parser and regions apply to the "region" mask type only',
+    path: ['types'],
+  });
+
 /** The `options` part of a fusion request (JSON). Unknown keys are refused. */
 export const fusionOptionsSchema = z
   .object({
@@ -33,6 +64,7 @@ export const fusionOptionsSchema = z
     detectorScore: z.number().min(0.01).max(1).optional(),
     outputFormat: z.enum(['jpeg', 'png', 'webp']).optional(),
     outputQuality: z.number().int().min(1).max(100).optional(),
+    faceMask: faceMaskSchema.optional(),
   })
   .strict()
   .refine((o) => o.version === undefined || o.stage === undefined, { message: 'give version or stage, not both' })
@@ -48,6 +80,8 @@ export function parseFusionOptions(raw: string | undefined): {
   detector?: ModelChoice;
   landmarker?: ModelChoice;
   recognizer?: ModelChoice;
+  occluder?: ModelChoice;
+  parser?: ModelChoice;
 } {
   let json: unknown = {};
   if (raw !== undefined && raw.trim() !== '') {
@@ -75,6 +109,7 @@ export function parseFusionOptions(raw: string | undefined): {
     });
   }
   const o = parsed.data;
+  const mask = o.faceMask;
   return {
     options: {
       faceSelector: o.faceSelector,
@@ -82,11 +117,23 @@ export function parseFusionOptions(raw: string | undefined): {
       ...(o.detectorScore !== undefined ? { detectorScore: o.detectorScore } : {}),
       ...(o.outputFormat ? { outputFormat: o.outputFormat } : {}),
       ...(o.outputQuality !== undefined ? { outputQuality: o.outputQuality } : {}),
+      ...(mask
+        ? {
+            faceMask: {
+              types: mask.types,
+              ...(mask.blur !== undefined ? { blur: mask.blur } : {}),
+              ...(mask.padding ? { padding: mask.padding } : {}),
+              ...(mask.regions ? { regions: mask.regions } : {}),
+            },
+          }
+        : {}),
     },
     swapper: { version: o.version, stage: o.stage },
     detector: o.detector,
     landmarker: o.landmarker,
     recognizer: o.recognizer,
+    occluder: mask?.occluder,
+    parser: mask?.parser,
   };
 }
 
@@ -159,6 +206,13 @@ class JobResultDto {
   @ApiProperty() height: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;
   @ApiProperty({ description: 'True once deleted by the result retention.' }) purged: boolean;
+  @ApiProperty({
+    enum: ['embedded', 'none'],
+    description: 'Whether the image carries the job’s watermark (none below 512 px long side or 288 px short side).',
+  })
+  watermark: 'embedded' | 'none';
+  @ApiProperty({ nullable: true, type: String, description: 'Why the image carries no watermark.' })
+  watermarkReason: string | null;
 }
 
 class JobErrorDto {
@@ -186,7 +240,9 @@ export class JobResponseDto {
   @ApiProperty({ format: 'uuid' }) modelId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) projectId: string | null;
   @ApiProperty({ format: 'uuid' }) ownerId: string;
-  @ApiProperty({ description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker).' })
+  @ApiProperty({
+    description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser).',
+  })
   models: Record<string, JobModelDto>;
   @ApiProperty() options: JobOptions;
   @ApiProperty({ type: [JobInputDto], description: 'Digests only; the images are deleted when the job ends.' })
@@ -255,6 +311,8 @@ export function toJobResponse(
             height: job.resultHeight ?? 0,
             expiresAt: job.resultExpiresAt?.toISOString() ?? null,
             purged: !!job.resultPurgedAt,
+            watermark: job.watermark ?? 'embedded',
+            watermarkReason: job.watermarkReason,
           }
         : null,
     error: job.errorCode ? { code: job.errorCode, detail: job.errorDetail ?? '' } : null,

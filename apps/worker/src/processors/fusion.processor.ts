@@ -9,6 +9,7 @@ import {
   FaceFusionEngine,
   FUSION_STAGES,
   InferenceErrorCode,
+  type FaceMaskRegion,
   type FaceSelection,
   type FusionProgress,
   type ModelRef,
@@ -29,7 +30,7 @@ import { ModelFiles } from './model-files.js';
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;
 
 /** Stages run once per swapped face: their share of progress moves with the faces done. */
-const PER_FACE_STAGES = new Set<string>(['align', 'swap', 'paste']);
+const PER_FACE_STAGES = new Set<string>(['align', 'swap', 'mask', 'paste']);
 
 /** Values of a running job's cancellation flag. */
 const CANCELLED = 1;
@@ -155,11 +156,23 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       ]);
       const started = performance.now();
       const reached = { percent: 0 };
+      const { occluder, parser, ...fusionModels } = models;
+      const mask = job.options.faceMask;
       const result = await this.engine.run({
         source: sources[0],
         moreSources: sources.slice(1),
         target,
-        models,
+        models: fusionModels,
+        faceMask: mask
+          ? {
+              types: mask.types,
+              blur: mask.blur,
+              padding: mask.padding,
+              regions: mask.regions as FaceMaskRegion[] | undefined,
+              occluder,
+              parser,
+            }
+          : undefined,
         detector: job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : undefined,
         selection: selectionOf(job),
         outputFormat: job.options.outputFormat,
@@ -178,6 +191,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         faces: result.faces.map((f) => ({ box: f.box, score: f.score, swapped: f.swapped })),
         timings: { ...result.timings, wall: performance.now() - started },
         executionProvider: result.executionProvider,
+        watermark: result.watermarked ? 'embedded' : 'none',
+        watermarkReason: result.watermarkReason,
       });
       if (!completed) this.logger.warn(`job ${job.id}: attempt ${attempt} finished after another attempt took over`);
     } catch (error) {
@@ -239,6 +254,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     recognizer: ModelRef;
     swapper: ModelRef;
     landmarker?: ModelRef;
+    occluder?: ModelRef;
+    parser?: ModelRef;
   }> {
     const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef> => ({
       path: await this.modelFiles.pathOf(m.sha256),
@@ -246,12 +263,14 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       family: m.family,
       kind: m.kind,
     });
-    const { swapper, detector, recognizer, landmarker } = job.models;
+    const { swapper, detector, recognizer, landmarker, occluder, parser } = job.models;
     return {
       swapper: await ref(swapper),
       detector: await ref(detector),
       recognizer: await ref(recognizer),
       ...(landmarker ? { landmarker: await ref(landmarker) } : {}),
+      ...(occluder ? { occluder: await ref(occluder) } : {}),
+      ...(parser ? { parser: await ref(parser) } : {}),
     };
   }
 

@@ -52,8 +52,23 @@ export class TotpService {
       throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
     const secret = generateSecret();
     await this.users.update({ id: userId }, { mfaPendingSecretEnc: this.box.encrypt(secret, TOTP_SECRET_PURPOSE) });
-    const otpauthUrl = generateURI({ issuer: this.issuerName(), label: user.email, secret });
+    const otpauthUrl = this.otpauthUrl(user, secret);
     return { secret, otpauthUrl, qrCodeDataUrl: await QRCode.toDataURL(otpauthUrl) };
+  }
+
+  /**
+   * The QR code (PNG) of the caller's pending enrolment, the image `setup` answered as a data URL,
+   * so an authenticator app can scan it from a browser (Swagger UI renders image answers).
+   * 409 `mfa_setup_required` without a pending enrolment, `mfa_already_enabled` once it is on.
+   */
+  async pendingQrCode(ctx: RequestContext, userId: string): Promise<Buffer> {
+    const user = await this.withSecrets(userId);
+    if (user.mfaEnabled)
+      throw new ConflictError({ code: 'mfa_already_enabled', detail: 'Two-factor authentication is already on.' });
+    if (!user.mfaPendingSecretEnc)
+      throw new ConflictError({ code: 'mfa_setup_required', detail: 'Call /auth/mfa/setup first.' });
+    const secret = this.box.decrypt(user.mfaPendingSecretEnc, TOTP_SECRET_PURPOSE);
+    return QRCode.toBuffer(this.otpauthUrl(user, secret), { type: 'png' });
   }
 
   /**
@@ -209,6 +224,10 @@ export class TotpService {
       .addSelect(['u.mfaSecretEnc', 'u.mfaPendingSecretEnc', 'u.mfaLastStep'])
       .where('u.id = :userId', { userId })
       .getOneOrFail();
+  }
+
+  private otpauthUrl(user: UserEntity, secret: string): string {
+    return generateURI({ issuer: this.issuerName(), label: user.email, secret });
   }
 
   private issuerName(): string {

@@ -1,4 +1,4 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '../../../common/src/index.js';
 import { Transactions } from '../../../database/src/index.js';
@@ -14,6 +14,8 @@ import { AuthEvents, type AuthEvent } from '../auth-events.js';
  */
 @Injectable()
 export class SecurityNoticeService implements OnModuleInit {
+  private readonly logger = new Logger('SecurityNotices');
+
   constructor(
     private readonly events: AuthEvents,
     private readonly mailer: MailerService,
@@ -64,14 +66,21 @@ export class SecurityNoticeService implements OnModuleInit {
     if (!recipient || !notice) return;
     const userId = recipient;
     const build = notice;
-    this.transactions.afterCommit(manager, async () => {
-      const template = await build();
-      if (!template) return;
-      const [user] = (await this.transactions
-        .manager()
-        .query(`SELECT email FROM user_account WHERE id = $1`, [userId])) as { email: string }[];
-      if (user) await this.mailer.send(user.email, template);
+    // Mail goes out after commit without holding the committer up; failures are logged.
+    void this.transactions.afterCommit(manager, () => {
+      void this.deliver(userId, build).catch((error: unknown) =>
+        this.logger.error({ err: error }, 'A security notice could not be sent'),
+      );
     });
+  }
+
+  private async deliver(userId: string, build: () => Promise<MailTemplate | undefined>): Promise<void> {
+    const template = await build();
+    if (!template) return;
+    const [user] = (await this.transactions
+      .manager()
+      .query(`SELECT email FROM user_account WHERE id = $1`, [userId])) as { email: string }[];
+    if (user) await this.mailer.send(user.email, template);
   }
 
   /**

@@ -171,15 +171,21 @@ export class PasswordTokenService implements OnApplicationShutdown {
         .getRepository(UserEntity)
         .update({ id: row.user_id }, { passwordHash, passwordChangedAt: new Date() });
       await manager.query(`DELETE FROM password_token WHERE user_id = $1 AND used_at IS NULL`, [row.user_id]);
-      return row;
+      // The new password, the end of every session and the event commit together.
+      const revokedSessions = await this.sessions.revokeAllForUser(ctx, row.user_id, 'password_reset');
+      await this.events.record(
+        ctx,
+        {
+          action: row.purpose === 'reset' ? 'auth.password.reset' : 'auth.password.set',
+          subjectId: row.user_id,
+          details: { revokedSessions },
+        },
+        manager,
+      );
+      return { ...row, revokedSessions };
     });
     if (!outcome) throw used();
-    const revokedSessions = await this.sessions.revokeAllForUser(ctx, outcome.user_id, 'password_reset');
-    await this.events.record(ctx, {
-      action: outcome.purpose === 'reset' ? 'auth.password.reset' : 'auth.password.set',
-      subjectId: outcome.user_id,
-      details: { revokedSessions },
-    });
+    const { revokedSessions } = outcome;
     return { purpose: outcome.purpose, revokedSessions };
   }
 

@@ -198,8 +198,7 @@ export class SessionService {
 
   /** Revokes one session (logout). */
   async revoke(ctx: RequestContext, sessionId: string, reason: string): Promise<void> {
-    const revoked = await this.transactions.run(ctx, (_ctx, manager) => this.revokeIn(manager, [sessionId], reason));
-    await this.principals.invalidateSessions(revoked);
+    await this.revoking(ctx, (_ctx, manager) => this.revokeIn(manager, [sessionId], reason));
   }
 
   /** Revokes every live session of a user, except `exceptSessionId` (password change keeps the caller's). */
@@ -209,10 +208,9 @@ export class SessionService {
     reason: string,
     exceptSessionId?: string,
   ): Promise<number> {
-    const revoked = await this.transactions.run(ctx, (_ctx, manager) =>
+    const revoked = await this.revoking(ctx, (_ctx, manager) =>
       this.revokeOthersIn(manager, userId, exceptSessionId, reason),
     );
-    await this.principals.invalidateSessions(revoked);
     return revoked.length;
   }
 
@@ -286,7 +284,7 @@ export class SessionService {
    */
   async revokeOwn(ctx: RequestContext, sessionId: string): Promise<void> {
     const userId = ctx.actor.userId!;
-    const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
+    const revoked = await this.revoking(ctx, async (ctx, manager) => {
       const [rows] = (await manager.query(
         `UPDATE auth_session SET revoked_at = now(), revoked_reason = 'signed_out_by_user'
           WHERE id = $1 AND user_id = $2 AND revoked_at IS NULL AND expires_at > now() RETURNING id`,
@@ -305,13 +303,12 @@ export class SessionService {
       return rows.map((r) => r.id);
     });
     if (revoked.length === 0) throw new NotFoundError({ code: 'session_not_found', detail: 'No such session.' });
-    await this.principals.invalidateSessions(revoked);
   }
 
   /** "Sign out everywhere": every live session of the caller, but the current one when `keepCurrent`. */
   async revokeAllOwn(ctx: RequestContext, keepCurrent: boolean): Promise<number> {
     const userId = ctx.actor.userId!;
-    const revoked = await this.transactions.run(ctx, async (ctx, manager) => {
+    const revoked = await this.revoking(ctx, async (ctx, manager) => {
       const ids = await this.revokeOthersIn(
         manager,
         userId,
@@ -329,8 +326,25 @@ export class SessionService {
       );
       return ids;
     });
-    await this.principals.invalidateSessions(revoked);
     return revoked.length;
+  }
+
+  /**
+   * Runs `work` (which revokes sessions and returns their ids) in the context's transaction, and
+   * drops the revoked sessions' cached state once it commits: before that, a cache refill could
+   * still read them as live.
+   */
+  private revoking(
+    ctx: RequestContext,
+    work: (ctx: RequestContext, manager: EntityManager) => Promise<string[]>,
+  ): Promise<string[]> {
+    return this.transactions.run(ctx, async (ctx, manager) => {
+      const revoked = await work(ctx, manager);
+      if (revoked.length) {
+        await this.transactions.afterCommit(manager, () => this.principals.invalidateSessions(revoked));
+      }
+      return revoked;
+    });
   }
 
   /** Drops cached state of sessions revoked in a transaction that has committed. */

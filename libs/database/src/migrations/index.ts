@@ -10,6 +10,9 @@ import { Onboarding1765400000000 } from './1765400000000-onboarding.js';
 import { SecondFactorsAndSessions1765500000000 } from './1765500000000-second-factors-and-sessions.js';
 import { PeopleAdministration1765600000000 } from './1765600000000-people-administration.js';
 import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
+import { FaceMaskModels1765800000000 } from './1765800000000-face-mask-models.js';
+import { JobWatermarkOutcome1765810000000 } from './1765810000000-job-watermark-outcome.js';
+import { ModelArtifacts1766000000000 } from './1766000000000-model-artifacts.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -28,4 +31,7 @@ export const migrations = [
   SecondFactorsAndSessions1765500000000,
   PeopleAdministration1765600000000,
   SingleSignOn1765700000000,
+  FaceMaskModels1765800000000,
+  JobWatermarkOutcome1765810000000,
+  ModelArtifacts1766000000000,
 ];

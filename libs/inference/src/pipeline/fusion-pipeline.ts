@@ -9,7 +9,15 @@ import { detectLandmarks68, landmarks68To5, landmarksFromBox } from '../models/l
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
 import { cosineSimilarity, embedFace, type FaceEmbedding } from '../models/recognizer.js';
 import { alignForSwap, sourceLatent, swapFace } from '../models/swappers.js';
-import { embedWatermark, parsePayload } from '../watermark/watermark.js';
+import {
+  createOcclusionMask,
+  createRegionMask,
+  cropToImage,
+  FACE_MASK_REGIONS,
+  FACE_MASK_TYPES,
+  minimumMask,
+} from '../models/face-masker.js';
+import { embedWatermark, parsePayload, watermarkSupport } from '../watermark/watermark.js';
 import { selectFaces } from './face-selection.js';
 import type {
   FusionFace,
@@ -86,22 +94,29 @@ export async function runFusionPipeline(
 ): Promise<FusionResult> {
   validateRequest(request);
   const clock = new StageClock(onProgress, request.cancel);
-  const refs = [
-    request.models.detector,
-    request.models.recognizer,
-    request.models.swapper,
-    request.models.landmarker,
-  ].filter((r): r is ModelRef => !!r);
+  const masking = faceMaskOf(request);
+  const slots = {
+    detector: request.models.detector,
+    recognizer: request.models.recognizer,
+    swapper: request.models.swapper,
+    landmarker: request.models.landmarker,
+    occluder: masking.occlusion ? request.faceMask?.occluder : undefined,
+    parser: masking.region ? request.faceMask?.parser : undefined,
+  };
+  const refs = Object.values(slots).filter((r): r is ModelRef => !!r);
   await assertWithinBudget(refs, context.sessions.budgetBytes);
   const acquired: ModelRef[] = [];
   try {
-    const [detector, recognizer, swapper, landmarker] = await Promise.all(
-      refs.map(async (ref) => {
-        const model = await context.sessions.acquire(ref);
+    const loaded: Partial<Record<keyof typeof slots, LoadedModel>> = {};
+    await Promise.all(
+      (Object.entries(slots) as Array<[keyof typeof slots, ModelRef | undefined]>).map(async ([slot, ref]) => {
+        if (!ref) return;
+        loaded[slot] = await context.sessions.acquire(ref);
         acquired.push(ref);
-        return model;
       }),
     );
+    const { detector, recognizer, swapper, landmarker, occluder, parser } = loaded as typeof loaded &
+      Record<'detector' | 'recognizer' | 'swapper', LoadedModel>;
     const payload = request.watermark ? parsePayload(request.watermark.payload) : null;
 
     const sourceBytes = [request.source, ...(request.moreSources ?? [])];
@@ -182,21 +197,36 @@ export async function runFusionPipeline(
 
     const frame: RgbImage = { width: target.width, height: target.height, data: target.data };
     const order = [...selected];
-    let mask: Float32Array | null = null;
+    let boxMask: Float32Array | null = null;
     for (let n = 0; n < order.length; n++) {
       const face = targetComplete[order[n]];
       // Every face is aligned on the frame as pasted so far, as FaceFusion chains its swaps.
       const aligned = await clock.stage('align', () => alignForSwap(swapper, frame, face.landmarks5));
       const swapped = await clock.stage('swap', () => swapFace(clock, swapper, aligned, latent));
+      const faceMasks: Float32Array[] = [];
+      if (occluder || parser) {
+        await clock.stage('mask', async () => {
+          // As FaceFusion: occlusion is read from the target's crop, regions from the swapped one.
+          if (occluder)
+            faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
+          if (parser)
+            faceMasks.push(await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions));
+        });
+      }
       await clock.stage('paste', () => {
-        mask ??= createBoxMask(aligned.size, request.maskBlur ?? DEFAULT_MASK_BLUR);
+        if (masking.box) boxMask ??= createBoxMask(aligned.size, masking.blur, masking.padding);
+        const mask =
+          boxMask && faceMasks.length === 0 ? boxMask : minimumMask(boxMask ? [boxMask, ...faceMasks] : faceMasks);
         pasteBack(frame, swapped, mask, aligned.size, aligned.matrix);
       });
       onProgress({ type: 'face', index: n + 1, total: order.length, elapsedMs: clock.elapsed() });
     }
 
     clock.checkCancelled();
-    const output = payload ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
+    // Below the smallest size the mark is claimed for, the output stays unmarked and says why.
+    const support = payload ? watermarkSupport(frame.width, frame.height) : null;
+    const output =
+      payload && support?.supported ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
     const image = await clock.stage('encode', () => context.codec.encode(output, format, { quality: request.quality }));
     clock.timings.total = clock.elapsed();
@@ -210,7 +240,8 @@ export async function runFusionPipeline(
       timings: clock.timings,
       executionProvider: swapper.provider,
       codec: context.codec.name,
-      watermarked: !!payload,
+      watermarked: output !== frame,
+      ...(support && !support.supported ? { watermarkReason: support.reason } : {}),
     };
   } finally {
     for (const ref of acquired) context.sessions.release(ref);
@@ -295,6 +326,67 @@ async function completeLandmarks(
   return { box: face.box, score: face.score, landmarks5: landmarksFromBox(face.box), landmarkSource: 'box' };
 }
 
+/** The request's face mask settings with FaceFusion's defaults filled in. */
+function faceMaskOf(request: FusionRequest) {
+  const options = request.faceMask ?? {};
+  const types = new Set(options.types ?? ['box']);
+  return {
+    box: types.has('box'),
+    occlusion: types.has('occlusion'),
+    region: types.has('region'),
+    blur: options.blur ?? request.maskBlur ?? DEFAULT_MASK_BLUR,
+    padding: options.padding ?? ([0, 0, 0, 0] as const),
+    regions: options.regions ?? FACE_MASK_REGIONS,
+  };
+}
+
+function validateFaceMask(mask: FusionRequest['faceMask'], problems: string[]): void {
+  if (mask === undefined) return;
+  if (mask === null || typeof mask !== 'object') {
+    problems.push('faceMask must be an object');
+    return;
+  }
+  const { types, blur, padding, regions } = mask;
+  if (
+    types !== undefined &&
+    (!Array.isArray(types) ||
+      types.length === 0 ||
+      new Set(types).size !== types.length ||
+      !types.every((t) => (FACE_MASK_TYPES as readonly string[]).includes(t)))
+  ) {
+    problems.push(`faceMask.types must be distinct values of ${FACE_MASK_TYPES.join(', ')}`);
+  }
+  if (blur !== undefined && !(typeof blur === 'number' && blur >= 0 && blur <= 1)) {
+    problems.push('faceMask.blur must be a number from 0 to 1');
+  }
+  if (
+    padding !== undefined &&
+    !(Array.isArray(padding) && padding.length === 4 && padding.every((p) => Number.isInteger(p) && p >= 0 && p <= 100))
+  ) {
+    problems.push('faceMask.padding must be four integers from 0 to 100 (top, right, bottom, left)');
+  }
+  if (
+    regions !== undefined &&
+    (!Array.isArray(regions) ||
+      regions.length === 0 ||
+      !regions.every((r) => (FACE_MASK_REGIONS as readonly string[]).includes(r)))
+  ) {
+    problems.push(`faceMask.regions must be values of ${FACE_MASK_REGIONS.join(', ')}`);
+  }
+  const wanted = Array.isArray(types) ? types : ['box'];
+  for (const [type, slot, kind] of [
+    ['occlusion', 'occluder', 'face_occluder'],
+    ['region', 'parser', 'face_parser'],
+  ] as const) {
+    const ref = mask[slot];
+    if (!wanted.includes(type)) continue;
+    if (!ref) problems.push(`faceMask.${slot} is required for ${type} masks`);
+    else if (ref.kind !== kind) problems.push(`faceMask.${slot} has kind ${ref.kind}`);
+    else if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? ''))
+      problems.push(`faceMask.${slot}.sha256 must be 64 hex digits`);
+  }
+}
+
 const KIND_BY_SLOT = {
   detector: 'face_detector',
   landmarker: 'face_landmarker',
@@ -317,6 +409,7 @@ function validateRequest(request: FusionRequest): void {
     if (ref.kind !== KIND_BY_SLOT[slot]) problems.push(`models.${slot} has kind ${ref.kind}`);
     if (!/^[0-9a-fA-F]{64}$/.test(ref.sha256 ?? '')) problems.push(`models.${slot}.sha256 must be 64 hex digits`);
   }
+  validateFaceMask(request.faceMask, problems);
   const selection = request.selection;
   if (
     selection?.mode === 'reference' &&

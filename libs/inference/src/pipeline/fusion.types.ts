@@ -1,6 +1,7 @@
 import type { FaceSelection } from './face-selection.js';
 import type { BoundingBox, ImageFormat, ModelRef, Point } from '../inference.types.js';
 import type { DetectorOptions } from '../models/detectors.js';
+import type { FaceMaskPadding, FaceMaskRegion, FaceMaskType } from '../models/face-masker.js';
 
 /** Model files of one pipeline. */
 export interface FusionModels {
@@ -33,9 +34,15 @@ export interface FusionRequest {
   preferLandmarker?: boolean;
   /** Which target faces to swap (default: all). */
   selection?: FaceSelection;
-  /** Box mask blur (default 0.3). */
+  /** Box mask blur (default 0.3); `faceMask.blur` takes precedence. */
   maskBlur?: number;
-  /** Embed an invisible 64-bit watermark (16 hex digits) into the output. */
+  /** The mask each swapped face is pasted back through (default: FaceFusion's box mask). */
+  faceMask?: FaceMaskOptions;
+  /**
+   * Embed an invisible 64-bit watermark (16 hex digits) into the output. Outputs below the smallest
+   * supported size (long side 512 px, short side 288 px) stay unmarked: `watermarked: false` and a
+   * `watermarkReason`.
+   */
   watermark?: { payload: string };
   /** Encoder quality for JPEG/WebP output. */
   quality?: number;
@@ -50,6 +57,25 @@ export interface FusionRequest {
   requireTargetFace?: boolean;
 }
 
+/**
+ * FaceFusion's face masks: the chosen masks are combined by their minimum, so a pixel is pasted only
+ * where every mask keeps it.
+ */
+export interface FaceMaskOptions {
+  /** Which masks (default `['box']`). `occlusion` needs `occluder`, `region` needs `parser`. */
+  types?: FaceMaskType[];
+  /** Box mask blur, 0–1 (default 0.3). */
+  blur?: number;
+  /** Box mask padding in percent, top/right/bottom/left, each 0–100 (default 0). */
+  padding?: FaceMaskPadding;
+  /** Regions the region mask keeps (default all). */
+  regions?: FaceMaskRegion[];
+  /** `face_occluder` model (XSeg): hides what is in front of the face (hair, hands, glasses). */
+  occluder?: ModelRef;
+  /** `face_parser` model (BiSeNet): keeps only the chosen face regions. */
+  parser?: ModelRef;
+}
+
 /** Pipeline stages, in order. */
 export const FUSION_STAGES = [
   'decode',
@@ -58,6 +84,8 @@ export const FUSION_STAGES = [
   'align',
   'embed',
   'swap',
+  /** Occlusion and region masks (only when asked for). */
+  'mask',
   'paste',
   'watermark',
   'encode',
@@ -98,5 +126,8 @@ export interface FusionResult {
   timings: FusionTimings;
   executionProvider: 'cpu' | 'cuda';
   codec: 'sharp' | 'jimp';
+  /** Whether the output carries the requested watermark. */
   watermarked: boolean;
+  /** Why a requested watermark was not embedded (the image is below the smallest supported size). */
+  watermarkReason?: string;
 }

@@ -30,6 +30,8 @@ interface FamilyContract {
   kind: ModelKind;
   inputs?: string[];
   outputs: number;
+  /** The image input is channels-last (`[1, H, W, 3]`). */
+  channelsLast?: boolean;
 }
 
 /** What each family's graph must expose (names where FaceFusion feeds by name, else counts). */
@@ -43,6 +45,8 @@ const CONTRACTS: Record<ModelFamily, FamilyContract> = {
   arcface: { kind: 'face_recognizer', outputs: 1 },
   inswapper: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
   hyperswap: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
+  xseg: { kind: 'face_occluder', inputs: ['input'], outputs: 1, channelsLast: true },
+  bisenet: { kind: 'face_parser', inputs: ['input'], outputs: 1 },
 };
 
 interface Entry {
@@ -241,9 +245,11 @@ export class SessionCache {
     if (!contract.inputs && inputNames.length !== 1) problems.push(`expected 1 input, found ${inputNames.length}`);
     if (outputNames.length < contract.outputs)
       problems.push(`expected ${contract.outputs} output(s), found ${outputNames.length}`);
-    const image = contract.inputs ? model.inputShapes.target : model.inputShapes[inputNames[0]];
-    if (image && image.length !== 4) problems.push(`image input has rank ${image.length}, expected 4 (NCHW)`);
-    if (image && image[1] > 0 && image[1] !== 3) problems.push(`image input has ${image[1]} channels, expected 3`);
+    const image = model.inputShapes[contract.inputs ? contract.inputs[0] : inputNames[0]];
+    const layout = contract.channelsLast ? 'NHWC' : 'NCHW';
+    const channels = image?.[contract.channelsLast ? 3 : 1] ?? -1;
+    if (image && image.length !== 4) problems.push(`image input has rank ${image.length}, expected 4 (${layout})`);
+    if (image && channels > 0 && channels !== 3) problems.push(`image input has ${channels} channels, expected 3`);
     if (ref.family === 'inswapper' && model.emap && model.inputShapes.source) {
       const width = model.inputShapes.source[1];
       if (width > 0 && width !== model.emap.cols)

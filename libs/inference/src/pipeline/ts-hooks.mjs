@@ -1,10 +1,28 @@
 // Module hooks that let a worker thread load this library's TypeScript sources directly (tests,
 // benches and tools running from source). Compiled builds load pipeline.worker.js and never use this.
 import { existsSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import swc from '@swc/core';
 
+const root = new URL('../../../../', import.meta.url);
+const { imports } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+
+/** package.json `imports` (#libs/…) resolved to TypeScript sources, as tsc and Jest see them. */
+function sourceOf(specifier) {
+  for (const [key, target] of Object.entries(imports)) {
+    const [prefix, suffix = ''] = key.split('*');
+    if (!key.includes('*') ? specifier !== key : !specifier.startsWith(prefix) || !specifier.endsWith(suffix)) continue;
+    const match = key.includes('*') ? specifier.slice(prefix.length, specifier.length - suffix.length) : '';
+    return pathToFileURL(fileURLToPath(new URL(target.types.replace('*', match), root))).href;
+  }
+  return undefined;
+}
+
 export async function resolve(specifier, context, nextResolve) {
+  if (specifier.startsWith('#') && context.parentURL?.endsWith('.ts')) {
+    const url = sourceOf(specifier);
+    if (url) return { url, shortCircuit: true, format: 'module' };
+  }
   if (
     specifier.endsWith('.js') &&
     (specifier.startsWith('./') || specifier.startsWith('../')) &&

@@ -108,6 +108,20 @@ export const MODEL_FAMILIES = {
     extraOutputs: true,
     description: 'inputs target [1,3,256,256], source [1,512] → [1,3,256,256] (+ mask)',
   },
+  // DeepFaceLab's XSeg as FaceFusion ships it: channels-last BGR in 0–1, one mask plane out.
+  xseg: {
+    kind: 'face_occluder',
+    inputs: [{ name: 'input', dims: [1, 256, 256, 3] }],
+    outputs: [{ dims: [1, 256, 256, 1] }],
+    description: 'input [1,256,256,3] (NHWC) → mask [1,256,256,1]',
+  },
+  bisenet: {
+    kind: 'face_parser',
+    inputs: [{ name: 'input', dims: [1, 3, 512, 512] }],
+    outputs: [{ dims: [1, 19, 512, 512] }],
+    extraOutputs: true,
+    description: 'input [1,3,512,512] → 19 class scores [1,19,512,512] (+ auxiliary outputs)',
+  },
 } as const satisfies Record<ModelFamily, FamilyRule>;
 
 const show = (dims: readonly (TensorDim | DimRule)[]): string =>

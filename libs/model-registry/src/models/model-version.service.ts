@@ -33,6 +33,7 @@ import {
   DigestStream,
   type BlobStore,
 } from '../../../storage/src/blob-store.js';
+import { ArtifactStore } from '../artifact/artifact-store.js';
 import { ArtifactValidationPool, ValidationBusyError, type ValidationOutcome } from '../artifact/artifact-validator.js';
 import { modelRow, versionRow } from './model-rows.js';
 import { ModelService } from './model.service.js';
@@ -101,6 +102,7 @@ export class ModelVersionService {
     private readonly policies: PolicyService,
     private readonly models: ModelService,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly artifacts: ArtifactStore,
     @Inject(REDIS) private readonly redis: Redis,
     private readonly validation: ArtifactValidationPool,
     private readonly organizations: OrganizationService,
@@ -206,7 +208,11 @@ export class ModelVersionService {
       }
       if (!outcome.ok)
         outcome = { ...outcome, rejection: { ...outcome.rejection, reason: summarise(outcome.rejection.reason) } };
-      if (outcome.ok) await this.blobs.putFile(tmp, info);
+      if (outcome.ok) {
+        // Leased first, so no garbage collection can remove these bytes before the version commits.
+        await this.artifacts.lease(info);
+        await this.artifacts.store(tmp, info);
+      }
 
       const version = await this.transactions.run(ctx, async (ctx, manager) => {
         // Serialises version numbering per model.
@@ -215,6 +221,7 @@ export class ModelVersionService {
           `SELECT COALESCE(MAX(version), 0) + 1 AS next FROM model_version WHERE model_id = $1`,
           [model.id],
         );
+        if (outcome.ok) await this.artifacts.commitStored(manager, info.sha256);
         const repo = manager.getRepository(ModelVersionEntity);
         const saved = await repo.save(
           repo.create({
@@ -457,7 +464,7 @@ export class ModelVersionService {
       });
       return version.sha256;
     });
-    await this.models.removeUnreferencedBlobs(ctx, [sha256]);
+    await this.artifacts.collect([sha256]);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
 import { AuditService } from '../../../audit/src/audit.service.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../../../common/src/index.js';
 import { Transactions } from '../../../database/src/transactions.js';
 import { PolicyService } from '../../../policies/src/policy.service.js';
-import { BLOB_STORE, type BlobStore } from '../../../storage/src/blob-store.js';
+import { ArtifactStore } from '../artifact/artifact-store.js';
 import {
   familiesOfKind,
   isModelFamily,
@@ -60,12 +60,10 @@ const notFound = () => new NotFoundError({ code: 'model_not_found', detail: 'No 
 /** Registered models: CRUD with row-level checks, lists filtered in SQL by the caller's ability. */
 @Injectable()
 export class ModelService {
-  private readonly logger = new Logger('ModelRegistry');
-
   constructor(
     private readonly transactions: Transactions,
     private readonly policies: PolicyService,
-    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly artifacts: ArtifactStore,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
@@ -219,20 +217,6 @@ export class ModelService {
       });
       return [...new Set(versions.map((v) => v.sha256))];
     });
-    await this.removeUnreferencedBlobs(ctx, orphans);
-  }
-
-  /** Deletes the blobs of `digests` that no remaining version references (dedup means sharing). */
-  async removeUnreferencedBlobs(ctx: RequestContext, digests: string[]): Promise<void> {
-    if (digests.length === 0) return;
-    const used: { sha256: string }[] = await this.transactions
-      .manager(ctx)
-      .query(`SELECT DISTINCT sha256 FROM model_version WHERE sha256 = ANY($1)`, [digests]);
-    const keep = new Set(used.map((r) => r.sha256));
-    for (const sha256 of digests.filter((d) => !keep.has(d))) {
-      await this.blobs.delete(sha256).catch((error: unknown) => {
-        this.logger.warn({ err: error, sha256 }, 'Could not delete an unreferenced artifact');
-      });
-    }
+    await this.artifacts.collect(orphans);
   }
 }
