@@ -368,11 +368,6 @@ const DOWNLOADS: Record<string, { content: Record<string, Json>; headers: Json }
 // Examples on the main requests
 
 const EXAMPLES: Record<string, Record<string, unknown>> = {
-  login: {
-    email: 'ada@studio.example',
-    password: 'correct horse battery staple',
-    totp: '123456',
-  },
   createOrganization: { name: 'Northlight Studio', slug: 'northlight' },
   submitFusion: {
     source: '(binary: one or more face images)',
@@ -381,7 +376,21 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   },
 };
 
+/** Sign-in, first without two factors (what Swagger UI fills in), then with a TOTP code. */
+const LOGIN_EXAMPLES = {
+  password: {
+    summary: 'Email and password (two-factor off)',
+    value: { email: 'ada@studio.example', password: 'correct horse battery staple' },
+  },
+  totp: {
+    summary: 'With a TOTP code (two-factor on)',
+    value: { email: 'ada@studio.example', password: 'correct horse battery staple', totp: '123456' },
+  },
+};
+
 function addExamples(operation: Operation): void {
+  if (operation.operationId === 'login' && operation.requestBody)
+    operation.requestBody.content['application/json'].examples = LOGIN_EXAMPLES;
   const example = EXAMPLES[operation.operationId];
   if (example && operation.requestBody) {
     const [mediaType] = Object.keys(operation.requestBody.content);
@@ -393,15 +402,14 @@ function addExamples(operation: Operation): void {
     } else operation.requestBody.content[mediaType].example = example;
   }
   if (operation.operationId === 'uploadModelVersion') {
+    // The digest gets a pattern, not an example: Swagger UI fills parameters in with their example
+    // and would send it with every upload (422 `artifact_digest_mismatch`).
     for (const parameter of operation.parameters ?? []) {
-      if (parameter.name === 'X-Content-SHA256')
-        parameter.schema = {
-          ...parameter.schema,
-          pattern: '^[0-9a-f]{64}$',
-          example: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
-        };
-      if (parameter.name === 'notes') parameter.example = 'inswapper 128, re-exported with opset 17';
+      if (parameter.name === 'X-Content-SHA256') parameter.schema = { ...parameter.schema, pattern: '^[0-9a-f]{64}$' };
     }
+    const body = operation.requestBody?.content['application/octet-stream'];
+    if (body)
+      body.schema = { ...body.schema, description: 'The ONNX file, e.g. `curl --data-binary @inswapper_128.onnx`.' };
   }
 }
 

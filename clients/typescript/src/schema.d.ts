@@ -2779,13 +2779,6 @@ export interface operations {
     };
     requestBody: {
       content: {
-        /**
-         * @example {
-         *       "email": "ada@studio.example",
-         *       "password": "correct horse battery staple",
-         *       "totp": "123456"
-         *     }
-         */
         'application/json': components['schemas']['Login'];
       };
     };
@@ -8019,7 +8012,6 @@ export interface operations {
   uploadModelVersion: {
     parameters: {
       query?: {
-        /** @example inswapper 128, re-exported with opset 17 */
         notes?: string;
       };
       header?: {
