@@ -130,7 +130,7 @@ describe('API keys', () => {
     }
     await expect(keys.revoke(creator(), otherOrgId, genuine.apiKey.id)).rejects.toMatchObject({ status: 404 });
     const listed = await keys.list(creator(), orgId);
-    expect(listed.find((k) => k.id === revoked.apiKey.id)?.revokedAt).toBeInstanceOf(Date);
+    expect(listed.items.find((k) => k.id === revoked.apiKey.id)?.revokedAt).toBeInstanceOf(Date);
     expect(JSON.stringify(listed)).not.toContain('secretHash');
   });
 });

@@ -138,6 +138,7 @@ describe('CORS from a browser app on another origin', () => {
         'ratelimit',
         'ratelimit-policy',
         'x-request-id',
+        'idempotent-replayed',
       ]),
     );
   });

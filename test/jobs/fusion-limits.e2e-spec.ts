@@ -261,7 +261,9 @@ describe('fusion job limits', () => {
       for (const w of workers) await w.stop();
       const bModels = await setupFusionModels(t, b);
       const backlog = await Promise.all(Array.from({ length: 30 }, () => fuse(t, a, 'developer', models.swapperId)));
-      expect(backlog.every((r) => r.status === 202)).toBe(true);
+      expect(backlog.map((r) => (r.status === 202 ? 202 : `${r.status} ${r.body?.code}`))).toEqual(
+        backlog.map(() => 202),
+      );
       const late = await fuse(t, b, 'developer', bModels.swapperId);
       expect(late.status).toBe(202);
       workers.push(await startWorker(t.env, { JOBS_WORKER_CONCURRENCY: '1' }));

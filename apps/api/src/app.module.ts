@@ -17,6 +17,7 @@ import { SsoApiModule } from './sso/sso-api.module.js';
 import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsListener } from './metrics/metrics.js';
 import { ETagInterceptor } from './etag.interceptor.js';
+import { IdempotencyInterceptor } from './idempotency.interceptor.js';
 
 /** The HTTP edge: feature modules are added here, each with its controllers. */
 @Module({})
@@ -48,6 +49,8 @@ export class AppModule {
         { provide: APP_GUARD, useExisting: PoliciesGuard },
         // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
         { provide: APP_GUARD, useExisting: StepUpGuard },
+        // Idempotency-Key on the creates marked @Idempotent(); outermost, so a replay is the whole answer.
+        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         // ETag / If-None-Match / If-Match on the routes marked @ETagged().
         { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
         // Location on creates marked @CreatedLocation().

@@ -17,6 +17,7 @@ import {
   SMALL_BODY_ROUTE_CONFIG,
   metrics,
   sendProblem,
+  sendReportedRateLimit,
 } from '../../../libs/common/src/index.js';
 import { ConfigError, type AppConfig } from '../../../libs/config/src/index.js';
 import { MaintenanceMode } from '../../../libs/database/src/index.js';
@@ -53,6 +54,7 @@ export const CORS_EXPOSED_HEADERS = [
   'ratelimit-remaining',
   'ratelimit-reset',
   'www-authenticate',
+  'idempotent-replayed',
   'allow',
 ];
 
@@ -145,6 +147,11 @@ export async function createApiApp(
     if (routeConfig?.[SMALL_BODY_ROUTE_CONFIG] && route.bodyLimit === undefined) {
       route.bodyLimit = http.publicBodyLimitBytes;
     }
+  });
+  // RateLimit headers for the limits services reported while answering, errors included.
+  fastify.addHook('onSend', async (request, reply, payload) => {
+    sendReportedRateLimit(request, reply);
+    return payload;
   });
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
   fastify.addHook('onRequest', async (request, reply) => {

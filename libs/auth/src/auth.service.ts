@@ -68,7 +68,7 @@ export class AuthService {
     }
     const email = normalizeEmail(input.email).toLowerCase();
     // Reserved (checked and counted as a failure) before the slow hash, refunded once it proves right.
-    await this.throttle.reserve('login', email, ctx.ip).catch(async (error: unknown) => {
+    await this.throttle.reserve('login', email, ctx).catch(async (error: unknown) => {
       await this.events.record(ctx, { action: 'auth.login.throttled', details: { email } });
       throw error;
     });
@@ -81,7 +81,7 @@ export class AuthService {
       await this.events.record(ctx, { action: 'auth.login.failed', subjectId: user?.id, details: { email } });
       throw credentialsInvalid();
     }
-    await this.throttle.refund('login', email, ctx.ip);
+    await this.throttle.refund('login', email, ctx);
     const account = user!;
     if (!isUserUsable(account, new Date())) {
       await this.events.record(ctx, {
@@ -156,11 +156,11 @@ export class AuthService {
       .where('u.id = :userId', { userId })
       .getOneOrFail();
     const subject = user.email.toLowerCase();
-    await this.throttle.reserve('login', subject, ctx.ip);
+    await this.throttle.reserve('login', subject, ctx);
     if (!(await this.hasher.verify(user.passwordHash, currentPassword))) {
       throw new UnauthorizedError({ code: 'credentials_invalid', detail: 'The current password is not correct.' });
     }
-    await this.throttle.refund('login', subject, ctx.ip);
+    await this.throttle.refund('login', subject, ctx);
     this.hasher.assertAcceptable(newPassword);
     const passwordHash = await this.hasher.hash(newPassword);
     // The new password, the end of every other session and the event commit together: a failure

@@ -18,3 +18,4 @@ export * from './tracing.js';
 export * from './etag.js';
 export * from './rate-limit.js';
 export * from './location.js';
+export * from './idempotency.js';

@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import type { RateLimitReport } from './rate-limit.js';
 
 /** Who acts: a signed-in user, an API key (service account), or the platform itself. */
 export type ActorType = 'user' | 'api_key' | 'system' | 'anonymous';
@@ -28,6 +29,8 @@ export interface RequestContextInit {
   sessionId?: string;
   now?: Date;
   manager?: EntityManager;
+  /** Where services report the rate limits the request met (shared by every context derived from it). */
+  rateLimits?: RateLimitReport;
 }
 
 /**
@@ -46,6 +49,8 @@ export class RequestContext {
   readonly now: Date;
   /** Set inside a transaction so that nested writes (and the audit event) share it. */
   readonly manager?: EntityManager;
+  /** Rate limits this request met, sent as `RateLimit` headers on its answer (HTTP requests only). */
+  readonly rateLimits?: RateLimitReport;
 
   constructor(init: RequestContextInit) {
     this.requestId = init.requestId;
@@ -58,6 +63,7 @@ export class RequestContext {
     this.sessionId = init.sessionId;
     this.now = init.now ?? new Date();
     this.manager = init.manager;
+    this.rateLimits = init.rateLimits;
   }
 
   /** A context for work the platform does on its own (schedulers, CLI, workers). */

@@ -3,6 +3,7 @@ import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import type { Permission } from './permissions.js';
+import { rateLimitReportOf } from './rate-limit.js';
 import { RequestContext } from './request-context.js';
 
 export const PUBLIC_ROUTE = 'fusiongate:public';
@@ -84,6 +85,7 @@ export type ContextRequest = FastifyRequest & { ctx?: RequestContext; params: Re
 export function anonymousContext(request: FastifyRequest): RequestContext {
   return new RequestContext({
     requestId: String(request.id),
+    rateLimits: rateLimitReportOf(request),
     ip: request.ip,
     userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
   });

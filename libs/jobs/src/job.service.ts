@@ -4,6 +4,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, ForbiddenError, NotFoundError, UnprocessableError } from '../../common/src/errors.js';
+import { weakMatch } from '../../common/src/etag.js';
 import { isUuid } from '../../common/src/ids.js';
 import { metrics } from '../../common/src/metrics.js';
 import type { ModelStage } from '../../common/src/model-vocabulary.js';
@@ -76,7 +77,8 @@ export interface JobListQuery {
 
 export interface JobResultDownload {
   job: JobEntity;
-  stream: Readable;
+  /** Absent when the caller already holds this result (`If-None-Match`): answer 304. */
+  stream?: Readable;
 }
 
 const jobNotFound = () => new NotFoundError({ code: 'job_not_found', detail: 'No such job.' });
@@ -169,7 +171,7 @@ export class JobService {
           queuedAt: ctx.now,
         });
         const saved = await repo.save(row);
-        await this.quotas.reserve(manager, {
+        const standing = await this.quotas.reserve(manager, {
           organizationId,
           userId: ownerId,
           timezone: organization.timezone,
@@ -177,6 +179,7 @@ export class JobService {
           memberLimit: organization.memberDailyInferenceQuota,
           now: ctx.now,
         });
+        if (standing) ctx.rateLimits?.report(standing);
         await this.audit?.record(ctx, {
           action: 'job.submitted',
           resourceType: 'job',
@@ -286,8 +289,15 @@ export class JobService {
     return job;
   }
 
-  /** Opens a job's result for download (job:read on the job); audited. */
-  async openResult(ctx: RequestContext, jobId: string): Promise<JobResultDownload> {
+  /**
+   * Opens a job's result for download (job:read on the job); audited. When `ifNoneMatch` holds the
+   * result's tag (its quoted SHA-256), the same checks run but nothing is opened or recorded.
+   */
+  async openResult(
+    ctx: RequestContext,
+    jobId: string,
+    options: { ifNoneMatch?: string[] } = {},
+  ): Promise<JobResultDownload> {
     const job = await this.get(ctx, jobId);
     if (job.status !== 'completed' || !job.resultSha256) {
       throw new ConflictError({
@@ -302,6 +312,7 @@ export class JobService {
         detail: 'The result was deleted at the end of the organization’s result retention period.',
       });
     }
+    if (weakMatch(options.ifNoneMatch ?? [], `"${job.resultSha256}"`)) return { job };
     let stream: Readable;
     try {
       stream = await this.blobs.store.get(job.resultSha256);

@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { TooManyRequestsError } from '../../common/src/errors.js';
+import type { RateLimitState } from '../../common/src/rate-limit.js';
+
+/** The RateLimit policy the daily fusion quota is announced as. */
+const QUOTA_POLICY = 'fusion-daily';
 
 /** The usage row standing for the whole organization (per-member rows use the member's id). */
 const ORGANIZATION_TOTAL = '00000000-0000-0000-0000-000000000000';
@@ -26,6 +30,8 @@ export function dayIn(timezone: string, now: Date): { day: string; secondsLeft: 
  * Daily inference quotas, counted in PostgreSQL inside the submitting transaction: the increment
  * is conditional on the count being under the limit, so parallel submissions serialise on the
  * usage row and never overshoot, and a submission that rolls back gives its unit back.
+ * `reserve` answers where the caller stands in the quota that runs out first, for the
+ * `RateLimit` headers.
  */
 @Injectable()
 export class QuotaService {
@@ -39,11 +45,18 @@ export class QuotaService {
       memberLimit: number | null;
       now: Date;
     },
-  ): Promise<void> {
+  ): Promise<RateLimitState | undefined> {
     const { day, secondsLeft } = dayIn(input.timezone, input.now);
+    const standing = (limit: number, used: number): RateLimitState => ({
+      policy: QUOTA_POLICY,
+      limit,
+      windowSeconds: 86_400,
+      remaining: Math.max(0, limit - used),
+      resetSeconds: secondsLeft,
+    });
     const take = async (userId: string, limit: number | null, scope: 'organization' | 'member') => {
-      if (limit === null) return;
-      const rows: unknown[] =
+      if (limit === null) return undefined;
+      const rows: { count: number }[] =
         limit <= 0
           ? []
           : await manager.query(
@@ -62,11 +75,16 @@ export class QuotaService {
               : `Your daily quota of ${limit} fusion job(s) in this organization is used up; it renews at midnight (${input.timezone}).`,
           retryAfterSeconds: secondsLeft,
           extensions: { scope, limit },
+          rateLimit: standing(limit, limit),
         });
       }
+      return standing(limit, Number(rows[0]!.count));
     };
-    await take(ORGANIZATION_TOTAL, input.organizationLimit, 'organization');
-    await take(input.userId, input.memberLimit, 'member');
+    const organization = await take(ORGANIZATION_TOTAL, input.organizationLimit, 'organization');
+    const member = await take(input.userId, input.memberLimit, 'member');
+    // The quota that runs out first is the one announced.
+    if (!organization || !member) return organization ?? member;
+    return member.remaining < organization.remaining ? member : organization;
   }
 
   /** Jobs counted today (organization total and, when given, one member's). */

@@ -260,7 +260,7 @@ export class InvitationService {
     ctx: RequestContext,
     input: { token: string; password: string; displayName: string },
   ): Promise<Registration> {
-    await this.throttle.reserveTokenGuess('invitation', ctx.ip);
+    await this.throttle.reserveTokenGuess('invitation', ctx);
     const tokenHash = hashInvitationToken(input.token);
     const [found] = (await this.transactions
       .manager(ctx)
@@ -269,7 +269,7 @@ export class InvitationService {
         [tokenHash],
       )) as { email: string; accepted_at: Date | null; revoked_at: Date | null; expired: boolean }[];
     if (!found) throw notFound();
-    await this.throttle.refundTokenGuess('invitation', ctx.ip);
+    await this.throttle.refundTokenGuess('invitation', ctx);
     if (found.accepted_at) throw used();
     if (found.revoked_at) throw new GoneError({ code: 'invitation_revoked', detail: 'This invitation was withdrawn.' });
     if (found.expired)

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
@@ -61,9 +62,9 @@ export class MembershipService {
     this.endedHandlers.push(handler);
   }
 
-  async list(ctx: RequestContext): Promise<MemberView[]> {
+  async list(ctx: RequestContext, query: PageQuery): Promise<Page<MemberView>> {
     const where = await this.policies.accessibleWhere(ctx, 'read', 'Member', 'm');
-    const rows = (await this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .createQueryBuilder()
       .select([
@@ -78,10 +79,17 @@ export class MembershipService {
       .innerJoin('user_account', 'u', 'u.id = m.user_id')
       .innerJoin(RoleEntity, 'r', 'r.id = m.role_id')
       .where('m.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(where.brackets)
-      .orderBy('u.email', 'ASC')
-      .getRawMany()) as RawMember[];
-    return rows.map(toMemberView);
+      .andWhere(where.brackets);
+    const page = await keysetPage<RawMember>(
+      qb,
+      [
+        { column: 'u.email', direction: 'ASC', kind: 'string', value: (r) => r.email },
+        { column: 'm.user_id', direction: 'ASC', kind: 'uuid', value: (r) => r.user_id },
+      ],
+      query,
+      (q) => q.getRawMany<RawMember>(),
+    );
+    return { items: page.items.map(toMemberView), nextCursor: page.nextCursor };
   }
 
   async get(ctx: RequestContext, userId: string): Promise<MemberView> {

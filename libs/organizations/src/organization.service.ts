@@ -2,6 +2,7 @@ import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
+import { byNameThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import { BUILT_IN_ROLES } from '../../common/src/permissions.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
@@ -91,24 +92,21 @@ export class OrganizationService {
   }
 
   /** Organizations the caller is a current member of (an API key: its own organization). */
-  async listMine(ctx: RequestContext): Promise<OrganizationEntity[]> {
-    const manager = this.transactions.manager(ctx);
+  async listMine(ctx: RequestContext, query: PageQuery): Promise<Page<OrganizationEntity>> {
+    const qb = this.transactions.manager(ctx).getRepository(OrganizationEntity).createQueryBuilder('o');
     if (ctx.actor.type === 'api_key') {
-      if (!ctx.organizationId) return [];
-      return (await this.policies.can(ctx, 'read', 'Organization', { id: ctx.organizationId }))
-        ? manager.getRepository(OrganizationEntity).findBy({ id: ctx.organizationId })
-        : [];
+      // A key sees at most its own organization, and only while it may read it.
+      const mayRead =
+        !!ctx.organizationId && (await this.policies.can(ctx, 'read', 'Organization', { id: ctx.organizationId }));
+      qb.where(mayRead ? 'o.id = :orgId' : 'false', { orgId: ctx.organizationId });
+    } else if (ctx.actor.type === 'user') {
+      qb.innerJoin(MembershipEntity, 'm', 'm.organization_id = o.id')
+        .where('m.user_id = :userId', { userId: ctx.actor.id })
+        .andWhere('(m.expires_at IS NULL OR m.expires_at > now())');
+    } else {
+      qb.where('false');
     }
-    if (ctx.actor.type !== 'user') return [];
-    return manager
-      .getRepository(OrganizationEntity)
-      .createQueryBuilder('o')
-      .innerJoin(MembershipEntity, 'm', 'm.organization_id = o.id')
-      .where('m.user_id = :userId', { userId: ctx.actor.id })
-      .andWhere('(m.expires_at IS NULL OR m.expires_at > now())')
-      .orderBy('o.name', 'ASC')
-      .addOrderBy('o.id', 'ASC')
-      .getMany();
+    return keysetPage(qb, byNameThenId('o'), query);
   }
 
   /**

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { byNameThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { PolicyService } from '../../policies/src/policy.service.js';
@@ -39,17 +40,15 @@ export class ProjectService {
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async list(ctx: RequestContext): Promise<ProjectEntity[]> {
+  async list(ctx: RequestContext, query: PageQuery): Promise<Page<ProjectEntity>> {
     const where = await this.policies.accessibleWhere(ctx, 'read', 'Project', 'p');
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(ProjectEntity)
       .createQueryBuilder('p')
       .where('p.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(where.brackets)
-      .orderBy('p.name', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .getMany();
+      .andWhere(where.brackets);
+    return keysetPage(qb, byNameThenId('p'), query);
   }
 
   async get(ctx: RequestContext, projectId: string): Promise<ProjectEntity> {
@@ -134,20 +133,30 @@ export class ProjectService {
     });
   }
 
-  async listMembers(ctx: RequestContext, projectId: string): Promise<ProjectMemberView[]> {
+  async listMembers(ctx: RequestContext, projectId: string, query: PageQuery): Promise<Page<ProjectMemberView>> {
     const project = await this.get(ctx, projectId);
-    const rows = (await this.transactions.manager(ctx).query(
-      `SELECT pm.user_id, u.email, r.id AS role_id, r.name AS role_name, pm.created_at
-         FROM project_member pm JOIN user_account u ON u.id = pm.user_id JOIN role r ON r.id = pm.role_id
-        WHERE pm.project_id = $1 ORDER BY u.email`,
-      [project.id],
-    )) as { user_id: string; email: string; role_id: string; role_name: string; created_at: Date }[];
-    return rows.map((r) => ({
-      userId: r.user_id,
-      email: r.email,
-      role: { id: r.role_id, name: r.role_name },
-      createdAt: new Date(r.created_at),
-    }));
+    const page = await keysetPage<ProjectMemberRow>(
+      this.memberQuery(ctx, project.id),
+      [
+        { column: 'u.email', direction: 'ASC', kind: 'string', value: (r) => r.email },
+        { column: 'pm.user_id', direction: 'ASC', kind: 'uuid', value: (r) => r.user_id },
+      ],
+      query,
+      (q) => q.getRawMany<ProjectMemberRow>(),
+    );
+    return { items: page.items.map(toProjectMemberView), nextCursor: page.nextCursor };
+  }
+
+  private memberQuery(ctx: RequestContext, projectId: string) {
+    return this.transactions
+      .manager(ctx)
+      .createQueryBuilder()
+      .select(['pm.user_id AS user_id', 'u.email AS email', 'r.id AS role_id', 'r.name AS role_name'])
+      .addSelect('pm.created_at AS created_at')
+      .from('project_member', 'pm')
+      .innerJoin('user_account', 'u', 'u.id = pm.user_id')
+      .innerJoin('role', 'r', 'r.id = pm.role_id')
+      .where('pm.project_id = :projectId', { projectId });
   }
 
   /** Adds an organization member to the project, or changes their project role. */
@@ -179,8 +188,10 @@ export class ProjectService {
       });
       await this.versions.bump(ctx, project.organizationId);
     });
-    const view = (await this.listMembers(ctx, project.id)).find((m) => m.userId === userId);
-    return view!;
+    const row = await this.memberQuery(ctx, project.id)
+      .andWhere('pm.user_id = :userId', { userId })
+      .getRawOne<ProjectMemberRow>();
+    return toProjectMemberView(row!);
   }
 
   async removeMember(ctx: RequestContext, projectId: string, userId: string): Promise<void> {
@@ -219,4 +230,21 @@ async function currentProjectRole(
     [projectId, userId],
   )) as { name: string; permissions: string[] }[];
   return row ?? null;
+}
+
+interface ProjectMemberRow {
+  user_id: string;
+  email: string;
+  role_id: string;
+  role_name: string;
+  created_at: Date;
+}
+
+function toProjectMemberView(r: ProjectMemberRow): ProjectMemberView {
+  return {
+    userId: r.user_id,
+    email: r.email,
+    role: { id: r.role_id, name: r.role_name },
+    createdAt: new Date(r.created_at),
+  };
 }

@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
 import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { byNameThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import { isPermission, PERMISSIONS, type Permission } from '../../common/src/permissions.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
@@ -47,17 +48,29 @@ export class RoleService {
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async list(ctx: RequestContext): Promise<RoleEntity[]> {
+  /** Built-in roles first, then by name. */
+  async list(ctx: RequestContext, query: PageQuery = {}): Promise<Page<RoleEntity>> {
     const where = await this.policies.accessibleWhere(ctx, 'read', 'Role', 'r');
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(RoleEntity)
       .createQueryBuilder('r')
       .where('r.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(where.brackets)
-      .orderBy('r.built_in', 'DESC')
-      .addOrderBy('r.name', 'ASC')
-      .getMany();
+      .andWhere(where.brackets);
+    return keysetPage(
+      qb,
+      [
+        // 0 for built-in roles, 1 for custom ones.
+        {
+          column: '(CASE WHEN r.built_in THEN 0 ELSE 1 END)',
+          direction: 'ASC',
+          kind: 'seq',
+          value: (r) => (r.builtIn ? 0 : 1),
+        },
+        ...byNameThenId('r'),
+      ],
+      query,
+    );
   }
 
   async get(ctx: RequestContext, roleId: string): Promise<RoleEntity> {

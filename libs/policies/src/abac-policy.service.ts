@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import { subject as asSubject } from '@casl/ability';
 import { ConflictError, ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
 import { AuditService } from '../../audit/src/audit.service.js';
@@ -50,17 +51,16 @@ export class AbacPolicyService {
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async list(ctx: RequestContext): Promise<AbacPolicyEntity[]> {
+  /** Oldest first. */
+  async list(ctx: RequestContext, query: PageQuery): Promise<Page<AbacPolicyEntity>> {
     const where = await this.policies.accessibleWhere(ctx, 'read', 'Policy', 'p');
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(AbacPolicyEntity)
       .createQueryBuilder('p')
       .where('p.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(where.brackets)
-      .orderBy('p.created_at', 'ASC')
-      .addOrderBy('p.id', 'ASC')
-      .getMany();
+      .andWhere(where.brackets);
+    return keysetPage(qb, byCreatedThenId('p', 'ASC'), query);
   }
 
   async get(ctx: RequestContext, policyId: string): Promise<AbacPolicyEntity> {

@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { ForbiddenError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
+import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
 import { MODEL_GRANT_ACTIONS, type ModelGrantAction } from '../../common/src/permissions.js';
 import type { RequestContext } from '../../common/src/request-context.js';
 import { Transactions } from '../../database/src/transactions.js';
@@ -34,15 +35,18 @@ export class GrantService {
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async list(ctx: RequestContext, model: SubjectRow): Promise<ModelGrantEntity[]> {
+  /** Oldest first. */
+  async list(ctx: RequestContext, model: SubjectRow, query: PageQuery): Promise<Page<ModelGrantEntity>> {
     await this.policies.assertCan(ctx, 'grant', 'Model', model);
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(ModelGrantEntity)
-      .find({
-        where: { organizationId: ctx.organizationId!, modelId: model.id as string },
-        order: { createdAt: 'ASC', id: 'ASC' },
+      .createQueryBuilder('g')
+      .where('g.organization_id = :org AND g.model_id = :modelId', {
+        org: ctx.organizationId,
+        modelId: model.id as string,
       });
+    return keysetPage(qb, byCreatedThenId('g', 'ASC'), query);
   }
 
   /**

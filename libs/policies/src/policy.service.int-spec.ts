@@ -107,7 +107,7 @@ describe('PolicyService (PostgreSQL + Redis)', () => {
     projectA = (await module.get(ProjectService).create(adminCtx, { name: 'A', slug: 'a' })).id;
     projectB = (await module.get(ProjectService).create(adminCtx, { name: 'B', slug: 'b' })).id;
     await module.get(ProjectService).setMember(adminCtx, projectA, users.guest, 'guest');
-    adminRoleId = (await module.get(RoleService).list(adminCtx)).find((r) => r.name === 'admin')!.id;
+    adminRoleId = (await module.get(RoleService).list(adminCtx)).items.find((r) => r.name === 'admin')!.id;
   });
   afterAll(async () => {
     await second?.close();
@@ -329,7 +329,9 @@ describe('PolicyService (PostgreSQL + Redis)', () => {
         name: 'no staging tests, nothing labelled test for guests',
         effect: 'deny',
         actions: ['model:test', 'model:read'],
-        principals: { roles: [(await module.get(RoleService).list(adminCtx)).find((r) => r.name === 'guest')!.id] },
+        principals: {
+          roles: [(await module.get(RoleService).list(adminCtx)).items.find((r) => r.name === 'guest')!.id],
+        },
         conditions: { labels: ['test'] },
       });
       const counts: number[] = [];

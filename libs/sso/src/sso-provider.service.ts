@@ -7,6 +7,9 @@ import {
   NotFoundError,
   UnprocessableError,
   isUuid,
+  keysetPage,
+  type Page,
+  type PageQuery,
   type RequestContext,
 } from '../../common/src/index.js';
 import { AppConfig } from '../../config/src/index.js';
@@ -78,16 +81,16 @@ export class SsoProviderService {
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async list(ctx: RequestContext): Promise<OidcProviderEntity[]> {
+  /** By slug (unique in the organization). */
+  async list(ctx: RequestContext, query: PageQuery): Promise<Page<OidcProviderEntity>> {
     await this.policies.assertMay(ctx, 'manage', 'Organization');
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(OidcProviderEntity)
       .createQueryBuilder('p')
       .addSelect('p.clientSecretEnc')
-      .where('p.organization_id = :organizationId', { organizationId: ctx.organizationId })
-      .orderBy('p.slug', 'ASC')
-      .getMany();
+      .where('p.organization_id = :organizationId', { organizationId: ctx.organizationId });
+    return keysetPage(qb, [{ column: 'p.slug', direction: 'ASC', kind: 'string', value: (p) => p.slug }], query);
   }
 
   async get(ctx: RequestContext, providerId: string): Promise<OidcProviderEntity> {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -19,6 +19,8 @@ import {
   RequestContext,
   RequirePermission,
   StepUp,
+  PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { PolicyService } from '../../../../libs/policies/src/index.js';
@@ -42,12 +44,14 @@ export class ApiKeysController {
   @RequirePermission('apikey:manage')
   @ApiOperation({ summary: 'API keys of the organization (secrets are never shown again).' })
   @ApiOkResponse({ type: ApiKeyListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<ApiKeyListDto> {
-    return { items: (await this.keys.list(ctx, ctx.organizationId!)).map(toApiKeyResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<ApiKeyListDto> {
+    const page = await this.keys.list(ctx, ctx.organizationId!, query);
+    return { items: page.items.map(toApiKeyResponse), nextCursor: page.nextCursor };
   }
 
   @NoStore()
   @Post()
+  @Idempotent()
   @RequirePermission('apikey:manage')
   @StepUp()
   @ApiOperation({ summary: 'Create a key with a subset of your own permissions, optionally for one project.' })

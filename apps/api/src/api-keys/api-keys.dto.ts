@@ -63,6 +63,8 @@ export class CreatedApiKeyResponseDto extends ApiKeyResponseDto {
 
 export class ApiKeyListDto {
   @ApiProperty({ type: [ApiKeyResponseDto] }) items: ApiKeyResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toApiKeyResponse(k: ApiKeyEntity): ApiKeyResponseDto {

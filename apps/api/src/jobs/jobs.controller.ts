@@ -11,13 +11,21 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiResponse,
   ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { BadRequestError, Ctx, ETagged, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  Ctx,
+  ETagged,
+  parseEntityTags,
+  RequestContext,
+  RequirePermission,
+  readIdempotencyKey,
+} from '../../../../libs/common/src/index.js';
 import { AppConfig } from '../../../../libs/config/src/index.js';
 import {
   JobEvents,
@@ -38,7 +46,6 @@ import {
   toJobResponse,
 } from './jobs.dto.js';
 
-const IDEMPOTENCY_KEY_RE = /^[\x21-\x7e]{1,255}$/;
 const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
@@ -102,16 +109,13 @@ export class JobsController {
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
     @Query() query: FuseQueryDto,
-    @Headers('idempotency-key') idempotencyKey: string | undefined,
+    @Headers('idempotency-key') idempotencyKeyHeader: string | undefined,
     @Req() request: FastifyRequest,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<JobResponseDto> {
-    if (idempotencyKey !== undefined && !IDEMPOTENCY_KEY_RE.test(idempotencyKey)) {
-      throw new BadRequestError({
-        code: 'idempotency_key_invalid',
-        detail: 'Idempotency-Key must be 1–255 visible ASCII characters.',
-      });
-    }
+    // Submissions keep their key on the job row (with a digest of every input), not in the
+    // interceptor of other creates: the multipart inputs are only known once spooled.
+    const idempotencyKey = readIdempotencyKey(idempotencyKeyHeader);
     await this.jobs.precheck(ctx, modelId);
     const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
     try {
@@ -178,9 +182,28 @@ export class JobsController {
   @ApiOperation({ summary: 'Download the watermarked result image, streamed, with its SHA-256 in X-Content-SHA256.' })
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256 of the result).',
+  })
   @ApiConflictResponse({ description: '`job_result_unavailable` (not completed).' })
-  async result(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string, @Res() reply: FastifyReply): Promise<void> {
-    const { job, stream } = await this.jobs.openResult(ctx, jobId);
+  async result(
+    @Ctx() ctx: RequestContext,
+    @Param('jobId') jobId: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const { job, stream } = await this.jobs.openResult(ctx, jobId, {
+      ifNoneMatch: parseEntityTags(request.headers['if-none-match']),
+    });
+    if (!stream) {
+      await reply
+        .status(304)
+        .header('etag', `"${job.resultSha256}"`)
+        .header('cache-control', 'private, no-store')
+        .send();
+      return;
+    }
     const format = job.resultFormat ?? 'png';
     const b64 = Buffer.from(job.resultSha256!, 'hex').toString('base64');
     await reply

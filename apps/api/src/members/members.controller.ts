@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -11,7 +11,15 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  Authenticated,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+  PageQueryDto,
+  Idempotent,
+} from '../../../../libs/common/src/index.js';
 import { MembershipService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
@@ -36,11 +44,13 @@ export class MembersController {
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'Members of the organization with their roles.' })
   @ApiOkResponse({ type: MemberListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<MemberListDto> {
-    return { items: (await this.members.list(ctx)).map(toMemberResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<MemberListDto> {
+    const page = await this.members.list(ctx, query);
+    return { items: page.items.map(toMemberResponse), nextCursor: page.nextCursor };
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('user:manage')
   @ApiOperation({
     summary: 'Add an existing user by email, or invite the email (mailed; without mail, the token is shown once).',

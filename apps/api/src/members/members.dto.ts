@@ -68,6 +68,8 @@ export class MemberResponseDto {
 
 export class MemberListDto {
   @ApiProperty({ type: [MemberResponseDto] }) items: MemberResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export class InvitationResponseDto {

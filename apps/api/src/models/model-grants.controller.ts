@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -10,7 +10,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from '../../../../libs/common/src/index.js';
 import { ModelService, modelRow } from '../../../../libs/model-registry/src/index.js';
 import { GrantService } from '../../../../libs/policies/src/grant.service.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -32,12 +32,18 @@ export class ModelGrantsController {
   @RequirePermission('model:grant')
   @ApiOperation({ summary: 'Per-model grants of this model.' })
   @ApiOkResponse({ type: GrantListDto })
-  async list(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<GrantListDto> {
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<GrantListDto> {
     const model = await this.models.load(ctx, modelId);
-    return { items: (await this.grants.list(ctx, modelRow(model))).map(toGrantResponse) };
+    const page = await this.grants.list(ctx, modelRow(model), query);
+    return { items: page.items.map(toGrantResponse), nextCursor: page.nextCursor };
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('model:grant')
   @ApiOperation({ summary: 'Grant a user, role or project some of view/infer/test/edit/export/delete/grant.' })
   @ApiCreatedResponse({ type: GrantResponseDto })

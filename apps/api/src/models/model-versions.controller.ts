@@ -33,6 +33,8 @@ import {
   setRateLimitHeaders,
   StepUp,
   UnsupportedMediaTypeError,
+  PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ModelVersionService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -46,6 +48,12 @@ import {
 
 const SHA256_HEADER = 'x-content-sha256';
 
+/** What an upload received, from its answer: a replay of the same key must stream the same bytes. */
+const uploadedArtifact = (answer: unknown) => {
+  const version = answer as ModelVersionResponseDto;
+  return { sha256: version.sha256, bytes: version.sizeBytes };
+};
+
 @ApiTags('models')
 @ApiBearerAuth(BEARER_SCHEME)
 @ApiSecurity(API_KEY_SCHEME)
@@ -55,6 +63,7 @@ export class ModelVersionsController {
   constructor(private readonly versions: ModelVersionService) {}
 
   @Post()
+  @Idempotent({ streamed: uploadedArtifact })
   @CreatedLocation('versions/:version')
   @RequirePermission('model:edit')
   @ApiOperation({
@@ -119,8 +128,13 @@ export class ModelVersionsController {
   @RequirePermission('model:read')
   @ApiOperation({ summary: 'Versions of a model, newest first.' })
   @ApiOkResponse({ type: ModelVersionListDto })
-  async list(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<ModelVersionListDto> {
-    return { items: (await this.versions.list(ctx, modelId)).map(toModelVersionResponse) };
+  async list(
+    @Ctx() ctx: RequestContext,
+    @Param('modelId') modelId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<ModelVersionListDto> {
+    const page = await this.versions.list(ctx, modelId, query);
+    return { items: page.items.map(toModelVersionResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':version')

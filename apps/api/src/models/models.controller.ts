@@ -18,6 +18,7 @@ import {
   RequestContext,
   RequirePermission,
   StepUp,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ModelService } from '../../../../libs/model-registry/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -49,6 +50,7 @@ export class ModelsController {
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('models/:id')
   @RequirePermission('model:create')
   @ApiOperation({ summary: 'Register a model (metadata; upload weights as versions).' })

@@ -224,6 +224,8 @@ export class ModelVersionResponseDto {
 
 export class ModelVersionListDto {
   @ApiProperty({ type: [ModelVersionResponseDto] }) items: ModelVersionResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 const GRANT_ACTIONS = Object.keys(MODEL_GRANT_ACTIONS) as ModelGrantAction[];
@@ -272,6 +274,8 @@ export class GrantResponseDto {
 
 export class GrantListDto {
   @ApiProperty({ type: [GrantResponseDto] }) items: GrantResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toModelResponse(m: ModelEntity): ModelResponseDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -18,6 +18,8 @@ import {
   PlatformAdmin,
   RequestContext,
   RequirePermission,
+  PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { OrganizationService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -36,6 +38,7 @@ export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
 
   @Post()
+  @Idempotent()
   @CreatedLocation('orgs/:id')
   @PlatformAdmin()
   @ApiOperation({ summary: 'Create an organization (platform administrators); the creator becomes its admin.' })
@@ -50,8 +53,9 @@ export class OrganizationsController {
   @ApiSecurity(API_KEY_SCHEME)
   @ApiOperation({ summary: 'Organizations I belong to.' })
   @ApiOkResponse({ type: OrganizationListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<OrganizationListDto> {
-    return { items: (await this.organizations.listMine(ctx)).map(toOrganizationResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<OrganizationListDto> {
+    const page = await this.organizations.listMine(ctx, query);
+    return { items: page.items.map(toOrganizationResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':orgId')

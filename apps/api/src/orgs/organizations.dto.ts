@@ -138,6 +138,8 @@ export class OrganizationResponseDto {
 
 export class OrganizationListDto {
   @ApiProperty({ type: [OrganizationResponseDto] }) items: OrganizationResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toOrganizationResponse(o: OrganizationEntity): OrganizationResponseDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -19,6 +19,8 @@ import {
   RequestContext,
   RequirePermission,
   StepUp,
+  PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -44,8 +46,9 @@ export class PoliciesController {
   @RequirePermission('policy:manage')
   @ApiOperation({ summary: 'ABAC policies of the organization.' })
   @ApiOkResponse({ type: PolicyListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<PolicyListDto> {
-    return { items: (await this.policies.list(ctx)).map(toPolicyResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<PolicyListDto> {
+    const page = await this.policies.list(ctx, query);
+    return { items: page.items.map(toPolicyResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':policyId')
@@ -58,6 +61,7 @@ export class PoliciesController {
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('policies/:id')
   @RequirePermission('policy:manage')
   @StepUp()

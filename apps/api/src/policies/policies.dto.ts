@@ -122,6 +122,8 @@ export class PolicyResponseDto {
 
 export class PolicyListDto {
   @ApiProperty({ type: [PolicyResponseDto] }) items: PolicyResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toPolicyResponse(p: AbacPolicyEntity): PolicyResponseDto {

@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -18,6 +18,8 @@ import {
   Ctx,
   RequestContext,
   RequirePermission,
+  PageQueryDto,
+  Idempotent,
 } from '../../../../libs/common/src/index.js';
 import { ProjectService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
@@ -48,11 +50,13 @@ export class ProjectsController {
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'Projects I can see (mine; all of them with project:manage).' })
   @ApiOkResponse({ type: ProjectListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<ProjectListDto> {
-    return { items: (await this.projects.list(ctx)).map(toProjectResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<ProjectListDto> {
+    const page = await this.projects.list(ctx, query);
+    return { items: page.items.map(toProjectResponse), nextCursor: page.nextCursor };
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('projects/:id')
   @RequirePermission('project:manage')
   @ApiOperation({ summary: 'Create a project.' })
@@ -99,8 +103,13 @@ export class ProjectsController {
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'Members of a project and their project roles.' })
   @ApiOkResponse({ type: ProjectMemberListDto })
-  async members(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectMemberListDto> {
-    return { items: (await this.projects.listMembers(ctx, projectId)).map(toProjectMemberResponse) };
+  async members(
+    @Ctx() ctx: RequestContext,
+    @Param('projectId') projectId: string,
+    @Query() query: PageQueryDto,
+  ): Promise<ProjectMemberListDto> {
+    const page = await this.projects.listMembers(ctx, projectId, query);
+    return { items: page.items.map(toProjectMemberResponse), nextCursor: page.nextCursor };
   }
 
   @Put(':projectId/members/:userId')

@@ -58,6 +58,8 @@ export class ProjectResponseDto {
 
 export class ProjectListDto {
   @ApiProperty({ type: [ProjectResponseDto] }) items: ProjectResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 class ProjectRoleRefDto {
@@ -74,6 +76,8 @@ export class ProjectMemberResponseDto {
 
 export class ProjectMemberListDto {
   @ApiProperty({ type: [ProjectMemberResponseDto] }) items: ProjectMemberResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toProjectResponse(p: ProjectEntity): ProjectResponseDto {

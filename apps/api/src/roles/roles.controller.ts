@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiConflictResponse,
@@ -11,7 +11,15 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp } from '../../../../libs/common/src/index.js';
+import {
+  Authenticated,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  StepUp,
+  PageQueryDto,
+  Idempotent,
+} from '../../../../libs/common/src/index.js';
 import { RoleService } from '../../../../libs/organizations/src/index.js';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateRoleDto, RoleListDto, RoleResponseDto, toRoleResponse, UpdateRoleDto } from './roles.dto.js';
@@ -29,11 +37,13 @@ export class RolesController {
   @Authenticated({ allowApiKey: true })
   @ApiOperation({ summary: 'Roles of the organization and their permissions.' })
   @ApiOkResponse({ type: RoleListDto })
-  async list(@Ctx() ctx: RequestContext): Promise<RoleListDto> {
-    return { items: (await this.roles.list(ctx)).map(toRoleResponse) };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<RoleListDto> {
+    const page = await this.roles.list(ctx, query);
+    return { items: page.items.map(toRoleResponse), nextCursor: page.nextCursor };
   }
 
   @Post()
+  @Idempotent()
   @RequirePermission('role:manage')
   @StepUp()
   @ApiOperation({ summary: 'Create a custom role with any subset of the permissions you hold.' })

@@ -51,6 +51,8 @@ export class RoleResponseDto {
 
 export class RoleListDto {
   @ApiProperty({ type: [RoleResponseDto] }) items: RoleResponseDto[];
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
+  nextCursor: string | null;
 }
 
 export function toRoleResponse(r: RoleEntity): RoleResponseDto {

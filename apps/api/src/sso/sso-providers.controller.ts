@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBearerAuth,
@@ -12,7 +12,15 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import { ETagged, CreatedLocation, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import {
+  ETagged,
+  CreatedLocation,
+  Ctx,
+  RequestContext,
+  RequirePermission,
+  PageQueryDto,
+  Idempotent,
+} from '../../../../libs/common/src/index.js';
 import { SsoProviderService } from '../../../../libs/sso/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
@@ -34,11 +42,13 @@ export class SsoProvidersController {
   @ApiOperation({ summary: "The organization's identity providers (client secrets are never returned)." })
   @ApiOkResponse({ type: SsoProviderListDto })
   @ApiForbiddenResponse({ description: '`org:manage`.' })
-  async list(@Ctx() ctx: RequestContext): Promise<SsoProviderListDto> {
-    return { items: (await this.providers.list(ctx)).map(toSsoProviderResponse), nextCursor: null };
+  async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<SsoProviderListDto> {
+    const page = await this.providers.list(ctx, query);
+    return { items: page.items.map(toSsoProviderResponse), nextCursor: page.nextCursor };
   }
 
   @Post()
+  @Idempotent()
   @CreatedLocation('providers/:id')
   @RequirePermission('org:manage')
   @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })

@@ -253,7 +253,7 @@ export class SsoProviderResponseDto {
 
 export class SsoProviderListDto {
   @ApiProperty({ type: [SsoProviderResponseDto] }) items: SsoProviderResponseDto[];
-  @ApiProperty({ nullable: true, type: String, description: 'Always null: an organization has few providers.' })
+  @ApiProperty({ nullable: true, type: String, description: 'Pass as `cursor` for the next page; null on the last.' })
   nextCursor: string | null;
 }
 

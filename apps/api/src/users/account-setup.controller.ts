@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AccountSetupService } from '../../../../libs/auth/src/index.js';
-import { Ctx, NoStore, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { Ctx, NoStore, PlatformAdmin, RequestContext, StepUp, Idempotent } from '../../../../libs/common/src/index.js';
 import { BEARER_SCHEME } from '../swagger.js';
 import { CreateAccountDto, CreatedAccountDto, toCreatedAccount } from './account-setup.dto.js';
 
@@ -22,6 +22,7 @@ export class AccountSetupController {
 
   @NoStore()
   @Post()
+  @Idempotent()
   @PlatformAdmin()
   @StepUp()
   @ApiOperation({

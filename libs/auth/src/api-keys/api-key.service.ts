@@ -3,7 +3,16 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { IsNull, Repository, type EntityManager } from 'typeorm';
-import { ForbiddenError, NotFoundError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
+import {
+  byCreatedThenId,
+  ForbiddenError,
+  keysetPage,
+  NotFoundError,
+  UnauthorizedError,
+  type Page,
+  type PageQuery,
+  type RequestContext,
+} from '../../../common/src/index.js';
 import { bestEffort, REDIS, Transactions } from '../../../database/src/index.js';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
@@ -106,11 +115,14 @@ export class ApiKeyService {
   }
 
   /** Keys of an organization, newest first (revoked ones included, marked by `revokedAt`). */
-  async list(ctx: RequestContext, organizationId: string): Promise<ApiKeyEntity[]> {
-    return this.transactions
+  /** Newest first. */
+  async list(ctx: RequestContext, organizationId: string, query: PageQuery = {}): Promise<Page<ApiKeyEntity>> {
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(ApiKeyEntity)
-      .find({ where: { organizationId }, order: { createdAt: 'DESC' } });
+      .createQueryBuilder('k')
+      .where('k.organization_id = :organizationId', { organizationId });
+    return keysetPage(qb, byCreatedThenId('k', 'DESC'), query);
   }
 
   /** Revokes a key of `organizationId`; 404 `api_key_not_found` for a key of another organization. */

@@ -6,6 +6,7 @@ import {
   ForbiddenError,
   NotFoundError,
   PUBLIC_ROUTE,
+  rateLimitReportOf,
   ROUTE_POLICY,
   UnauthorizedError,
   type ContextRequest,
@@ -56,7 +57,8 @@ export class AuthenticationGuard extends AuthGuard([API_KEY_STRATEGY, JWT_STRATE
       throw new UnauthorizedError({ code: 'token_missing', detail: 'Send a Bearer access token or an X-API-Key.' });
     }
     await super.canActivate(execution);
-    const ctx = request.ctx as RequestContext;
+    const ctx = (request.ctx as RequestContext).with({ rateLimits: rateLimitReportOf(request) });
+    request.ctx = ctx;
     if (ctx.actor.type === 'api_key') this.assertApiKeyMayCall(request, ctx, policy);
     return true;
   }

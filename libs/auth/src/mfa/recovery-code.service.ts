@@ -80,7 +80,7 @@ export class RecoveryCodeService {
    * or MFA is off, and 429 when the account's code guesses are throttled. Returns how many remain.
    */
   async consume(ctx: RequestContext, userId: string, code: string, manager?: EntityManager): Promise<number> {
-    await this.throttle.reserve('totp', userId, ctx.ip).catch(async (error: unknown) => {
+    await this.throttle.reserve('totp', userId, ctx).catch(async (error: unknown) => {
       await this.events.record(ctx, {
         action: 'auth.login.throttled',
         subjectId: userId,
@@ -117,7 +117,7 @@ export class RecoveryCodeService {
       });
       throw codeInvalid();
     }
-    await this.throttle.refund('totp', userId, ctx.ip);
+    await this.throttle.refund('totp', userId, ctx);
     return used.remaining;
   }
 

@@ -189,7 +189,7 @@ export class TotpService {
     code: string,
     repo: Repository<UserEntity>,
   ): Promise<void> {
-    await this.throttle.reserve('totp', user.id, ctx.ip).catch(async (error: unknown) => {
+    await this.throttle.reserve('totp', user.id, ctx).catch(async (error: unknown) => {
       await this.events.record(ctx, {
         action: 'auth.login.throttled',
         subjectId: user.id,
@@ -215,7 +215,7 @@ export class TotpService {
       [user.id, step],
     )) as [unknown, number];
     if (affected !== 1) throw codeInvalid();
-    await this.throttle.refund('totp', user.id, ctx.ip);
+    await this.throttle.refund('totp', user.id, ctx);
   }
 
   private withSecrets(userId: string): Promise<UserEntity> {

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import type { EntityManager } from 'typeorm';
-import { BadRequestError, GoneError, TooManyRequestsError, type RequestContext } from '../../../common/src/index.js';
+import {
+  BadRequestError,
+  GoneError,
+  TooManyRequestsError,
+  type RateLimitState,
+  type RequestContext,
+} from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS, Transactions } from '../../../database/src/index.js';
 import { MailerService } from '../../../mail/src/index.js';
@@ -84,19 +90,29 @@ export class PasswordTokenService implements OnApplicationShutdown {
     const perHour = this.config.onboarding.passwordResetMaxPerHour;
     const ipKey = `auth:reset:ip:${ctx.ip ?? 'unknown'}`;
     const emailKey = `auth:reset:email:${createHash('sha256').update(normalizeEmail(email).toLowerCase()).digest('base64url')}`;
-    const [[, ipCount], , [, emailCount]] = (await this.redis
+    const [[, ipCount], , [, ipTtl], [, emailCount]] = (await this.redis
       .multi()
       .incr(ipKey)
       .expire(ipKey, WINDOW_SECONDS, 'NX')
+      .ttl(ipKey)
       .incr(emailKey)
       .expire(emailKey, WINDOW_SECONDS, 'NX')
       .exec()) as [Error | null, number][];
+    // Only the address's allowance is announced: the account's says whether an email is known.
+    const standing: RateLimitState = {
+      policy: 'password-reset',
+      limit: perHour * IP_FACTOR,
+      windowSeconds: WINDOW_SECONDS,
+      remaining: Math.max(0, perHour * IP_FACTOR - ipCount),
+      resetSeconds: Math.max(1, ipTtl),
+    };
+    ctx.rateLimits?.report(standing);
     if (ipCount > perHour * IP_FACTOR) {
-      const ttl = await this.redis.ttl(ipKey);
       throw new TooManyRequestsError({
         code: 'too_many_attempts',
         detail: 'Too many password reset requests from this address; try again later.',
-        retryAfterSeconds: Math.max(1, ttl),
+        retryAfterSeconds: Math.max(1, ipTtl),
+        rateLimit: standing,
       });
     }
     if (emailCount > perHour) return;
@@ -142,7 +158,7 @@ export class PasswordTokenService implements OnApplicationShutdown {
     token: string,
     password: string,
   ): Promise<{ purpose: PasswordTokenPurpose; revokedSessions: number }> {
-    await this.throttle.reserveTokenGuess('password', ctx.ip);
+    await this.throttle.reserveTokenGuess('password', ctx);
     const tokenHash = sha256Hex(token);
     const [found] = (await this.transactions
       .manager(ctx)
@@ -153,7 +169,7 @@ export class PasswordTokenService implements OnApplicationShutdown {
         [tokenHash],
       )) as { used_at: Date | null; expired: boolean }[];
     if (!found) throw tokenInvalid();
-    await this.throttle.refundTokenGuess('password', ctx.ip);
+    await this.throttle.refundTokenGuess('password', ctx);
     if (found.used_at) throw used();
     if (found.expired) throw expired();
     this.hasher.assertAcceptable(password);

@@ -129,7 +129,7 @@ export class StepUpService {
   private async verifyPassword(ctx: RequestContext, user: UserEntity, password: string): Promise<void> {
     const subject = user.email.toLowerCase();
     // The same counters as sign-in: step-up is no side door for password guesses.
-    await this.throttle.reserve('login', subject, ctx.ip).catch(async (error: unknown) => {
+    await this.throttle.reserve('login', subject, ctx).catch(async (error: unknown) => {
       await this.events.record(ctx, {
         action: 'auth.login.throttled',
         subjectId: user.id,
@@ -145,7 +145,7 @@ export class StepUpService {
       });
       throw new UnauthorizedError({ code: 'credentials_invalid', detail: 'The password is not correct.' });
     }
-    await this.throttle.refund('login', subject, ctx.ip);
+    await this.throttle.refund('login', subject, ctx);
   }
 
   private minutes(): string {

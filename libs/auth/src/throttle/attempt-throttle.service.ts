@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { metrics, TooManyRequestsError } from '../../../common/src/index.js';
+import { metrics, TooManyRequestsError, type RateLimitState, type RequestContext } from '../../../common/src/index.js';
 import { AppConfig } from '../../../config/src/index.js';
 import { REDIS } from '../../../database/src/index.js';
 
@@ -12,6 +12,12 @@ import { REDIS } from '../../../database/src/index.js';
 export type ThrottleScope = 'login' | 'totp' | 'token';
 
 const WINDOW_SECONDS = 3600;
+
+/** The RateLimit policy each scope is announced as. */
+const POLICY_NAMES: Record<ThrottleScope, string> = { login: 'sign-in', totp: 'second-factor', token: 'emailed-token' };
+
+/** What the throttle needs of a request: where it comes from, and where to report its standing. */
+export type ThrottledRequest = Pick<RequestContext, 'ip' | 'rateLimits'>;
 
 /**
  * Checks the limits and, when they allow it, counts the attempt as a failure in one atomic step,
@@ -41,7 +47,7 @@ if excess >= 0 then
   if excess < 30 then delay = math.min(2 ^ excess, delay) end
   redis.call('SET', KEYS[2], '1', 'EX', string.format('%d', delay))
 end
-return {'ok', pair}
+return {'ok', pair, tonumber(redis.call('GET', KEYS[3])), redis.call('PTTL', KEYS[3]), tonumber(redis.call('GET', KEYS[4])), redis.call('PTTL', KEYS[4]), known and 1 or 0}
 `;
 
 /**
@@ -53,7 +59,7 @@ redis.call('DEL', KEYS[1], KEYS[2])
 for i = 3, 4 do
   if redis.call('EXISTS', KEYS[i]) == 1 and redis.call('DECR', KEYS[i]) <= 0 then redis.call('DEL', KEYS[i]) end
 end
-return 1
+return {tonumber(redis.call('GET', KEYS[3]) or '0'), redis.call('PTTL', KEYS[3]), tonumber(redis.call('GET', KEYS[4]) or '0'), redis.call('PTTL', KEYS[4])}
 `;
 
 /**
@@ -72,6 +78,10 @@ return 1
  * allow. Subjects are hashed, and unknown emails are counted exactly like known ones, so the
  * answers do not reveal whether an account exists. Refusals are 429 with Retry-After:
  * `account_locked` for the subject, `too_many_attempts` for the source address.
+ *
+ * Each reserve reports to the request's RateLimit headers the hourly ceiling of failures (policy
+ * named after the scope, `q` = the per-account ceiling) and how many failures are left before the
+ * subject or the source address is refused; a refusal reports none left until it lifts.
  */
 @Injectable()
 export class AttemptThrottleService {
@@ -96,10 +106,10 @@ export class AttemptThrottleService {
    * Reserves one attempt before the secret is checked: throws 429 when the subject or source is
    * held back, otherwise counts the attempt as failed until `refund` says it was not.
    */
-  async reserve(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
-    const k = this.keys(scope, subject, ip);
+  async reserve(scope: ThrottleScope, subject: string, ctx: ThrottledRequest): Promise<void> {
+    const k = this.keys(scope, subject, ctx.ip);
     const limits = this.config.auth.throttle;
-    const [outcome, value] = (await this.redis.eval(
+    const [outcome, value, subjectCount, subjectTtl, ipCount, ipTtl, known] = (await this.redis.eval(
       RESERVE_SCRIPT,
       5,
       k.pair,
@@ -112,11 +122,36 @@ export class AttemptThrottleService {
       limits.accountMaxFailuresPerHour,
       limits.ipMaxFailuresPerHour,
       WINDOW_SECONDS,
-    )) as [string, number];
+    )) as [string, number, number, number, number, number, number];
     if (outcome === 'account_locked' || outcome === 'too_many_attempts') {
       metrics.authLockouts.inc({ scope, reason: outcome });
-      throw this.locked(outcome, value);
+      const refusal = this.locked(scope, outcome, value);
+      if (refusal.rateLimit) ctx.rateLimits?.report(refusal.rateLimit);
+      throw refusal;
     }
+    // From an address the subject signed in from recently, only the address's ceiling applies.
+    ctx.rateLimits?.report(this.standing(scope, known ? 0 : subjectCount, subjectTtl, ipCount, ipTtl));
+  }
+
+  /** Failures left in the hour before the subject or the source address is refused. */
+  private standing(
+    scope: ThrottleScope,
+    subjectCount: number,
+    subjectTtlMs: number,
+    ipCount: number,
+    ipTtlMs: number,
+  ): RateLimitState {
+    const limits = this.config.auth.throttle;
+    const bySubject = limits.accountMaxFailuresPerHour - subjectCount;
+    const byIp = limits.ipMaxFailuresPerHour - ipCount;
+    const ttlMs = byIp < bySubject ? ipTtlMs : subjectTtlMs;
+    return {
+      policy: POLICY_NAMES[scope],
+      limit: limits.accountMaxFailuresPerHour,
+      windowSeconds: WINDOW_SECONDS,
+      remaining: Math.max(0, Math.min(bySubject, byIp, limits.accountMaxFailuresPerHour)),
+      resetSeconds: ttlMs > 0 ? Math.ceil(ttlMs / 1000) : WINDOW_SECONDS,
+    };
   }
 
   /**
@@ -124,21 +159,29 @@ export class AttemptThrottleService {
    * The subject is the address itself, so failures from one address never hold back another, and
    * every refusal is 429 `too_many_attempts`. Refund with `refundTokenGuess` once the token is known.
    */
-  async reserveTokenGuess(kind: string, ip: string | undefined): Promise<void> {
-    await this.reserve('token', `${kind}:${ip ?? 'unknown'}`, ip).catch((error: unknown) => {
+  async reserveTokenGuess(kind: string, ctx: ThrottledRequest): Promise<void> {
+    await this.reserve('token', `${kind}:${ctx.ip ?? 'unknown'}`, ctx).catch((error: unknown) => {
       if (!(error instanceof TooManyRequestsError)) throw error;
-      throw this.locked('too_many_attempts', (error.retryAfterSeconds ?? 1) * 1000);
+      throw this.locked('token', 'too_many_attempts', (error.retryAfterSeconds ?? 1) * 1000);
     });
   }
 
-  async refundTokenGuess(kind: string, ip: string | undefined): Promise<void> {
-    await this.refund('token', `${kind}:${ip ?? 'unknown'}`, ip);
+  async refundTokenGuess(kind: string, ctx: ThrottledRequest): Promise<void> {
+    await this.refund('token', `${kind}:${ctx.ip ?? 'unknown'}`, ctx);
   }
 
   /** The reserved attempt's secret was right: it stops counting, and this pair's delays are cleared. */
-  async refund(scope: ThrottleScope, subject: string, ip: string | undefined): Promise<void> {
-    const k = this.keys(scope, subject, ip);
-    await this.redis.eval(REFUND_SCRIPT, 4, k.pair, k.lock, k.subject, k.ip);
+  async refund(scope: ThrottleScope, subject: string, ctx: ThrottledRequest): Promise<void> {
+    const k = this.keys(scope, subject, ctx.ip);
+    const [subjectCount, subjectTtl, ipCount, ipTtl] = (await this.redis.eval(
+      REFUND_SCRIPT,
+      4,
+      k.pair,
+      k.lock,
+      k.subject,
+      k.ip,
+    )) as [number, number, number, number];
+    ctx.rateLimits?.report(this.standing(scope, subjectCount, subjectTtl, ipCount, ipTtl));
   }
 
   /**
@@ -172,9 +215,20 @@ export class AttemptThrottleService {
     return this.redis.del(...found);
   }
 
-  private locked(code: 'account_locked' | 'too_many_attempts', ttlMs: number): TooManyRequestsError {
+  private locked(
+    scope: ThrottleScope,
+    code: 'account_locked' | 'too_many_attempts',
+    ttlMs: number,
+  ): TooManyRequestsError {
     const retryAfterSeconds = Math.max(1, Math.ceil(ttlMs / 1000));
     return new TooManyRequestsError({
+      rateLimit: {
+        policy: POLICY_NAMES[scope],
+        limit: this.config.auth.throttle.accountMaxFailuresPerHour,
+        windowSeconds: WINDOW_SECONDS,
+        remaining: 0,
+        resetSeconds: retryAfterSeconds,
+      },
       code,
       detail:
         code === 'account_locked'

@@ -11,6 +11,7 @@ import {
   ConflictError,
   ForbiddenError,
   isUuid,
+  keysetPage,
   NotFoundError,
   PayloadTooLargeError,
   PreconditionRequiredError,
@@ -18,6 +19,8 @@ import {
   TooManyRequestsError,
   UnprocessableError,
   weakMatch,
+  type Page,
+  type PageQuery,
   type RateLimitState,
   type RequestContext,
 } from '../../../common/src/index.js';
@@ -268,12 +271,15 @@ export class ModelVersionService {
     }
   }
 
-  async list(ctx: RequestContext, modelId: string): Promise<ModelVersionEntity[]> {
+  /** Newest version first. */
+  async list(ctx: RequestContext, modelId: string, query: PageQuery): Promise<Page<ModelVersionEntity>> {
     const model = await this.models.load(ctx, modelId);
-    return this.transactions
+    const qb = this.transactions
       .manager(ctx)
       .getRepository(ModelVersionEntity)
-      .find({ where: { modelId: model.id }, order: { version: 'DESC' } });
+      .createQueryBuilder('v')
+      .where('v.model_id = :modelId', { modelId: model.id });
+    return keysetPage(qb, [{ column: 'v.version', direction: 'DESC', kind: 'seq', value: (v) => v.version }], query);
   }
 
   async get(ctx: RequestContext, modelId: string, version: number): Promise<ModelVersionEntity> {
