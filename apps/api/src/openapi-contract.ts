@@ -253,7 +253,7 @@ const DEFAULT_DESCRIPTIONS: Record<string, string> = {
   '404': '`not_found`: absent, in another organization, or not visible to you.',
   '413': '`payload_too_large`: the body is larger than allowed.',
   '415': '`unsupported_media_type`: send the body as the content type documented here.',
-  '429': '`too_many_requests`: a limit applies; wait for `Retry-After`.',
+  '429': 'A limit applies (`code` says which); wait for `Retry-After`.',
   '500': '`internal_error`: something failed on our side; quote the `requestId`.',
   '503':
     '`database_unavailable`, `temporarily_unavailable`, `storage_unavailable`, or `read_only` (writes refused during maintenance): try again after `Retry-After`.',
@@ -266,6 +266,7 @@ function inferredErrorStatuses(operation: Operation, path: string, facts: RouteF
   if (operation.requestBody || query) statuses.add('400');
   if (operation.requestBody) statuses.add('413').add('415');
   if (path.includes('{')) statuses.add('404');
+  if (RATE_LIMITED.has(operation.operationId)) statuses.add('429');
   if (secured) {
     statuses.add('401');
     const policy = facts.policy;
@@ -308,7 +309,10 @@ function documentErrors(operation: Operation, path: string, method: string, fact
     const headers: Json = { 'X-Request-Id': header('XRequestId') };
     if (status === '429' || status === '503') headers['Retry-After'] = header('RetryAfter');
     if (status === '401') headers['WWW-Authenticate'] = header('WWWAuthenticate');
-    if (status === '429' && RATE_LIMITED.has(operation.operationId))
+    if (
+      (status === '429' && RATE_LIMITED.has(operation.operationId)) ||
+      (status === '401' && CHECKS_SECRETS.has(operation.operationId))
+    )
       Object.assign(headers, { 'RateLimit-Policy': header('RateLimitPolicy'), RateLimit: header('RateLimit') });
     operation.responses[status] = {
       description,
@@ -329,14 +333,41 @@ function documentErrors(operation: Operation, path: string, method: string, fact
     if ((facts.location || SETS_LOCATION.has(operation.operationId)) && (status === '201' || status === '202'))
       headers.Location = header('Location');
     if (status === '304' && DOWNLOADS[operation.operationId]) headers.ETag = header('ETag');
+    if (status !== '304' && RATE_LIMITED.has(operation.operationId))
+      Object.assign(headers, { 'RateLimit-Policy': header('RateLimitPolicy'), RateLimit: header('RateLimit') });
     if (status === '302')
       headers.Location = { description: 'Where the browser goes next.', schema: { type: 'string' } };
     response.headers = headers;
   }
 }
 
-/** Routes whose quota answers `RateLimit` / `RateLimit-Policy` (on success and on the 429). */
-const RATE_LIMITED = new Set(['downloadModelVersionArtifact']);
+/**
+ * Throttled routes (the policies of README's RateLimit table, counted in their services): every
+ * answer carries `RateLimit` / `RateLimit-Policy`, and they may answer 429.
+ */
+/** Throttled routes whose 401 is a wrong password or code, counted against the limit. */
+const CHECKS_SECRETS = new Set([
+  'changePassword',
+  'disableMfa',
+  'enableMfa',
+  'login',
+  'regenerateRecoveryCodes',
+  'stepUp',
+]);
+const RATE_LIMITED = new Set([
+  'acceptInvitation',
+  'changePassword',
+  'disableMfa',
+  'downloadModelVersionArtifact',
+  'enableMfa',
+  'login',
+  'registerWithInvitation',
+  'regenerateRecoveryCodes',
+  'requestPasswordReset',
+  'resetPassword',
+  'stepUp',
+  'submitFusion',
+]);
 /** Creates that set `Location` themselves rather than through `@CreatedLocation()`. */
 const SETS_LOCATION = new Set(['submitFusion']);
 

@@ -1284,6 +1284,8 @@ export interface components {
     AlertSeverity: 'low' | 'medium' | 'high';
     ApiKeyList: {
       items: components['schemas']['ApiKeyResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     ApiKeyResponse: {
       /** Format: date-time */
@@ -1710,6 +1712,8 @@ export interface components {
     GrantAction: 'view' | 'infer' | 'test' | 'edit' | 'export' | 'delete' | 'grant';
     GrantList: {
       items: components['schemas']['GrantResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     /** @enum {string} */
     GrantPrincipalType: 'user' | 'role' | 'project';
@@ -1872,6 +1876,8 @@ export interface components {
     };
     MemberList: {
       items: components['schemas']['MemberResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     MemberResponse: {
       /** Format: date-time */
@@ -1998,6 +2004,8 @@ export interface components {
     ModelStage: 'draft' | 'staging' | 'production' | 'archived';
     ModelVersionList: {
       items: components['schemas']['ModelVersionResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     ModelVersionResponse: {
       /** Format: date-time */
@@ -2028,6 +2036,8 @@ export interface components {
     ModelVersionStatus: 'ready' | 'rejected';
     OrganizationList: {
       items: components['schemas']['OrganizationResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     OrganizationResponse: {
       allowedIpRanges: string[];
@@ -2097,6 +2107,8 @@ export interface components {
     PolicyEffect: 'allow' | 'deny';
     PolicyList: {
       items: components['schemas']['PolicyResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     PolicyResponse: {
       actions: string[];
@@ -2149,9 +2161,13 @@ export interface components {
     };
     ProjectList: {
       items: components['schemas']['ProjectResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     ProjectMemberList: {
       items: components['schemas']['ProjectMemberResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     ProjectMemberResponse: {
       /** Format: date-time */
@@ -2260,6 +2276,8 @@ export interface components {
     };
     RoleList: {
       items: components['schemas']['RoleResponse'][];
+      /** @description Pass as `cursor` for the next page; null on the last. */
+      nextCursor: string | null;
     };
     RoleMapping: {
       /**
@@ -2347,7 +2365,7 @@ export interface components {
     };
     SsoProviderList: {
       items: components['schemas']['SsoProviderResponse'][];
-      /** @description Always null: an organization has few providers. */
+      /** @description Pass as `cursor` for the next page; null on the last. */
       nextCursor: string | null;
     };
     SsoProviderResponse: {
@@ -2786,6 +2804,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -2806,6 +2826,8 @@ export interface operations {
       /** @description `credentials_invalid`, `mfa_required`, `account_disabled`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -2837,6 +2859,8 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`, with Retry-After. */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -2998,6 +3022,8 @@ export interface operations {
       /** @description Done; no content. */
       204: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3016,6 +3042,8 @@ export interface operations {
       /** @description `step_up_required`: no second factor in the last AUTH_STEP_UP_MINUTES; `POST /api/v1/auth/step-up` first. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3067,6 +3095,8 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3114,6 +3144,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3134,6 +3166,8 @@ export interface operations {
       /** @description `credentials_invalid`: wrong or reused code. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3175,6 +3209,8 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3222,6 +3258,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3242,6 +3280,8 @@ export interface operations {
       /** @description `credentials_invalid`: wrong or reused code. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3293,6 +3333,8 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After. */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3726,6 +3768,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3746,6 +3790,8 @@ export interface operations {
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3777,6 +3823,19 @@ export interface operations {
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
         headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description A limit applies (`code` says which); wait for `Retry-After`. */
+      429: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3823,6 +3882,8 @@ export interface operations {
       /** @description Accepted. */
       202: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3863,6 +3924,8 @@ export interface operations {
       /** @description `too_many_attempts` (this address asked too often). */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -3910,6 +3973,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -3960,6 +4025,8 @@ export interface operations {
       /** @description `too_many_attempts` (unknown tokens from this address). */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4341,6 +4408,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -4361,6 +4430,8 @@ export interface operations {
       /** @description `credentials_invalid`: wrong, used or replayed code, or wrong password. `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'WWW-Authenticate': components['headers']['WWWAuthenticate'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4402,6 +4473,8 @@ export interface operations {
       /** @description `account_locked` or `too_many_attempts`, with Retry-After. */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4449,6 +4522,8 @@ export interface operations {
       /** @description OK. */
       200: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -4517,6 +4592,19 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description A limit applies (`code` says which); wait for `Retry-After`. */
+      429: {
+        headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
+          'Retry-After': components['headers']['RetryAfter'];
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `internal_error`: something failed on our side; quote the `requestId`. */
       500: {
         headers: {
@@ -4556,6 +4644,8 @@ export interface operations {
       /** @description Created. */
       201: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -4626,6 +4716,8 @@ export interface operations {
       /** @description `too_many_attempts` (unknown tokens from this address). */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -4659,7 +4751,11 @@ export interface operations {
   };
   listOrganizations: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path?: never;
       cookie?: never;
@@ -4674,6 +4770,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['OrganizationList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -4713,7 +4819,10 @@ export interface operations {
   createOrganization: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -4771,7 +4880,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `slug_taken`. */
+      /**
+       * @description `slug_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -4793,6 +4906,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -5146,7 +5269,11 @@ export interface operations {
   };
   listApiKeys: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -5163,6 +5290,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ApiKeyList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -5222,7 +5359,10 @@ export interface operations {
   createApiKey: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -5285,6 +5425,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `payload_too_large`: the body is larger than allowed. */
       413: {
         headers: {
@@ -5297,6 +5447,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -6518,6 +6678,15 @@ export interface operations {
           'image/webp': Blob;
         };
       };
+      /** @description Not modified: `If-None-Match` holds this ETag (the quoted SHA-256 of the result). */
+      304: {
+        headers: {
+          ETag: components['headers']['ETag'];
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
       401: {
         headers: {
@@ -6584,7 +6753,11 @@ export interface operations {
   };
   listMembers: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -6601,6 +6774,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['MemberList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -6660,7 +6843,10 @@ export interface operations {
   addMember: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -6723,7 +6909,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `member_exists`. */
+      /**
+       * @description `member_exists`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -6745,6 +6935,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -7076,7 +7276,10 @@ export interface operations {
   createModel: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -7140,7 +7343,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `model_slug_taken`. */
+      /**
+       * @description `model_slug_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -7162,6 +7369,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -7560,6 +7777,8 @@ export interface operations {
       202: {
         headers: {
           Location: components['headers']['Location'];
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
         };
@@ -7641,6 +7860,8 @@ export interface operations {
       /** @description `quota_exceeded` with Retry-After (until the quota day rolls over). */
       429: {
         headers: {
+          RateLimit: components['headers']['RateLimit'];
+          'RateLimit-Policy': components['headers']['RateLimitPolicy'];
           'Retry-After': components['headers']['RetryAfter'];
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -7674,7 +7895,11 @@ export interface operations {
   };
   listModelGrants: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         modelId: string;
@@ -7692,6 +7917,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['GrantList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -7751,7 +7986,10 @@ export interface operations {
   createModelGrant: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         modelId: string;
         orgId: string;
@@ -7815,6 +8053,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `payload_too_large`: the body is larger than allowed. */
       413: {
         headers: {
@@ -7827,6 +8075,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -7935,7 +8193,11 @@ export interface operations {
   };
   listModelVersions: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         modelId: string;
@@ -7953,6 +8215,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ModelVersionList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -8015,6 +8287,8 @@ export interface operations {
         notes?: string;
       };
       header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
         /** @description Expected lower-case hex SHA-256. Required when MODEL_UPLOAD_REQUIRE_SHA256 is set or the organization has `requireUploadDigest` (428 `content_digest_required` without it). */
         'X-Content-SHA256'?: string;
       };
@@ -8082,6 +8356,16 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
+      /** @description `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry. */
+      409: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
       /** @description `artifact_too_large` (limit: MODEL_UPLOAD_MAX_BYTES). */
       413: {
         headers: {
@@ -8102,7 +8386,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `artifact_digest_mismatch`, `artifact_empty`, `artifact_pickle`, `artifact_zip`, `onnx_truncated`, `onnx_invalid`, `onnx_external_data`, `onnx_custom_operator`, `onnx_signature_mismatch`, `onnx_tensor_inconsistent`, `onnx_runtime_refused`, `onnx_validation_timeout`, `onnx_validation_resources`. */
+      /**
+       * @description `artifact_digest_mismatch`, `artifact_empty`, `artifact_pickle`, `artifact_zip`, `onnx_truncated`, `onnx_invalid`, `onnx_external_data`, `onnx_custom_operator`, `onnx_signature_mismatch`, `onnx_tensor_inconsistent`, `onnx_runtime_refused`, `onnx_validation_timeout`, `onnx_validation_resources`.
+       *
+       *     `idempotency_key_reused`: this Idempotency-Key was used for a different request.
+       */
       422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -8594,7 +8882,11 @@ export interface operations {
   };
   listPolicies: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -8680,7 +8972,10 @@ export interface operations {
   createPolicy: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -8744,7 +9039,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `policy_lockout`: the change would lock policy management away. */
+      /**
+       * @description `policy_lockout`: the change would lock policy management away.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -8766,6 +9065,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -9149,7 +9458,11 @@ export interface operations {
   };
   listProjects: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -9166,6 +9479,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ProjectList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -9225,7 +9548,10 @@ export interface operations {
   createProject: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -9289,7 +9615,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `slug_taken`. */
+      /**
+       * @description `slug_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -9311,6 +9641,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -9654,7 +9994,11 @@ export interface operations {
   };
   listProjectMembers: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -9672,6 +10016,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ProjectMemberList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -9916,7 +10270,11 @@ export interface operations {
   };
   listRoles: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -9933,6 +10291,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['RoleList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -9992,7 +10360,10 @@ export interface operations {
   createRole: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -10055,7 +10426,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `role_name_taken`. */
+      /**
+       * @description `role_name_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -10077,6 +10452,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
@@ -10314,7 +10699,11 @@ export interface operations {
   };
   listSsoProviders: {
     parameters: {
-      query?: never;
+      query?: {
+        /** @description Opaque cursor from the previous page’s `nextCursor`. */
+        cursor?: string;
+        limit?: number;
+      };
       header?: never;
       path: {
         orgId: string;
@@ -10331,6 +10720,16 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['SsoProviderList'];
+        };
+      };
+      /** @description `validation_failed` (each invalid field in `errors[]`), `body_invalid` (not JSON) or `body_too_deep`. */
+      400: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
         };
       };
       /** @description `token_missing`, `token_invalid` or `token_expired`: send `Authorization: Bearer <access token>`. */
@@ -10390,7 +10789,10 @@ export interface operations {
   createSsoProvider: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path: {
         orgId: string;
       };
@@ -10454,7 +10856,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `sso_provider_slug_taken`. */
+      /**
+       * @description `sso_provider_slug_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -10484,7 +10890,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `sso_issuer_unreachable`. */
+      /**
+       * @description `sso_issuer_unreachable`.
+       *
+       *     `idempotency_key_reused`: this Idempotency-Key was used for a different request.
+       */
       422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -11042,7 +11452,10 @@ export interface operations {
   createUser: {
     parameters: {
       query?: never;
-      header?: never;
+      header?: {
+        /** @description Any unique string (1–255 visible ASCII characters, e.g. a UUID): a retry with the same key within 24 h answers the first result with `Idempotent-Replayed: true` and creates nothing more. */
+        'Idempotency-Key'?: string;
+      };
       path?: never;
       cookie?: never;
     };
@@ -11097,7 +11510,11 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `email_taken`. */
+      /**
+       * @description `email_taken`.
+       *
+       *     `idempotency_key_in_progress`: a request with this Idempotency-Key is still running; retry.
+       */
       409: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
@@ -11119,6 +11536,16 @@ export interface operations {
       };
       /** @description `unsupported_media_type`: send the body as the content type documented here. */
       415: {
+        headers: {
+          'X-Request-Id': components['headers']['XRequestId'];
+          [name: string]: unknown;
+        };
+        content: {
+          'application/problem+json': components['schemas']['Problem'];
+        };
+      };
+      /** @description `idempotency_key_reused`: this Idempotency-Key was used for a different request. */
+      422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
           [name: string]: unknown;
