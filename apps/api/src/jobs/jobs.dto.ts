@@ -275,7 +275,7 @@ class JobErrorDto {
 
 class JobProgressDto {
   @ApiProperty() stage: string;
-  @ApiProperty({ description: '0..1' }) percent: number;
+  @ApiProperty({ format: 'double', minimum: 0, maximum: 1, description: '0..1' }) percent: number;
 }
 
 class JobLinksDto {
@@ -394,7 +394,7 @@ export class WatermarkJobDto {
 
 export class WatermarkDetectionDto {
   @ApiProperty({ description: 'Whether the image carries a fusiongate watermark.' }) watermarked: boolean;
-  @ApiProperty({ nullable: true, type: Number, description: '0..1 agreement of the decoded signal.' })
+  @ApiProperty({ nullable: true, type: Number, format: 'double', description: '0..1 agreement of the decoded signal.' })
   confidence: number | null;
   @ApiProperty({
     type: WatermarkJobDto,
