@@ -788,8 +788,8 @@ export interface paths {
     get?: never;
     put?: never;
     /**
-     * Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.
-     * @description multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, faceMask {types box|occlusion|region, blur 0–1, padding [top,right,bottom,left] %, regions, occluder / parser {modelId, version|stage}}, and the swapper’s version|stage). Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.
+     * Submit a fusion: put the face of the source image(s) onto the target image with this swapper model, or run this face/frame enhancer on the target alone.
+     * @description multipart/form-data with one or more `source` images (their face embeddings are averaged; only with a face_swapper step), one `target` image and optional `options` (JSON: faceSelector all|largest|reference, referenceFaceIndex, detector / landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality, faceMask {types box|occlusion|region, blur 0–1, padding [top,right,bottom,left] %, regions, occluder / parser {modelId, version|stage}} for the swapper’s paste-back, the path model’s version|stage, and `processors`: an ordered list as FaceFusion’s --processors, each "face_swapper" | "face_enhancer" | "frame_enhancer" or {processor, modelId?, version|stage?, blend? 0–100 (default 80), weight? 0–1 (CodeFormer, default 0.5)}; default: the path model’s processor alone). Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.
      */
     post: operations['submitFusion'];
     delete?: never;
@@ -1812,7 +1812,7 @@ export interface components {
       links: components['schemas']['JobLinks'];
       /** Format: uuid */
       modelId: string;
-      /** @description Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser). */
+      /** @description Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser, faceEnhancer, frameEnhancer). */
       models: Record<string, never>;
       options: Record<string, never>;
       /** Format: uuid */
@@ -1968,11 +1968,23 @@ export interface components {
       | 'arcface'
       | 'inswapper'
       | 'hyperswap'
+      | 'gfpgan'
+      | 'gpen_bfr'
+      | 'restoreformer'
+      | 'codeformer'
+      | 'real_esrgan'
       | 'xseg'
       | 'bisenet';
     /** @enum {string} */
     ModelKind:
-      'face_detector' | 'face_landmarker' | 'face_recognizer' | 'face_swapper' | 'face_occluder' | 'face_parser';
+      | 'face_detector'
+      | 'face_landmarker'
+      | 'face_recognizer'
+      | 'face_swapper'
+      | 'face_enhancer'
+      | 'frame_enhancer'
+      | 'face_occluder'
+      | 'face_parser';
     ModelPage: {
       items: components['schemas']['ModelResponse'][];
       nextCursor: string | null;
@@ -6301,7 +6313,7 @@ export interface operations {
         /** @description Submitted at or after. */
         from?: string;
         limit?: number;
-        /** @description The swapper model. */
+        /** @description The model in the submission path (swapper or enhancer). */
         modelId?: string;
         status?: components['schemas']['JobStatus'];
         /** @description Submitted before. */
@@ -7766,7 +7778,7 @@ export interface operations {
         'multipart/form-data': {
           /** @example {"faceSelector":"largest","outputFormat":"jpeg","outputQuality":90} */
           options?: string;
-          source: Blob[];
+          source?: Blob[];
           /** Format: binary */
           target: Blob;
         };
@@ -7847,7 +7859,7 @@ export interface operations {
           'application/problem+json': components['schemas']['Problem'];
         };
       };
-      /** @description `model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `idempotency_key_reused`, `image_truncated`, `image_invalid`. */
+      /** @description `model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `processor_model_unused`, `idempotency_key_reused`, `image_truncated`, `image_invalid`. */
       422: {
         headers: {
           'X-Request-Id': components['headers']['XRequestId'];
