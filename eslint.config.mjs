@@ -4,7 +4,7 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.fixtures/**'] },
+  { ignores: ['dist/**', 'clients/typescript/dist/**', 'node_modules/**', 'data/**', 'coverage/**', '.fixtures/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,

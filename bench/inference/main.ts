@@ -15,6 +15,7 @@ import {
   type FusionResult,
   type FusionTimings,
 } from '../../libs/inference/src/index.js';
+import { buildFaceEnhancerModel, buildTileUpscalerModel } from '../../test/fixtures/onnx/enhancer-models.js';
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
@@ -99,6 +100,67 @@ for (const workers of [1, 2]) {
       `max ${(histogram.max / 1e6).toFixed(2)} ms`,
   );
 }
+// Per-processor times on the same 1080p frame: tiny generated weights, so the figures are the
+// platform's work around the models (align, normalise, paste, tile, blend, encode).
+const faceEnhancer = writeModel(
+  dir,
+  'gfpgan',
+  buildFaceEnhancerModel({ kind: 'affine', scale: 1, offset: 0 }),
+  'gfpgan',
+  'face_enhancer',
+);
+const frameEnhancer = writeModel(
+  dir,
+  'esrgan-x2',
+  buildTileUpscalerModel({ scale: 2 }),
+  'real_esrgan',
+  'frame_enhancer',
+);
+const chains: Array<[string, FusionRequest['processors']]> = [
+  ['face_swapper', [{ processor: 'face_swapper' }]],
+  ['face_enhancer alone', [{ processor: 'face_enhancer', model: faceEnhancer }]],
+  [
+    'face_swapper + face_enhancer',
+    [{ processor: 'face_swapper' }, { processor: 'face_enhancer', model: faceEnhancer }],
+  ],
+  ['frame_enhancer ×2 alone', [{ processor: 'frame_enhancer', model: frameEnhancer }]],
+];
+console.log('\nprocessors on 1920×1080 (sharp codec, 1 worker thread, median of 3 after a warm-up)');
+const engine = await FaceFusionEngine.create({ workers: 1, codec: 'sharp' });
+for (const [name, processors] of chains) {
+  const chained: FusionRequest = { ...request, processors };
+  await engine.run(chained);
+  const runs: FusionTimings[] = [];
+  let rss = 0;
+  for (let i = 0; i < RUNS; i++) {
+    runs.push((await engine.run(chained)).timings);
+    rss = Math.max(rss, process.memoryUsage().rss);
+  }
+  const pick = (k: keyof FusionTimings) => median(runs.map((r) => r[k])).toFixed(1);
+  console.log(
+    `  ${name.padEnd(30)} swap ${pick('swap').padStart(7)}  paste ${pick('paste').padStart(6)}  ` +
+      `enhance_face ${pick('enhance_face').padStart(7)}  enhance_frame ${pick('enhance_frame').padStart(7)}  ` +
+      `encode ${pick('encode').padStart(6)}  total ${pick('total').padStart(7)} ms  (process rss ${(rss / 2 ** 20).toFixed(0)} MiB)`,
+  );
+}
+// A 4K frame through a ×2 frame enhancer: tiles keep the model's tensors at one 256 px tile; the
+// growth in RSS is the frames themselves (4K in, 8K out: 24 + 100 MB of RGB) and the encoder's.
+const uhd = new Uint8Array(
+  await sharp(readFileSync(fixtures.photos.sample6)).resize(3840, 2160).jpeg({ quality: 90 }).toBuffer(),
+);
+const before = process.memoryUsage().rss;
+const started = performance.now();
+const upscaled = await engine.run({
+  target: uhd,
+  models: {},
+  processors: [{ processor: 'frame_enhancer', model: frameEnhancer }],
+});
+console.log(
+  `  frame_enhancer ×2 on 3840×2160 → ${upscaled.width}×${upscaled.height}: enhance_frame ` +
+    `${upscaled.timings.enhance_frame.toFixed(0)} ms, total ${(performance.now() - started).toFixed(0)} ms, ` +
+    `process rss +${((process.memoryUsage().rss - before) / 2 ** 20).toFixed(0)} MiB`,
+);
+await engine.close();
 // Face masks: the same run with occlusion and region masks (tiny generated XSeg- and BiSeNet-shaped
 // models, so the figure is the platform's own work around them: resize, argmax, blur, combine).
 {

@@ -19,14 +19,14 @@ describe('off-hours alert', () => {
     const org = randomUUID();
     const audit = h.app.get(AuditService);
     const alerts = h.app.get(AlertService);
-    await audit.record(userContext(org, 'night-owl'), { action: 'model.read' });
-    await audit.record(userContext(org, 'night-owl'), { action: 'model.update' });
+    await audit.record(userContext(org, 'night-owl'), { action: 'model.created' });
+    await audit.record(userContext(org, 'night-owl'), { action: 'model.updated' });
     await audit.record(userContext(undefined, 'night-owl'), { action: 'auth.login.succeeded' });
     await alerts.idle();
     const page = await alerts.list(org, {});
     expect(page.items).toEqual([
       expect.objectContaining({ rule: 'off_hours_access', severity: 'low', actorId: 'night-owl', organizationId: org }),
     ]);
-    expect(page.items[0].details).toMatchObject({ hour, timezone: 'UTC', action: 'model.read' });
+    expect(page.items[0].details).toMatchObject({ hour, timezone: 'UTC', action: 'model.created' });
   });
 });

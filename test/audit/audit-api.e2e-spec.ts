@@ -83,7 +83,7 @@ describe('audit HTTP API', () => {
     seqs = [];
     for (let i = 1; i <= 7; i++) {
       const recorded = await audit.record(ctx, {
-        action: i % 2 ? 'model.update' : 'role.create',
+        action: i % 2 ? 'model.updated' : 'role.created',
         resourceType: i % 2 ? 'model' : 'role',
         resourceId: i === 3 ? '=HYPERLINK("http://evil.test","x")' : `r-${i}`,
         outcome: i === 7 ? 'failed' : 'allowed',
@@ -105,7 +105,7 @@ describe('audit HTTP API', () => {
     expect(first.status).toBe(200);
     expect(first.body.items.map((e: { seq: number }) => e.seq)).toEqual([seqs[6], seqs[5], seqs[4]]);
     expect(first.body.items[0]).toMatchObject({
-      action: 'model.update',
+      action: 'model.updated',
       outcome: 'failed',
       actor: { type: 'user', id: 'seeder' },
       resourceType: 'model',
@@ -265,10 +265,10 @@ describe('audit HTTP API', () => {
       .get(AuditService)
       .recordBuffered(
         new RequestContext({ requestId: 'r', organizationId: org2, actor: { type: 'system', id: 'x' } }),
-        { action: 'model.read' },
+        { action: 'model.updated' },
       );
     await other.close();
     const rows = await t.env.db.query(`SELECT action FROM audit_event WHERE organization_id = $1`, [org2]);
-    expect(rows.rows).toEqual([{ action: 'model.read' }]);
+    expect(rows.rows).toEqual([{ action: 'model.updated' }]);
   });
 });

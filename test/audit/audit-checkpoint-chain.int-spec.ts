@@ -35,7 +35,7 @@ describe('chained audit checkpoints', () => {
   async function chainOf(n: number): Promise<string> {
     const org = randomUUID();
     const ctx = userContext(org);
-    for (let i = 1; i <= n; i++) await audit.record(ctx, { action: 'model.update', details: { i } });
+    for (let i = 1; i <= n; i++) await audit.record(ctx, { action: 'model.updated', details: { i } });
     return org;
   }
 
@@ -51,7 +51,7 @@ describe('chained audit checkpoints', () => {
   it('numbers checkpoints and links each to the one before', async () => {
     const org = await chainOf(2);
     const [first] = await checkpoints.checkpointAll('on_demand', org);
-    await audit.record(userContext(org), { action: 'model.update' });
+    await audit.record(userContext(org), { action: 'model.updated' });
     const [second] = await checkpoints.checkpointAll('on_demand', org);
     expect(first).toMatchObject({ checkpointSeq: 1, prevCheckpointHash: null, seq: 2 });
     expect(second).toMatchObject({ checkpointSeq: 2, seq: 3 });
@@ -82,7 +82,7 @@ describe('chained audit checkpoints', () => {
   it('finds a gap when a checkpoint in the middle is deleted', async () => {
     const org = await chainOf(1);
     for (let i = 0; i < 3; i++) {
-      await audit.record(userContext(org), { action: 'model.update' });
+      await audit.record(userContext(org), { action: 'model.updated' });
       await checkpoints.checkpointAll('on_demand', org);
     }
     await asOwner(`DELETE FROM audit_checkpoint WHERE organization_id = $1 AND checkpoint_seq = 2`, [org]);
@@ -92,10 +92,10 @@ describe('chained audit checkpoints', () => {
   it('refuses to sign over deleted checkpoints, and verification reports them missing', async () => {
     const org = await chainOf(2);
     await checkpoints.checkpointAll('on_demand', org);
-    await audit.record(userContext(org), { action: 'model.update' });
+    await audit.record(userContext(org), { action: 'model.updated' });
     await checkpoints.checkpointAll('on_demand', org);
     await asOwner(`DELETE FROM audit_checkpoint WHERE organization_id = $1 AND checkpoint_seq = 2`, [org]);
-    await audit.record(userContext(org), { action: 'model.update' });
+    await audit.record(userContext(org), { action: 'model.updated' });
     // Signing checkpoint 2 again would make the chain of checkpoints look whole.
     expect(await checkpoints.checkpointAll('periodic', org)).toEqual([]);
     await expect(checkpoints.checkpointAll('on_demand', org)).rejects.toThrow(/deleted/);

@@ -22,7 +22,7 @@ describe('audit export of 100 000 events', () => {
       await audit.recordMany(
         ctx,
         Array.from({ length: 2_000 }, (_, i) => ({
-          action: 'model.infer',
+          action: 'job.submitted',
           resourceType: 'model',
           resourceId: `m-${(start + i) % 97}`,
           details: { n: start + i, input: 'a'.repeat(200) },

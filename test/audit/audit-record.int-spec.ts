@@ -47,7 +47,7 @@ describe('AuditService.record', () => {
     const org = randomUUID();
     const ctx = userContext(org, 'user-42');
     const first = await audit.record(ctx, {
-      action: 'model.update',
+      action: 'model.updated',
       resourceType: 'model',
       resourceId: 'm-1',
       details: {
@@ -57,7 +57,7 @@ describe('AuditService.record', () => {
         nested: { refreshToken: 'rt', apiKey: 'k' },
       },
     });
-    await audit.record(ctx, { action: 'model.delete', outcome: 'failed', resourceType: 'model', resourceId: 'm-1' });
+    await audit.record(ctx, { action: 'model.deleted', outcome: 'failed', resourceType: 'model', resourceId: 'm-1' });
 
     const [a, b] = await rows(org);
     expect(first).toMatchObject({ organizationId: org, seq: 1 });
@@ -69,7 +69,7 @@ describe('AuditService.record', () => {
       actor_user_id: 'user-42',
       // The label names a person: it is kept beside the chain (erasable), never in hashed content.
       actor_label: null,
-      action: 'model.update',
+      action: 'model.updated',
       resource_type: 'model',
       resource_id: 'm-1',
       outcome: 'allowed',
@@ -97,7 +97,7 @@ describe('AuditService.record', () => {
         actorId: 'user-42',
         actorUserId: 'user-42',
         actorLabel: null,
-        action: 'model.update',
+        action: 'model.updated',
         resourceType: 'model',
         resourceId: 'm-1',
         outcome: 'allowed',
@@ -110,8 +110,12 @@ describe('AuditService.record', () => {
   });
 
   it('writes platform events (no organization) to their own chain', async () => {
-    await audit.record(userContext(undefined), { action: 'auth.login', resourceType: 'user', resourceId: 'u-1' });
-    await audit.record(userContext(randomUUID()), { action: 'x', organizationId: null });
+    await audit.record(userContext(undefined), {
+      action: 'auth.login.succeeded',
+      resourceType: 'user',
+      resourceId: 'u-1',
+    });
+    await audit.record(userContext(randomUUID()), { action: 'signing_key.rotated', organizationId: null });
     const platform = await rows(null);
     expect(platform.map((r) => Number(r.seq))).toEqual([1, 2]);
     expect(platform[1].prev_hash).toBe(platform[0].hash);
@@ -121,13 +125,13 @@ describe('AuditService.record', () => {
     const org = randomUUID();
     await expect(
       tx.run(userContext(org), async (ctx) => {
-        await audit.record(ctx, { action: 'role.create', resourceType: 'role', resourceId: 'r-1' });
+        await audit.record(ctx, { action: 'role.created', resourceType: 'role', resourceId: 'r-1' });
         throw new Error('change failed after the event was written');
       }),
     ).rejects.toThrow('change failed');
     expect(await rows(org)).toHaveLength(0);
 
-    await tx.run(userContext(org), (ctx) => audit.record(ctx, { action: 'role.create' }));
+    await tx.run(userContext(org), (ctx) => audit.record(ctx, { action: 'role.created' }));
     expect((await rows(org)).map((r) => [r.seq, r.prev_hash])).toEqual([['1', GENESIS_HASH]]);
   });
 
@@ -139,7 +143,7 @@ describe('AuditService.record', () => {
           for (let i = 0; i < 15; i++) {
             await tx.run(userContext(org, `writer-${w}`), async (ctx) => {
               await ctx.manager!.query('SELECT pg_sleep(0.001)');
-              await audit.record(ctx, { action: 'model.update', details: { w, i } });
+              await audit.record(ctx, { action: 'model.updated', details: { w, i } });
             });
           }
         })(),
@@ -165,7 +169,7 @@ describe('AuditService.record', () => {
 
   it('refuses UPDATE, DELETE and TRUNCATE of audit rows', async () => {
     const org = randomUUID();
-    await audit.record(userContext(org), { action: 'a' });
+    await audit.record(userContext(org), { action: 'organization.updated' });
     await expect(
       h.env.db.query(`UPDATE audit_event SET action = 'b' WHERE organization_id = $1`, [org]),
     ).rejects.toThrow(/append-only/);

@@ -27,7 +27,7 @@ describe('audit chain verification, checkpoints and retention', () => {
   async function chainOf(n: number): Promise<string> {
     const org = randomUUID();
     const ctx = userContext(org);
-    for (let i = 1; i <= n; i++) await audit.record(ctx, { action: 'model.update', details: { i } });
+    for (let i = 1; i <= n; i++) await audit.record(ctx, { action: 'model.updated', details: { i } });
     return org;
   }
 
@@ -145,7 +145,7 @@ describe('audit chain verification, checkpoints and retention', () => {
       actorId: 'ghost',
       actorUserId: null,
       actorLabel: null,
-      action: 'model.delete',
+      action: 'model.deleted',
       resourceType: null,
       resourceId: null,
       outcome: 'allowed',
@@ -156,7 +156,7 @@ describe('audit chain verification, checkpoints and retention', () => {
     });
     await h.env.db.query(
       `INSERT INTO audit_event (organization_id, seq, occurred_at, actor_type, actor_id, action, outcome, details, prev_hash, hash)
-       VALUES ($1, 4, $2, 'user', 'ghost', 'model.delete', 'allowed', '{}', $3, $4)`,
+       VALUES ($1, 4, $2, 'user', 'ghost', 'model.deleted', 'allowed', '{}', $3, $4)`,
       [appended, occurredAt, last.hash, hash],
     );
     expect(await verifier.verify(appended)).toMatchObject({
@@ -195,8 +195,8 @@ describe('audit chain verification, checkpoints and retention', () => {
     const boundary = new Date();
     await new Promise((r) => setTimeout(r, 20));
     const ctx = userContext(org);
-    await audit.record(ctx, { action: 'model.update', details: { i: 4 } });
-    await audit.record(ctx, { action: 'model.update', details: { i: 5 } });
+    await audit.record(ctx, { action: 'model.updated', details: { i: 4 } });
+    await audit.record(ctx, { action: 'model.updated', details: { i: 5 } });
     await checkpoints.checkpointAll('on_demand', org);
 
     // One day later, with a retention of one day, the first three events are past retention.
@@ -207,8 +207,8 @@ describe('audit chain verification, checkpoints and retention', () => {
       await h.env.db.query(`SELECT seq, action FROM audit_event WHERE organization_id = $1 ORDER BY seq`, [org])
     ).rows;
     expect(left).toEqual([
-      { seq: '4', action: 'model.update' },
-      { seq: '5', action: 'model.update' },
+      { seq: '4', action: 'model.updated' },
+      { seq: '5', action: 'model.updated' },
       { seq: '6', action: 'audit.retention' },
     ]);
     const kinds = (

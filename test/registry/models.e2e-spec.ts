@@ -148,8 +148,10 @@ describe('models and versions', () => {
 
   it('accepts only the kinds and families the inference engine runs', async () => {
     for (const [kind, family] of [
-      ['face_enhancer', 'gfpgan'],
-      ['frame_enhancer', 'real_esrgan'],
+      ['lip_syncer', 'wav2lip'],
+      ['frame_colorizer', 'ddcolor'],
+      ['face_enhancer', 'real_esrgan'],
+      ['frame_enhancer', 'gfpgan'],
       ['face_swapper', 'simswap'],
       ['face_landmarker', 'face_landmarker'],
     ]) {
@@ -160,6 +162,8 @@ describe('models and versions', () => {
       expect({ kind, family, status: res.status }).toEqual({ kind, family, status: 400 });
     }
     await createModel(a, { kind: 'face_landmarker', family: '2dfan4' });
+    await createModel(a, { kind: 'face_enhancer', family: 'gfpgan' });
+    await createModel(a, { kind: 'frame_enhancer', family: 'real_esrgan' });
   });
 
   it('refuses a body that is not application/octet-stream', async () => {

@@ -43,6 +43,7 @@ interface Schema {
   nullable?: boolean;
   example?: unknown;
   $ref?: string;
+  allOf?: Schema[];
 }
 
 interface Operation {
@@ -133,6 +134,11 @@ describe('bad input anywhere in the HTTP API', () => {
         .map(([, name]) => [name, name === 'version' ? '987654' : randomUUID()]),
     );
   const resolve = (schema: Schema | undefined): Schema => {
+    // A named enum with its own description or nullability: `{ allOf: [{ $ref }], nullable }`.
+    if (schema?.allOf?.length === 1) {
+      const { allOf, ...own } = schema;
+      return { ...own, ...resolve(allOf[0]) };
+    }
     if (!schema?.$ref) return schema ?? {};
     return resolve(spec.components.schemas[schema.$ref.split('/').pop()!]);
   };

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { AppConfig } from '../../../libs/config/src/index.js';
+import { refineContract } from './openapi-contract.js';
 import { apiDescription } from './swagger-description.js';
 
 export const BEARER_SCHEME = 'bearer';
@@ -14,7 +15,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, BEARER_SCHEME)
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key' }, API_KEY_SCHEME)
     .build();
-  return declarePathParameters(SwaggerModule.createDocument(app, config));
+  return refineContract(app, declarePathParameters(SwaggerModule.createDocument(app, config)));
 }
 
 type Operation = { parameters?: Record<string, unknown>[] };

@@ -1,12 +1,10 @@
 import type { Actor } from '../../common/src/request-context.js';
+import type { AuditAction } from './audit-actions.js';
 
 /** Whether the action happened, was refused by authorization, or failed (bad credentials, errors). */
 export type AuditOutcome = 'allowed' | 'denied' | 'failed';
 
-/**
- * Actions recorded by fusiongate, `area.verb`. Services may record others; these are the ones
- * alert rules and dashboards look for.
- */
+/** Names for the catalogue's actions that alert rules and dashboards look for (audit-actions.ts has them all). */
 export const AuditActions = {
   loginSucceeded: 'auth.login.succeeded',
   loginFailed: 'auth.login.failed',
@@ -32,12 +30,12 @@ export const AuditActions = {
   auditExported: 'audit.export',
   auditVerified: 'audit.verify',
   auditRetention: 'audit.retention',
-} as const;
+} as const satisfies Record<string, AuditAction>;
 
 /** What a service hands to AuditService.record. The context supplies actor, ip, user agent, request id. */
 export interface AuditEventInput {
-  /** e.g. `model.create`, `auth.login_failed`, `member.role_changed`. */
-  action: string;
+  /** One of the catalogue's actions (audit-actions.ts). */
+  action: AuditAction;
   /** Defaults to `allowed`. */
   outcome?: AuditOutcome;
   resourceType?: string;

@@ -1,4 +1,5 @@
 export * from './audit.types.js';
+export * from './audit-actions.js';
 export * from './audit.module.js';
 export * from './audit.service.js';
 export * from './canonical.js';

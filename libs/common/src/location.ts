@@ -1,13 +1,5 @@
-import {
-  applyDecorators,
-  Injectable,
-  SetMetadata,
-  type CallHandler,
-  type ExecutionContext,
-  type NestInterceptor,
-} from '@nestjs/common';
+import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { ApiHeader } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
 
@@ -18,11 +10,7 @@ export const LOCATION_ROUTE = 'fusiongate:location';
  * resolves a relative link), its `:field`s taken from the created resource, e.g. `projects/:id`
  * on `POST /orgs/:orgId/projects`, or `../../jobs/:id` on `POST /orgs/:orgId/models/:modelId/fuse`.
  */
-export const CreatedLocation = (reference: string): MethodDecorator =>
-  applyDecorators(
-    SetMetadata(LOCATION_ROUTE, reference),
-    ApiHeader({ name: 'Location', description: 'Answer header: the created resource.', required: false }),
-  );
+export const CreatedLocation = (reference: string): MethodDecorator => SetMetadata(LOCATION_ROUTE, reference);
 
 /** The global interceptor behind `@CreatedLocation()`. */
 @Injectable()

@@ -14,6 +14,8 @@ export const MODEL_KINDS = [
   'face_landmarker',
   'face_recognizer',
   'face_swapper',
+  'face_enhancer',
+  'frame_enhancer',
   'face_occluder',
   'face_parser',
 ] as const;
@@ -30,6 +32,11 @@ export const MODEL_FAMILY_KINDS = {
   arcface: 'face_recognizer',
   inswapper: 'face_swapper',
   hyperswap: 'face_swapper',
+  gfpgan: 'face_enhancer',
+  gpen_bfr: 'face_enhancer',
+  restoreformer: 'face_enhancer',
+  codeformer: 'face_enhancer',
+  real_esrgan: 'frame_enhancer',
   xseg: 'face_occluder',
   bisenet: 'face_parser',
 } as const satisfies Record<string, ModelKind>;

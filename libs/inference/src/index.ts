@@ -24,7 +24,7 @@ export type {
 export { InferenceErrorCode, inferenceError } from './inference.errors.js';
 export type { InferenceErrorCodeValue } from './inference.errors.js';
 
-export { FUSION_STAGES } from './pipeline/fusion.types.js';
+export { FUSION_STAGES, PROCESSOR_NAMES } from './pipeline/fusion.types.js';
 export type {
   FaceMaskOptions,
   FusionFace,
@@ -34,6 +34,8 @@ export type {
   FusionResult,
   FusionStage,
   FusionTimings,
+  ProcessorName,
+  ProcessorStep,
 } from './pipeline/fusion.types.js';
 export { runFusionPipeline } from './pipeline/fusion-pipeline.js';
 export type { PipelineContext } from './pipeline/fusion-pipeline.js';
@@ -76,6 +78,23 @@ export type { FaceAngle, LandmarkerCrop } from './models/landmarks.js';
 export { cosineSimilarity, embedFace, l2Normalize } from './models/recognizer.js';
 export type { FaceEmbedding } from './models/recognizer.js';
 export { alignForSwap, sourceLatent, SWAPPER_SPECS, swapFace } from './models/swappers.js';
+export {
+  alignForEnhancer,
+  DEFAULT_FACE_ENHANCER_BLEND,
+  DEFAULT_FACE_ENHANCER_WEIGHT,
+  enhanceFace,
+  FACE_ENHANCER_LAYOUT,
+  faceEnhancerGeometry,
+  fromEnhancerOutput,
+} from './processors/face-enhancer.js';
+export {
+  DEFAULT_FRAME_ENHANCER_BLEND,
+  enhanceFrame,
+  MAX_ENHANCED_PIXELS,
+  tileLayout,
+  tileStarts,
+} from './processors/frame-enhancer.js';
+export type { TileLayout } from './processors/frame-enhancer.js';
 export {
   createOcclusionMask,
   createRegionMask,

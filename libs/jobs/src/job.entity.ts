@@ -12,10 +12,27 @@ export const MODEL_SLOT_KINDS = {
   detector: 'face_detector',
   landmarker: 'face_landmarker',
   recognizer: 'face_recognizer',
+  faceEnhancer: 'face_enhancer',
+  frameEnhancer: 'frame_enhancer',
   occluder: 'face_occluder',
   parser: 'face_parser',
 } as const satisfies Record<string, ModelKind>;
 export type ModelSlot = keyof typeof MODEL_SLOT_KINDS;
+
+/** The processors a job can chain (FaceFusion's `--processors`), and the model slot each runs. */
+export const PROCESSOR_SLOTS = {
+  face_swapper: 'swapper',
+  face_enhancer: 'faceEnhancer',
+  frame_enhancer: 'frameEnhancer',
+} as const satisfies Record<string, ModelSlot>;
+export type JobProcessorName = keyof typeof PROCESSOR_SLOTS;
+export const JOB_PROCESSORS = Object.keys(PROCESSOR_SLOTS) as JobProcessorName[];
+
+/** One processor of a job, in order; its model version is in the job's models under its slot. */
+export type JobProcessor =
+  | { processor: 'face_swapper' }
+  | { processor: 'face_enhancer'; blend?: number; weight?: number }
+  | { processor: 'frame_enhancer'; blend?: number };
 
 /** The model version resolved for one slot when the job was accepted. */
 export interface JobModelVersion {
@@ -28,11 +45,8 @@ export interface JobModelVersion {
   kind: ModelKind;
   family: ModelFamily;
 }
-export type JobModels = Partial<Record<ModelSlot, JobModelVersion>> & {
-  swapper: JobModelVersion;
-  detector: JobModelVersion;
-  recognizer: JobModelVersion;
-};
+/** Model versions by slot: a swap fills swapper, detector and recognizer; enhancers their own slots. */
+export type JobModels = Partial<Record<ModelSlot, JobModelVersion>>;
 
 /** One stored input image: its blob digest, size and sniffed media type. */
 export interface JobInput {
@@ -72,6 +86,8 @@ export interface JobOptions {
   detectorScore?: number;
   outputFormat?: 'jpeg' | 'png' | 'webp';
   outputQuality?: number;
+  /** Processors in order; absent means a lone face swap. */
+  processors?: JobProcessor[];
 }
 
 /** A fusion job: the row is the source of truth; the queue only carries its id. */
@@ -94,7 +110,7 @@ export class JobEntity {
   @Column({ name: 'actor', type: 'jsonb' })
   actor: SerializedRequestContext;
 
-  /** The swapper model. */
+  /** The model named in the submission's path: the swapper, or the enhancer of a processor-only job. */
   @Column({ name: 'model_id', type: 'uuid' })
   modelId: string;
 

@@ -24,11 +24,13 @@ import {
   JobEntity,
   jobRow,
   MODEL_SLOT_KINDS,
+  PROCESSOR_SLOTS,
   TERMINAL_STATUSES,
   type JobInput,
   type JobModels,
   type JobModelVersion,
   type JobOptions,
+  type JobProcessorName,
   type JobStatus,
   type ModelSlot,
 } from './job.entity.js';
@@ -41,16 +43,28 @@ export interface ModelChoice {
   stage?: ModelStage;
 }
 
+/** The model a processor step runs, when the submission names one (default: the path model for its kind, else the organization's production model). */
+export interface ProcessorChoice {
+  processor: JobProcessorName;
+  model?: ModelChoice;
+}
+
 export interface SubmitFusionInput {
-  /** The swapper model (from the path) and its version or stage (default production). */
-  swapper: ModelChoice;
+  /**
+   * The model from the path and its version or stage (default production): a swapper, or for a
+   * processor-only job a face or frame enhancer.
+   */
+  model: ModelChoice;
   detector?: ModelChoice;
   landmarker?: ModelChoice;
   recognizer?: ModelChoice;
+  /** Model choices of the processors in `options.processors` (same order). */
+  processorModels?: ProcessorChoice[];
   /** Face occluder for `faceMask` occlusion (default: the organization's production occluder). */
   occluder?: ModelChoice;
   /** Face parser for `faceMask` regions (default: the organization's production parser). */
   parser?: ModelChoice;
+  /** Options; `processors` defaults to the path model's processor alone. */
   options: JobOptions;
   sources: ReceivedImage[];
   target: ReceivedImage;
@@ -105,18 +119,25 @@ export class JobService {
 
   /**
    * Cheap checks made before a fusion form is read, so a wrong model id costs no upload: the
-   * model exists, is visible to the caller (404 otherwise) and is a swapper (422).
+   * model exists, is visible to the caller (404 otherwise) and runs as a processor (a swapper, or
+   * a face or frame enhancer for a processor-only job; else 422). Returns its processor.
    */
-  async precheck(ctx: RequestContext, modelId: string): Promise<void> {
+  async precheck(ctx: RequestContext, modelId: string): Promise<JobProcessorName> {
     await this.queue.ensureAvailable();
+    return this.processorOf(ctx, modelId);
+  }
+
+  /** The processor a model runs as (404 when not visible, 422 when it runs as none). */
+  private async processorOf(ctx: RequestContext, modelId: string): Promise<JobProcessorName> {
     const model = await this.models.load(ctx, modelId);
-    if (model.kind !== 'face_swapper') {
+    if (!Object.hasOwn(PROCESSOR_SLOTS, model.kind)) {
       throw new UnprocessableError({
         code: 'model_kind_mismatch',
-        detail: `Model ${model.slug} is a ${model.kind} model; a face_swapper model is needed here.`,
-        extensions: { modelId: model.id, kind: model.kind, expected: 'face_swapper' },
+        detail: `Model ${model.slug} is a ${model.kind} model; a face_swapper, face_enhancer or frame_enhancer model is needed here.`,
+        extensions: { modelId: model.id, kind: model.kind, expected: Object.keys(PROCESSOR_SLOTS) },
       });
     }
+    return model.kind as JobProcessorName;
   }
 
   /** Accepts a fusion job (202 semantics): nothing runs yet, and every check a worker would fail is made now. */
@@ -127,13 +148,18 @@ export class JobService {
       throw new ForbiddenError({ code: 'job:create', detail: 'Only users and their API keys run fusions.' });
 
     const models = await this.resolveModels(ctx, input);
-    const swapperModel = models.swapperModel;
+    const swapperModel = models.pathModel;
+    // A processor-only job records its processor, so the worker runs it and the job shows it.
+    const options: JobOptions =
+      input.options.processors || models.pathKind === 'face_swapper'
+        ? input.options
+        : { ...input.options, processors: [{ processor: models.pathKind }] };
     const candidate = { id: '', organizationId, projectId: swapperModel.projectId, ownerId, modelId: swapperModel.id };
     if (!(await this.policies.can(ctx, 'create', 'Job', candidate))) {
       throw new ForbiddenError({ code: 'job:create', detail: 'This needs the job:create permission.' });
     }
     const inputs: JobInput[] = [...input.sources.map((f) => toInput('source', f)), toInput('target', input.target)];
-    const requestHash = hashRequest(models.resolved, input.options, inputs);
+    const requestHash = hashRequest(models.resolved, options, inputs);
     if (input.idempotencyKey) {
       const earlier = await this.findByIdempotencyKey(ctx, ownerId, input.idempotencyKey, requestHash);
       if (earlier) return { job: earlier, position: await this.position(earlier), replayed: true };
@@ -161,7 +187,7 @@ export class JobService {
           status: 'queued',
           priority: Number(ahead[0].n) + 1,
           models: models.resolved,
-          options: input.options,
+          options,
           inputs,
           inputDigests: [...new Set(inputs.map((i) => i.sha256))],
           requestHash,
@@ -187,7 +213,7 @@ export class JobService {
           details: {
             models: summariseModels(models.resolved),
             inputs: inputs.map(({ role, sha256, size, mediaType }) => ({ role, sha256, size, mediaType })),
-            options: input.options,
+            options,
             watermarkPayload: saved.watermarkPayload,
           },
         });
@@ -367,27 +393,66 @@ export class JobService {
     return earlier;
   }
 
+  /**
+   * Resolves every model the job's processors need, as the caller (model:infer on each; model:test
+   * for staging): the path model for its own processor, named or production models for the other
+   * processors, and the detector, landmarker and recognizer when a processor finds faces.
+   */
   private async resolveModels(
     ctx: RequestContext,
     input: SubmitFusionInput,
-  ): Promise<{ resolved: JobModels; swapperModel: { id: string; projectId: string | null } }> {
-    const resolved: Partial<Record<ModelSlot, JobModelVersion>> = {};
-    let swapperModel: { id: string; projectId: string | null } | undefined;
-    for (const slot of ['swapper', 'detector', 'recognizer', 'landmarker'] as const) {
-      const choice = input[slot];
-      if (slot === 'landmarker' && !choice) {
+  ): Promise<{
+    resolved: JobModels;
+    pathModel: { id: string; projectId: string | null };
+    pathKind: JobProcessorName;
+  }> {
+    const resolved: JobModels = {};
+    const pathKind = await this.processorOf(ctx, input.model.modelId);
+    const steps = input.options.processors?.map((p) => p.processor) ?? [pathKind as JobProcessorName];
+    const choices = new Map((input.processorModels ?? []).map((c) => [c.processor, c.model]));
+    let pathModel: { id: string; projectId: string | null } | undefined;
+    for (const processor of steps) {
+      const slot = PROCESSOR_SLOTS[processor];
+      const choice = processor === pathKind ? input.model : choices.get(processor);
+      const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], choice);
+      resolved[slot] = toModelVersion(model, version);
+      if (processor === pathKind) pathModel = { id: model.id, projectId: model.projectId };
+    }
+    if (!pathModel) {
+      throw new UnprocessableError({
+        code: 'processor_model_unused',
+        detail: `The model in the path is a ${pathKind} model, but options.processors does not run ${pathKind}.`,
+        extensions: { modelId: input.model.modelId, processors: steps },
+      });
+    }
+    const findsFaces = steps.includes('face_swapper') || steps.includes('face_enhancer');
+    const needs: ModelSlot[] = [
+      ...(findsFaces ? (['detector'] as const) : []),
+      ...(steps.includes('face_swapper') || (findsFaces && input.options.faceSelector === 'reference')
+        ? (['recognizer'] as const)
+        : []),
+    ];
+    for (const slot of needs) {
+      const { model, version } = await this.versions.resolveForInference(
+        ctx,
+        MODEL_SLOT_KINDS[slot],
+        input[slot as 'detector' | 'recognizer'],
+      );
+      resolved[slot] = toModelVersion(model, version);
+    }
+    if (findsFaces) {
+      if (input.landmarker) {
+        const { model, version } = await this.versions.resolveForInference(ctx, 'face_landmarker', input.landmarker);
+        resolved.landmarker = toModelVersion(model, version);
+      } else {
         // Optional: used when the organization has a production landmarker the caller may run.
         const found = await this.versions
-          .resolveForInference(ctx, MODEL_SLOT_KINDS[slot])
+          .resolveForInference(ctx, 'face_landmarker')
           .catch((error: unknown) =>
             (error as { code?: string }).code === 'model_kind_missing' ? null : Promise.reject(error),
           );
         if (found) resolved.landmarker = toModelVersion(found.model, found.version);
-        continue;
       }
-      const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], choice);
-      resolved[slot] = toModelVersion(model, version);
-      if (slot === 'swapper') swapperModel = { id: model.id, projectId: model.projectId };
     }
     // Mask models are needed only by the masks asked for; each needs model:infer like the others.
     const maskTypes = input.options.faceMask?.types ?? [];
@@ -399,7 +464,7 @@ export class JobService {
       const { model, version } = await this.versions.resolveForInference(ctx, MODEL_SLOT_KINDS[slot], input[slot]);
       resolved[slot] = toModelVersion(model, version);
     }
-    return { resolved: resolved as JobModels, swapperModel: swapperModel! };
+    return { resolved, pathModel, pathKind };
   }
 }
 
@@ -435,7 +500,9 @@ export function summariseModels(
   models: JobModels,
 ): Record<string, { modelId: string; version: number; sha256: string }> {
   return Object.fromEntries(
-    Object.entries(models).map(([slot, m]) => [slot, { modelId: m.modelId, version: m.version, sha256: m.sha256 }]),
+    Object.entries(models)
+      .filter((e): e is [string, JobModelVersion] => !!e[1])
+      .map(([slot, m]) => [slot, { modelId: m.modelId, version: m.version, sha256: m.sha256 }]),
   );
 }
 
@@ -444,7 +511,7 @@ function hashRequest(models: JobModels, options: JobOptions, inputs: JobInput[])
     models: Object.fromEntries(
       Object.entries(models)
         .sort(([a], [b]) => a.localeCompare(b))
-        .map(([slot, m]) => [slot, m.versionId]),
+        .map(([slot, m]) => [slot, m!.versionId]),
     ),
     options: Object.fromEntries(Object.entries(options).sort(([a], [b]) => a.localeCompare(b))),
     inputs: inputs.map((i) => [i.role, i.sha256]),

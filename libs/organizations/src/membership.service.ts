@@ -1,6 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/src/audit.service.js';
+import type { AuditAction } from '../../audit/src/audit-actions.js';
 import { ConflictError, NotFoundError } from '../../common/src/errors.js';
 import { isUuid } from '../../common/src/ids.js';
 import { keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
@@ -293,7 +294,7 @@ export class MembershipService {
           },
         );
       };
-      const audit = (action: string, details: Record<string, unknown>) =>
+      const audit = (action: AuditAction, details: Record<string, unknown>) =>
         this.audit?.record(ctx, {
           action,
           resourceType: 'member',

@@ -39,7 +39,10 @@ export class AuditController {
     summary: 'Stream the audit trail as JSON Lines or CSV (oldest first); the export is itself audited',
   })
   @ApiProduces('application/x-ndjson', 'text/csv')
-  @ApiOkResponse({ description: 'One event per line.' })
+  @ApiOkResponse({
+    description: 'One event per line.',
+    content: { 'application/x-ndjson': { schema: { type: 'string' } }, 'text/csv': { schema: { type: 'string' } } },
+  })
   async export(@Ctx() ctx: RequestContext, @Query() q: AuditExportQueryDto): Promise<StreamableFile> {
     return toExportFile(await this.reads.export(ctx, toFilter(q), q.format));
   }

@@ -92,7 +92,7 @@ export function toExportFile(e: AuditExport): StreamableFile {
 export class AuditActorDto {
   @ApiProperty({ enum: ['user', 'api_key', 'system', 'anonymous'] }) type: string;
   @ApiProperty() id: string;
-  @ApiProperty({ nullable: true, type: String }) userId: string | null;
+  @ApiProperty({ nullable: true, type: String, format: 'uuid' }) userId: string | null;
   @ApiProperty({ nullable: true, type: String }) label: string | null;
 }
 
@@ -200,7 +200,7 @@ export class AlertResponseDto {
   @ApiProperty({ nullable: true, type: String, description: 'Actor or IP address the rule counted.' })
   subject: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
-  @ApiProperty({ nullable: true, type: String, description: 'The event that raised the alert.' })
+  @ApiProperty({ nullable: true, type: String, format: 'uuid', description: 'The event that raised the alert.' })
   eventId: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

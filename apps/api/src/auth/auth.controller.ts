@@ -187,6 +187,9 @@ export class AuthController {
   })
   @ApiOkResponse({ type: MfaEnabledResponseDto })
   @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
+  @ApiTooManyRequestsResponse({
+    description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
+  })
   async mfaEnable(@Ctx() ctx: RequestContext, @Body() body: MfaCodeDto): Promise<MfaEnabledResponseDto> {
     return toMfaEnabledResponse(await this.totp.enable(ctx, ctx.actor.id, body.code));
   }
@@ -202,6 +205,9 @@ export class AuthController {
   @ApiOkResponse({ type: RecoveryCodesResponseDto })
   @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
   @ApiConflictResponse({ description: '`mfa_not_enabled`.' })
+  @ApiTooManyRequestsResponse({
+    description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
+  })
   async regenerateRecoveryCodes(
     @Ctx() ctx: RequestContext,
     @Body() body: MfaCodeDto,
@@ -217,6 +223,9 @@ export class AuthController {
   @ApiOperation({ summary: 'Turn two-factor off; needs a current TOTP or recovery code and a recent step-up.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`mfa_not_enabled`.' })
+  @ApiTooManyRequestsResponse({
+    description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
+  })
   async mfaDisable(@Ctx() ctx: RequestContext, @Body() body: SecondFactorCodeDto): Promise<void> {
     await this.totp.disable(ctx, ctx.actor.id, body.code);
   }

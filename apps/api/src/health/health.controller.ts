@@ -1,5 +1,5 @@
 import { Controller, Get, Inject, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
@@ -34,12 +34,14 @@ export class HealthController {
   ) {}
 
   @Get('live')
+  @ApiOperation({ summary: 'Liveness: the process is up (for orchestrators).' })
   @ApiOkResponse({ description: 'The process is up.' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
 
   @Get('ready')
+  @ApiOperation({ summary: 'Readiness: PostgreSQL and Redis answer (for load balancers).' })
   @ApiOkResponse({ description: 'PostgreSQL and Redis answer.' })
   @ApiServiceUnavailableResponse({ description: 'A dependency is down; `checks` names which.' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply) {

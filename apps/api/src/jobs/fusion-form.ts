@@ -70,16 +70,20 @@ export async function readFusionForm(
   return { files, options };
 }
 
-/** Reads the fusion form proper: at least one source and exactly one target. */
+/**
+ * Reads the fusion form proper: exactly one target and, unless `sourceOptional` (a job without a
+ * face swap may have none), at least one source.
+ */
 export async function readFusionRequest(
   request: FastifyRequest,
   uploads: JobUploads,
   maxSources: number,
+  sourceOptional = false,
 ): Promise<FusionForm> {
   const { files, options } = await readFusionForm(request, uploads, maxSources);
   const sources = files.get('source')!;
   const [target] = files.get('target')!;
-  const missing = [...(sources.length ? [] : ['source']), ...(target ? [] : ['target'])];
+  const missing = [...(sources.length || sourceOptional ? [] : ['source']), ...(target ? [] : ['target'])];
   if (missing.length) {
     await uploads.discard([...sources, ...(target ? [target] : [])]);
     throw new BadRequestError({

@@ -19,6 +19,7 @@ import {
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
+  BadRequestError,
   Ctx,
   ETagged,
   parseEntityTags,
@@ -46,6 +47,19 @@ import {
   toJobResponse,
 } from './jobs.dto.js';
 
+/** A face swap needs source images; other processors use none, and unused uploads are refused. */
+function checkSources(processors: string[], sources: number): void {
+  const swaps = processors.includes('face_swapper');
+  if (swaps === sources > 0) return;
+  const message = swaps
+    ? 'source image is required by the face_swapper processor'
+    : 'source images are used by the face_swapper processor only; leave them out';
+  throw new BadRequestError({
+    code: 'validation_failed',
+    detail: swaps ? 'Missing source image.' : `${message[0].toUpperCase()}${message.slice(1)}.`,
+    extensions: { errors: [{ field: 'source', message }] },
+  });
+}
 const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
@@ -69,17 +83,22 @@ export class JobsController {
   @HttpCode(202)
   @RequirePermission('job:create')
   @ApiOperation({
-    summary: 'Submit a fusion: put the face of the source image(s) onto the target image, with this swapper model.',
+    summary:
+      'Submit a fusion: put the face of the source image(s) onto the target image with this swapper model, ' +
+      'or run this face/frame enhancer on the target alone.',
     description:
-      'multipart/form-data with one or more `source` images (their face embeddings are averaged), one `target` ' +
-      'image and optional `options` (JSON: faceSelector all|one|largest|reference, faceSelectorOrder ' +
-      'left-right|right-left|top-bottom|bottom-top|small-large|large-small|best-worst|worst-best, referenceFaceIndex, ' +
-      'detectorAngles (subset of 0, 90, 180, 270), detector / ' +
-      'landmarker / recognizer {modelId, version|stage} — default: the organization’s production model of that ' +
-      'kind —, detectorScore, outputFormat jpeg|png|webp, outputQuality (default 80), faceMask {types ' +
-      'box|occlusion|region, blur 0–1, padding [top,right,bottom,left] %, regions, occluder / parser {modelId, ' +
-      'version|stage}}, and the swapper’s version|stage; the gender / age / race filters need a face classifier ' +
-      'model and are refused). ' +
+      'multipart/form-data with one or more `source` images (their face embeddings are averaged; only with a ' +
+      'face_swapper step), one `target` image and optional `options` (JSON: faceSelector all|one|largest|reference, ' +
+      'faceSelectorOrder left-right|right-left|top-bottom|bottom-top|small-large|large-small|best-worst|worst-best, ' +
+      'referenceFaceIndex, detectorAngles (subset of 0, 90, 180, 270), detector / landmarker / recognizer ' +
+      '{modelId, version|stage} — default: the organization’s production model of that kind —, detectorScore, ' +
+      'outputFormat jpeg|png|webp, outputQuality (default 80), faceMask {types box|occlusion|region, blur 0–1, ' +
+      'padding [top,right,bottom,left] %, regions, occluder / parser {modelId, version|stage}} for the swapper’s ' +
+      'paste-back, the path model’s version|stage, and ' +
+      '`processors`: an ordered list as FaceFusion’s --processors, each ' +
+      '"face_swapper" | "face_enhancer" | "frame_enhancer" or {processor, modelId?, version|stage?, blend? 0–100 ' +
+      '(default 80), weight? 0–1 (CodeFormer, default 0.5)}; default: the path model’s processor alone; the ' +
+      'gender / age / race filters need a face classifier model and are refused). ' +
       'Needs job:create and model:infer on every model used (model:test for staging versions). Answers 202 with ' +
       'the queued job and its Location; follow `links.events` (Server-Sent Events) and download `links.result`.',
   })
@@ -87,11 +106,14 @@ export class JobsController {
   @ApiBody({
     schema: {
       type: 'object',
-      required: ['source', 'target'],
+      required: ['target'],
       properties: {
         source: { type: 'array', items: { type: 'string', format: 'binary' } },
         target: { type: 'string', format: 'binary' },
-        options: { type: 'string', example: '{"faceSelector":"all","outputFormat":"jpeg","outputQuality":90}' },
+        options: {
+          type: 'string',
+          example: '{"faceSelector":"all","processors":["face_swapper",{"processor":"face_enhancer","blend":80}]}',
+        },
       },
     },
   })
@@ -105,7 +127,8 @@ export class JobsController {
   @ApiTooManyRequestsResponse({ description: '`quota_exceeded` with Retry-After (until the quota day rolls over).' })
   @ApiUnprocessableEntityResponse({
     description:
-      '`model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `idempotency_key_reused`, ' +
+      '`model_kind_mismatch`, `model_kind_missing`, `model_version_unavailable`, `processor_model_unused`, ' +
+      '`idempotency_key_reused`, ' +
       '`image_truncated`, `image_invalid`.',
   })
   async fuse(
@@ -119,19 +142,30 @@ export class JobsController {
     // Submissions keep their key on the job row (with a digest of every input), not in the
     // interceptor of other creates: the multipart inputs are only known once spooled.
     const idempotencyKey = readIdempotencyKey(idempotencyKeyHeader);
-    await this.jobs.precheck(ctx, modelId);
-    const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources);
+    const pathProcessor = await this.jobs.precheck(ctx, modelId);
+    const form = await readFusionRequest(request, this.uploads, this.config.jobs.maxSources, true);
     try {
       const parsed = parseFusionOptions(form.options);
+      const processors = parsed.options.processors?.map((p) => p.processor) ?? [pathProcessor];
+      checkSources(processors, form.sources.length);
+      const own = parsed.processorModels?.find((p) => p.processor === pathProcessor)?.model;
+      if (own && own.modelId !== modelId) {
+        throw new BadRequestError({
+          code: 'validation_failed',
+          detail: `options.processors: the ${pathProcessor} step runs the model in the path; leave out its modelId.`,
+          extensions: { errors: [{ field: 'options.processors', message: 'modelId differs from the path' }] },
+        });
+      }
       const submitted = await this.jobs.submit(ctx, {
-        swapper: {
+        model: {
           modelId,
-          version: query.version ?? parsed.swapper.version,
-          stage: query.stage ?? parsed.swapper.stage,
+          version: query.version ?? parsed.swapper.version ?? own?.version,
+          stage: query.stage ?? parsed.swapper.stage ?? own?.stage,
         },
         detector: parsed.detector,
         landmarker: parsed.landmarker,
         recognizer: parsed.recognizer,
+        processorModels: parsed.processorModels,
         occluder: parsed.occluder,
         parser: parsed.parser,
         options: parsed.options,

@@ -5,11 +5,14 @@ import { z } from 'zod';
 import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '../../../../libs/common/src/index.js';
 import { FACE_MASK_REGIONS, FACE_MASK_TYPES } from '../../../../libs/inference/src/index.js';
 import {
+  JOB_PROCESSORS,
   JOB_STATUSES,
   type JobEntity,
   type JobOptions,
+  type JobProcessor,
   type JobStatus,
   type ModelChoice,
+  type ProcessorChoice,
 } from '../../../../libs/jobs/src/index.js';
 import { FACE_SELECTOR_ORDERS } from '../../../../libs/inference/src/index.js';
 
@@ -21,6 +24,34 @@ const modelChoice = z
   })
   .strict()
   .refine((c) => c.version === undefined || c.stage === undefined, { message: 'give version or stage, not both' });
+
+/**
+ * One processor, as FaceFusion's `--processors` names them, alone or with its model and options:
+ * `"face_enhancer"` or `{ "processor": "face_enhancer", "modelId"?, "version"|"stage"?, "blend"?, "weight"? }`.
+ */
+const processorStep = z.union([
+  z.enum(JOB_PROCESSORS).transform((processor) => ({ processor })),
+  z
+    .object({
+      processor: z.enum(JOB_PROCESSORS),
+      modelId: z.uuid().optional(),
+      version: z.number().int().min(1).max(2_147_483_647).optional(),
+      stage: z.enum(MODEL_STAGES).optional(),
+      blend: z.number().int().min(0).max(100).optional(),
+      weight: z.number().min(0).max(1).optional(),
+    })
+    .strict()
+    .refine((p) => p.version === undefined || p.stage === undefined, { message: 'give version or stage, not both' })
+    .refine((p) => p.modelId !== undefined || (p.version === undefined && p.stage === undefined), {
+      message: 'version and stage need a modelId',
+    })
+    .refine((p) => p.blend === undefined || p.processor !== 'face_swapper', {
+      message: 'blend applies to the enhancers only',
+    })
+    .refine((p) => p.weight === undefined || p.processor === 'face_enhancer', {
+      message: 'weight applies to face_enhancer only (CodeFormer’s fidelity)',
+    }),
+]);
 
 const distinct = <T>(list: T[]) => new Set(list).size === list.length;
 
@@ -77,6 +108,14 @@ export const fusionOptionsSchema = z
     detectorScore: z.number().min(0.01).max(1).optional(),
     outputFormat: z.enum(['jpeg', 'png', 'webp']).optional(),
     outputQuality: z.number().int().min(1).max(100).optional(),
+    processors: z
+      .array(processorStep)
+      .min(1)
+      .max(JOB_PROCESSORS.length)
+      .refine((list) => new Set(list.map((p) => p.processor)).size === list.length, {
+        message: 'each processor may be listed once',
+      })
+      .optional(),
     faceMask: faceMaskSchema.optional(),
   })
   .strict()
@@ -113,6 +152,7 @@ export function parseFusionOptions(raw: string | undefined): {
   detector?: ModelChoice;
   landmarker?: ModelChoice;
   recognizer?: ModelChoice;
+  processorModels?: ProcessorChoice[];
   occluder?: ModelChoice;
   parser?: ModelChoice;
 } {
@@ -152,6 +192,7 @@ export function parseFusionOptions(raw: string | undefined): {
       ...(o.detectorScore !== undefined ? { detectorScore: o.detectorScore } : {}),
       ...(o.outputFormat ? { outputFormat: o.outputFormat } : {}),
       ...(o.outputQuality !== undefined ? { outputQuality: o.outputQuality } : {}),
+      ...(o.processors ? { processors: o.processors.map(toJobProcessor) } : {}),
       ...(mask
         ? {
             faceMask: {
@@ -167,9 +208,21 @@ export function parseFusionOptions(raw: string | undefined): {
     detector: o.detector,
     landmarker: o.landmarker,
     recognizer: o.recognizer,
+    processorModels: o.processors?.map((p) => ({
+      processor: p.processor,
+      model: 'modelId' in p && p.modelId ? { modelId: p.modelId, version: p.version, stage: p.stage } : undefined,
+    })),
     occluder: mask?.occluder,
     parser: mask?.parser,
   };
+}
+
+/** What a job keeps of a processor step: its name and options (its model goes to the job's models). */
+function toJobProcessor(step: { processor: JobProcessor['processor']; blend?: number; weight?: number }): JobProcessor {
+  if (step.processor === 'face_swapper') return { processor: 'face_swapper' };
+  const blend = step.blend !== undefined ? { blend: step.blend } : {};
+  if (step.processor === 'frame_enhancer') return { processor: 'frame_enhancer', ...blend };
+  return { processor: 'face_enhancer', ...blend, ...(step.weight !== undefined ? { weight: step.weight } : {}) };
 }
 
 export class JobListQueryDto extends PageQueryDto {
@@ -178,7 +231,7 @@ export class JobListQueryDto extends PageQueryDto {
   @IsIn(JOB_STATUSES)
   status?: JobStatus;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'The swapper model.' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'The model in the submission path (swapper or enhancer).' })
   @IsOptional()
   @IsUUID()
   modelId?: string;
@@ -257,7 +310,7 @@ class JobErrorDto {
 
 class JobProgressDto {
   @ApiProperty() stage: string;
-  @ApiProperty({ description: '0..1' }) percent: number;
+  @ApiProperty({ format: 'double', minimum: 0, maximum: 1, description: '0..1' }) percent: number;
 }
 
 class JobLinksDto {
@@ -276,7 +329,8 @@ export class JobResponseDto {
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) projectId: string | null;
   @ApiProperty({ format: 'uuid' }) ownerId: string;
   @ApiProperty({
-    description: 'Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser).',
+    description:
+      'Model version per pipeline role (swapper, detector, recognizer, landmarker, occluder, parser, faceEnhancer, frameEnhancer).',
   })
   models: Record<string, JobModelDto>;
   @ApiProperty() options: JobOptions;
@@ -329,10 +383,11 @@ export function toJobResponse(
     projectId: job.projectId,
     ownerId: job.ownerId,
     models: Object.fromEntries(
-      Object.entries(job.models).map(([slot, m]) => [
-        slot,
-        { modelId: m.modelId, version: m.version, stage: m.stage, family: m.family, sha256: m.sha256 },
-      ]),
+      Object.entries(job.models).flatMap(([slot, m]) =>
+        m
+          ? [[slot, { modelId: m.modelId, version: m.version, stage: m.stage, family: m.family, sha256: m.sha256 }]]
+          : [],
+      ),
     ),
     options: job.options,
     inputs: job.inputs,
@@ -374,7 +429,7 @@ export class WatermarkJobDto {
 
 export class WatermarkDetectionDto {
   @ApiProperty({ description: 'Whether the image carries a fusiongate watermark.' }) watermarked: boolean;
-  @ApiProperty({ nullable: true, type: Number, description: '0..1 agreement of the decoded signal.' })
+  @ApiProperty({ nullable: true, type: Number, format: 'double', description: '0..1 agreement of the decoded signal.' })
   confidence: number | null;
   @ApiProperty({
     type: WatermarkJobDto,

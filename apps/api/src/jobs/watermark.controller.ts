@@ -100,7 +100,7 @@ export class WatermarkController {
               jobId: job.id,
               userId: job.ownerId,
               modelId: job.modelId,
-              modelVersion: job.models.swapper.version,
+              modelVersion: Object.values(job.models).find((m) => m?.modelId === job.modelId)?.version ?? 0,
               createdAt: job.createdAt.toISOString(),
               finishedAt: job.finishedAt?.toISOString() ?? null,
             }

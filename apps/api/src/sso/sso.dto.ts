@@ -160,7 +160,12 @@ class ProviderFieldsDto {
   @Type(() => RoleMappingDto)
   roleMappings?: RoleMappingDto[];
 
-  @ApiPropertyOptional({ nullable: true, example: 'guest', description: 'Role when no mapping matches (null: none).' })
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    example: 'guest',
+    description: 'Role when no mapping matches (null: none).',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 100)

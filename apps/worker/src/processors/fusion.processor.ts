@@ -11,8 +11,10 @@ import {
   InferenceErrorCode,
   type FaceMaskRegion,
   type FaceSelection,
+  type FusionModels,
   type FusionProgress,
   type ModelRef,
+  type ProcessorStep,
 } from '../../../../libs/inference/src/index.js';
 import {
   FUSION_QUEUE,
@@ -156,21 +158,21 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       ]);
       const started = performance.now();
       const reached = { percent: 0 };
-      const { occluder, parser, ...fusionModels } = models;
       const mask = job.options.faceMask;
       const result = await this.engine.run({
         source: sources[0],
         moreSources: sources.slice(1),
         target,
-        models: fusionModels,
+        models: models.models,
+        processors: models.processors,
         faceMask: mask
           ? {
               types: mask.types,
               blur: mask.blur,
               padding: mask.padding,
               regions: mask.regions as FaceMaskRegion[] | undefined,
-              occluder,
-              parser,
+              occluder: models.occluder,
+              parser: models.parser,
             }
           : undefined,
         detector: {
@@ -252,28 +254,53 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     return new Uint8Array(Buffer.concat(chunks));
   }
 
+  /** The job's model files, its face mask models, and its processors with the model each runs. */
   private async modelRefs(job: JobEntity): Promise<{
-    detector: ModelRef;
-    recognizer: ModelRef;
-    swapper: ModelRef;
-    landmarker?: ModelRef;
+    models: FusionModels;
+    processors?: ProcessorStep[];
     occluder?: ModelRef;
     parser?: ModelRef;
   }> {
-    const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef> => ({
-      path: await this.modelFiles.pathOf(m.sha256),
-      sha256: m.sha256,
-      family: m.family,
-      kind: m.kind,
+    const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef | undefined> =>
+      m && { path: await this.modelFiles.pathOf(m.sha256), sha256: m.sha256, family: m.family, kind: m.kind };
+    const { swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser } = job.models;
+    const [
+      swapperRef,
+      detectorRef,
+      recognizerRef,
+      landmarkerRef,
+      faceEnhancerRef,
+      frameEnhancerRef,
+      occluderRef,
+      parserRef,
+    ] = await Promise.all(
+      [swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser].map(ref),
+    );
+    const models: FusionModels = {
+      ...(swapperRef ? { swapper: swapperRef } : {}),
+      ...(detectorRef ? { detector: detectorRef } : {}),
+      ...(recognizerRef ? { recognizer: recognizerRef } : {}),
+      ...(landmarkerRef ? { landmarker: landmarkerRef } : {}),
+    };
+    const processors = job.options.processors?.map((step): ProcessorStep => {
+      switch (step.processor) {
+        case 'face_swapper':
+          return { processor: 'face_swapper' };
+        case 'face_enhancer':
+          return { processor: 'face_enhancer', model: faceEnhancerRef!, blend: step.blend, weight: step.weight };
+        case 'frame_enhancer':
+          return { processor: 'frame_enhancer', model: frameEnhancerRef!, blend: step.blend };
+        default: {
+          const unreachable: never = step;
+          throw new Error(`unknown processor ${JSON.stringify(unreachable)}`);
+        }
+      }
     });
-    const { swapper, detector, recognizer, landmarker, occluder, parser } = job.models;
     return {
-      swapper: await ref(swapper),
-      detector: await ref(detector),
-      recognizer: await ref(recognizer),
-      ...(landmarker ? { landmarker: await ref(landmarker) } : {}),
-      ...(occluder ? { occluder: await ref(occluder) } : {}),
-      ...(parser ? { parser: await ref(parser) } : {}),
+      models,
+      ...(processors ? { processors } : {}),
+      ...(occluderRef ? { occluder: occluderRef } : {}),
+      ...(parserRef ? { parser: parserRef } : {}),
     };
   }
 
@@ -291,7 +318,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       void this.events.publish({ type: 'progress', jobId, stage: event.stage, percent: reached.percent });
     } else {
       const swap = FUSION_STAGES.indexOf('swap');
-      const perFace = FUSION_STAGES.indexOf('watermark') - swap;
+      const perFace = FUSION_STAGES.indexOf('enhance_face') - swap;
       reached.percent = Math.max(reached.percent, (swap + (perFace * event.index) / event.total) / stages);
       void this.events.publish({
         type: 'progress',

@@ -1,7 +1,8 @@
+import type { AuditAction } from '../audit-actions.js';
 import type { StoredEvent } from '../audit-chain.js';
 
 /** Actions counted by the bulk-export rule. */
-export const EXPORT_ACTIONS = new Set(['model.export', 'audit.export']);
+export const EXPORT_ACTIONS = new Set<string>(['model.export', 'audit.export'] satisfies AuditAction[]);
 /**
  * An export refused because its actor went over the per-user export rate limit: a bulk-export
  * attempt in itself, whatever the alert threshold.
@@ -10,7 +11,7 @@ export function isExportRateLimitRefusal(event: StoredEvent): boolean {
   return EXPORT_ACTIONS.has(event.action) && event.outcome === 'denied' && event.details.reason === 'rate_limited';
 }
 /** Actions counted by the login-failure rule. */
-export const LOGIN_FAILURE_ACTIONS = new Set(['auth.login.failed', 'auth.mfa.failed']);
+export const LOGIN_FAILURE_ACTIONS = new Set<string>(['auth.login.failed', 'auth.mfa.failed'] satisfies AuditAction[]);
 
 export type AlertRule =
   | 'bulk_export'
@@ -32,8 +33,11 @@ export function removesDenyPolicy(event: StoredEvent): boolean {
     after?: { enabled?: unknown; effect?: unknown };
   };
   if (d.effect !== 'deny' || d.enabled === false) return false;
-  if (event.action === 'policy.deleted') return true;
-  return event.action === 'policy.updated' && (d.after?.enabled === false || d.after?.effect === 'allow');
+  if (event.action === ('policy.deleted' satisfies AuditAction)) return true;
+  return (
+    event.action === ('policy.updated' satisfies AuditAction) &&
+    (d.after?.enabled === false || d.after?.effect === 'allow')
+  );
 }
 
 /** The hour (0-23) and ISO date of an instant in a time zone. */

@@ -152,7 +152,14 @@ function referenceWarp(
  * (zeros outside the crop) clipped to 0–1 and of the float crop (replicated edges), each a float32
  * sum of float32 products, then `frame · (1 − mask) + crop · mask` in float32, `astype(uint8)`.
  */
-function referencePaste(frame: RgbImage, crop: Float32Array, mask: Float32Array, size: number, m: Affine): void {
+function referencePaste(
+  frame: RgbImage,
+  crop: Float32Array,
+  mask: Float32Array,
+  size: number,
+  m: Affine,
+  blend?: number,
+): void {
   const f = Math.fround;
   const inverse = invertAffine(m);
   const corners = [0, size].flatMap((u) => [0, size].map((v) => applyAffine(inverse, [u, v]).map(roundHalfEven)));
@@ -187,8 +194,22 @@ function referencePaste(frame: RgbImage, crop: Float32Array, mask: Float32Array,
       const alpha = Math.min(Math.max(sample(mask, 1, 0, taps, weights), 0), 1);
       for (let c = 0; c < 3; c++) {
         const o = (y * frame.width + x) * 3 + c;
-        const value = sample(crop, 3, c, taps, weights);
-        frame.data[o] = Math.trunc(f(f(frame.data[o] * f(1 - alpha)) + f(value * alpha)));
+        if (blend === undefined) {
+          const value = sample(crop, 3, c, taps, weights);
+          frame.data[o] = Math.trunc(f(f(frame.data[o] * f(1 - alpha)) + f(value * alpha)));
+          continue;
+        }
+        // An enhancer's 8-bit crop warps with integer weights; the paste is then `cv2.addWeighted`.
+        const sum = taps.reduce(
+          (acc, [tx, ty], k) =>
+            acc +
+            at(crop, size, 3, c, Math.min(Math.max(tx, 0), size - 1), Math.min(Math.max(ty, 0), size - 1)) *
+              Math.round(weights[k] * 32768),
+          0,
+        );
+        const value = Math.floor((sum + 16384) / 32768);
+        const pasted = Math.trunc(f(f(frame.data[o] * f(1 - alpha)) + f(value * alpha)));
+        frame.data[o] = roundHalfEven(f(f(frame.data[o] * f(1 - blend)) + f(pasted * f(blend))));
       }
     }
   }
@@ -313,6 +334,23 @@ describe('fast image path gives the pixels of the plain definitions', () => {
     }
     for (let i = 0; i < photo.data.length; i++) if (fast.data[i] !== photo.data[i]) changed++;
     expect(changed).toBeGreaterThan(50_000);
+    expect(maxDifference(fast.data, reference.data)).toBe(0);
+  });
+
+  it("pastes an enhancer's 8-bit crop and blends it exactly as FaceFusion's blend_frame(paste_back)", () => {
+    const fast: RgbImage = { ...photo, data: photo.data.slice() };
+    const reference: RgbImage = { ...photo, data: photo.data.slice() };
+    const cases: Array<[number, number, Affine]> = [
+      [512, 0.8, cropMatrix(512, 420, 260, 1.6, 0.15)],
+      [256, 0.35, cropMatrix(256, 25, photo.height - 30, 0.7, -2.4)],
+    ];
+    for (const [size, blend, matrix] of cases) {
+      const crop = warpAffine(photo, matrix, size, size).map((v) => 255 - v);
+      const mask = createBoxMask(size, 0.3);
+      pasteBack(fast, crop, mask, size, matrix, blend);
+      referencePaste(reference, crop, mask, size, matrix, blend);
+    }
+    expect(maxDifference(fast.data, photo.data)).toBeGreaterThan(100);
     expect(maxDifference(fast.data, reference.data)).toBe(0);
   });
 

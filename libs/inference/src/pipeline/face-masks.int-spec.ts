@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
+import { buildFaceEnhancerModel } from '../../../../test/fixtures/onnx/enhancer-models.js';
 import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '../../../../test/fixtures/onnx/face-models.js';
 import {
   buildOccluderModel,
@@ -128,6 +129,13 @@ describe('face masks in the fusion pipeline (generated occluder and parser)', ()
         'face_parser',
       ),
       nchwOccluder: writeModel(dir, 'xseg-nchw', buildOccluderModel([], [1, 3, 256, 256]), 'xseg', 'face_occluder'),
+      enhancer: writeModel(
+        dir,
+        'gfpgan-identity',
+        buildFaceEnhancerModel({ kind: 'identity' }),
+        'gfpgan',
+        'face_enhancer',
+      ),
     };
     target = gradient();
     base = {
@@ -159,6 +167,32 @@ describe('face masks in the fusion pipeline (generated occluder and parser)', ()
     // Without the occlusion mask the same pixels are swapped: the occluder is what kept them.
     const plain = await run({ types: ['box'] });
     expectSwapped(await rawOf(plain.image), pixelsIn(plain, all(core, inside(rect, 3))));
+  });
+
+  it('masks shape the swap’s paste-back when a face enhancer follows it in the chain', async () => {
+    const events: FusionProgress[] = [];
+    const result = await engine.run({
+      ...base,
+      processors: [{ processor: 'face_swapper' }, { processor: 'face_enhancer', model: refs.enhancer, blend: 100 }],
+      faceMask: { types: ['box', 'occlusion'], occluder: refs.occluder },
+      onProgress: (e) => events.push(e),
+    });
+    const out = await rawOf(result.image);
+    const rect = half(OCCLUDED);
+    // The identity enhancer re-pastes the frame as the swap left it (within its 8-bit round trip):
+    // the occluded part is still the target's, the rest still the swapper's green.
+    const occluded = pixelsIn(result, inside(rect, 3));
+    expect(occluded.length).toBeGreaterThan(200);
+    const far = occluded.filter((i) => pixel(out, i).some((v, c) => Math.abs(v - target.data[i + c]) > 3));
+    expect(far).toEqual([]);
+    expectSwapped(out, pixelsIn(result, all(core, outside(rect, 14))));
+    expect(result.timings.mask).toBeGreaterThan(0);
+    expect(result.timings.enhance_face).toBeGreaterThan(0);
+    const stages = events
+      .filter((e) => e.type === 'stage' && e.status === 'end')
+      .map((e) => (e as { stage: string }).stage);
+    expect(stages.indexOf('mask')).toBeGreaterThan(stages.indexOf('swap'));
+    expect(stages.indexOf('enhance_face')).toBeGreaterThan(stages.indexOf('paste'));
   });
 
   it('region masks keep only the chosen face parts', async () => {

@@ -3,6 +3,7 @@ import type * as ort from 'onnxruntime-node';
 import type { DetectedFace, ModelRef, Point, RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import type { ImageCodec } from '../image/image-codec.js';
+import { resizeBilinear } from '../image/image-ops.js';
 import { boxArea } from '../geometry/affine.js';
 import { detectFaces } from '../models/detectors.js';
 import {
@@ -25,6 +26,8 @@ import {
 } from '../models/face-masker.js';
 import { embedWatermark, parsePayload, watermarkSupport } from '../watermark/watermark.js';
 import { selectFaces, sortFaces } from './face-selection.js';
+import { enhanceFace } from '../processors/face-enhancer.js';
+import { enhanceFrame } from '../processors/frame-enhancer.js';
 import type {
   FusionFace,
   FusionProgress,
@@ -32,8 +35,9 @@ import type {
   FusionResult,
   FusionStage,
   FusionTimings,
+  ProcessorStep,
 } from './fusion.types.js';
-import { FUSION_STAGES } from './fusion.types.js';
+import { FUSION_STAGES, PROCESSOR_NAMES } from './fusion.types.js';
 import { createBoxMask, DEFAULT_MASK_BLUR, pasteBack } from './paste-back.js';
 import type { SessionCache } from './session-cache.js';
 
@@ -100,32 +104,39 @@ export async function runFusionPipeline(
 ): Promise<FusionResult> {
   validateRequest(request);
   const clock = new StageClock(onProgress, request.cancel);
+  const steps = processorsOf(request);
+  const swaps = steps.some((s) => s.processor === 'face_swapper');
+  const findsFaces = swaps || steps.some((s) => s.processor === 'face_enhancer');
+  // Face masks shape the swapper's paste-back; the face enhancer pastes with its box mask alone.
   const masking = faceMaskOf(request);
-  const slots = {
-    detector: request.models.detector,
-    recognizer: request.models.recognizer,
-    swapper: request.models.swapper,
-    landmarker: request.models.landmarker,
-    occluder: masking.occlusion ? request.faceMask?.occluder : undefined,
-    parser: masking.region ? request.faceMask?.parser : undefined,
-  };
-  const refs = Object.values(slots).filter((r): r is ModelRef => !!r);
-  await assertWithinBudget(refs, context.sessions.budgetBytes);
+  // One entry per step (none for the swap, whose models are the request's), so step i uses processorModels[i].
+  const stepModels = steps.map((s) => (s.processor === 'face_swapper' ? undefined : s.model));
+  const refs = [
+    request.models.detector,
+    request.models.recognizer,
+    request.models.swapper,
+    request.models.landmarker,
+    swaps && masking.occlusion ? request.faceMask?.occluder : undefined,
+    swaps && masking.region ? request.faceMask?.parser : undefined,
+    ...stepModels,
+  ];
+  await assertWithinBudget(
+    refs.filter((r): r is ModelRef => !!r),
+    context.sessions.budgetBytes,
+  );
   const acquired: ModelRef[] = [];
   try {
-    const loaded: Partial<Record<keyof typeof slots, LoadedModel>> = {};
-    await Promise.all(
-      (Object.entries(slots) as Array<[keyof typeof slots, ModelRef | undefined]>).map(async ([slot, ref]) => {
-        if (!ref) return;
-        loaded[slot] = await context.sessions.acquire(ref);
+    const [detector, recognizer, swapper, landmarker, occluder, parser, ...processorModels] = await Promise.all(
+      refs.map(async (ref) => {
+        if (!ref) return undefined;
+        const model = await context.sessions.acquire(ref);
         acquired.push(ref);
+        return model;
       }),
     );
-    const { detector, recognizer, swapper, landmarker, occluder, parser } = loaded as typeof loaded &
-      Record<'detector' | 'recognizer' | 'swapper', LoadedModel>;
     const payload = request.watermark ? parsePayload(request.watermark.payload) : null;
 
-    const sourceBytes = [request.source, ...(request.moreSources ?? [])];
+    const sourceBytes = swaps ? [request.source!, ...(request.moreSources ?? [])] : [];
     const [target, ...sources] = await clock.stage('decode', () =>
       Promise.all([
         context.codec.decode(request.target, { maxPixels: context.maxPixels, declared: request.targetType }),
@@ -138,11 +149,13 @@ export async function runFusionPipeline(
       ]),
     );
 
-    const [targetFaces, ...sourceFaceLists] = await clock.stage('detect', async () => {
-      const found = [await detectFaces(clock, detector, target, request.detector)];
-      for (const source of sources) found.push(await detectFaces(clock, detector, source, request.detector));
-      return found;
-    });
+    const [targetFaces, ...sourceFaceLists] = findsFaces
+      ? await clock.stage('detect', async () => {
+          const found = [await detectFaces(clock, detector!, target, request.detector)];
+          for (const source of sources) found.push(await detectFaces(clock, detector!, source, request.detector));
+          return found;
+        })
+      : [[]];
     const sourceFaces = sourceFaceLists.map((faces, i) => {
       if (faces.length === 0) {
         throw inferenceError(
@@ -153,32 +166,38 @@ export async function runFusionPipeline(
       }
       return faces.reduce((a, b) => (boxArea(b.box) > boxArea(a.box) ? b : a));
     });
-    if (targetFaces.length === 0 && request.requireTargetFace) {
+    if (findsFaces && targetFaces.length === 0 && request.requireTargetFace) {
       throw inferenceError(InferenceErrorCode.NoTargetFace, 'No face was found in the target image.');
     }
 
-    const completed = await clock.stage('landmark', async () => {
-      const all = [...sourceFaces, ...targetFaces];
-      const images = [...sources, ...targetFaces.map(() => target)];
-      const out: CompletedFace[] = [];
-      for (let i = 0; i < all.length; i++)
-        out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
-      return out;
-    });
+    const completed = findsFaces
+      ? await clock.stage('landmark', async () => {
+          const all = [...sourceFaces, ...targetFaces];
+          const images = [...sources, ...targetFaces.map(() => target)];
+          const out: CompletedFace[] = [];
+          for (let i = 0; i < all.length; i++)
+            out.push(await completeLandmarks(clock, all[i], images[i], landmarker, request));
+          return out;
+        })
+      : [];
     const sourceComplete = completed.slice(0, sources.length);
     const targetComplete = completed.slice(sources.length);
 
     const mode = request.selection ?? { mode: 'all' as const };
     const embeddings: FaceEmbedding[] = [];
-    const sourceEmbedding = await clock.stage('embed', async () => {
-      const own: FaceEmbedding[] = [];
-      for (let i = 0; i < sources.length; i++)
-        own.push(await embedFace(clock, recognizer, sources[i], sourceComplete[i].landmarks5));
-      if (mode.mode === 'reference') {
-        for (const face of targetComplete) embeddings.push(await embedFace(clock, recognizer, target, face.landmarks5));
-      }
-      return averageEmbedding(own);
-    });
+    const sourceEmbedding =
+      swaps || mode.mode === 'reference'
+        ? await clock.stage('embed', async () => {
+            const own: FaceEmbedding[] = [];
+            for (let i = 0; i < sources.length; i++)
+              own.push(await embedFace(clock, recognizer!, sources[i], sourceComplete[i].landmarks5));
+            if (mode.mode === 'reference') {
+              for (const face of targetComplete)
+                embeddings.push(await embedFace(clock, recognizer!, target, face.landmarks5));
+            }
+            return own.length > 0 ? averageEmbedding(own) : null;
+          })
+        : null;
 
     const selection = resolveReference(mode, targetComplete, embeddings);
     const swapOrder = selectFaces(
@@ -187,7 +206,6 @@ export async function runFusionPipeline(
       embeddings.map((e) => e.normed),
     );
     const selected = new Set(swapOrder);
-    const latent = sourceLatent(swapper, sourceEmbedding);
     const faces: FusionFace[] = targetComplete.map((face, i) => ({
       box: face.box,
       score: face.score,
@@ -199,34 +217,61 @@ export async function runFusionPipeline(
         selection.mode === 'reference' && 'referenceEmbedding' in selection
           ? cosineSimilarity(embeddings[i].normed, selection.referenceEmbedding)
           : undefined,
-      swapped: selected.has(i),
+      swapped: swaps && selected.has(i),
     }));
 
-    const frame: RgbImage = { width: target.width, height: target.height, data: target.data };
+    let frame: RgbImage = { width: target.width, height: target.height, data: target.data };
+    // Faces are found once on the target; a frame enhancer earlier in the chain scales them, as FaceFusion's scale_face.
+    let scale = 1;
+    const landmarksOf = (face: DetectedFace): Point[] => face.landmarks5.map(([x, y]) => [x * scale, y * scale]);
     const order = swapOrder;
-    let boxMask: Float32Array | null = null;
-    for (let n = 0; n < order.length; n++) {
-      const face = targetComplete[order[n]];
-      // Every face is aligned on the frame as pasted so far, as FaceFusion chains its swaps.
-      const aligned = await clock.stage('align', () => alignForSwap(swapper, frame, face.landmarks5));
-      const swapped = await clock.stage('swap', () => swapFace(clock, swapper, aligned, latent));
-      const faceMasks: Float32Array[] = [];
-      if (occluder || parser) {
-        await clock.stage('mask', async () => {
-          // As FaceFusion: occlusion is read from the target's crop, regions from the swapped one.
-          if (occluder)
-            faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
-          if (parser)
-            faceMasks.push(await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions));
-        });
+    for (let s = 0; s < steps.length; s++) {
+      const step = steps[s];
+      if (step.processor === 'face_swapper') {
+        const latent = sourceLatent(swapper!, sourceEmbedding!);
+        let boxMask: Float32Array | null = null;
+        for (let n = 0; n < order.length; n++) {
+          const landmarks = landmarksOf(targetComplete[order[n]]);
+          // Every face is aligned on the frame as pasted so far, as FaceFusion chains its swaps.
+          const aligned = await clock.stage('align', () => alignForSwap(swapper!, frame, landmarks));
+          const swapped = await clock.stage('swap', () => swapFace(clock, swapper!, aligned, latent));
+          const faceMasks: Float32Array[] = [];
+          if (occluder || parser) {
+            await clock.stage('mask', async () => {
+              // As FaceFusion: occlusion is read from the target's crop, regions from the swapped one.
+              if (occluder)
+                faceMasks.push(await createOcclusionMask(clock, occluder, cropToImage(aligned.crop, aligned.size)));
+              if (parser)
+                faceMasks.push(
+                  await createRegionMask(clock, parser, cropToImage(swapped, aligned.size), masking.regions),
+                );
+            });
+          }
+          await clock.stage('paste', () => {
+            if (masking.box) boxMask ??= createBoxMask(aligned.size, masking.blur, masking.padding);
+            const mask =
+              boxMask && faceMasks.length === 0 ? boxMask : minimumMask(boxMask ? [boxMask, ...faceMasks] : faceMasks);
+            pasteBack(frame, swapped, mask, aligned.size, aligned.matrix);
+          });
+          onProgress({ type: 'face', index: n + 1, total: order.length, elapsedMs: clock.elapsed() });
+        }
+      } else if (step.processor === 'face_enhancer') {
+        for (const index of order) {
+          await clock.stage('enhance_face', () =>
+            enhanceFace(clock, processorModels[s]!, frame, landmarksOf(targetComplete[index]), {
+              blend: step.blend,
+              weight: step.weight,
+              maskBlur: masking.blur,
+            }),
+          );
+        }
+      } else {
+        const before = frame.width;
+        frame = await clock.stage('enhance_frame', () =>
+          enhanceFrame(clock, processorModels[s]!, frame, { blend: step.blend, onTile: () => clock.checkCancelled() }),
+        );
+        scale *= frame.width / before;
       }
-      await clock.stage('paste', () => {
-        if (masking.box) boxMask ??= createBoxMask(aligned.size, masking.blur, masking.padding);
-        const mask =
-          boxMask && faceMasks.length === 0 ? boxMask : minimumMask(boxMask ? [boxMask, ...faceMasks] : faceMasks);
-        pasteBack(frame, swapped, mask, aligned.size, aligned.matrix);
-      });
-      onProgress({ type: 'face', index: n + 1, total: order.length, elapsedMs: clock.elapsed() });
     }
 
     clock.checkCancelled();
@@ -235,20 +280,23 @@ export async function runFusionPipeline(
     const output =
       payload && support?.supported ? await clock.stage('watermark', () => embedWatermark(frame, payload)) : frame;
     const format = request.outputFormat ?? target.format;
-    // The target's transparency (PNG and WebP outputs) and colour profile go back on.
+    // The target's transparency (PNG and WebP outputs; scaled with the frame after a frame enhancer)
+    // and colour profile go back on.
+    const alpha = alphaAt(target.alpha, target, output);
     const image = await clock.stage('encode', () =>
-      context.codec.encode({ ...output, alpha: target.alpha, icc: target.icc }, format, { quality: request.quality }),
+      context.codec.encode({ ...output, alpha, icc: target.icc }, format, { quality: request.quality }),
     );
     clock.timings.total = clock.elapsed();
+    const used = swapper ?? processorModels.find((m) => m) ?? detector;
     return {
       image,
       format,
-      width: target.width,
-      height: target.height,
+      width: frame.width,
+      height: frame.height,
       faces,
-      sourceEmbedding: Array.from(sourceEmbedding.normed),
+      sourceEmbedding: sourceEmbedding ? Array.from(sourceEmbedding.normed) : [],
       timings: clock.timings,
-      executionProvider: swapper.provider,
+      executionProvider: used?.provider ?? 'cpu',
       codec: context.codec.name,
       watermarked: output !== frame,
       ...(support && !support.supported ? { watermarkReason: support.reason } : {}),
@@ -256,6 +304,26 @@ export async function runFusionPipeline(
   } finally {
     for (const ref of acquired) context.sessions.release(ref);
   }
+}
+
+/** An alpha plane of `from`'s size at `to`'s size (bilinear, as the frame enhancer scales the frame). */
+function alphaAt(
+  alpha: Uint8Array | undefined,
+  from: { width: number; height: number },
+  to: { width: number; height: number },
+): Uint8Array | undefined {
+  if (!alpha || (from.width === to.width && from.height === to.height)) return alpha;
+  const grey = new Uint8Array(alpha.length * 3);
+  for (let i = 0; i < alpha.length; i++) grey[i * 3] = alpha[i];
+  const scaled = resizeBilinear({ width: from.width, height: from.height, data: grey }, to.width, to.height).data;
+  const out = new Uint8Array(to.width * to.height);
+  for (let i = 0; i < out.length; i++) out[i] = scaled[i * 3];
+  return out;
+}
+
+/** The request's processors, defaulting to a lone face swap. */
+function processorsOf(request: FusionRequest): ProcessorStep[] {
+  return request.processors ?? [{ processor: 'face_swapper' }];
 }
 
 /** Turns `referenceFaceIndex` (over the target's faces in `order`, default large→small) into that face's embedding. */
@@ -417,13 +485,48 @@ const KIND_BY_SLOT = {
   swapper: 'face_swapper',
 } as const;
 
+const STEP_KINDS = { face_enhancer: 'face_enhancer', frame_enhancer: 'frame_enhancer' } as const;
+
 function validateRequest(request: FusionRequest): void {
   const problems: string[] = [];
-  if (!(request.source instanceof Uint8Array)) problems.push('source must be bytes');
+  const steps: unknown = request.processors ?? [{ processor: 'face_swapper' }];
+  const names: string[] = [];
+  if (!Array.isArray(steps) || steps.length === 0) problems.push('processors must be a non-empty list');
+  else {
+    steps.forEach((raw: unknown, i) => {
+      const step = (raw ?? {}) as Partial<ProcessorStep> & { model?: ModelRef; blend?: unknown; weight?: unknown };
+      const name = step.processor as string;
+      if (!(PROCESSOR_NAMES as readonly string[]).includes(name)) {
+        problems.push(`processors[${i}].processor must be one of ${PROCESSOR_NAMES.join(', ')}`);
+        return;
+      }
+      if (names.includes(name)) problems.push(`processors[${i}]: ${name} is listed twice`);
+      names.push(name);
+      if (name === 'face_swapper') return;
+      const kind = STEP_KINDS[name as keyof typeof STEP_KINDS];
+      if (!step.model) problems.push(`processors[${i}].model is required`);
+      else {
+        if (step.model.kind !== kind) problems.push(`processors[${i}].model has kind ${step.model.kind}, not ${kind}`);
+        if (!/^[0-9a-fA-F]{64}$/.test(step.model.sha256 ?? ''))
+          problems.push(`processors[${i}].model.sha256 must be 64 hex digits`);
+      }
+      if (step.blend !== undefined && !(typeof step.blend === 'number' && step.blend >= 0 && step.blend <= 100))
+        problems.push(`processors[${i}].blend must be a number from 0 to 100`);
+      if (step.weight !== undefined && !(typeof step.weight === 'number' && step.weight >= 0 && step.weight <= 1))
+        problems.push(`processors[${i}].weight must be a number from 0 to 1`);
+    });
+  }
+  const swaps = names.includes('face_swapper');
+  if (swaps && !(request.source instanceof Uint8Array)) problems.push('source must be bytes');
   if (request.moreSources && !request.moreSources.every((s) => s instanceof Uint8Array))
     problems.push('moreSources must be a list of byte arrays');
   if (!(request.target instanceof Uint8Array)) problems.push('target must be bytes');
-  for (const slot of ['detector', 'recognizer', 'swapper'] as const) {
+  const needed = [
+    ...(swaps || names.includes('face_enhancer') ? (['detector'] as const) : []),
+    ...(swaps || request.selection?.mode === 'reference' ? (['recognizer'] as const) : []),
+    ...(swaps ? (['swapper'] as const) : []),
+  ];
+  for (const slot of needed) {
     if (!request.models?.[slot]) problems.push(`models.${slot} is required`);
   }
   for (const slot of Object.keys(KIND_BY_SLOT) as Array<keyof typeof KIND_BY_SLOT>) {

@@ -3,22 +3,36 @@ import type { BoundingBox, ImageFormat, ModelRef, Point } from '../inference.typ
 import type { DetectorOptions } from '../models/detectors.js';
 import type { FaceMaskPadding, FaceMaskRegion, FaceMaskType } from '../models/face-masker.js';
 
-/** Model files of one pipeline. */
+/**
+ * Model files of one pipeline. `detector` is needed by any face processor; `recognizer` and
+ * `swapper` by a `face_swapper` step (the recognizer also by `reference` face selection).
+ */
 export interface FusionModels {
-  detector: ModelRef;
+  detector?: ModelRef;
   /**
    * Optional `face_landmarker` model; run on every face, its points replace the detector's when its
    * score is above `landmarkerScore` (as FaceFusion does), unless `preferLandmarker` is false.
    */
   landmarker?: ModelRef;
-  recognizer: ModelRef;
-  swapper: ModelRef;
+  recognizer?: ModelRef;
+  swapper?: ModelRef;
 }
+
+/**
+ * One processor of a pipeline, as FaceFusion's `--processors`: they run in the given order on the
+ * frame each leaves. Blends are 0–100 (0 keeps the frame, 100 the model's output; default 80).
+ */
+export type ProcessorStep =
+  | { processor: 'face_swapper' }
+  | { processor: 'face_enhancer'; model: ModelRef; blend?: number; weight?: number /* CodeFormer, 0–1, default 0.5 */ }
+  | { processor: 'frame_enhancer'; model: ModelRef; blend?: number };
+export type ProcessorName = ProcessorStep['processor'];
+export const PROCESSOR_NAMES = ['face_swapper', 'face_enhancer', 'frame_enhancer'] as const satisfies ProcessorName[];
 
 /** One face-fusion job: put the source image's face onto faces of the target image. */
 export interface FusionRequest {
-  /** Encoded source image (JPEG, PNG or WebP); its largest face is used. */
-  source: Uint8Array;
+  /** Encoded source image (JPEG, PNG or WebP); its largest face is used. Needed by a `face_swapper` step. */
+  source?: Uint8Array;
   /**
    * Further source images of the same person: the largest face of each (and of `source`) is
    * embedded and the embeddings averaged, as FaceFusion's average face does.
@@ -30,6 +44,8 @@ export interface FusionRequest {
   sourceType?: string;
   targetType?: string;
   models: FusionModels;
+  /** Processors in order (default `[{ processor: 'face_swapper' }]`). */
+  processors?: ProcessorStep[];
   detector?: DetectorOptions;
   /** The landmarker's points are used when its score is strictly above this (default 0.5, FaceFusion's). */
   landmarkerScore?: number;
@@ -95,6 +111,8 @@ export const FUSION_STAGES = [
   /** Occlusion and region masks (only when asked for). */
   'mask',
   'paste',
+  'enhance_face',
+  'enhance_frame',
   'watermark',
   'encode',
 ] as const;
@@ -133,7 +151,7 @@ export interface FusionResult {
   width: number;
   height: number;
   faces: FusionFace[];
-  /** The source face's L2-normalised embedding (for later `reference` selection). */
+  /** The source face's L2-normalised embedding (for later `reference` selection); empty without a swap. */
   sourceEmbedding: number[];
   timings: FusionTimings;
   executionProvider: 'cpu' | 'cuda';

@@ -48,6 +48,11 @@ function buildBoxMask(size: number, blur: number, padding: readonly [number, num
  * crop) and the crop (edges replicated) are resampled on OpenCV's 1/32-px grid with its float32
  * arithmetic, blended in float32 and truncated to 8 bits (numpy's `astype(uint8)`), not rounded.
  * Returns the paste area, or null when it lies outside the frame.
+ *
+ * With `blend` (0–1), as FaceFusion's enhancers (`blend_frame(frame, paste_back(...))`): the crop is
+ * an 8-bit image (whole levels), so it is resampled with OpenCV's integer weights and rounding; the
+ * truncated paste is then mixed with the frame as `cv2.addWeighted(frame, 1 − blend, paste, blend, 0)`
+ * (float, rounded to nearest, ties to even).
  */
 export function pasteBack(
   frame: RgbImage,
@@ -55,6 +60,7 @@ export function pasteBack(
   mask: Float32Array,
   size: number,
   matrix: Affine,
+  blend?: number,
 ): BoundingBox | null {
   const { x1, y1, x2, y2 } = pasteArea(frame, size, matrix);
   if (x2 <= x1 || y2 <= y1) return null;
@@ -66,6 +72,9 @@ export function pasteBack(
   const { data, width } = frame;
   const last = size - 1;
   const w = x2 - x1;
+  const eightBit = blend !== undefined;
+  const pasteWeight = f(blend ?? 1);
+  const frameWeight = f(1 - (blend ?? 1));
   for (let py = 0; py < y2 - y1; py++) {
     const X0 = grid.rowX(py);
     const Y0 = grid.rowY(py);
@@ -118,6 +127,23 @@ export function pasteBack(
         p2 = (cy1 * size + cx0) * 3;
         p3 = (cy1 * size + cx1) * 3;
       }
+      if (eightBit) {
+        // The 8-bit crop on OpenCV's integer weights (2¹⁵), descaled with rounding.
+        const k = (ay << 5) | ax;
+        const i0 = INT_WEIGHTS[k];
+        const i1 = INT_WEIGHTS[1024 + k];
+        const i2 = INT_WEIGHTS[2048 + k];
+        const i3 = INT_WEIGHTS[3072 + k];
+        if (alpha > 1) alpha = 1;
+        const keep = f(1 - alpha);
+        for (let ch = 0; ch < 3; ch++) {
+          const value =
+            (crop[p0 + ch] * i0 + crop[p1 + ch] * i1 + crop[p2 + ch] * i2 + crop[p3 + ch] * i3 + 16384) >> 15;
+          const pasted = f(f(data[o + ch] * keep) + f(value * alpha)) | 0;
+          data[o + ch] = roundHalfEven(f(f(data[o + ch] * frameWeight) + f(pasted * pasteWeight)));
+        }
+        continue;
+      }
       // numpy's float32 blend; the Uint8Array store truncates as `astype(uint8)` does.
       if (alpha >= 1) {
         data[o] = f(f(f(f(crop[p0] * w0) + f(crop[p1] * w1)) + f(crop[p2] * w2)) + f(crop[p3] * w3));
@@ -141,6 +167,12 @@ export function pasteBack(
   return { x1, y1, x2, y2 };
 }
 
+/** To nearest, ties to even (OpenCV's `saturate_cast<uchar>` of a float), for values in 0–255. */
+function roundHalfEven(v: number): number {
+  const r = (v + 0.5) | 0;
+  return r - v === 0.5 && (r & 1) === 1 ? r - 1 : r;
+}
+
 /** OpenCV's bilinear weights per 5-bit fraction pair `(ay << 5) | ax`: four planes of 1024. */
 const WEIGHTS = (() => {
   const table = new Float64Array(4096);
@@ -155,6 +187,9 @@ const WEIGHTS = (() => {
   }
   return table;
 })();
+
+/** The same weights in OpenCV's fixed point for 8-bit images (`INTER_REMAP_COEF_SCALE` 2¹⁵). */
+const INT_WEIGHTS = Int32Array.from(WEIGHTS, (w) => w * 32768);
 
 /** FaceFusion's `calculate_paste_area`: the crop's corners mapped into the frame, rounded, clipped. */
 export function pasteArea(frame: { width: number; height: number }, size: number, matrix: Affine): BoundingBox {

@@ -45,6 +45,11 @@ const CONTRACTS: Record<ModelFamily, FamilyContract> = {
   arcface: { kind: 'face_recognizer', outputs: 1 },
   inswapper: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
   hyperswap: { kind: 'face_swapper', inputs: ['target', 'source'], outputs: 1 },
+  gfpgan: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  gpen_bfr: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  restoreformer: { kind: 'face_enhancer', inputs: ['input'], outputs: 1 },
+  codeformer: { kind: 'face_enhancer', inputs: ['input', 'weight'], outputs: 1 },
+  real_esrgan: { kind: 'frame_enhancer', inputs: ['input'], outputs: 1 },
   xseg: { kind: 'face_occluder', inputs: ['input'], outputs: 1, channelsLast: true },
   bisenet: { kind: 'face_parser', inputs: ['input'], outputs: 1 },
 };

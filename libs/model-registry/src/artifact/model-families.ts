@@ -23,6 +23,8 @@ interface TensorRule {
   /** Required tensor name (the pipeline feeds these by name); otherwise matched by position. */
   name?: string;
   dims: DimRule[];
+  /** Accepted element types (default `float`). */
+  types?: readonly string[];
 }
 
 interface FamilyRule {
@@ -33,6 +35,10 @@ interface FamilyRule {
   extraOutputs?: boolean;
   /** Output groups for detectors with one output per stride: last dimension → how many. */
   outputLastDims?: Record<number, number>;
+  /** A named size must be fixed and one of these (the pipeline picks its crop or tile from it). */
+  sizes?: Partial<Record<'S' | 'H', readonly number[]>>;
+  /** Outputs are the image input upscaled by one of these whole factors (both sides, when fixed). */
+  upscales?: readonly number[];
   description: string;
 }
 
@@ -108,6 +114,44 @@ export const MODEL_FAMILIES = {
     extraOutputs: true,
     description: 'inputs target [1,3,256,256], source [1,512] → [1,3,256,256] (+ mask)',
   },
+  gfpgan: {
+    kind: 'face_enhancer',
+    inputs: [{ name: 'input', dims: [1, 3, 512, 512] }],
+    outputs: [{ dims: [1, 3, 512, 512] }],
+    description: 'input [1,3,512,512] → [1,3,512,512] (GFPGAN 1.2/1.3/1.4)',
+  },
+  gpen_bfr: {
+    kind: 'face_enhancer',
+    inputs: [{ name: 'input', dims: [1, 3, 'S', 'S'] }],
+    outputs: [{ dims: [1, 3, 'S', 'S'] }],
+    sizes: { S: [256, 512, 1024, 2048] },
+    description: 'input [1,3,S,S] → [1,3,S,S], S one of 256, 512, 1024, 2048 (GPEN-BFR)',
+  },
+  restoreformer: {
+    kind: 'face_enhancer',
+    inputs: [{ name: 'input', dims: [1, 3, 512, 512] }],
+    outputs: [{ dims: [1, 3, 512, 512] }],
+    description: 'input [1,3,512,512] → [1,3,512,512] (RestoreFormer++)',
+  },
+  codeformer: {
+    kind: 'face_enhancer',
+    inputs: [
+      { name: 'input', dims: [1, 3, 512, 512] },
+      { name: 'weight', dims: [1], types: ['double', 'float'] },
+    ],
+    outputs: [{ dims: [1, 3, 512, 512] }],
+    extraOutputs: true,
+    description: 'inputs input [1,3,512,512], weight [1] (double) → [1,3,512,512] (CodeFormer)',
+  },
+  real_esrgan: {
+    kind: 'frame_enhancer',
+    inputs: [{ name: 'input', dims: [1, 3, 'H', 'H'] }],
+    outputs: [{ dims: [1, 3, '*', '*'] }],
+    sizes: { H: [64, 128, 256, 512, 1024] },
+    upscales: [2, 4, 8],
+    description:
+      'input [1,3,T,T] (T a tile size: 64, 128, 256, 512 or 1024, or dynamic) → [1,3,k·T,k·T], k = 2, 4 or 8 (Real-ESRGAN and tile upscalers)',
+  },
   // DeepFaceLab's XSeg as FaceFusion ships it: channels-last BGR in 0–1, one mask plane out.
   xseg: {
     kind: 'face_occluder',
@@ -140,7 +184,8 @@ export function checkSignature(family: ModelFamily, signature: IoSignature): str
 
   const matchTensor = (tensor: TensorSignature, expected: TensorRule, role: string): string | null => {
     const what = `${role} ${named(tensor.name)}`;
-    if (tensor.type !== 'float') return `${what} has element type ${tensor.type}, expected float`;
+    const types = expected.types ?? ['float'];
+    if (!types.includes(tensor.type)) return `${what} has element type ${tensor.type}, expected ${types.join(' or ')}`;
     if (tensor.dims.length !== expected.dims.length) {
       return `${what} has shape ${show(tensor.dims)}, expected ${show(expected.dims)}`;
     }
@@ -191,6 +236,29 @@ export function checkSignature(family: ModelFamily, signature: IoSignature): str
   for (let i = 0; i < rule.outputs.length; i++) {
     const problem = matchTensor(outputs[i], rule.outputs[i], 'output');
     if (problem) return problem;
+  }
+  for (const [letter, allowed] of Object.entries(rule.sizes ?? {})) {
+    const size = bound.get(letter);
+    // A dynamic size is fine for tile models (the pipeline picks the tile); a face crop needs a fixed one.
+    if (size === undefined && rule.kind === 'frame_enhancer') continue;
+    if (size === undefined || !allowed.includes(size)) {
+      return `the image input is ${size === undefined ? 'of dynamic size' : `${size}×${size}`}, expected one of ${allowed.join(', ')}: ${rule.description}`;
+    }
+  }
+  if (rule.upscales) {
+    const input = inputs[0].dims;
+    const output = outputs[0].dims;
+    const factors = [2, 3].map((i) =>
+      typeof input[i] === 'number' && typeof output[i] === 'number'
+        ? (output[i] as number) / (input[i] as number)
+        : null,
+    );
+    if (
+      factors.some((k) => k !== null && !rule.upscales!.includes(k)) ||
+      (factors[0] !== null && factors[0] !== factors[1])
+    ) {
+      return `output ${named(outputs[0].name)} ${show(output)} is not the input ${show(input)} upscaled by ${rule.upscales.join(', ')}: ${rule.description}`;
+    }
   }
   return null;
 }

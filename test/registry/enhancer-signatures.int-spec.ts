@@ -1,0 +1,62 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { validateArtifact } from '../../libs/model-registry/src/artifact/artifact-validator.js';
+import type { ModelFamily } from '../../libs/model-registry/src/artifact/model-families.js';
+import { buildFaceEnhancerModel, buildTileUpscalerModel } from '../fixtures/onnx/enhancer-models.js';
+import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
+
+const limits = { timeoutMs: 20_000, maxHeapMb: 256 };
+let dir: string;
+let counter = 0;
+
+async function validate(bytes: Uint8Array, family: ModelFamily) {
+  const path = join(dir, `m${counter++}.onnx`);
+  await writeFile(path, bytes);
+  return validateArtifact(path, family, limits);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'fg-enhancer-sig-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('enhancer family signatures', () => {
+  const colour = { kind: 'colour' as const, rgb: [0, 0, 0] as [number, number, number] };
+
+  it.each<[ModelFamily, () => Uint8Array]>([
+    ['gfpgan', () => buildFaceEnhancerModel(colour)],
+    ['restoreformer', () => buildFaceEnhancerModel(colour)],
+    ['gpen_bfr', () => buildFaceEnhancerModel(colour, { size: 256 })],
+    ['gpen_bfr', () => buildFaceEnhancerModel(colour, { size: 512 })],
+    ['gpen_bfr', () => buildFaceEnhancerModel(colour, { size: 1024 })],
+    ['codeformer', () => buildFaceEnhancerModel({ kind: 'weight' }, { weight: 'double' })],
+    ['real_esrgan', () => buildTileUpscalerModel({ scale: 2 })],
+    ['real_esrgan', () => buildTileUpscalerModel({ scale: 4, tile: 128 })],
+    ['real_esrgan', () => buildTileUpscalerModel({ scale: 2, tile: 'dynamic', blur: true })],
+  ])('accepts a well-formed %s model', async (family, build) => {
+    const outcome = await validate(build(), family);
+    expect(outcome).toMatchObject({ ok: true });
+  });
+
+  it.each<[ModelFamily, () => Uint8Array, RegExp]>([
+    ['gfpgan', () => buildFaceEnhancerModel(colour, { size: 256 }), /shape \[1,3,256,256\], expected \[1,3,512,512\]/],
+    ['gfpgan', () => buildInswapperModel(), /2 input\(s\), a gfpgan model has 1/],
+    ['gpen_bfr', () => buildFaceEnhancerModel(colour, { size: 384 }), /384×384, expected one of 256, 512, 1024, 2048/],
+    ['codeformer', () => buildFaceEnhancerModel(colour), /1 input\(s\), a codeformer model has 2/],
+    [
+      'restoreformer',
+      () => buildFaceEnhancerModel({ kind: 'weight' }, { weight: 'double' }),
+      /2 input\(s\), a restoreformer model has 1/,
+    ],
+    ['real_esrgan', () => buildFaceEnhancerModel(colour, { size: 256 }), /is not the input \[1,3,256,256\] upscaled/],
+    ['real_esrgan', () => buildTileUpscalerModel({ scale: 3, tile: 128 }), /upscaled by 2, 4, 8/],
+    ['real_esrgan', () => buildTileUpscalerModel({ scale: 2, tile: 100 }), /100×100, expected one of 64, 128, 256/],
+  ])('refuses a model whose I/O does not fit the %s family', async (family, build, reason) => {
+    const outcome = await validate(build(), family);
+    expect(outcome).toMatchObject({ ok: false, rejection: { code: 'onnx_signature_mismatch', reason } });
+  });
+});
