@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { validateArtifact } from '../../libs/model-registry/src/artifact/artifact-validator.js';
-import type { ModelFamily } from '../../libs/model-registry/src/artifact/model-families.js';
+import { validateArtifact } from '#libs/model-registry';
+import type { ModelFamily } from '#libs/model-registry';
 import { buildArcFaceModel } from '../fixtures/onnx/face-models.js';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../fixtures/onnx/mask-models.js';
 
