@@ -8,13 +8,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditAnchor } from '../../libs/audit/src/anchor.js';
-import { appendToChain, type PreparedEvent } from '../../libs/audit/src/audit-chain.js';
-import { CheckpointService } from '../../libs/audit/src/checkpoint.service.js';
-import { AuditSigningKeys } from '../../libs/audit/src/signing-keys.js';
-import { AppConfig } from '../../libs/config/src/index.js';
-import { redactDetails } from '../../libs/audit/src/redact.js';
-import { dataSourceOptions } from '../../libs/database/src/index.js';
+import { AuditAnchor } from '#libs/audit';
+import { appendToChain, type PreparedEvent } from '#libs/audit';
+import { CheckpointService } from '#libs/audit';
+import { AuditSigningKeys } from '#libs/audit';
+import { AppConfig } from '#libs/config';
+import { redactDetails } from '#libs/audit';
+import { dataSourceOptions } from '#libs/database';
 import { withScratch } from '../support/scratch.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3_000);

@@ -19,8 +19,8 @@ import { spawn } from 'node:child_process';
 import { Agent, request as httpRequest } from 'node:http';
 import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AccessTokenService, UserService } from '../../libs/auth/src/index.js';
-import { Authenticated, metrics, Public, RequestContext, startTracing } from '../../libs/common/src/index.js';
+import { AccessTokenService, UserService } from '#libs/auth';
+import { Authenticated, metrics, Public, RequestContext, startTracing } from '#libs/common';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats } from '../support/stats.js';
 

@@ -16,10 +16,10 @@ import { subject } from '@casl/ability';
 import { Body, Controller, HttpCode, Module, Post } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { UserService } from '../../libs/auth/src/index.js';
-import { BUILT_IN_ROLES, Public, RequestContext } from '../../libs/common/src/index.js';
-import { OrganizationService } from '../../libs/organizations/src/index.js';
-import { buildAbility, PolicyService, type PrincipalProfile } from '../../libs/policies/src/index.js';
+import { UserService } from '#libs/auth';
+import { BUILT_IN_ROLES, Public, RequestContext } from '#libs/common';
+import { OrganizationService } from '#libs/organizations';
+import { buildAbility, PolicyService, type PrincipalProfile } from '#libs/policies';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 

@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { DataSource } from 'typeorm';
-import { UserService } from '../../libs/auth/src/index.js';
-import { BUILT_IN_ROLES, RequestContext } from '../../libs/common/src/index.js';
+import { UserService } from '#libs/auth';
+import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 

@@ -14,7 +14,7 @@ import {
   warpAffine,
   WARP_TEMPLATES,
   type Point,
-} from '../../libs/inference/src/index.js';
+} from '#libs/inference';
 
 export const IMAGE_PATH_STAGES = ['decode', 'letterbox', 'align', 'paste', 'encode'] as const;
 export type ImagePathStage = (typeof IMAGE_PATH_STAGES)[number];

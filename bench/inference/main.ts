@@ -14,7 +14,7 @@ import {
   type FusionRequest,
   type FusionResult,
   type FusionTimings,
-} from '../../libs/inference/src/index.js';
+} from '#libs/inference';
 import { buildFaceEnhancerModel, buildTileUpscalerModel } from '../../test/fixtures/onnx/enhancer-models.js';
 import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';

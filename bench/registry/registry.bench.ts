@@ -23,9 +23,9 @@ import argon2 from 'argon2';
 import onnxProto from 'onnx-proto';
 import { DataSource } from 'typeorm';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
-import { UserService } from '../../libs/auth/src/index.js';
-import { BUILT_IN_ROLES, RequestContext } from '../../libs/common/src/index.js';
-import { AppConfig } from '../../libs/config/src/index.js';
+import { UserService } from '#libs/auth';
+import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { scratchConfig, withScratch, type Scratch } from '../support/scratch.js';
 
 const { onnx } = onnxProto;

@@ -11,7 +11,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort } from '../../libs/database/src/index.js';
+import { freePort } from '#libs/database';
 import { scratchEnv, withScratch } from '../support/scratch.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);

@@ -15,8 +15,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { AppModule } from '../../apps/api/src/app.module.js';
 import { createApiApp } from '../../apps/api/src/bootstrap.js';
-import { AppConfig } from '../../libs/config/src/index.js';
-import { runMigrations } from '../../libs/database/src/index.js';
+import { AppConfig } from '#libs/config';
+import { runMigrations } from '#libs/database';
 
 const ADMIN_URL =
   process.env.BENCH_ADMIN_DATABASE_URL ??

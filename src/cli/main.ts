@@ -1,5 +1,5 @@
 import { CommanderError } from 'commander';
-import { ConfigError } from '../../libs/config/src/index.js';
+import { ConfigError } from '#libs/config';
 import { buildProgram } from './program.js';
 
 buildProgram()

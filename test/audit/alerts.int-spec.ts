@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { AlertService, AuditService } from '../../libs/audit/src/index.js';
+import { AlertService, AuditService } from '#libs/audit';
 import { createAuditHarness, userContext, type AuditHarness } from './support.js';
 
 describe('off-hours alert', () => {

@@ -6,7 +6,7 @@ import {
   CheckpointService,
   checkpointPayload,
   type Checkpoint,
-} from '../../libs/audit/src/index.js';
+} from '#libs/audit';
 import { createAuditHarness, userContext, type AuditHarness } from './support.js';
 
 const MINUTE = 60_000;

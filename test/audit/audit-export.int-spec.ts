@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { AuditQueryService, AuditService } from '../../libs/audit/src/index.js';
+import { AuditQueryService, AuditService } from '#libs/audit';
 import { createAuditHarness, userContext, type AuditHarness } from './support.js';
 
 const EVENTS = 100_000;

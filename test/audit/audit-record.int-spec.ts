@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Transactions } from '../../libs/database/src/index.js';
-import { AuditService, GENESIS_HASH, chainHash } from '../../libs/audit/src/index.js';
+import { Transactions } from '#libs/database';
+import { AuditService, GENESIS_HASH, chainHash } from '#libs/audit';
 import { createAuditHarness, userContext, type AuditHarness } from './support.js';
 
 interface Row {

@@ -1,11 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AuditService,
-  AuditVerifier,
-  CheckpointService,
-  RetentionService,
-  chainHash,
-} from '../../libs/audit/src/index.js';
+import { AuditService, AuditVerifier, CheckpointService, RetentionService, chainHash } from '#libs/audit';
 import { createAuditHarness, userContext, type AuditHarness } from './support.js';
 
 describe('audit chain verification, checkpoints and retention', () => {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AuditService } from '../../libs/audit/src/index.js';
+import { AuditService } from '#libs/audit';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createUser, totpCode, type TestUser } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AuditService } from '../../libs/audit/src/index.js';
+import { AuditService } from '#libs/audit';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, createUserAndLogin, login, totpCode } from '../support/identity.js';
 import { eventually } from '../support/eventually.js';

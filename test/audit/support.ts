@@ -1,9 +1,9 @@
 import { Test } from '@nestjs/testing';
 import type { INestApplicationContext } from '@nestjs/common';
-import { RequestContext } from '../../libs/common/src/index.js';
-import { ConfigModule } from '../../libs/config/src/index.js';
-import { DatabaseModule } from '../../libs/database/src/index.js';
-import { AuditModule } from '../../libs/audit/src/index.js';
+import { RequestContext } from '#libs/common';
+import { ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { AuditModule } from '#libs/audit';
 import { createTestEnvironment, type TestEnvironment } from '../support/app.js';
 
 export interface AuditHarness {

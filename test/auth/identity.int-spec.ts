@@ -6,12 +6,12 @@ import {
   UserLifecycleScheduler,
   UserLifecycleService,
   UserService,
-} from '../../libs/auth/src/index.js';
-import { AuditModule } from '../../libs/audit/src/index.js';
-import { RequestContext } from '../../libs/common/src/index.js';
-import { AppConfig, ConfigModule } from '../../libs/config/src/index.js';
-import { DatabaseModule } from '../../libs/database/src/index.js';
-import { AuthLifecycleModule } from '../../libs/auth/src/index.js';
+} from '#libs/auth';
+import { AuditModule } from '#libs/audit';
+import { RequestContext } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { AuthLifecycleModule } from '#libs/auth';
 import { createTestEnvironment, type TestEnvironment } from '../support/app.js';
 
 describe('identity services (PostgreSQL + Redis)', () => {

@@ -1,7 +1,7 @@
 import { createHmac, createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import request from 'supertest';
-import { SigningKeyService } from '../../libs/auth/src/index.js';
+import { SigningKeyService } from '#libs/auth';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, login, type Tokens } from '../support/identity.js';
 import { FAST_AUTH_ENV } from './support.js';

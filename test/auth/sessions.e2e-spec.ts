@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { UserService } from '../../libs/auth/src/index.js';
-import { RequestContext } from '../../libs/common/src/index.js';
+import { UserService } from '#libs/auth';
+import { RequestContext } from '#libs/common';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, login, strongPassword } from '../support/identity.js';
 import { FAST_AUTH_ENV } from './support.js';

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { AuditService } from '../../libs/audit/src/index.js';
-import { freePort } from '../../libs/database/src/index.js';
+import { AuditService } from '#libs/audit';
+import { freePort } from '#libs/database';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { TestBrowser } from '../support/browser.js';
 import { authHeader, createUser, createUserAndLogin, login, strongPassword } from '../support/identity.js';

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { AuditService } from '../../libs/audit/src/index.js';
+import { AuditService } from '#libs/audit';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, createUserAndLogin, login, totpCode, type Tokens } from '../support/identity.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { envSchema } from '../../libs/config/src/config.schema.js';
+import { envSchema } from '#libs/config';
 
 const root = new URL('../../', import.meta.url).pathname;
 

@@ -9,8 +9,8 @@ import { Service } from 'kubernetes-models/v1/Service';
 import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
-import { envSchema } from '../../libs/config/src/config.schema.js';
-import { FUSION_QUEUE } from '../../libs/jobs/src/jobs.constants.js';
+import { envSchema } from '#libs/config';
+import { FUSION_QUEUE } from '#libs/jobs';
 
 const root = new URL('../../', import.meta.url).pathname;
 

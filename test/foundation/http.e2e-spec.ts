@@ -2,8 +2,8 @@ import { Body, Controller, Get, Module, Post, type DynamicModule } from '@nestjs
 import { IsEmail, IsInt, Max, Min } from 'class-validator';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module.js';
-import { Public } from '../../libs/common/src/index.js';
-import type { AppConfig } from '../../libs/config/src/index.js';
+import { Public } from '#libs/common';
+import type { AppConfig } from '#libs/config';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { listRoutes } from '../support/routes.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Module, type DynamicModule } from '@nestjs/common';
 import { AppModule } from '../../apps/api/src/app.module.js';
-import { Public } from '../../libs/common/src/index.js';
-import type { AppConfig } from '../../libs/config/src/index.js';
+import { Public } from '#libs/common';
+import type { AppConfig } from '#libs/config';
 import { createTestApp, type TestApp } from '../support/app.js';
 
 @Controller('slow')

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from 'otplib';
 import S3rver from 's3rver';
-import { freePort } from '../../libs/database/src/index.js';
+import { freePort } from '#libs/database';
 import { buildArcFaceModel, buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { ensureRealFixtures } from '../fixtures/real-fixtures.js';
 import { createEmptyDatabase } from '../support/database.js';

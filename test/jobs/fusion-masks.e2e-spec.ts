@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
-import { FACE_MASK_REGION_LABELS } from '../../libs/inference/src/index.js';
+import { FACE_MASK_REGION_LABELS } from '#libs/inference';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../fixtures/onnx/mask-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

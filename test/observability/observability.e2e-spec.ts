@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { freePort } from '../../libs/database/src/index.js';
+import { freePort } from '#libs/database';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUserAndLogin } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

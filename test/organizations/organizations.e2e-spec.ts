@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { RequestContext } from '../../libs/common/src/index.js';
-import { MembershipService, OrganizationService } from '../../libs/organizations/src/index.js';
-import { PolicyService } from '../../libs/policies/src/index.js';
+import { RequestContext } from '#libs/common';
+import { MembershipService, OrganizationService } from '#libs/organizations';
+import { PolicyService } from '#libs/policies';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, createUserAndLogin, login } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

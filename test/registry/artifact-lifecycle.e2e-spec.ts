@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { ArtifactStore } from '../../libs/model-registry/src/artifact/artifact-store.js';
-import { BLOB_STORE, type BlobStore } from '../../libs/storage/src/blob-store.js';
+import { ArtifactStore } from '#libs/model-registry';
+import { BLOB_STORE, type BlobStore } from '#libs/storage';
 import { buildInswapperModel, defaultEmap } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

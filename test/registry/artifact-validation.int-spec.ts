@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import onnxProto from 'onnx-proto';
-import { validateArtifact } from '../../libs/model-registry/src/artifact/artifact-validator.js';
-import type { ModelFamily } from '../../libs/model-registry/src/artifact/model-families.js';
+import { validateArtifact } from '#libs/model-registry';
+import type { ModelFamily } from '#libs/model-registry';
 import {
   buildArcFaceModel,
   buildHyperswapModel,

@@ -1,28 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { validateArtifact } from '../../libs/model-registry/src/artifact/artifact-validator.js';
-import type { ModelFamily } from '../../libs/model-registry/src/artifact/model-families.js';
+import { describe, expect, it } from '@jest/globals';
+import type { ModelFamily } from '#libs/model-registry';
 import { buildFaceEnhancerModel, buildTileUpscalerModel } from '../fixtures/onnx/enhancer-models.js';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
+import { artifactValidator } from './support/validate-artifact.js';
 
-const limits = { timeoutMs: 20_000, maxHeapMb: 256 };
-let dir: string;
-let counter = 0;
-
-async function validate(bytes: Uint8Array, family: ModelFamily) {
-  const path = join(dir, `m${counter++}.onnx`);
-  await writeFile(path, bytes);
-  return validateArtifact(path, family, limits);
-}
-
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'fg-enhancer-sig-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const validate = artifactValidator();
 
 describe('enhancer family signatures', () => {
   const colour = { kind: 'colour' as const, rgb: [0, 0, 0] as [number, number, number] };

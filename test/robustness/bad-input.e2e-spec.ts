@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SignJWT, decodeJwt } from 'jose';
 import request from 'supertest';
 import { UNPREFIXED_ROUTES } from '../../apps/api/src/bootstrap.js';
-import { SigningKeyService } from '../../libs/auth/src/index.js';
+import { SigningKeyService } from '#libs/auth';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { listRoutes, type RouteInfo } from '../support/routes.js';
 import { authHeader, createUserAndLogin, login } from '../support/identity.js';

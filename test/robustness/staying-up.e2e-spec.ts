@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { AppConfig } from '../../libs/config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { createTestApp, type TestApp, type TestEnvironment } from '../support/app.js';
 import { createUser } from '../support/identity.js';
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import request from 'supertest';
-import { AuditAnchor, chainHash } from '../../libs/audit/src/index.js';
+import { AuditAnchor, chainHash } from '#libs/audit';
 import { auditVerifyCommand } from '../../src/cli/commands/audit.command.js';
 import { FAST_AUTH_ENV } from '../auth/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, SignJWT } from 'jose';
 import request from 'supertest';
-import { SigningKeyService } from '../../libs/auth/src/index.js';
+import { SigningKeyService } from '#libs/auth';
 import { FAST_AUTH_ENV } from '../auth/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, login } from '../support/identity.js';

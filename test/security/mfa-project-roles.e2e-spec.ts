@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { FAST_AUTH_ENV } from '../auth/support.js';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
-import { MembershipService, OrganizationService } from '../../libs/organizations/src/index.js';
+import { MembershipService, OrganizationService } from '#libs/organizations';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUserAndLogin } from '../support/identity.js';
 import { createTenant, type Tenant } from '../support/tenant.js';

@@ -5,7 +5,7 @@ import http from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { MembershipService } from '../../libs/organizations/src/index.js';
+import { MembershipService } from '#libs/organizations';
 import { buildGraphHeavyModel } from '../fixtures/onnx/graph-heavy.js';
 import { eventually } from '../support/eventually.js';
 import { createTestApp, type TestApp } from '../support/app.js';

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { migrations } from '../../libs/database/src/index.js';
+import { migrations } from '#libs/database';
 
 /** The server test databases live on (the machine's PostgreSQL by default). */
 export function adminUrl(): string {

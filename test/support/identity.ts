@@ -3,8 +3,8 @@ import argon2 from 'argon2';
 import { generate, generateSecret } from 'otplib';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { SecretBox, TOTP_SECRET_PURPOSE, UserService, type UserEntity } from '../../libs/auth/src/index.js';
-import { RequestContext } from '../../libs/common/src/index.js';
+import { SecretBox, TOTP_SECRET_PURPOSE, UserService, type UserEntity } from '#libs/auth';
+import { RequestContext } from '#libs/common';
 import type { TestApp } from './app.js';
 
 export interface TestUser {

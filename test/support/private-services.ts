@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { freePort, runMigrations } from '../../libs/database/src/index.js';
+import { freePort, runMigrations } from '#libs/database';
 
 /** Debian keeps PostgreSQL's server binaries out of PATH. */
 function pgBin(name: string): string {

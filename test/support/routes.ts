@@ -2,7 +2,7 @@ import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
-import { PUBLIC_ROUTE, ROUTE_POLICY, STEP_UP_ROUTE } from '../../libs/common/src/index.js';
+import { PUBLIC_ROUTE, ROUTE_POLICY, STEP_UP_ROUTE } from '#libs/common';
 
 export interface RouteInfo {
   method: string;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { runMigrations } from '../../libs/database/src/index.js';
+import { runMigrations } from '#libs/database';
 import { adminUrl, databaseUrl, templateName } from './database-names.js';
 
 let ensured: Promise<void> | undefined;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { RequestContext } from '../../libs/common/src/index.js';
-import { MembershipService, OrganizationService } from '../../libs/organizations/src/index.js';
+import { RequestContext } from '#libs/common';
+import { MembershipService, OrganizationService } from '#libs/organizations';
 import type { TestApp } from './app.js';
 import { authHeader, createUser, login, type TestUser, type Tokens } from './identity.js';
 

@@ -1,11 +1,11 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { LocationInterceptor, ProblemDetailsFilter } from '../../../libs/common/src/index.js';
-import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
-import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '../../../libs/auth/src/index.js';
-import { PoliciesGuard } from '../../../libs/policies/src/index.js';
+import { LocationInterceptor, ProblemDetailsFilter } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '#libs/auth';
+import { PoliciesGuard } from '#libs/policies';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
 import { HealthController } from './health/health.controller.js';

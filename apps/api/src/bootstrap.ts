@@ -18,9 +18,9 @@ import {
   metrics,
   sendProblem,
   sendReportedRateLimit,
-} from '../../../libs/common/src/index.js';
-import { ConfigError, type AppConfig } from '../../../libs/config/src/index.js';
-import { MaintenanceMode } from '../../../libs/database/src/index.js';
+} from '#libs/common';
+import { ConfigError, type AppConfig } from '#libs/config';
+import { MaintenanceMode } from '#libs/database';
 import { AppModule } from './app.module.js';
 import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
 import { setupSwagger } from './swagger.js';

@@ -13,8 +13,8 @@ import {
   ServiceUnavailableError,
   strongMatch,
   weakMatch,
-} from '../../../libs/common/src/index.js';
-import { REDIS } from '../../../libs/database/src/index.js';
+} from '#libs/common';
+import { REDIS } from '#libs/database';
 
 const WRITE_METHODS = new Set(['PATCH', 'PUT', 'DELETE']);
 

@@ -5,7 +5,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { catchError, concatMap, from, switchMap, type Observable } from 'rxjs';
-import { SecretBox } from '../../../libs/auth/src/index.js';
+import { SecretBox } from '#libs/auth';
 import {
   ConflictError,
   IDEMPOTENCY_TTL_SECONDS,
@@ -16,8 +16,8 @@ import {
   type ContextRequest,
   type IdempotentOptions,
   type StreamedBodyDigest,
-} from '../../../libs/common/src/index.js';
-import { REDIS } from '../../../libs/database/src/index.js';
+} from '#libs/common';
+import { REDIS } from '#libs/database';
 
 /**
  * How long a running request holds its key. A request cut off by a crash frees its key after this;

@@ -1,6 +1,6 @@
 import type { Params } from 'nestjs-pino';
-import { pinoOptions } from '../../../libs/common/src/index.js';
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import { pinoOptions } from '#libs/common';
+import type { AppConfig } from '#libs/config';
 
 export function loggerOptions(config: AppConfig): Params {
   return {

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { useProcessLogger } from '../../../libs/common/src/logging.js';
-import { startTracing } from '../../../libs/common/src/tracing.js';
-import { AppConfig, exitOnBootFailure } from '../../../libs/config/src/index.js';
+import { useProcessLogger } from '#libs/common/logging';
+import { startTracing } from '#libs/common/tracing';
+import { AppConfig, exitOnBootFailure } from '#libs/config';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   // Tracing starts before the HTTP, PostgreSQL and Redis libraries load, so they are instrumented.
   const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-api', env.tracing.endpoint);
   const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createApiApp }] = await Promise.all([
-    import('../../../libs/common/src/index.js'),
-    import('../../../libs/database/src/index.js'),
+    import('#libs/common'),
+    import('#libs/database'),
     import('./bootstrap.js'),
   ]);
   const logger = new Logger('Api');

@@ -1,14 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { ModulesContainer } from '@nestjs/core';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import {
-  ETAG_ROUTE,
-  LOCATION_ROUTE,
-  PUBLIC_ROUTE,
-  ROUTE_POLICY,
-  STEP_UP_ROUTE,
-  type RoutePolicy,
-} from '../../../libs/common/src/index.js';
+import { ETAG_ROUTE, LOCATION_ROUTE, PUBLIC_ROUTE, ROUTE_POLICY, STEP_UP_ROUTE, type RoutePolicy } from '#libs/common';
 
 /**
  * The OpenAPI document as a contract a client can be generated from. SwaggerModule describes what

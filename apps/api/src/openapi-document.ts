@@ -1,7 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { AppModule } from './app.module.js';
 import { API_PREFIX, UNPREFIXED_ROUTES } from './bootstrap.js';
 import { buildOpenApiDocument } from './swagger.js';

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import type { AppConfig } from '#libs/config';
 
 /** "15 minutes", "1 hour", "14 days": a lifetime in seconds as people say it. */
 export function describeDuration(seconds: number): string {

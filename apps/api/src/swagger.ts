@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { refineContract } from './openapi-contract.js';
 import { apiDescription } from './swagger-description.js';
 

@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import type { AppConfig } from '#libs/config';
 import { WorkerModule } from './worker.module.js';
 
 /** Builds the worker's application context (used by main and by tests). */

@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
-import { useProcessLogger } from '../../../libs/common/src/logging.js';
-import { startTracing } from '../../../libs/common/src/tracing.js';
-import { AppConfig, exitOnBootFailure } from '../../../libs/config/src/index.js';
+import { useProcessLogger } from '#libs/common/logging';
+import { startTracing } from '#libs/common/tracing';
+import { AppConfig, exitOnBootFailure } from '#libs/config';
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -10,8 +10,8 @@ async function main(): Promise<void> {
   // Tracing starts before the PostgreSQL and Redis libraries load, so they are instrumented.
   const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-worker', env.tracing.endpoint);
   const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createWorkerApp }] = await Promise.all([
-    import('../../../libs/common/src/index.js'),
-    import('../../../libs/database/src/index.js'),
+    import('#libs/common'),
+    import('#libs/database'),
     import('./bootstrap.js'),
   ]);
   const runtime = await provisionRuntime(env);

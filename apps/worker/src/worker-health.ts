@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { closeOpsListener, collectProcessMetrics, startOpsListener } from '../../../libs/common/src/index.js';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { closeOpsListener, collectProcessMetrics, startOpsListener } from '#libs/common';
+import { AppConfig } from '#libs/config';
 
 /**
  * The worker's only listener, and only when WORKER_METRICS_PORT is set: `GET /health/live` and

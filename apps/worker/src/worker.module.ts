@@ -1,10 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
-import { pinoOptions } from '../../../libs/common/src/index.js';
-import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
-import { DatabaseModule } from '../../../libs/database/src/index.js';
-import { AuditModule } from '../../../libs/audit/src/index.js';
-import { JobsModule } from '../../../libs/jobs/src/index.js';
+import { pinoOptions } from '#libs/common';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DatabaseModule } from '#libs/database';
+import { AuditModule } from '#libs/audit';
+import { JobsModule } from '#libs/jobs';
 import { InferenceEngineModule } from './inference/inference-engine.module.js';
 import { FusionProcessor } from './processors/fusion.processor.js';
 import { ModelFiles } from './processors/model-files.js';

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { appendFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { chainKey } from './audit-chain.js';
 import { checkpointHash, checkpointPayload, type Checkpoint, type CheckpointKind } from './checkpoint-format.js';
 import { postSignedWebhook } from './signed-webhook.js';

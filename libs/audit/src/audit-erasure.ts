@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { RequestContext } from '../../common/src/request-context.js';
+import type { RequestContext } from '#libs/common';
 import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
 import { AuditService } from './audit.service.js';
 import { chainHash } from './canonical.js';

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, type Page } from '../../common/src/pagination.js';
+import { decodeCursor, encodeCursor, type Page } from '#libs/common';
 import type { AuditEventRow } from './audit-chain.js';
 import type { AuditEventRecord, AuditOutcome } from './audit.types.js';
 import { mergePersonal, type PersonalValue } from './personal-data.js';

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
-import { NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import type { Page } from '../../common/src/pagination.js';
-import type { RequestContext } from '../../common/src/request-context.js';
+import { NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import type { Page } from '#libs/common';
+import type { RequestContext } from '#libs/common';
 import { AlertService, type AlertRecord } from './alerts/alert.service.js';
 import { AuditQueryService, type AuditFilter, type ExportFormat } from './audit-query.service.js';
 import { AuditVerifier, type VerifyReport } from './audit-verifier.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import type { AnchorEntry } from './anchor.js';
 import { chainHash, GENESIS_HASH } from './canonical.js';
 import {

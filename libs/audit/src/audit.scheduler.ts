@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { CheckpointService } from './checkpoint.service.js';
 import { RetentionService } from './retention.service.js';
 

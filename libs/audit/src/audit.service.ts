@@ -6,11 +6,11 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isUuid } from '../../common/src/ids.js';
-import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { AppConfig } from '../../config/src/index.js';
-import { Transactions } from '../../database/src/transactions.js';
+import { isUuid } from '#libs/common';
+import { metrics, onMetricsScrape } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { Transactions } from '#libs/database';
 import { AlertService } from './alerts/alert.service.js';
 import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
 import { CheckpointService, type Checkpoint } from './checkpoint.service.js';

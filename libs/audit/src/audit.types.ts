@@ -1,4 +1,4 @@
-import type { Actor } from '../../common/src/request-context.js';
+import type { Actor } from '#libs/common';
 import type { AuditAction } from './audit-actions.js';
 
 /** Whether the action happened, was refused by authorization, or failed (bad credentials, errors). */

@@ -1,6 +1,6 @@
 import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { AlertService } from './alerts/alert.service.js';
 import { AuditAnchor, readAnchorFile, toAnchorEntry } from './anchor.js';
 import { chainKey } from './audit-chain.js';

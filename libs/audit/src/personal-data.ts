@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { isUuid } from '../../common/src/ids.js';
+import { isUuid } from '#libs/common';
 
 /**
  * Keys of `details` whose values identify a person (an email typed at login, a display name).

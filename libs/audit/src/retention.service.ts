@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConflictError } from '../../common/src/errors.js';
-import { RequestContext } from '../../common/src/request-context.js';
-import { AppConfig } from '../../config/src/index.js';
+import { ConflictError } from '#libs/common';
+import { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { appendToChain, lockChainHead } from './audit-chain.js';
 import { AuditVerifier } from './audit-verifier.js';
 import { CheckpointService } from './checkpoint.service.js';

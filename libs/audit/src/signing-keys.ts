@@ -11,8 +11,8 @@ import {
 } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { InternalError } from '../../common/src/errors.js';
-import { AppConfig } from '../../config/src/index.js';
+import { InternalError } from '#libs/common';
+import { AppConfig } from '#libs/config';
 
 const AAD = Buffer.from('fusiongate:audit-signing-key:v1');
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService, type AuditEventInput, type AuditOutcome } from '../../audit/src/index.js';
-import { metrics, type RequestContext } from '../../common/src/index.js';
+import { AuditService, type AuditEventInput, type AuditOutcome } from '#libs/audit';
+import { metrics, type RequestContext } from '#libs/common';
 
 /** Every security event identity raises; one call site per action in the services. */
 export type AuthEventAction =

@@ -25,7 +25,7 @@ import { FirstAdminService } from './users/first-admin.service.js';
 import { PasswordHasher } from './users/password-hasher.js';
 import { UserEntity } from './users/user.entity.js';
 import { UserService } from './users/user.service.js';
-import { MailModule } from '../../mail/src/index.js';
+import { MailModule } from '#libs/mail';
 import { SecurityNoticeService } from './notices/security-notices.service.js';
 import { PasswordTokenService } from './password-reset/password-token.service.js';
 import { AccountSetupService } from './users/account-setup.service.js';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { BadRequestError, UnauthorizedError, type RequestContext } from '../../common/src/index.js';
-import { Transactions } from '../../database/src/index.js';
+import { BadRequestError, UnauthorizedError, type RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { AuthEvents } from './auth-events.js';
 import { RecoveryCodeService } from './mfa/recovery-code.service.js';
 import { TotpService } from './mfa/totp.service.js';

@@ -9,7 +9,7 @@ import {
 import { InjectDataSource, TypeOrmModule } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { dataSourceOptions } from './data-source.js';
 import { MaintenanceMode } from './maintenance.js';
 import { checkEvictionPolicy, createRedis, REDIS } from './redis.js';

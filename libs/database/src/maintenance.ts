@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 
 /** platform_setting key of maintenance mode, switched by `npm run cli -- maintenance:on|off`. */
 export const MAINTENANCE_SETTING = 'maintenance';

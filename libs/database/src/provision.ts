@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres.js';
 import { startEmbeddedRedis } from './embedded/embedded-redis.js';
 

@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import { ConfigError } from '../../config/src/index.js';
+import { ConfigError } from '#libs/config';
 
 /** platform_setting key holding a fingerprint of the secrets key the database's secrets are sealed with. */
 export const SECRETS_KEY_SETTING = 'secrets_key_check';

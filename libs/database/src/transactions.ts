@@ -7,7 +7,7 @@ import {
   type TransactionCommitEvent,
   type TransactionRollbackEvent,
 } from 'typeorm';
-import { RequestContext } from '../../common/src/request-context.js';
+import { RequestContext } from '#libs/common';
 
 /**
  * The one transaction model. `run(ctx, work)` runs work in one database transaction and hands it a

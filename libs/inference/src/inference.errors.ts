@@ -5,7 +5,7 @@ import {
   PayloadTooLargeError,
   UnprocessableError,
   UnsupportedMediaTypeError,
-} from '../../common/src/errors.js';
+} from '#libs/common';
 
 /**
  * Error codes raised by the inference engine. They are stable: clients and the worker map them to

@@ -1,4 +1,4 @@
-import type { DetectorFamily, ModelFamily, ModelKind } from '../../common/src/model-vocabulary.js';
+import type { DetectorFamily, ModelFamily, ModelKind } from '#libs/common/vocabulary';
 
 /** Encoded image formats the engine reads and writes. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp';

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BLOB_STORE, type BlobStore } from '../../storage/src/blob-store.js';
+import { BLOB_STORE, type BlobStore } from '#libs/storage';
 
 /**
  * Inputs and results of jobs in the content-addressed blob store. The same bytes may belong to

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AppConfig } from '../../config/src/index.js';
-import { createRedis, REDIS } from '../../database/src/redis.js';
+import { AppConfig } from '#libs/config';
+import { createRedis, REDIS } from '#libs/database';
 import { withTimeout } from './job-queue.js';
 import type { JobStatus } from './job.entity.js';
 import { jobEventsChannel } from './jobs.constants.js';

@@ -1,9 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DEPENDENCY_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '../../common/src/index.js';
-import { metrics, onMetricsScrape } from '../../common/src/metrics.js';
-import { traceCarrier } from '../../common/src/tracing.js';
+import { DEPENDENCY_RETRY_AFTER_SECONDS, ServiceUnavailableError } from '#libs/common';
+import { metrics, onMetricsScrape } from '#libs/common';
+import { traceCarrier } from '#libs/common/tracing';
 import { FUSION_QUEUE, FusionJobName, type FusionJobPayloads } from './jobs.constants.js';
 
 /** How long an enqueue may wait for Redis before the job is left to the reconciler. */

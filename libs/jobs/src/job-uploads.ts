@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../common/src/errors.js';
-import { AppConfig } from '../../config/src/index.js';
-import { mimeTypeOf, probeImage, type ImageHeader } from '../../inference/src/index.js';
-import { BlobTooLargeError, DigestStream } from '../../storage/src/blob-store.js';
+import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { mimeTypeOf, probeImage, type ImageHeader } from '#libs/inference';
+import { BlobTooLargeError, DigestStream } from '#libs/storage';
 
 /** An input image received to a temporary file, hashed on the way and its header checked. */
 export interface ReceivedImage {

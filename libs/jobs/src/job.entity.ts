@@ -1,6 +1,6 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { ModelFamily, ModelKind, ModelStage } from '../../common/src/model-vocabulary.js';
-import type { SerializedRequestContext } from '../../common/src/request-context.js';
+import type { ModelFamily, ModelKind, ModelStage } from '#libs/common/vocabulary';
+import type { SerializedRequestContext } from '#libs/common';
 
 export const JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type JobStatus = (typeof JOB_STATUSES)[number];

@@ -1,11 +1,11 @@
 import { BullModule } from '@nestjs/bull';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule } from '../../auth/src/auth.module.js';
-import { AppConfig } from '../../config/src/index.js';
-import { ModelRegistryModule } from '../../model-registry/src/model-registry.module.js';
-import { OrganizationsModule } from '../../organizations/src/organizations.module.js';
-import { StorageModule } from '../../storage/src/storage.module.js';
+import { AuthModule } from '#libs/auth';
+import { AppConfig } from '#libs/config';
+import { ModelRegistryModule } from '#libs/model-registry';
+import { OrganizationsModule } from '#libs/organizations';
+import { StorageModule } from '#libs/storage';
 import { JobBlobs } from './job-blobs.js';
 import { JobEvents } from './job-events.js';
 import { JobExecutionService } from './job-execution.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { TooManyRequestsError } from '../../common/src/errors.js';
-import type { RateLimitState } from '../../common/src/rate-limit.js';
+import { TooManyRequestsError } from '#libs/common';
+import type { RateLimitState } from '#libs/common';
 
 /** The RateLimit policy the daily fusion quota is announced as. */
 const QUOTA_POLICY = 'fusion-daily';

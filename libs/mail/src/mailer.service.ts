@@ -1,6 +1,6 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import nodemailer, { type Transporter } from 'nodemailer';
-import { AppConfig } from '../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { renderMail, type MailTemplate } from './templates.js';
 
 /** Pages of the web front end that mails link to; each reads its token from the URL fragment. */

@@ -1,12 +1,12 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { InjectRepository, TypeOrmModule } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
-import { isUuid } from '../../common/src/ids.js';
-import { AppConfig } from '../../config/src/index.js';
-import { OrganizationsModule } from '../../organizations/src/organizations.module.js';
-import { PoliciesModule } from '../../policies/src/policies.module.js';
-import { PolicyService } from '../../policies/src/policy.service.js';
-import { StorageModule } from '../../storage/src/storage.module.js';
+import { isUuid } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { OrganizationsModule } from '#libs/organizations';
+import { PoliciesModule } from '#libs/policies';
+import { PolicyService } from '#libs/policies';
+import { StorageModule } from '#libs/storage';
 import { ArtifactStore } from './artifact/artifact-store.js';
 import { ArtifactValidationPool } from './artifact/artifact-validator.js';
 import { modelRow } from './models/model-rows.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/src/audit.service.js';
+import { AuditService } from '#libs/audit';
 import {
   AttemptThrottleService,
   AuthEvents,
@@ -10,16 +10,16 @@ import {
   UserService,
   type TokenPair,
   type UserEntity,
-} from '../../auth/src/index.js';
-import { ConflictError, GoneError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid, randomToken } from '../../common/src/ids.js';
-import { newestFirstPage, type Page } from '../../common/src/pagination.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { AppConfig } from '../../config/src/index.js';
-import { Transactions } from '../../database/src/transactions.js';
-import { MailerService } from '../../mail/src/index.js';
-import { PolicyService } from '../../policies/src/policy.service.js';
-import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+} from '#libs/auth';
+import { ConflictError, GoneError, NotFoundError } from '#libs/common';
+import { isUuid, randomToken } from '#libs/common';
+import { newestFirstPage, type Page } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { Transactions } from '#libs/database';
+import { MailerService } from '#libs/mail';
+import { PolicyService } from '#libs/policies';
+import { PolicyVersionService } from '#libs/policies';
 import { InvitationEntity } from './invitation.entity.js';
 import { findRole } from './role.service.js';
 import type { RoleEntity } from './role.entity.js';

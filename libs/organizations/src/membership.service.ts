@@ -1,14 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/src/audit.service.js';
-import type { AuditAction } from '../../audit/src/audit-actions.js';
-import { ConflictError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { Transactions } from '../../database/src/transactions.js';
-import { PolicyService } from '../../policies/src/policy.service.js';
-import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { AuditService } from '#libs/audit';
+import type { AuditAction } from '#libs/audit';
+import { ConflictError, NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { keysetPage, type Page, type PageQuery } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { PolicyService } from '#libs/policies';
+import { PolicyVersionService } from '#libs/policies';
 import {
   hashInvitationToken,
   InvitationService,

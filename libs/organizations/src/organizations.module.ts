@@ -1,10 +1,10 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PolicyService, sqlSubjectLoader } from '../../policies/src/policy.service.js';
+import { PolicyService, sqlSubjectLoader } from '#libs/policies';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { PoliciesModule } from '../../policies/src/policies.module.js';
-import { AuthModule } from '../../auth/src/index.js';
-import { MailModule } from '../../mail/src/index.js';
+import { PoliciesModule } from '#libs/policies';
+import { AuthModule } from '#libs/auth';
+import { MailModule } from '#libs/mail';
 import { InvitationEntity } from './invitation.entity.js';
 import { InvitationService } from './invitation.service.js';
 import { MembershipEntity } from './membership.entity.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
-import type { Permission } from '../../common/src/permissions.js';
+import type { Permission } from '#libs/common';
 
 /** A named set of permissions in one organization; the built-ins are seeded and stay editable. */
 @Entity({ name: 'role' })

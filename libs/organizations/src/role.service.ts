@@ -1,14 +1,14 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditService } from '../../audit/src/audit.service.js';
-import { BadRequestError, ConflictError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { byNameThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
-import { isPermission, PERMISSIONS, type Permission } from '../../common/src/permissions.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { Transactions } from '../../database/src/transactions.js';
-import { PolicyService } from '../../policies/src/policy.service.js';
-import { PolicyVersionService } from '../../policies/src/policy-version.service.js';
+import { AuditService } from '#libs/audit';
+import { BadRequestError, ConflictError, NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { byNameThenId, keysetPage, type Page, type PageQuery } from '#libs/common';
+import { isPermission, PERMISSIONS, type Permission } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { PolicyService } from '#libs/policies';
+import { PolicyVersionService } from '#libs/policies';
 import { isUniqueViolation } from './organization.service.js';
 import { RoleEntity } from './role.entity.js';
 

@@ -1,12 +1,12 @@
 import { Injectable, Optional } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { subject as asSubject } from '@casl/ability';
-import { ConflictError, ForbiddenError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { Transactions } from '../../database/src/transactions.js';
-import { AuditService } from '../../audit/src/audit.service.js';
+import { ConflictError, ForbiddenError, NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { AuditService } from '#libs/audit';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
 import {
   buildAbility,

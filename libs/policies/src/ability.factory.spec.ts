@@ -1,5 +1,5 @@
 import { subject } from '@casl/ability';
-import { BUILT_IN_ROLES } from '../../common/src/permissions.js';
+import { BUILT_IN_ROLES } from '#libs/common';
 import { buildAbility, contextKey, type PrincipalProfile, type ProfilePolicy } from './ability.factory.js';
 
 const ORG = '00000000-0000-4000-8000-000000000001';

@@ -1,5 +1,5 @@
 import { createMongoAbility, type MongoQuery, type RawRuleOf } from '@casl/ability';
-import { MODEL_GRANT_ACTIONS, type ModelGrantAction, type Permission } from '../../common/src/permissions.js';
+import { MODEL_GRANT_ACTIONS, type ModelGrantAction, type Permission } from '#libs/common';
 import { contextHolds, hasContextConditions, type PolicyConditions, type RequestFacts } from './abac.js';
 import { PERMISSION_CHECK, type Action, type AppAbility, type SubjectType } from './subjects.js';
 

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../common/src/errors.js';
-import { RequestContext } from '../../common/src/request-context.js';
+import { BadRequestError, ForbiddenError, NotFoundError } from '#libs/common';
+import { RequestContext } from '#libs/common';
 import { PolicyService, type Explanation, type SubjectRow } from './policy.service.js';
 import type { Action, SubjectType } from './subjects.js';
 

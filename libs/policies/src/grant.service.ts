@@ -1,11 +1,11 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { ForbiddenError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '../../common/src/pagination.js';
-import { MODEL_GRANT_ACTIONS, type ModelGrantAction } from '../../common/src/permissions.js';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { Transactions } from '../../database/src/transactions.js';
-import { AuditService } from '../../audit/src/audit.service.js';
+import { ForbiddenError, NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { byCreatedThenId, keysetPage, type Page, type PageQuery } from '#libs/common';
+import { MODEL_GRANT_ACTIONS, type ModelGrantAction } from '#libs/common';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { AuditService } from '#libs/audit';
 import { ModelGrantEntity, type GrantPrincipalType } from './model-grant.entity.js';
 import { PolicyService, type SubjectRow } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';

@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
-import type { ModelGrantAction } from '../../common/src/permissions.js';
+import type { ModelGrantAction } from '#libs/common';
 import type { PolicyConditions } from './abac.js';
 
 export type GrantPrincipalType = 'user' | 'role' | 'project';

@@ -1,9 +1,9 @@
 import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ForbiddenError, InternalError, UnauthorizedError } from '../../common/src/errors.js';
-import { metrics } from '../../common/src/metrics.js';
-import { PUBLIC_ROUTE, ROUTE_POLICY, type ContextRequest, type RoutePolicy } from '../../common/src/route-metadata.js';
-import { AuditService } from '../../audit/src/audit.service.js';
+import { DomainError, ForbiddenError, InternalError, UnauthorizedError } from '#libs/common';
+import { metrics } from '#libs/common';
+import { PUBLIC_ROUTE, ROUTE_POLICY, type ContextRequest, type RoutePolicy } from '#libs/common';
+import { AuditService } from '#libs/audit';
 import { PolicyService } from './policy.service.js';
 
 /**

@@ -1,7 +1,7 @@
-import { BadRequestError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { MODEL_STAGES } from '../../common/src/model-vocabulary.js';
-import { MODEL_GRANT_ACTIONS, PERMISSIONS } from '../../common/src/permissions.js';
+import { BadRequestError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { MODEL_STAGES } from '#libs/common/vocabulary';
+import { MODEL_GRANT_ACTIONS, PERMISSIONS } from '#libs/common';
 import { isValidCidr, isValidClock, isValidTimezone, type PolicyConditions, type TimeWindow } from './abac.js';
 import type { PolicyPrincipals } from './ability.factory.js';
 

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import type { RequestContext } from '../../common/src/request-context.js';
-import { bestEffort, REDIS } from '../../database/src/redis.js';
-import { Transactions } from '../../database/src/transactions.js';
+import type { RequestContext } from '#libs/common';
+import { bestEffort, REDIS } from '#libs/database';
+import { Transactions } from '#libs/database';
 
 /** How long an API instance trusts the version it last read; another instance's change is seen within it. */
 export const VERSION_TTL_MS = 500;

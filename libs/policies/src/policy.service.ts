@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { createMongoAbility, subject as asSubject } from '@casl/ability';
 import { Brackets, type DataSource } from 'typeorm';
-import { ForbiddenError, NotFoundError } from '../../common/src/errors.js';
-import { isUuid } from '../../common/src/ids.js';
-import { metrics } from '../../common/src/metrics.js';
-import type { RequestContext } from '../../common/src/request-context.js';
+import { ForbiddenError, NotFoundError } from '#libs/common';
+import { isUuid } from '#libs/common';
+import { metrics } from '#libs/common';
+import type { RequestContext } from '#libs/common';
 import {
   buildAbility,
   contextKey,
@@ -17,7 +17,7 @@ import { rulesToSql, type ColumnMap, type SqlCondition } from './conditions-sql.
 import { PolicyVersionService } from './policy-version.service.js';
 import { ProfileLoader, type KeyRecord } from './profile.loader.js';
 import { ipInRanges, type RequestFacts } from './abac.js';
-import type { Permission } from '../../common/src/permissions.js';
+import type { Permission } from '#libs/common';
 import {
   notFoundCode,
   PERMISSION_CHECK,

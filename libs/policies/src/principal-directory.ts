@@ -1,4 +1,4 @@
-import { BadRequestError } from '../../common/src/errors.js';
+import { BadRequestError } from '#libs/common';
 import type { EntityManager } from 'typeorm';
 
 /** Checks that principal ids (users, roles, projects) belong to the organization; 400 otherwise. */

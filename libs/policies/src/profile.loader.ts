@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { isPermission, type ModelGrantAction, type Permission } from '../../common/src/permissions.js';
+import { isPermission, type ModelGrantAction, type Permission } from '#libs/common';
 import type { PolicyConditions } from './abac.js';
 import type { KeyScope, PolicyPrincipals, PrincipalProfile, ProfileRole } from './ability.factory.js';
 

@@ -1,5 +1,5 @@
 import type { ForcedSubject, MongoAbility, MongoQuery } from '@casl/ability';
-import type { Permission } from '../../common/src/permissions.js';
+import type { Permission } from '#libs/common';
 
 /** The kinds of resources rules are written about. */
 export const SUBJECT_TYPES = [

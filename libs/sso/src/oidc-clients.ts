@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import * as oidc from 'openid-client';
-import { ServiceUnavailableError } from '../../common/src/index.js';
-import { AppConfig } from '../../config/src/index.js';
+import { ServiceUnavailableError } from '#libs/common';
+import { AppConfig } from '#libs/config';
 
 /** A provider's client as openid-client needs it. */
 export interface ClientSettings {

@@ -14,7 +14,7 @@ import {
   UserService,
   type AuthMethod,
   type TokenPair,
-} from '../../auth/src/index.js';
+} from '#libs/auth';
 import {
   BadRequestError,
   ConflictError,
@@ -26,10 +26,10 @@ import {
   TooManyRequestsError,
   UnauthorizedError,
   type RequestContext,
-} from '../../common/src/index.js';
-import { AppConfig, type OidcProviderSettings } from '../../config/src/index.js';
-import { REDIS, Transactions } from '../../database/src/index.js';
-import { isUniqueViolation, MembershipService, OrganizationService } from '../../organizations/src/index.js';
+} from '#libs/common';
+import { AppConfig, type OidcProviderSettings } from '#libs/config';
+import { REDIS, Transactions } from '#libs/database';
+import { isUniqueViolation, MembershipService, OrganizationService } from '#libs/organizations';
 import { claimValues, domainAllowed, emailVerified, mappedRole, providerDidMfa, type Claims } from './directory.js';
 import { OidcClients, type ClientSettings } from './oidc-clients.js';
 import { OidcProviderEntity, type RoleMapping } from './oidc-provider.entity.js';

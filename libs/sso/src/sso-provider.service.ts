@@ -1,5 +1,5 @@
 import { Injectable, Optional } from '@nestjs/common';
-import { AuditService } from '../../audit/src/index.js';
+import { AuditService } from '#libs/audit';
 import {
   BadRequestError,
   ConflictError,
@@ -11,12 +11,12 @@ import {
   type Page,
   type PageQuery,
   type RequestContext,
-} from '../../common/src/index.js';
-import { AppConfig } from '../../config/src/index.js';
-import { SecretBox } from '../../auth/src/index.js';
-import { Transactions } from '../../database/src/index.js';
-import { findRole, isUniqueViolation } from '../../organizations/src/index.js';
-import { PolicyService } from '../../policies/src/index.js';
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { SecretBox } from '#libs/auth';
+import { Transactions } from '#libs/database';
+import { findRole, isUniqueViolation } from '#libs/organizations';
+import { PolicyService } from '#libs/policies';
 import type { EntityManager } from 'typeorm';
 import { OidcClients } from './oidc-clients.js';
 import { OidcProviderEntity, type RoleMapping } from './oidc-provider.entity.js';

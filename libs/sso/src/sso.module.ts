@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuthModule, AuthService } from '../../auth/src/index.js';
-import { OrganizationsModule } from '../../organizations/src/index.js';
+import { AuthModule, AuthService } from '#libs/auth';
+import { OrganizationsModule } from '#libs/organizations';
 import { OidcClients } from './oidc-clients.js';
 import { OidcProviderEntity } from './oidc-provider.entity.js';
 import { SsoLoginService } from './sso-login.service.js';

@@ -8,10 +8,10 @@ import {
   RetentionService,
   chainKey,
   type VerifyReport,
-} from '../../../libs/audit/src/index.js';
-import { isUuid } from '../../../libs/common/src/index.js';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { dataSourceOptions, provisionRuntime } from '../../../libs/database/src/index.js';
+} from '#libs/audit';
+import { isUuid } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { dataSourceOptions, provisionRuntime } from '#libs/database';
 
 interface AuditTools {
   config: AppConfig;

@@ -1,6 +1,6 @@
-import { FirstAdminService } from '../../../libs/auth/src/index.js';
-import { RequestContext } from '../../../libs/common/src/index.js';
-import { AppConfig } from '../../../libs/config/src/index.js';
+import { FirstAdminService } from '#libs/auth';
+import { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { signInHint } from './first-admin.js';
 import { withIdentity } from './identity-context.js';
 

@@ -1,9 +1,9 @@
 import { open, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
-import { FirstAdminService } from '../../../libs/auth/src/index.js';
-import { RequestContext } from '../../../libs/common/src/index.js';
-import type { AppConfig } from '../../../libs/config/src/index.js';
+import { FirstAdminService } from '#libs/auth';
+import { RequestContext } from '#libs/common';
+import type { AppConfig } from '#libs/config';
 import { withIdentity } from './identity-context.js';
 
 /** Where the first administrator's credentials go when no terminal can show them. */

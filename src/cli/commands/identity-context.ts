@@ -1,9 +1,9 @@
 import { Module, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AuditModule } from '../../../libs/audit/src/index.js';
-import { AuthModule } from '../../../libs/auth/src/index.js';
-import { AppConfig, ConfigModule } from '../../../libs/config/src/index.js';
-import { DatabaseModule, provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
+import { AuditModule } from '#libs/audit';
+import { AuthModule } from '#libs/auth';
+import { AppConfig, ConfigModule } from '#libs/config';
+import { DatabaseModule, provisionRuntime, runMigrations } from '#libs/database';
 
 @Module({})
 class IdentityCliModule {}

@@ -1,4 +1,4 @@
-import { SigningKeyService } from '../../../libs/auth/src/index.js';
+import { SigningKeyService } from '#libs/auth';
 import { withIdentity } from './identity-context.js';
 
 /** Starts signing access tokens with a new key; the old one keeps verifying until its tokens expire. */

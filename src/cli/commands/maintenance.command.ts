@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
-import { AuditService } from '../../../libs/audit/src/index.js';
-import { RequestContext } from '../../../libs/common/src/index.js';
-import { readMaintenance, writeMaintenance } from '../../../libs/database/src/index.js';
+import { AuditService } from '#libs/audit';
+import { RequestContext } from '#libs/common';
+import { readMaintenance, writeMaintenance } from '#libs/database';
 import { withIdentity } from './identity-context.js';
 
 /**

@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
-import { AppConfig } from '../../../libs/config/src/index.js';
-import { provisionRuntime, runMigrations } from '../../../libs/database/src/index.js';
+import { AppConfig } from '#libs/config';
+import { provisionRuntime, runMigrations } from '#libs/database';
 
 /** Applies pending migrations to DATABASE_URL (or to the embedded database under DATA_DIR). */
 export async function migrateCommand(): Promise<void> {

@@ -1,9 +1,9 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Logger } from '@nestjs/common';
-import { useProcessLogger } from '../../../libs/common/src/index.js';
-import { AppConfig, childProcessEnv } from '../../../libs/config/src/index.js';
-import { provisionRuntime, runMigrations, type ProvisionedRuntime } from '../../../libs/database/src/index.js';
+import { useProcessLogger } from '#libs/common';
+import { AppConfig, childProcessEnv } from '#libs/config';
+import { provisionRuntime, runMigrations, type ProvisionedRuntime } from '#libs/database';
 import { ensureFirstAdmin } from './first-admin.js';
 
 const ENTRY = {

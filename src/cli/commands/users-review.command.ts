@@ -1,5 +1,5 @@
-import { UserLifecycleService } from '../../../libs/auth/src/index.js';
-import { RequestContext } from '../../../libs/common/src/index.js';
+import { UserLifecycleService } from '#libs/auth';
+import { RequestContext } from '#libs/common';
 import { withIdentity } from './identity-context.js';
 
 /** Disables expired accounts and prints the accounts inactive for `days` (default AUTH_INACTIVE_DAYS). */

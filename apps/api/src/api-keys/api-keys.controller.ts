@@ -10,7 +10,7 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiKeyService } from '../../../../libs/auth/src/index.js';
+import { ApiKeyService } from '#libs/auth';
 import {
   Ctx,
   NoStore,
@@ -21,9 +21,9 @@ import {
   StepUp,
   PageQueryDto,
   Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { ProjectService } from '../../../../libs/organizations/src/index.js';
-import { PolicyService } from '../../../../libs/policies/src/index.js';
+} from '#libs/common';
+import { ProjectService } from '#libs/organizations';
+import { PolicyService } from '#libs/policies';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyResponseDto, toApiKeyResponse } from './api-keys.dto.js';
 

@@ -10,8 +10,8 @@ import {
   Length,
   MinDate,
 } from 'class-validator';
-import type { ApiKeyEntity } from '../../../../libs/auth/src/index.js';
-import { IsDateTime, IsVisibleText, type Permission, PERMISSIONS } from '../../../../libs/common/src/index.js';
+import type { ApiKeyEntity } from '#libs/auth';
+import { IsDateTime, IsVisibleText, type Permission, PERMISSIONS } from '#libs/common';
 
 export class CreateApiKeyDto {
   @ApiProperty({ example: 'compositing pipeline' })

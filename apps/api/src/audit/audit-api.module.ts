@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuditModule } from '../../../../libs/audit/src/index.js';
+import { AuditModule } from '#libs/audit';
 import { AuditController } from './audit.controller.js';
 import { DenialRecorder } from './denial-recorder.js';
 

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import { AuditReadService } from '../../../../libs/audit/src/index.js';
-import { Ctx, PageQueryDto, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
+import { AuditReadService } from '#libs/audit';
+import { Ctx, PageQueryDto, RequestContext, RequirePermission } from '#libs/common';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   AlertPageResponseDto,

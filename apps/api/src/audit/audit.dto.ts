@@ -1,15 +1,8 @@
 import { StreamableFile } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsDateTime, PageQueryDto } from '../../../../libs/common/src/index.js';
-import type {
-  AlertRecord,
-  AuditEventRecord,
-  AuditExport,
-  AuditFilter,
-  ChainProblem,
-  VerifyReport,
-} from '../../../../libs/audit/src/index.js';
+import { IsDateTime, PageQueryDto } from '#libs/common';
+import type { AlertRecord, AuditEventRecord, AuditExport, AuditFilter, ChainProblem, VerifyReport } from '#libs/audit';
 
 const OUTCOMES = ['allowed', 'denied', 'failed'] as const;
 

@@ -1,8 +1,8 @@
 import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AuditActions, AuditService } from '../../../../libs/audit/src/index.js';
-import type { ContextRequest } from '../../../../libs/common/src/index.js';
+import { AuditActions, AuditService } from '#libs/audit';
+import type { ContextRequest } from '#libs/common';
 
 /**
  * Records every authorization denial of an authenticated caller, from one place: 403 answers and

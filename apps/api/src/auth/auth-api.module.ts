@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../../../../libs/auth/src/index.js';
+import { AuthModule } from '#libs/auth';
 import { AuthController } from './auth.controller.js';
 import { JwksController } from './jwks.controller.js';
 import { SessionsController } from './sessions.controller.js';

@@ -12,15 +12,8 @@ import {
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import {
-  AuthService,
-  RecoveryCodeService,
-  SessionService,
-  StepUpService,
-  TotpService,
-  UserService,
-} from '../../../../libs/auth/src/index.js';
-import { Authenticated, Ctx, NoStore, Public, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { AuthService, RecoveryCodeService, SessionService, StepUpService, TotpService, UserService } from '#libs/auth';
+import { Authenticated, Ctx, NoStore, Public, RequestContext, StepUp } from '#libs/common';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   ChangePasswordDto,

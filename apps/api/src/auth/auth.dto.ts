@@ -8,8 +8,8 @@ import {
   type TokenPair,
   type TotpSetup,
   type UserEntity,
-} from '../../../../libs/auth/src/index.js';
-import { PageQueryDto, type Page, type RequestContext } from '../../../../libs/common/src/index.js';
+} from '#libs/auth';
+import { PageQueryDto, type Page, type RequestContext } from '#libs/common';
 
 /** A 6-digit TOTP code or a recovery code (`xxxx-xxxx-xxxx-xxxx`). */
 const SECOND_FACTOR = new RegExp(`^(?:\\d{6}|${RECOVERY_CODE_PATTERN.source.slice(1, -1)})$`, 'i');

@@ -1,7 +1,7 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { SigningKeyService } from '../../../../libs/auth/src/index.js';
-import { Public } from '../../../../libs/common/src/index.js';
+import { SigningKeyService } from '#libs/auth';
+import { Public } from '#libs/common';
 
 @ApiTags('auth')
 @Public()

@@ -8,8 +8,8 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
-import { PasswordTokenService } from '../../../../libs/auth/src/index.js';
-import { Ctx, Public, RequestContext } from '../../../../libs/common/src/index.js';
+import { PasswordTokenService } from '#libs/auth';
+import { Ctx, Public, RequestContext } from '#libs/common';
 import {
   ForgotPasswordDto,
   ForgotPasswordResponseDto,

@@ -7,8 +7,8 @@ import {
   ApiOperation,
   ApiTags,
 } from '@nestjs/swagger';
-import { SessionService } from '../../../../libs/auth/src/index.js';
-import { Authenticated, Ctx, isUuid, NotFoundError, RequestContext } from '../../../../libs/common/src/index.js';
+import { SessionService } from '#libs/auth';
+import { Authenticated, Ctx, isUuid, NotFoundError, RequestContext } from '#libs/common';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   RevokeAllSessionsDto,

@@ -8,8 +8,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, ReadSafe, RequestContext } from '../../../../libs/common/src/index.js';
-import { AuthzService } from '../../../../libs/policies/src/index.js';
+import { Authenticated, Ctx, ReadSafe, RequestContext } from '#libs/common';
+import { AuthzService } from '#libs/policies';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   AuthzCheckDto,

@@ -14,14 +14,8 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
-import { IsDateTime } from '../../../../libs/common/src/index.js';
-import {
-  ACTIONS,
-  SUBJECT_TYPES,
-  type Action,
-  type Explanation,
-  type SubjectType,
-} from '../../../../libs/policies/src/index.js';
+import { IsDateTime } from '#libs/common';
+import { ACTIONS, SUBJECT_TYPES, type Action, type Explanation, type SubjectType } from '#libs/policies';
 
 export class AuthzResourceDto {
   @ApiProperty({ enum: SUBJECT_TYPES, example: 'Model' })

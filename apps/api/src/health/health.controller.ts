@@ -4,8 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { Public, PROBLEM_CONTENT_TYPE, problemType } from '../../../../libs/common/src/index.js';
-import { REDIS } from '../../../../libs/database/src/index.js';
+import { Public, PROBLEM_CONTENT_TYPE, problemType } from '#libs/common';
+import { REDIS } from '#libs/database';
 
 type CheckState = 'up' | 'down';
 

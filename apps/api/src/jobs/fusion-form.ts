@@ -1,11 +1,6 @@
 import type { FastifyRequest } from 'fastify';
-import {
-  BadRequestError,
-  DomainError,
-  PayloadTooLargeError,
-  UnsupportedMediaTypeError,
-} from '../../../../libs/common/src/index.js';
-import type { JobUploads, ReceivedImage } from '../../../../libs/jobs/src/index.js';
+import { BadRequestError, DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#libs/common';
+import type { JobUploads, ReceivedImage } from '#libs/jobs';
 
 /** What a fusion form carries once read: input files on disk (hashed, checked) and the options text. */
 export interface FusionForm {

@@ -26,15 +26,9 @@ import {
   RequestContext,
   RequirePermission,
   readIdempotencyKey,
-} from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import {
-  JobEvents,
-  JobService,
-  JobUploads,
-  TERMINAL_STATUSES,
-  type JobEvent,
-} from '../../../../libs/jobs/src/index.js';
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { JobEvents, JobService, JobUploads, TERMINAL_STATUSES, type JobEvent } from '#libs/jobs';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionRequest } from './fusion-form.js';
 import {

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsDate, IsIn, IsInt, IsOptional, IsUUID, Max, Min } from 'class-validator';
 import { z } from 'zod';
-import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '../../../../libs/common/src/index.js';
-import { FACE_MASK_REGIONS, FACE_MASK_TYPES } from '../../../../libs/inference/src/index.js';
+import { BadRequestError, MODEL_STAGES, PageQueryDto, type ModelStage } from '#libs/common';
+import { FACE_MASK_REGIONS, FACE_MASK_TYPES, FACE_SELECTOR_ORDERS } from '#libs/inference';
 import {
   JOB_PROCESSORS,
   JOB_STATUSES,
@@ -13,8 +13,7 @@ import {
   type JobStatus,
   type ModelChoice,
   type ProcessorChoice,
-} from '../../../../libs/jobs/src/index.js';
-import { FACE_SELECTOR_ORDERS } from '../../../../libs/inference/src/index.js';
+} from '#libs/jobs';
 
 const modelChoice = z
   .object({

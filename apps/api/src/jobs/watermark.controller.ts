@@ -10,11 +10,11 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { AuditService } from '../../../../libs/audit/src/index.js';
-import { BadRequestError, Ctx, RequestContext, RequirePermission } from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { FaceFusionEngine } from '../../../../libs/inference/src/index.js';
-import { JobService, JobUploads } from '../../../../libs/jobs/src/index.js';
+import { AuditService } from '#libs/audit';
+import { BadRequestError, Ctx, RequestContext, RequirePermission } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { FaceFusionEngine } from '#libs/inference';
+import { JobService, JobUploads } from '#libs/jobs';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionForm } from './fusion-form.js';
 import { WatermarkDetectionDto } from './jobs.dto.js';

@@ -22,8 +22,8 @@ import {
   RequestContext,
   RequirePermission,
   SmallBody,
-} from '../../../../libs/common/src/index.js';
-import { InvitationService, MembershipService } from '../../../../libs/organizations/src/index.js';
+} from '#libs/common';
+import { InvitationService, MembershipService } from '#libs/organizations';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   InvitationListDto,

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, Length, MaxLength } from 'class-validator';
-import { IsVisibleText } from '../../../../libs/common/src/index.js';
-import type { InvitationView, Registration, RequiredAction } from '../../../../libs/organizations/src/index.js';
+import { IsVisibleText } from '#libs/common';
+import type { InvitationView, Registration, RequiredAction } from '#libs/organizations';
 import { TokenResponseDto, toTokenResponse } from '../auth/auth.dto.js';
 import { RoleRefDto } from './members.dto.js';
 

@@ -11,16 +11,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  Authenticated,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  StepUp,
-  PageQueryDto,
-  Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { MembershipService } from '../../../../libs/organizations/src/index.js';
+import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp, PageQueryDto, Idempotent } from '#libs/common';
+import { MembershipService } from '#libs/organizations';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   AddMemberDto,

@@ -1,13 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import { IsDateTime } from '../../../../libs/common/src/index.js';
+import { IsDateTime } from '#libs/common';
 import type {
   AddMemberResult,
   InvitationDelivery,
   IssuedInvitation,
   MemberView,
   RequiredAction,
-} from '../../../../libs/organizations/src/index.js';
+} from '#libs/organizations';
 
 export class AddMemberDto {
   @ApiProperty({ example: 'artist@studio.example' })

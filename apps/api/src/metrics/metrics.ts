@@ -20,8 +20,8 @@ import {
   scrapeMetrics,
   startOpsListener,
   UnauthorizedError,
-} from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
 
 /** The API's metrics listener on `METRICS_PORT`, apart from the public port (when configured). */
 @Injectable()

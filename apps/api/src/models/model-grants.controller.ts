@@ -10,9 +10,9 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from '../../../../libs/common/src/index.js';
-import { ModelService, modelRow } from '../../../../libs/model-registry/src/index.js';
-import { GrantService } from '../../../../libs/policies/src/grant.service.js';
+import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from '#libs/common';
+import { ModelService, modelRow } from '#libs/model-registry';
+import { GrantService } from '#libs/policies';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './models.dto.js';
 

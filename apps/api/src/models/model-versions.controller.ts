@@ -35,8 +35,8 @@ import {
   UnsupportedMediaTypeError,
   PageQueryDto,
   Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { ModelVersionService } from '../../../../libs/model-registry/src/index.js';
+} from '#libs/common';
+import { ModelVersionService } from '#libs/model-registry';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   ChangeStageDto,

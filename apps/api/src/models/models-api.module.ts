@@ -1,7 +1,7 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
-import { ModelRegistryModule } from '../../../../libs/model-registry/src/index.js';
+import { ModelRegistryModule } from '#libs/model-registry';
 import { ModelGrantsController } from './model-grants.controller.js';
 import { ModelVersionsController } from './model-versions.controller.js';
 import { ModelsController } from './models.controller.js';

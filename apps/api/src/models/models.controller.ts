@@ -11,16 +11,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  ETagged,
-  CreatedLocation,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  StepUp,
-  Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { ModelService } from '../../../../libs/model-registry/src/index.js';
+import { ETagged, CreatedLocation, Ctx, RequestContext, RequirePermission, StepUp, Idempotent } from '#libs/common';
+import { ModelService } from '#libs/model-registry';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreateModelDto,

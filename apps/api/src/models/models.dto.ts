@@ -12,13 +12,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import {
-  IsDateTime,
-  IsVisibleText,
-  MODEL_GRANT_ACTIONS,
-  type ModelGrantAction,
-  PageQueryDto,
-} from '../../../../libs/common/src/index.js';
+import { IsDateTime, IsVisibleText, MODEL_GRANT_ACTIONS, type ModelGrantAction, PageQueryDto } from '#libs/common';
 import {
   MODEL_FAMILY_NAMES,
   MODEL_KINDS,
@@ -28,8 +22,8 @@ import {
   type ModelKind,
   type ModelStage,
   type ModelVersionEntity,
-} from '../../../../libs/model-registry/src/index.js';
-import type { ModelGrantEntity } from '../../../../libs/policies/src/model-grant.entity.js';
+} from '#libs/model-registry';
+import type { ModelGrantEntity } from '#libs/policies';
 
 const LABEL_RE = /^[a-z0-9][a-z0-9:._-]{0,62}$/;
 

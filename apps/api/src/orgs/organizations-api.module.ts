@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { ApiKeyService, AuthModule } from '../../../../libs/auth/src/index.js';
-import { MembershipService, OrganizationsModule } from '../../../../libs/organizations/src/index.js';
+import { ApiKeyService, AuthModule } from '#libs/auth';
+import { MembershipService, OrganizationsModule } from '#libs/organizations';
 import { ApiKeysController } from '../api-keys/api-keys.controller.js';
 import { AuthzController } from '../authz/authz.controller.js';
 import { InvitationsController, OrganizationInvitationsController } from '../members/invitations.controller.js';

@@ -20,8 +20,8 @@ import {
   RequirePermission,
   PageQueryDto,
   Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { OrganizationService } from '../../../../libs/organizations/src/index.js';
+} from '#libs/common';
+import { OrganizationService } from '#libs/organizations';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreateOrganizationDto,

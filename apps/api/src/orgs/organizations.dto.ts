@@ -11,8 +11,8 @@ import {
   Max,
   Min,
 } from 'class-validator';
-import type { OrganizationEntity } from '../../../../libs/organizations/src/index.js';
-import { IsVisibleText } from '../../../../libs/common/src/index.js';
+import type { OrganizationEntity } from '#libs/organizations';
+import { IsVisibleText } from '#libs/common';
 
 export class CreateOrganizationDto {
   @ApiProperty({ example: 'Northlight VFX' })

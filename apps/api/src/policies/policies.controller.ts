@@ -21,8 +21,8 @@ import {
   StepUp,
   PageQueryDto,
   Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { AbacPolicyService } from '../../../../libs/policies/src/index.js';
+} from '#libs/common';
+import { AbacPolicyService } from '#libs/policies';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreatePolicyDto,

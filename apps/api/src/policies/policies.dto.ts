@@ -11,8 +11,8 @@ import {
   Length,
   MaxLength,
 } from 'class-validator';
-import type { AbacPolicyEntity } from '../../../../libs/policies/src/index.js';
-import { IsVisibleText } from '../../../../libs/common/src/index.js';
+import type { AbacPolicyEntity } from '#libs/policies';
+import { IsVisibleText } from '#libs/common';
 
 const POLICY_CONDITIONS_DOC =
   '{ sourceIp?: { in?: CIDR[], notIn?: CIDR[] }, time?: { within?: Window[], outside?: Window[] } ' +

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import type { ProjectEntity, ProjectMemberView } from '../../../../libs/organizations/src/index.js';
-import { IsVisibleText } from '../../../../libs/common/src/index.js';
+import type { ProjectEntity, ProjectMemberView } from '#libs/organizations';
+import { IsVisibleText } from '#libs/common';
 
 export class CreateProjectDto {
   @ApiProperty({ example: 'Feature film: Tidewater' })

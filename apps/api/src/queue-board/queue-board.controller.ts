@@ -9,7 +9,7 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Ctx, PlatformAdmin, RequestContext } from '../../../../libs/common/src/index.js';
+import { Ctx, PlatformAdmin, RequestContext } from '#libs/common';
 import { BEARER_SCHEME } from '../swagger.js';
 import { QueueBoard } from './queue-board.service.js';
 

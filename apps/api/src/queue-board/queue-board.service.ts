@@ -7,12 +7,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Queue } from 'bull';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Redis } from 'ioredis';
-import { AuditService } from '../../../../libs/audit/src/index.js';
-import { PrincipalCache } from '../../../../libs/auth/src/index.js';
-import { RequestContext, sendProblem, UnauthorizedError } from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { REDIS } from '../../../../libs/database/src/index.js';
-import { FUSION_QUEUE } from '../../../../libs/jobs/src/index.js';
+import { AuditService } from '#libs/audit';
+import { PrincipalCache } from '#libs/auth';
+import { RequestContext, sendProblem, UnauthorizedError } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS } from '#libs/database';
+import { FUSION_QUEUE } from '#libs/jobs';
 
 /** Where the board lives; its cookie is scoped to this path. */
 export const QUEUE_BOARD_PATH = '/admin/queues';

@@ -11,16 +11,8 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  Authenticated,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  StepUp,
-  PageQueryDto,
-  Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { RoleService } from '../../../../libs/organizations/src/index.js';
+import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp, PageQueryDto, Idempotent } from '#libs/common';
+import { RoleService } from '#libs/organizations';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateRoleDto, RoleListDto, RoleResponseDto, toRoleResponse, UpdateRoleDto } from './roles.dto.js';
 

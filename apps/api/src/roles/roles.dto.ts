@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsOptional, IsString, Length, Matches, MaxLength } from 'class-validator';
-import { PERMISSIONS, type Permission } from '../../../../libs/common/src/index.js';
-import type { RoleEntity } from '../../../../libs/organizations/src/index.js';
+import { PERMISSIONS, type Permission } from '#libs/common';
+import type { RoleEntity } from '#libs/organizations';
 
 export class CreateRoleDto {
   @ApiProperty({ example: 'lookdev' })

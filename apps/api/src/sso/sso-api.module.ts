@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { SsoModule } from '../../../../libs/sso/src/index.js';
+import { SsoModule } from '#libs/sso';
 import { SsoProvidersController } from './sso-providers.controller.js';
 import { SsoController } from './sso.controller.js';
 

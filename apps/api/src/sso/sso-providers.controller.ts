@@ -20,8 +20,8 @@ import {
   RequirePermission,
   PageQueryDto,
   Idempotent,
-} from '../../../../libs/common/src/index.js';
-import { SsoProviderService } from '../../../../libs/sso/src/index.js';
+} from '#libs/common';
+import { SsoProviderService } from '#libs/sso';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   CreateSsoProviderDto,

@@ -11,8 +11,8 @@ import {
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { Ctx, NoStore, Public, RequestContext } from '../../../../libs/common/src/index.js';
-import { SSO_FLOW_TTL_SECONDS, SsoLoginService } from '../../../../libs/sso/src/index.js';
+import { Ctx, NoStore, Public, RequestContext } from '#libs/common';
+import { SSO_FLOW_TTL_SECONDS, SsoLoginService } from '#libs/sso';
 import { TokenResponseDto, toTokenResponse } from '../auth/auth.dto.js';
 import { AuthorizeQueryDto, ExchangeDto, LoginCodeResponseDto } from './sso.dto.js';
 

@@ -15,8 +15,8 @@ import {
   MaxLength,
   ValidateNested,
 } from 'class-validator';
-import { IsVisibleText } from '../../../../libs/common/src/index.js';
-import type { OidcProviderEntity } from '../../../../libs/sso/src/index.js';
+import { IsVisibleText } from '#libs/common';
+import type { OidcProviderEntity } from '#libs/sso';
 
 const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i;

@@ -8,8 +8,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { AccountSetupService } from '../../../../libs/auth/src/index.js';
-import { Ctx, NoStore, PlatformAdmin, RequestContext, StepUp, Idempotent } from '../../../../libs/common/src/index.js';
+import { AccountSetupService } from '#libs/auth';
+import { Ctx, NoStore, PlatformAdmin, RequestContext, StepUp, Idempotent } from '#libs/common';
 import { BEARER_SCHEME } from '../swagger.js';
 import { CreateAccountDto, CreatedAccountDto, toCreatedAccount } from './account-setup.dto.js';
 

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import type { SetupDelivery, UserEntity } from '../../../../libs/auth/src/index.js';
-import { IsDateTime, IsVisibleText } from '../../../../libs/common/src/index.js';
+import type { SetupDelivery, UserEntity } from '#libs/auth';
+import { IsDateTime, IsVisibleText } from '#libs/common';
 
 export class CreateAccountDto {
   @ApiProperty({ example: 'ada@studio.example' })

@@ -1,6 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
-import { AuthModule, UserAdministrationService } from '../../../../libs/auth/src/index.js';
-import { MembershipService, OrganizationsModule } from '../../../../libs/organizations/src/index.js';
+import { AuthModule, UserAdministrationService } from '#libs/auth';
+import { MembershipService, OrganizationsModule } from '#libs/organizations';
 import { UsersController } from './users.controller.js';
 
 /** Platform administration of accounts: `/api/v1/users/*` (platform administrators only). */

@@ -9,8 +9,8 @@ import {
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { UserAdministrationService } from '../../../../libs/auth/src/index.js';
-import { Ctx, ETagged, PlatformAdmin, RequestContext, StepUp } from '../../../../libs/common/src/index.js';
+import { UserAdministrationService } from '#libs/auth';
+import { Ctx, ETagged, PlatformAdmin, RequestContext, StepUp } from '#libs/common';
 import { BEARER_SCHEME } from '../swagger.js';
 import {
   ErasureResponseDto,

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, Length, MaxLength, ValidateIf } from 'class-validator';
-import type { ErasureResult, UserEntity, UserStatus } from '../../../../libs/auth/src/index.js';
-import { IsDateTime, IsVisibleText, PageQueryDto, type Page } from '../../../../libs/common/src/index.js';
+import type { ErasureResult, UserEntity, UserStatus } from '#libs/auth';
+import { IsDateTime, IsVisibleText, PageQueryDto, type Page } from '#libs/common';
 
 const USER_STATUSES: UserStatus[] = ['active', 'disabled', 'erased'];
 

@@ -1,7 +1,7 @@
 import { Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { metrics } from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { FaceFusionEngine, type SessionReport } from '../../../../libs/inference/src/index.js';
+import { metrics } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { FaceFusionEngine, type SessionReport } from '#libs/inference';
 
 /** Turns the engine's per-thread session reports into the worker's model metrics. */
 function sessionMetrics(): (report: SessionReport) => void {

@@ -3,8 +3,8 @@ import { Readable } from 'node:stream';
 import { InjectQueue } from '@nestjs/bull';
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DomainError, inConsumerSpan, metrics } from '../../../../libs/common/src/index.js';
-import { AppConfig } from '../../../../libs/config/src/index.js';
+import { DomainError, inConsumerSpan, metrics } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import {
   FaceFusionEngine,
   FUSION_STAGES,
@@ -15,7 +15,7 @@ import {
   type FusionProgress,
   type ModelRef,
   type ProcessorStep,
-} from '../../../../libs/inference/src/index.js';
+} from '#libs/inference';
 import {
   FUSION_QUEUE,
   FusionJobName,
@@ -26,7 +26,7 @@ import {
   JobQueue,
   type FusionJobPayloads,
   type JobEntity,
-} from '../../../../libs/jobs/src/index.js';
+} from '#libs/jobs';
 import { ModelFiles } from './model-files.js';
 
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;

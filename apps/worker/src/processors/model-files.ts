@@ -3,8 +3,8 @@ import { mkdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
-import { AppConfig } from '../../../../libs/config/src/index.js';
-import { BLOB_STORE, DigestStream, LocalBlobStore, type BlobStore } from '../../../../libs/storage/src/index.js';
+import { AppConfig } from '#libs/config';
+import { BLOB_STORE, DigestStream, LocalBlobStore, type BlobStore } from '#libs/storage';
 
 /**
  * Model artifacts as local files for onnxruntime: the local blob store's own path, or (S3) a copy

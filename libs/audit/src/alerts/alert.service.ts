@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor, type Page } from '../../../common/src/pagination.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/redis.js';
+import { decodeCursor, encodeCursor, type Page } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS } from '#libs/database';
 import type { StoredEvent } from '../audit-chain.js';
 import { postSignedWebhook } from '../signed-webhook.js';
 import {

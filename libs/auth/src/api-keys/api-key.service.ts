@@ -12,8 +12,8 @@ import {
   type Page,
   type PageQuery,
   type RequestContext,
-} from '../../../common/src/index.js';
-import { bestEffort, REDIS, Transactions } from '../../../database/src/index.js';
+} from '#libs/common';
+import { bestEffort, REDIS, Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
 import { ApiKeyEntity } from './api-key.entity.js';

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { Strategy as CustomStrategy } from 'passport-custom';
-import {
-  anonymousContext,
-  UnauthorizedError,
-  type ContextRequest,
-  type RequestContext,
-} from '../../../common/src/index.js';
+import { anonymousContext, UnauthorizedError, type ContextRequest, type RequestContext } from '#libs/common';
 import { ApiKeyService } from '../api-keys/api-key.service.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
 import { AccessTokenService } from '../tokens/access-token.service.js';

@@ -12,7 +12,7 @@ import {
   type ContextRequest,
   type RequestContext,
   type RoutePolicy,
-} from '../../../common/src/index.js';
+} from '#libs/common';
 import { API_KEY_STRATEGY, JWT_STRATEGY } from './auth.strategies.js';
 
 /**

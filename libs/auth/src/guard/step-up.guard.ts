@@ -1,7 +1,7 @@
 import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditService } from '../../../audit/src/index.js';
-import { PUBLIC_ROUTE, STEP_UP_ROUTE, UnauthorizedError, type ContextRequest } from '../../../common/src/index.js';
+import { AuditService } from '#libs/audit';
+import { PUBLIC_ROUTE, STEP_UP_ROUTE, UnauthorizedError, type ContextRequest } from '#libs/common';
 import { StepUpService } from '../step-up/step-up.service.js';
 
 /**

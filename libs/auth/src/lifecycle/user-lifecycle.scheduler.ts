@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Redis } from 'ioredis';
-import { RequestContext } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/index.js';
+import { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS } from '#libs/database';
 import { UserLifecycleService } from './user-lifecycle.service.js';
 
 const LOCK_KEY = 'auth:lifecycle:lock';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { RequestContext } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
+import type { RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
 

@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+import { UnauthorizedError, type RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { sha256Hex } from '../crypto/secret-box.js';
 import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { RequestContext } from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
-import { MailerService, type MailTemplate } from '../../../mail/src/index.js';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { MailerService, type MailTemplate } from '#libs/mail';
 import { AuthEvents, type AuthEvent } from '../auth-events.js';
 
 /**

@@ -8,10 +8,10 @@ import {
   TooManyRequestsError,
   type RateLimitState,
   type RequestContext,
-} from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS, Transactions } from '../../../database/src/index.js';
-import { MailerService } from '../../../mail/src/index.js';
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS, Transactions } from '#libs/database';
+import { MailerService } from '#libs/mail';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, sha256Hex } from '../crypto/secret-box.js';
 import { isUserUsable, SessionService } from '../sessions/session.service.js';

@@ -2,9 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '../../../config/src/index.js';
-import { bestEffort, MaintenanceMode, REDIS } from '../../../database/src/index.js';
-import { metrics } from '../../../common/src/index.js';
+import { AppConfig } from '#libs/config';
+import { bestEffort, MaintenanceMode, REDIS } from '#libs/database';
+import { metrics } from '#libs/common';
 import type { UserStatus } from '../users/user.entity.js';
 
 /** What the guard needs to know about the session behind an access token, on every request. */

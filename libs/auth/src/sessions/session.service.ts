@@ -1,15 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import { IsNull, Not, type EntityManager } from 'typeorm';
-import {
-  newestFirstPage,
-  NotFoundError,
-  UnauthorizedError,
-  type Page,
-  type RequestContext,
-} from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS, Transactions } from '../../../database/src/index.js';
+import { newestFirstPage, NotFoundError, UnauthorizedError, type Page, type RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS, Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, SecretBox, sha256Hex } from '../crypto/secret-box.js';
 import { AccessTokenService, type AuthMethod } from '../tokens/access-token.service.js';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ForbiddenError, UnauthorizedError, type RequestContext } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+import { BadRequestError, ForbiddenError, UnauthorizedError, type RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { TotpService } from '../mfa/totp.service.js';
 import { AttemptThrottleService } from '../throttle/attempt-throttle.service.js';

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { metrics, TooManyRequestsError, type RateLimitState, type RequestContext } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/index.js';
+import { metrics, TooManyRequestsError, type RateLimitState, type RequestContext } from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS } from '#libs/database';
 
 /**
  * What is being guessed: a password (per email), a one-time code (per user), or an emailed token

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { errors, jwtVerify, SignJWT, type JWTHeaderParameters, type JWTPayload } from 'jose';
-import { UnauthorizedError } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
+import { UnauthorizedError } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { JWT_ALGORITHM, SigningKeyService } from './signing-key.service.js';
 
 /** `typ` header of access tokens (RFC 9068); refresh tokens are opaque and never JWTs. */

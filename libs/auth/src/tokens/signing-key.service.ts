@@ -3,7 +3,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import { DataSource, IsNull } from 'typeorm';
-import { AppConfig } from '../../../config/src/index.js';
+import { AppConfig } from '#libs/config';
 import { SecretBox } from '../crypto/secret-box.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { RequestContext } from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
-import { MailerService } from '../../../mail/src/index.js';
+import type { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
+import { MailerService } from '#libs/mail';
 import { AuthEvents } from '../auth-events.js';
 import { PasswordTokenService } from '../password-reset/password-token.service.js';
 import { UserEntity } from './user.entity.js';

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { ConflictError, type RequestContext } from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+import { ConflictError, type RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { UserService } from './user.service.js';
 
 /** platform_setting key marking that the first administrator was created (by the CLI or at first start). */

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import argon2 from 'argon2';
-import { BadRequestError } from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
+import { BadRequestError } from '#libs/common';
+import { AppConfig } from '#libs/config';
 import { isCommonPassword } from './common-passwords.js';
 
 /** Lower bounds of the issue (OWASP's argon2id minimum): m = 19 MiB, t = 2, p = 1. */

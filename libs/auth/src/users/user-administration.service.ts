@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { AuditErasure } from '../../../audit/src/index.js';
-import {
-  ConflictError,
-  isUuid,
-  newestFirstPage,
-  NotFoundError,
-  type Page,
-  type RequestContext,
-} from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+import { AuditErasure } from '#libs/audit';
+import { ConflictError, isUuid, newestFirstPage, NotFoundError, type Page, type RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
 import { RecoveryCodeService } from '../mfa/recovery-code.service.js';

@@ -7,8 +7,8 @@ import {
   hasInvisibleCharacters,
   NotFoundError,
   type RequestContext,
-} from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/index.js';
+} from '#libs/common';
+import { Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { PrincipalCache } from '../sessions/principal-cache.js';
 import { PasswordHasher } from './password-hasher.js';

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
-import { ConfigError } from '../../../config/src/index.js';
+import { ConfigError } from '#libs/config';
 import { freePort } from './free-port.js';
 
 export interface EmbeddedRedis {

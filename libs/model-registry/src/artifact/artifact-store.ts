@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { BLOB_STORE, type BlobInfo, type BlobStore } from '../../../storage/src/blob-store.js';
+import { BLOB_STORE, type BlobInfo, type BlobStore } from '#libs/storage';
 
 /** How long an upload may take between leasing its artifact and committing its version. */
 export const ARTIFACT_LEASE_SECONDS = 3600;

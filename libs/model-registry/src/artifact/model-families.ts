@@ -7,7 +7,7 @@ import {
   MODEL_KINDS,
   type ModelFamily,
   type ModelKind,
-} from '../../../common/src/model-vocabulary.js';
+} from '#libs/common/vocabulary';
 
 export { familiesOfKind, isModelFamily, MODEL_FAMILY_NAMES, MODEL_KINDS };
 export type { ModelFamily, ModelKind };

@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import type { IoSignature } from '../artifact/onnx-inspect.js';
 
-import { MODEL_STAGES, type ModelStage } from '../../../common/src/model-vocabulary.js';
+import { MODEL_STAGES, type ModelStage } from '#libs/common/vocabulary';
 
 export { MODEL_STAGES };
 export type { ModelStage };

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import type { Redis } from 'ioredis';
-import { AuditService } from '../../../audit/src/audit.service.js';
+import { AuditService } from '#libs/audit';
 import {
   ConflictError,
   ForbiddenError,
@@ -23,25 +23,19 @@ import {
   type PageQuery,
   type RateLimitState,
   type RequestContext,
-} from '../../../common/src/index.js';
-import { AppConfig } from '../../../config/src/index.js';
-import { REDIS } from '../../../database/src/redis.js';
-import { Transactions } from '../../../database/src/transactions.js';
-import { OrganizationService } from '../../../organizations/src/organization.service.js';
-import { PolicyService } from '../../../policies/src/policy.service.js';
-import {
-  BLOB_STORE,
-  BlobNotFoundError,
-  BlobTooLargeError,
-  DigestStream,
-  type BlobStore,
-} from '../../../storage/src/blob-store.js';
+} from '#libs/common';
+import { AppConfig } from '#libs/config';
+import { REDIS } from '#libs/database';
+import { Transactions } from '#libs/database';
+import { OrganizationService } from '#libs/organizations';
+import { PolicyService } from '#libs/policies';
+import { BLOB_STORE, BlobNotFoundError, BlobTooLargeError, DigestStream, type BlobStore } from '#libs/storage';
 import { ArtifactStore } from '../artifact/artifact-store.js';
 import { ArtifactValidationPool, ValidationBusyError, type ValidationOutcome } from '../artifact/artifact-validator.js';
 import { modelRow, versionRow } from './model-rows.js';
 import { ModelService } from './model.service.js';
 import { ModelEntity } from './model.entity.js';
-import type { ModelKind } from '../../../common/src/model-vocabulary.js';
+import type { ModelKind } from '#libs/common/vocabulary';
 import { ModelVersionEntity, type ModelStage } from './model-version.entity.js';
 import { UploadSlots, type SlotLimit } from './upload-slots.js';
 

@@ -1,6 +1,6 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { QueryFailedError, type EntityManager } from 'typeorm';
-import { AuditService } from '../../../audit/src/audit.service.js';
+import { AuditService } from '#libs/audit';
 import {
   BadRequestError,
   ConflictError,
@@ -10,9 +10,9 @@ import {
   newestFirstPage,
   type Page,
   type RequestContext,
-} from '../../../common/src/index.js';
-import { Transactions } from '../../../database/src/transactions.js';
-import { PolicyService } from '../../../policies/src/policy.service.js';
+} from '#libs/common';
+import { Transactions } from '#libs/database';
+import { PolicyService } from '#libs/policies';
 import { ArtifactStore } from '../artifact/artifact-store.js';
 import {
   familiesOfKind,
