@@ -1,10 +1,10 @@
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as sleep } from 'node:timers/promises';
 import request from 'supertest';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { authHeader, createUser, createUserAndLogin } from '../support/identity.js';
+import { eventually } from '../support/eventually.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 
 /** Idempotency-Key on every create: retries and double submissions create one resource. */
@@ -338,7 +338,9 @@ describe('Idempotency-Key on creates', () => {
         }
         return false;
       };
-      for (let i = 0; i < 200 && !(await held()); i++) await sleep(25);
+      await eventually('the first upload holding the key', async () => ((await held()) ? true : undefined), {
+        intervalMs: 25,
+      });
       expect(await held()).toBe(true);
 
       const meanwhile = await upload(key, weights);
