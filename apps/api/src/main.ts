@@ -9,11 +9,11 @@ async function main(): Promise<void> {
   useProcessLogger('api', env.log.level, env.log.format);
   // Tracing starts before the HTTP, PostgreSQL and Redis libraries load, so they are instrumented.
   const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-api', env.tracing.endpoint);
-  const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createApiApp }] = await Promise.all([
-    import('#libs/common'),
-    import('#libs/database'),
-    import('./bootstrap.js'),
-  ]);
+  // One import at a time: concurrent dynamic imports of a shared module graph can crash Node 20
+  // (v8::Module::IsGraphAsync on a module not yet instantiated, nodejs/node#57126).
+  const { exitGracefullyOnSignals } = await import('#libs/common');
+  const { provisionRuntime, runMigrations } = await import('#libs/database');
+  const { createApiApp } = await import('./bootstrap.js');
   const logger = new Logger('Api');
   const runtime = await provisionRuntime(env);
   const { config } = runtime;

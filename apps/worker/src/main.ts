@@ -9,11 +9,11 @@ async function main(): Promise<void> {
   useProcessLogger('worker', env.log.level, env.log.format);
   // Tracing starts before the PostgreSQL and Redis libraries load, so they are instrumented.
   const stopTracing = await startTracing(env.tracing.serviceName ?? 'fusiongate-worker', env.tracing.endpoint);
-  const [{ exitGracefullyOnSignals }, { provisionRuntime, runMigrations }, { createWorkerApp }] = await Promise.all([
-    import('#libs/common'),
-    import('#libs/database'),
-    import('./bootstrap.js'),
-  ]);
+  // One import at a time: concurrent dynamic imports of a shared module graph can crash Node 20
+  // (v8::Module::IsGraphAsync on a module not yet instantiated, nodejs/node#57126).
+  const { exitGracefullyOnSignals } = await import('#libs/common');
+  const { provisionRuntime, runMigrations } = await import('#libs/database');
+  const { createWorkerApp } = await import('./bootstrap.js');
   const runtime = await provisionRuntime(env);
   if (runtime.embedded.postgres) await runMigrations(runtime.config.database.url!);
   const app = await createWorkerApp(runtime.config);
