@@ -34,7 +34,8 @@ RUN --mount=type=cache,target=/root/.npm \
  && find linux -mindepth 1 -maxdepth 1 ! -name "$arch" -exec rm -rf {} + \
  && cd /app \
  && find node_modules -type f \( -name '*.map' -o -name '*.d.ts' -o -name '*.d.mts' -o -name '*.d.cts' \
-      -o -name '*.md' -o -name '*.markdown' \) -delete
+      -o -name '*.md' -o -name '*.markdown' \) -delete \
+ && rm -rf node_modules/@ffmpeg-installer node_modules/@ffprobe-installer
 
 # ---- build: compile TypeScript (dev dependencies stay in this stage) ---------------------------
 FROM os AS build
@@ -54,6 +55,12 @@ FROM os AS runtime
 LABEL org.opencontainers.image.vendor="fusiongate" \
       org.opencontainers.image.licenses="UNLICENSED" \
       org.opencontainers.image.documentation="README.md#deploy"
+# Video jobs use the distribution's ffmpeg and ffprobe (the registry's static binaries, which
+# `npm start` uses, are removed from node_modules above).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends ffmpeg \
+ && apt-get clean \
+ && rm -rf /var/lib/apt/lists/* /var/cache/apt/* /var/log/apt /var/log/dpkg.log
 # No package manager at run time.
 RUN rm -rf /usr/local/lib/node_modules /usr/local/bin/npm /usr/local/bin/npx /usr/local/bin/corepack \
       /usr/local/bin/yarn /usr/local/bin/yarnpkg /opt/yarn-* \
@@ -70,7 +77,9 @@ COPY scripts/images/fusiongate /usr/local/bin/fusiongate
 ENV NODE_ENV=production \
     DATA_DIR=/data \
     HOST=0.0.0.0 \
-    PORT=3000
+    PORT=3000 \
+    FFMPEG_PATH=/usr/bin/ffmpeg \
+    FFPROBE_PATH=/usr/bin/ffprobe
 VOLUME ["/data"]
 USER 10001:10001
 STOPSIGNAL SIGTERM
@@ -108,7 +117,7 @@ RUN if [ "$ORT_CUDA_INSTALL" = skip ]; then \
 # ---- worker-cuda: the worker on NVIDIA's CUDA + cuDNN runtime ----------------------------------
 FROM ${CUDA_BASE_IMAGE} AS worker-cuda
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tini ca-certificates \
+ && apt-get install -y --no-install-recommends tini ca-certificates ffmpeg \
  && rm -rf /var/lib/apt/lists/* \
  && groupadd --system --gid 10001 fusiongate \
  && useradd --system --uid 10001 --gid fusiongate --home-dir /app --no-create-home \
@@ -127,6 +136,8 @@ ENV NODE_ENV=production \
     DATA_DIR=/data \
     HOST=0.0.0.0 \
     WORKER_METRICS_PORT=9464 \
+    FFMPEG_PATH=/usr/bin/ffmpeg \
+    FFPROBE_PATH=/usr/bin/ffprobe \
     INFERENCE_EXECUTION_PROVIDER=cuda \
     NVIDIA_VISIBLE_DEVICES=all \
     NVIDIA_DRIVER_CAPABILITIES=compute,utility

@@ -168,6 +168,27 @@ describe('container images', () => {
     ) as string[];
     expect(cudaEnv).toContain('INFERENCE_EXECUTION_PROVIDER=cuda');
 
+    // Video jobs run the distribution's ffmpeg and ffprobe, not the registry's static binaries.
+    for (const image of Object.values(IMAGES)) {
+      const env = JSON.parse(
+        await podmanOk(['image', 'inspect', image, '--format', '{{json .Config.Env}}']),
+      ) as string[];
+      expect(env).toEqual(expect.arrayContaining(['FFMPEG_PATH=/usr/bin/ffmpeg', 'FFPROBE_PATH=/usr/bin/ffprobe']));
+      const versions = await podmanOk([
+        'run',
+        '--rm',
+        ...LIMITS,
+        image,
+        'sh',
+        '-c',
+        'ffmpeg -hide_banner -version && ffprobe -hide_banner -version',
+      ]);
+      expect(versions).toMatch(/^ffmpeg version /m);
+      expect(versions).toMatch(/^ffprobe version /m);
+      const installers = await podmanOk(['run', '--rm', ...LIMITS, image, 'ls', '/app/node_modules']);
+      expect(installers.split('\n')).not.toContain('@ffmpeg-installer');
+    }
+
     // Nothing from the repository but the compiled application: no tests, benchmarks, fixtures,
     // TypeScript sources or source maps, and no package manager.
     const files = await podmanOk([
