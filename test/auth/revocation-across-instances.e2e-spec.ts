@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from '#libs/database';
 import { createTestEnvironment, type TestEnvironment } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
-import { strongPassword } from '../support/identity.js';
+import { strongPassword, totpCode } from '../support/identity.js';
+import { awayFromTotpStepEdge } from '../support/people.js';
 import { ensureBuild } from '../support/workers.js';
 import { FAST_AUTH_ENV } from './support.js';
 
@@ -58,12 +59,13 @@ async function call(
   api: Api,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown } = {},
+  options: { token?: string; apiKey?: string; body?: unknown } = {},
 ): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(`${api.url}/api/v1${path}`, {
     method,
     headers: {
       ...(options.token ? { authorization: `Bearer ${options.token}` } : {}),
+      ...(options.apiKey ? { 'x-api-key': options.apiKey } : {}),
       ...(options.body !== undefined ? { 'content-type': 'application/json' } : {}),
     },
     body: options.body !== undefined ? JSON.stringify(options.body) : undefined,
@@ -87,12 +89,12 @@ describe('revocation across API instances', () => {
   let a: Api;
   let b: Api;
   let adminToken: string;
+  const admin = { email: 'ops@studio.test', password: strongPassword() };
   const user = { id: '', email: 'ada@studio.test', password: strongPassword() };
 
   beforeAll(async () => {
     ensureBuild();
     env = await createTestEnvironment();
-    const admin = { email: 'ops@studio.test', password: strongPassword() };
     const created = spawnSync(
       process.execPath,
       [`${root}dist/src/cli/main.js`, 'bootstrap-admin', '--email', admin.email, '--password-stdin'],
@@ -129,12 +131,16 @@ describe('revocation across API instances', () => {
     return token;
   }
 
-  /** The first answer of `api` to `token` that is not 200, within PROPAGATION_MS. */
-  function refusedWithinASecond(api: Api, token: string): Promise<{ status: number; body: Record<string, unknown> }> {
+  /** The first answer of `api` to the credential that is not 200, within PROPAGATION_MS. */
+  function refusedWithinASecond(
+    api: Api,
+    token: string,
+    as: 'token' | 'apiKey' = 'token',
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
     return eventually(
       `refusal on ${api.url}`,
       async () => {
-        const res = await call(api, 'GET', '/auth/me', { token });
+        const res = await call(api, 'GET', '/auth/me', { [as]: token });
         return res.status === 200 ? undefined : res;
       },
       { timeoutMs: PROPAGATION_MS, intervalMs: 20 },
@@ -175,5 +181,43 @@ describe('revocation across API instances', () => {
       (await call(a, 'PATCH', `/users/${user.id}`, { token: adminToken, body: { status: 'active' } })).status,
     ).toBe(200);
     await signedInOnBoth();
+  });
+
+  it('revoking an API key on one instance refuses it on the other', async () => {
+    const org = await call(a, 'POST', '/orgs', {
+      token: adminToken,
+      body: { name: 'Render farm', slug: 'render-farm' },
+    });
+    expect(org.status).toBe(201);
+    // An organization's admin role requires two factors: the administrator enrols TOTP and signs in with it.
+    const setup = await call(a, 'POST', '/auth/mfa/setup', { token: adminToken });
+    expect(setup.status).toBe(200);
+    const secret = setup.body.secret as string;
+    await awayFromTotpStepEdge();
+    const enabled = await call(a, 'POST', '/auth/mfa/enable', {
+      token: adminToken,
+      body: { code: await totpCode(secret, -1) },
+    });
+    expect(enabled.status).toBe(200);
+    const signedIn = await call(b, 'POST', '/auth/login', {
+      body: { email: admin.email, password: admin.password, totp: await totpCode(secret) },
+    });
+    expect(signedIn.status).toBe(200);
+    const orgAdmin = signedIn.body.accessToken as string;
+
+    const created = await call(a, 'POST', `/orgs/${org.body.id as string}/api-keys`, {
+      token: orgAdmin,
+      body: { name: 'nightly', permissions: ['model:read'] },
+    });
+    expect(created.status).toBe(201);
+    const apiKey = created.body.secret as string;
+    for (const api of [a, b, a, b]) expect((await call(api, 'GET', '/auth/me', { apiKey })).status).toBe(200);
+    const keyId = created.body.id as string;
+    expect(
+      (await call(b, 'DELETE', `/orgs/${org.body.id as string}/api-keys/${keyId}`, { token: orgAdmin })).status,
+    ).toBe(204);
+    const refused = await refusedWithinASecond(a, apiKey, 'apiKey');
+    expect(refused.status).toBe(401);
+    expect(refused.body.code).toBe('token_invalid');
   });
 });

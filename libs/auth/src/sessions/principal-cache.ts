@@ -26,9 +26,17 @@ const CAPACITY = 50_000;
 /** How often the subscription proves it is alive; a silent Redis ends the local view this fast. */
 const HEARTBEAT_MS = 1_000;
 
-/** What an invalidation message names: sessions, and users (every session of theirs). */
+/** An API key as authentication needs it, with the status of the account that created it. */
+export interface KeyPrincipal<K extends { id: string; createdBy: string | null }> {
+  key: K;
+  /** Null when the key has no creator (or the creator is gone). */
+  creator: { status: string; expiresAt: number | null } | null;
+}
+
+/** What an invalidation message names: sessions, API keys, and users (their sessions and keys). */
 interface Invalidation {
   s?: string[];
+  k?: string[];
   u?: string[];
 }
 
@@ -63,6 +71,8 @@ const TOUCH_AND_READ = `WITH touched AS (
 export class PrincipalCache implements OnApplicationShutdown {
   private readonly logger = new Logger('PrincipalCache');
   private readonly local = new ExpiringLru<string, SessionPrincipal | null>(CAPACITY);
+  /** API keys by the SHA-256 of their secret; only keys that matched are kept. */
+  private readonly keys = new ExpiringLru<string, KeyPrincipal<{ id: string; createdBy: string | null }>>(CAPACITY);
   private readonly channel: string;
   private subscriber?: Redis;
   private heartbeat?: NodeJS.Timeout;
@@ -106,6 +116,37 @@ export class PrincipalCache implements OnApplicationShutdown {
     return principal;
   }
 
+  /**
+   * The API key whose secret hashes to `secretHash`, kept like sessions (same lifetime, same
+   * invalidation, same fail-safe); `load` reads it from PostgreSQL and answers null for no match.
+   */
+  async apiKey<K extends { id: string; createdBy: string | null }>(
+    secretHash: string,
+    load: () => Promise<KeyPrincipal<K> | null>,
+  ): Promise<KeyPrincipal<K> | null> {
+    const ttlMs = this.config.auth.principalCacheSeconds * 1000;
+    if (ttlMs > 0) {
+      if (!this.subscriber) this.subscribe();
+      if (this.live) {
+        const cached = this.keys.get(secretHash);
+        if (cached) return cached as KeyPrincipal<K>;
+      }
+    }
+    const generation = this.generation;
+    const found = await load();
+    if (found && ttlMs > 0 && this.live && generation === this.generation) {
+      this.keys.set(secretHash, found, Date.now() + ttlMs);
+    }
+    return found;
+  }
+
+  /** Ends the cached state of API keys (revoked), everywhere. */
+  async invalidateApiKeys(keyIds: string[]): Promise<void> {
+    if (!keyIds.length) return;
+    this.dropKeys(new Set(keyIds), new Set());
+    await this.publish({ k: keyIds });
+  }
+
   /** Ends the cached state of sessions, in this process and (through Redis) in every other. */
   async invalidateSessions(sessionIds: string[]): Promise<void> {
     if (!sessionIds.length) return;
@@ -114,11 +155,17 @@ export class PrincipalCache implements OnApplicationShutdown {
     await this.publish({ s: sessionIds });
   }
 
-  /** Ends the cached state of every session of a user, everywhere. */
+  /** Ends the cached state of every session of a user, and of the API keys they created, everywhere. */
   async invalidateUser(userId: string): Promise<void> {
     this.generation++;
     this.local.deleteWhere((principal) => principal?.userId === userId);
+    this.dropKeys(new Set(), new Set([userId]));
     await this.publish({ u: [userId] });
+  }
+
+  private dropKeys(ids: Set<string>, creators: Set<string>): void {
+    this.generation++;
+    this.keys.deleteWhere(({ key }) => ids.has(key.id) || (key.createdBy !== null && creators.has(key.createdBy)));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -149,12 +196,14 @@ export class PrincipalCache implements OnApplicationShutdown {
     for (const id of message.s ?? []) this.local.delete(id);
     const users = new Set(message.u ?? []);
     if (users.size) this.local.deleteWhere((principal) => principal !== null && users.has(principal.userId));
+    if (users.size || message.k?.length) this.dropKeys(new Set(message.k ?? []), users);
   }
 
   private goCold(): void {
     this.live = false;
     this.generation++;
     this.local.clear();
+    this.keys.clear();
   }
 
   /** One subscriber connection per process; it reconnects on its own, and starts cold each time. */
@@ -178,6 +227,7 @@ export class PrincipalCache implements OnApplicationShutdown {
         () => {
           if (subscriber.status === 'ready') {
             this.local.clear();
+            this.keys.clear();
             this.live = true;
           }
         },
