@@ -4,10 +4,10 @@ import { LoggerModule } from 'nestjs-pino';
 import { LocationInterceptor, ProblemDetailsFilter } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
-import { AuthenticationGuard, AuthLifecycleModule, AuthModule, StepUpGuard } from '#libs/auth';
-import { PoliciesGuard } from '#libs/policies';
+import { AuthLifecycleModule, AuthModule } from '#libs/auth';
 import { AuditApiModule } from './audit/audit-api.module.js';
 import { AuthApiModule } from './auth/auth-api.module.js';
+import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsApiModule } from './jobs/jobs-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
@@ -44,11 +44,8 @@ export class AppModule {
       providers: [
         MetricsListener,
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // Authentication first (sets request.ctx, deny by default); authorization guards follow.
-        { provide: APP_GUARD, useExisting: AuthenticationGuard },
-        { provide: APP_GUARD, useExisting: PoliciesGuard },
-        // Sensitive routes (@StepUp()) last: only a caller who may act is asked for a fresh factor.
-        { provide: APP_GUARD, useExisting: StepUpGuard },
+        // One guard decides: deny by default, authentication, route authorization, step-up.
+        { provide: APP_GUARD, useClass: AuthGuard },
         // Idempotency-Key on the creates marked @Idempotent(); outermost, so a replay is the whole answer.
         { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
         // ETag / If-None-Match / If-Match on the routes marked @ETagged().

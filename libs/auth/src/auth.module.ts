@@ -1,23 +1,21 @@
 import { Module } from '@nestjs/common';
-import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity } from './api-keys/api-key.entity.js';
 import { ApiKeyService } from './api-keys/api-key.service.js';
 import { AuthEvents } from './auth-events.js';
 import { AuthService } from './auth.service.js';
 import { SecretBox } from './crypto/secret-box.js';
-import { ApiKeyStrategy, JwtStrategy } from './guard/auth.strategies.js';
-import { AuthenticationGuard } from './guard/authentication.guard.js';
+import { Authenticator } from './guard/authenticator.js';
 import { RecoveryCodeEntity } from './mfa/recovery-code.entity.js';
 import { RecoveryCodeService } from './mfa/recovery-code.service.js';
 import { TotpService } from './mfa/totp.service.js';
-import { StepUpGuard } from './guard/step-up.guard.js';
 import { StepUpService } from './step-up/step-up.service.js';
 import { PrincipalCache } from './sessions/principal-cache.js';
 import { RefreshTokenEntity, SessionEntity } from './sessions/session.entity.js';
 import { SessionService } from './sessions/session.service.js';
 import { AttemptThrottleService } from './throttle/attempt-throttle.service.js';
 import { AccessTokenService } from './tokens/access-token.service.js';
+import { VerifiedTokenCache } from './tokens/verified-token-cache.js';
 import { SigningKeyEntity } from './tokens/signing-key.entity.js';
 import { SigningKeyService } from './tokens/signing-key.service.js';
 import { UserLifecycleService } from './lifecycle/user-lifecycle.service.js';
@@ -40,22 +38,20 @@ const services = [
   AttemptThrottleService,
   AuthEvents,
   AuthService,
-  ApiKeyStrategy,
-  AuthenticationGuard,
+  Authenticator,
   FirstAdminService,
-  JwtStrategy,
   PasswordHasher,
   PrincipalCache,
   RecoveryCodeService,
   SecretBox,
   SessionService,
   SigningKeyService,
-  StepUpGuard,
   StepUpService,
   TotpService,
   UserLifecycleService,
   UserService,
   UserAdministrationService,
+  VerifiedTokenCache,
 ];
 
 /**
@@ -65,7 +61,6 @@ const services = [
  */
 @Module({
   imports: [
-    PassportModule.register({ session: false }),
     MailModule,
     TypeOrmModule.forFeature([
       UserEntity,

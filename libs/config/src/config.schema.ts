@@ -413,7 +413,7 @@ export interface ConfigValues {
     inactiveDays: number;
     /** How often expired accounts are disabled and inactive ones listed (0: never). */
     lifecycleIntervalSeconds: number;
-    /** How long a principal's status (disabled, revoked) may be served from Redis. */
+    /** Longest a process keeps a session's and account's status in memory (changes made through the API reach every process at once). */
     principalCacheSeconds: number;
     /** How long a proven second factor (or, without MFA, the password) keeps a session fresh for sensitive actions. */
     stepUpSeconds: number;

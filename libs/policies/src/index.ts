@@ -26,7 +26,7 @@
  * - {@link PolicyVersionService}.bump(ctx, orgId) after a change that alters abilities (after the
  *   transaction commits when ctx is in one): every API instance rebuilds within 500 ms.
  * - {@link AuthzService}: batch `check` and `explain` behind `/orgs/:orgId/authz/*`.
- * - {@link PoliciesGuard}: the global route guard (registered after authentication).
+ * - {@link RouteAuthorizer}: route-level authorization, called by the API's guard after authentication.
  */
 export * from './abac.js';
 export * from './ability.factory.js';
@@ -36,7 +36,7 @@ export * from './authz.service.js';
 export * from './conditions-sql.js';
 export * from './grant.service.js';
 export * from './model-grant.entity.js';
-export * from './policies.guard.js';
+export * from './route-authorizer.js';
 export * from './policies.module.js';
 export * from './policy-validation.js';
 export * from './policy-version.service.js';

@@ -6,14 +6,14 @@ import { AbacPolicyEntity } from './abac-policy.entity.js';
 import { AbacPolicyService } from './abac-policy.service.js';
 import { GrantService } from './grant.service.js';
 import { ModelGrantEntity } from './model-grant.entity.js';
-import { PoliciesGuard } from './policies.guard.js';
+import { RouteAuthorizer } from './route-authorizer.js';
 import { PolicyVersionService } from './policy-version.service.js';
 import { PolicyService, sqlSubjectLoader } from './policy.service.js';
 import { ProfileLoader } from './profile.loader.js';
 
 /**
  * The policy engine. Needs ConfigModule and DatabaseModule; records audit events when AuditModule
- * (global) is present. The API registers PoliciesGuard as an APP_GUARD after authentication.
+ * (global) is present. The API's global guard calls RouteAuthorizer after authentication.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelGrantEntity, AbacPolicyEntity])],
@@ -24,9 +24,9 @@ import { ProfileLoader } from './profile.loader.js';
     GrantService,
     AbacPolicyService,
     AuthzService,
-    PoliciesGuard,
+    RouteAuthorizer,
   ],
-  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, PoliciesGuard],
+  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, RouteAuthorizer],
 })
 export class PoliciesModule implements OnModuleInit {
   constructor(

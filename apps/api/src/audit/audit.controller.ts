@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Query, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiSecurity, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { AuditReadService } from '#libs/audit';
-import { Ctx, PageQueryDto, RequestContext, RequirePermission } from '#libs/common';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { Ctx, PageQueryDto, RequestContext } from '#libs/common';
 import {
   AlertPageResponseDto,
   AuditExportQueryDto,
@@ -15,16 +14,15 @@ import {
   toVerifyResponse,
   VerifyResponseDto,
 } from './audit.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('audit')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @Controller('orgs/:orgId')
 export class AuditController {
   constructor(private readonly reads: AuditReadService) {}
 
   @Get('audit')
-  @RequirePermission('audit:read')
+  @Allow({ permission: 'audit:read' })
   @ApiOperation({ summary: 'Audit events of the organization, newest first, filtered and paginated' })
   @ApiOkResponse({ type: AuditPageResponseDto })
   async list(@Ctx() ctx: RequestContext, @Query() q: AuditListQueryDto): Promise<AuditPageResponseDto> {
@@ -33,7 +31,7 @@ export class AuditController {
   }
 
   @Get('audit/export')
-  @RequirePermission('audit:export')
+  @Allow({ permission: 'audit:export' })
   @Header('cache-control', 'no-store')
   @ApiOperation({
     summary: 'Stream the audit trail as JSON Lines or CSV (oldest first); the export is itself audited',
@@ -48,7 +46,7 @@ export class AuditController {
   }
 
   @Get('audit/verify')
-  @RequirePermission('audit:read')
+  @Allow({ permission: 'audit:read' })
   @ApiOperation({ summary: 'Recompute the organization’s hash chain and report the first broken or missing event' })
   @ApiOkResponse({ type: VerifyResponseDto })
   async verify(@Ctx() ctx: RequestContext): Promise<VerifyResponseDto> {
@@ -56,7 +54,7 @@ export class AuditController {
   }
 
   @Get('alerts')
-  @RequirePermission('audit:read')
+  @Allow({ permission: 'audit:read' })
   @ApiOperation({ summary: 'Security alerts raised for the organization, newest first' })
   @ApiOkResponse({ type: AlertPageResponseDto })
   async alertsList(@Ctx() ctx: RequestContext, @Query() q: PageQueryDto): Promise<AlertPageResponseDto> {

@@ -1,20 +1,17 @@
 import { Body, Controller, Get, HttpCode, Post, StreamableFile } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBadRequestResponse,
   ApiConflictResponse,
   ApiNoContentResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { AuthService, RecoveryCodeService, SessionService, StepUpService, TotpService, UserService } from '#libs/auth';
-import { Authenticated, Ctx, NoStore, Public, RequestContext, StepUp } from '#libs/common';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
+import { Ctx, NoStore, Public, RequestContext } from '#libs/common';
 import {
   ChangePasswordDto,
   LoginDto,
@@ -35,6 +32,10 @@ import {
   toStepUpResponse,
   toTokenResponse,
 } from './auth.dto.js';
+import { Allow } from './allow.decorator.js';
+
+/** 401 codes several routes here document, besides those every secured route shares. */
+const UNAUTHORIZED = '`credentials_invalid`: wrong or reused code.';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -74,20 +75,17 @@ export class AuthController {
     return toTokenResponse(await this.sessions.refresh(ctx, body.refreshToken));
   }
 
-  @Authenticated()
+  @Allow()
   @Post('logout')
   @HttpCode(204)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({ summary: 'End the current session (its refresh tokens stop working at once).' })
   @ApiNoContentResponse()
   async logout(@Ctx() ctx: RequestContext): Promise<void> {
     await this.auth.logout(ctx);
   }
 
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true })
   @Get('me')
-  @ApiBearerAuth(BEARER_SCHEME)
-  @ApiSecurity(API_KEY_SCHEME)
   @ApiOperation({ summary: 'Who am I: the signed-in user, or the API key in use.' })
   @ApiOkResponse({ type: MeResponseDto })
   async me(@Ctx() ctx: RequestContext): Promise<MeResponseDto> {
@@ -100,10 +98,9 @@ export class AuthController {
     return toMeResponse(ctx, user, { recoveryCodesRemaining, stepUpExpiresAt });
   }
 
-  @Authenticated()
+  @Allow({ unauthorized: '`credentials_invalid`: wrong, used or replayed code, or wrong password.' })
   @Post('step-up')
   @HttpCode(200)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'Prove a factor again so this session may do sensitive actions for AUTH_STEP_UP_MINUTES.',
     description:
@@ -112,16 +109,14 @@ export class AuthController {
   })
   @ApiOkResponse({ type: StepUpResponseDto })
   @ApiBadRequestResponse({ description: '`step_up_code_required`, `step_up_password_required`.' })
-  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong, used or replayed code, or wrong password.' })
   @ApiTooManyRequestsResponse({ description: '`account_locked` or `too_many_attempts`, with Retry-After.' })
   async stepUp(@Ctx() ctx: RequestContext, @Body() body: StepUpDto): Promise<StepUpResponseDto> {
     return toStepUpResponse(await this.stepUps.stepUp(ctx, body));
   }
 
-  @Authenticated()
+  @Allow()
   @Post('password')
   @HttpCode(200)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({ summary: 'Change the password (current one required); signs out every other session.' })
   @ApiOkResponse({ type: PasswordChangedResponseDto })
   async changePassword(
@@ -131,11 +126,10 @@ export class AuthController {
     return this.auth.changePassword(ctx, body.currentPassword, body.newPassword);
   }
 
-  @Authenticated()
+  @Allow()
   @NoStore()
   @Post('mfa/setup')
   @HttpCode(200)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'Start two-factor enrolment: a TOTP secret, its otpauth URL and QR code.',
     description:
@@ -149,10 +143,9 @@ export class AuthController {
     return toMfaSetupResponse(await this.totp.setup(ctx, ctx.actor.id));
   }
 
-  @Authenticated()
+  @Allow()
   @NoStore()
   @Get('mfa/setup/qr.png')
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'The QR code of my pending two-factor enrolment, as a PNG to scan with an authenticator app.',
     description: 'Swagger UI shows the image under "Response body". Call `POST /api/v1/auth/mfa/setup` first.',
@@ -167,11 +160,10 @@ export class AuthController {
     return new StreamableFile(await this.totp.pendingQrCode(ctx, ctx.actor.id), { type: 'image/png' });
   }
 
-  @Authenticated()
+  @Allow({ unauthorized: UNAUTHORIZED })
   @NoStore()
   @Post('mfa/enable')
   @HttpCode(200)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'Turn two-factor on by confirming a code from the new secret; answers ten recovery codes, shown once.',
     description:
@@ -179,7 +171,6 @@ export class AuthController {
       '(`signInAgain` in the answer) and Authorize with the new token before using routes that need it.',
   })
   @ApiOkResponse({ type: MfaEnabledResponseDto })
-  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
   @ApiTooManyRequestsResponse({
     description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
   })
@@ -187,16 +178,14 @@ export class AuthController {
     return toMfaEnabledResponse(await this.totp.enable(ctx, ctx.actor.id, body.code));
   }
 
-  @Authenticated()
+  @Allow({ unauthorized: UNAUTHORIZED })
   @NoStore()
   @Post('mfa/recovery-codes')
   @HttpCode(200)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({
     summary: 'Replace the recovery codes (a current TOTP code required); the old ones stop working.',
   })
   @ApiOkResponse({ type: RecoveryCodesResponseDto })
-  @ApiUnauthorizedResponse({ description: '`credentials_invalid`: wrong or reused code.' })
   @ApiConflictResponse({ description: '`mfa_not_enabled`.' })
   @ApiTooManyRequestsResponse({
     description: '`account_locked` or `too_many_attempts`: too many wrong codes, with Retry-After.',
@@ -208,11 +197,9 @@ export class AuthController {
     return { recoveryCodes: await this.totp.regenerateRecoveryCodes(ctx, ctx.actor.id, body.code) };
   }
 
-  @Authenticated()
-  @StepUp()
+  @Allow({ stepUp: true })
   @Post('mfa/disable')
   @HttpCode(204)
-  @ApiBearerAuth(BEARER_SCHEME)
   @ApiOperation({ summary: 'Turn two-factor off; needs a current TOTP or recovery code and a recent step-up.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`mfa_not_enabled`.' })

@@ -1,15 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiNoContentResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SessionService } from '#libs/auth';
-import { Authenticated, Ctx, isUuid, NotFoundError, RequestContext } from '#libs/common';
-import { BEARER_SCHEME } from '../swagger.js';
+import { Ctx, isUuid, NotFoundError, RequestContext } from '#libs/common';
 import {
   RevokeAllSessionsDto,
   SessionListQueryDto,
@@ -17,15 +9,15 @@ import {
   SessionsRevokedResponseDto,
   toSessionPage,
 } from './auth.dto.js';
+import { Allow } from './allow.decorator.js';
 
 /** The signed-in user's own sessions: where they are signed in, and signing out elsewhere. */
 @ApiTags('auth')
-@ApiBearerAuth(BEARER_SCHEME)
-@Authenticated()
 @Controller('auth/sessions')
 export class SessionsController {
   constructor(private readonly sessions: SessionService) {}
 
+  @Allow()
   @Get()
   @ApiOperation({ summary: 'My live sessions, newest first: device (user agent), address, created, last used.' })
   @ApiOkResponse({ type: SessionPageDto })
@@ -33,6 +25,7 @@ export class SessionsController {
     return toSessionPage(ctx, await this.sessions.listOwn(ctx, query));
   }
 
+  @Allow()
   @Post('revoke-all')
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign out everywhere: every session of mine, except this one unless keepCurrent is false.' })
@@ -41,6 +34,7 @@ export class SessionsController {
     return { revokedSessions: await this.sessions.revokeAllOwn(ctx, body.keepCurrent ?? true) };
   }
 
+  @Allow()
   @Delete(':sessionId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Sign out one of my sessions (this one too); its tokens stop working at once.' })

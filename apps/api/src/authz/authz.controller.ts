@@ -1,16 +1,7 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
-import { Authenticated, Ctx, ReadSafe, RequestContext } from '#libs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Ctx, ReadSafe, RequestContext } from '#libs/common';
 import { AuthzService } from '#libs/policies';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   AuthzCheckDto,
   AuthzCheckResponseDto,
@@ -18,10 +9,9 @@ import {
   AuthzExplainResponseDto,
   toExplainResponse,
 } from './authz.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('authorization')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`organization_not_found`.' })
 @Controller('orgs/:orgId/authz')
 export class AuthzController {
@@ -30,7 +20,7 @@ export class AuthzController {
   @Post('check')
   @HttpCode(200)
   @ReadSafe()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true })
   @ApiOperation({ summary: 'May I? A batch of {action, resource}, each answered allowed or not.' })
   @ApiOkResponse({ type: AuthzCheckResponseDto })
   async check(@Ctx() ctx: RequestContext, @Body() body: AuthzCheckDto): Promise<AuthzCheckResponseDto> {
@@ -41,10 +31,9 @@ export class AuthzController {
   @Post('explain')
   @HttpCode(200)
   @ReadSafe()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true, forbidden: '`policy:manage` to explain for another member or other facts.' })
   @ApiOperation({ summary: 'Why: the rules (role, grant or policy ids) that allow or deny one decision.' })
   @ApiOkResponse({ type: AuthzExplainResponseDto })
-  @ApiForbiddenResponse({ description: '`policy:manage` to explain for another member or other facts.' })
   async explain(@Ctx() ctx: RequestContext, @Body() body: AuthzExplainDto): Promise<AuthzExplainResponseDto> {
     return toExplainResponse(await this.authz.explain(ctx, body));
   }

@@ -1,35 +1,23 @@
 import { Controller, Delete, Get, Headers, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiAcceptedResponse,
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
   ApiResponse,
-  ApiSecurity,
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import {
-  BadRequestError,
-  Ctx,
-  ETagged,
-  parseEntityTags,
-  RequestContext,
-  RequirePermission,
-  readIdempotencyKey,
-} from '#libs/common';
+import { BadRequestError, Ctx, ETagged, parseEntityTags, RequestContext, readIdempotencyKey } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { JobEvents, JobService, JobUploads, TERMINAL_STATUSES, type JobEvent } from '#libs/jobs';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionRequest } from './fusion-form.js';
 import {
   FuseQueryDto,
@@ -40,6 +28,7 @@ import {
   parseFusionOptions,
   toJobResponse,
 } from './jobs.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 /** A face swap needs source images; other processors use none, and unused uploads are refused. */
 function checkSources(processors: string[], sources: number): void {
@@ -61,8 +50,6 @@ const HEARTBEAT_MS = 15_000;
 const RECHECK_MS = 5_000;
 
 @ApiTags('jobs')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`job_not_found`, `model_not_found`: absent, elsewhere, or not visible to you.' })
 @Controller('orgs/:orgId')
 export class JobsController {
@@ -75,7 +62,7 @@ export class JobsController {
 
   @Post('models/:modelId/fuse')
   @HttpCode(202)
-  @RequirePermission('job:create')
+  @Allow({ permission: 'job:create', forbidden: '`job:create`, `model:infer`, `model:test`.' })
   @ApiOperation({
     summary:
       'Submit a fusion: put the face of the source image(s) onto the target image with this swapper model, ' +
@@ -117,7 +104,6 @@ export class JobsController {
     description: 'A retried submission with the same key returns the first job (a different request: 422).',
   })
   @ApiAcceptedResponse({ type: JobResponseDto })
-  @ApiForbiddenResponse({ description: '`job:create`, `model:infer`, `model:test`.' })
   @ApiTooManyRequestsResponse({ description: '`quota_exceeded` with Retry-After (until the quota day rolls over).' })
   @ApiUnprocessableEntityResponse({
     description:
@@ -176,7 +162,7 @@ export class JobsController {
   }
 
   @Get('jobs')
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({
     summary: 'Jobs you may see: your own, your projects’ (project members), or all with job:read-all; newest first.',
   })
@@ -188,7 +174,7 @@ export class JobsController {
 
   @Get('jobs/:jobId')
   @ETagged()
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({ summary: 'One job: status, queue position, progress, models, result or error.' })
   @ApiOkResponse({ type: JobResponseDto })
   async get(@Ctx() ctx: RequestContext, @Param('jobId') jobId: string): Promise<JobResponseDto> {
@@ -197,7 +183,7 @@ export class JobsController {
 
   @Delete('jobs/:jobId')
   @HttpCode(202)
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({
     summary: 'Cancel: a queued job never starts; a running one stops at its next stage boundary.',
     description: 'Your own jobs (job:create), or any with job:read-all. The answer shows `cancelRequested`.',
@@ -209,7 +195,7 @@ export class JobsController {
   }
 
   @Get('jobs/:jobId/result')
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({ summary: 'Download the watermarked result image, streamed, with its SHA-256 in X-Content-SHA256.' })
   @ApiProduces('image/jpeg', 'image/png', 'image/webp')
   @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
@@ -249,7 +235,7 @@ export class JobsController {
   }
 
   @Get('jobs/:jobId/events')
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({
     summary:
       'Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage ' +

@@ -1,23 +1,15 @@
 import { readFile } from 'node:fs/promises';
 import { Controller, HttpCode, Injectable, Optional, Post, Req, type OnApplicationShutdown } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiBody,
-  ApiConsumes,
-  ApiOkResponse,
-  ApiOperation,
-  ApiSecurity,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { AuditService } from '#libs/audit';
-import { BadRequestError, Ctx, RequestContext, RequirePermission } from '#libs/common';
+import { BadRequestError, Ctx, RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { FaceFusionEngine } from '#libs/inference';
 import { JobService, JobUploads } from '#libs/jobs';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionForm } from './fusion-form.js';
 import { WatermarkDetectionDto } from './jobs.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 /** One pipeline thread in the API process for watermark reading, started on first use. */
 @Injectable()
@@ -42,8 +34,6 @@ export class WatermarkReader implements OnApplicationShutdown {
 }
 
 @ApiTags('jobs')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @Controller('orgs/:orgId/watermark')
 export class WatermarkController {
   constructor(
@@ -55,7 +45,7 @@ export class WatermarkController {
 
   @Post('detect')
   @HttpCode(200)
-  @RequirePermission('job:read')
+  @Allow({ permission: 'job:read' })
   @ApiOperation({
     summary: 'Whether an image carries a fusiongate watermark and, for this organization’s jobs, which job made it.',
     description: 'multipart/form-data with one `image`. Audited as `watermark.detected`.',

@@ -1,19 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp, PageQueryDto, Idempotent } from '#libs/common';
+import { Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { MembershipService } from '#libs/organizations';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   AddMemberDto,
   AddMemberResponseDto,
@@ -23,17 +19,16 @@ import {
   toMemberResponse,
   UpdateMemberDto,
 } from './members.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('members')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`organization_not_found`, `member_not_found`, `role_not_found`.' })
 @Controller('orgs/:orgId/members')
 export class MembersController {
   constructor(private readonly members: MembershipService) {}
 
   @Get()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true })
   @ApiOperation({ summary: 'Members of the organization with their roles.' })
   @ApiOkResponse({ type: MemberListDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<MemberListDto> {
@@ -43,12 +38,14 @@ export class MembersController {
 
   @Post()
   @Idempotent()
-  @RequirePermission('user:manage')
+  @Allow({
+    permission: 'user:manage',
+    forbidden: '`user:manage`, or a permission of the role you do not hold yourself.',
+  })
   @ApiOperation({
     summary: 'Add an existing user by email, or invite the email (mailed; without mail, the token is shown once).',
   })
   @ApiCreatedResponse({ type: AddMemberResponseDto })
-  @ApiForbiddenResponse({ description: '`user:manage`, or a permission of the role you do not hold yourself.' })
   @ApiConflictResponse({ description: '`member_exists`.' })
   async add(@Ctx() ctx: RequestContext, @Body() body: AddMemberDto): Promise<AddMemberResponseDto> {
     return toAddMemberResponse(await this.members.add(ctx, body));
@@ -56,8 +53,7 @@ export class MembersController {
 
   @Patch(':userId')
   @HttpCode(200)
-  @RequirePermission('user:manage')
-  @StepUp()
+  @Allow({ permission: 'user:manage', stepUp: true })
   @ApiOperation({ summary: "Change a member's role or expiry (effective on their next request)." })
   @ApiOkResponse({ type: MemberResponseDto })
   @ApiConflictResponse({ description: '`last_admin`.' })
@@ -71,7 +67,7 @@ export class MembersController {
 
   @Delete(':userId')
   @HttpCode(204)
-  @RequirePermission('user:manage')
+  @Allow({ permission: 'user:manage' })
   @ApiOperation({ summary: 'Remove a member (effective on their next request).' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`last_admin`.' })

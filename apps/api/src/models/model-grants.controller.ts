@@ -1,26 +1,23 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from '#libs/common';
+import { Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { ModelService, modelRow } from '#libs/model-registry';
 import { GrantService } from '#libs/policies';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './models.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
+
+/** 403 codes several routes here document, besides those every secured route shares. */
+const FORBIDDEN = '`model:grant`, or the permission you tried to grant but do not hold.';
 
 @ApiTags('models')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`model_not_found`, `grant_not_found`, `principal_not_found`.' })
-@ApiForbiddenResponse({ description: '`model:grant`, or the permission you tried to grant but do not hold.' })
 @Controller('orgs/:orgId/models/:modelId/grants')
 export class ModelGrantsController {
   constructor(
@@ -29,7 +26,10 @@ export class ModelGrantsController {
   ) {}
 
   @Get()
-  @RequirePermission('model:grant')
+  @Allow({
+    permission: 'model:grant',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Per-model grants of this model.' })
   @ApiOkResponse({ type: GrantListDto })
   async list(
@@ -44,7 +44,10 @@ export class ModelGrantsController {
 
   @Post()
   @Idempotent()
-  @RequirePermission('model:grant')
+  @Allow({
+    permission: 'model:grant',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Grant a user, role or project some of view/infer/test/edit/export/delete/grant.' })
   @ApiCreatedResponse({ type: GrantResponseDto })
   async create(
@@ -65,7 +68,10 @@ export class ModelGrantsController {
 
   @Delete(':grantId')
   @HttpCode(204)
-  @RequirePermission('model:grant')
+  @Allow({
+    permission: 'model:grant',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Revoke a grant.' })
   @ApiNoContentResponse()
   async delete(

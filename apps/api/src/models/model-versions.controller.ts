@@ -1,12 +1,10 @@
 import { Readable } from 'node:stream';
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, Res } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiConsumes,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiHeader,
   ApiNoContentResponse,
   ApiNotFoundResponse,
@@ -15,7 +13,6 @@ import {
   ApiPayloadTooLargeResponse,
   ApiProduces,
   ApiResponse,
-  ApiSecurity,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
@@ -29,15 +26,12 @@ import {
   CreatedLocation,
   Ctx,
   RequestContext,
-  RequirePermission,
   setRateLimitHeaders,
-  StepUp,
   UnsupportedMediaTypeError,
   PageQueryDto,
   Idempotent,
 } from '#libs/common';
 import { ModelVersionService } from '#libs/model-registry';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   ChangeStageDto,
   ModelVersionListDto,
@@ -45,6 +39,7 @@ import {
   toModelVersionResponse,
   UploadVersionQueryDto,
 } from './models.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 const SHA256_HEADER = 'x-content-sha256';
 
@@ -55,8 +50,6 @@ const uploadedArtifact = (answer: unknown) => {
 };
 
 @ApiTags('models')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`model_not_found` or `model_version_not_found`.' })
 @Controller('orgs/:orgId/models/:modelId/versions')
 export class ModelVersionsController {
@@ -65,7 +58,7 @@ export class ModelVersionsController {
   @Post()
   @Idempotent({ streamed: uploadedArtifact })
   @CreatedLocation('versions/:version')
-  @RequirePermission('model:edit')
+  @Allow({ permission: 'model:edit' })
   @ApiOperation({
     summary: 'Upload a version: the raw ONNX file as the request body (application/octet-stream), streamed.',
     description:
@@ -125,7 +118,7 @@ export class ModelVersionsController {
   }
 
   @Get()
-  @RequirePermission('model:read')
+  @Allow({ permission: 'model:read' })
   @ApiOperation({ summary: 'Versions of a model, newest first.' })
   @ApiOkResponse({ type: ModelVersionListDto })
   async list(
@@ -139,7 +132,7 @@ export class ModelVersionsController {
 
   @Get(':version')
   @ETagged()
-  @RequirePermission('model:read')
+  @Allow({ permission: 'model:read' })
   @ApiOperation({ summary: 'One version, with its I/O signature, opset, size and digest.' })
   @ApiOkResponse({ type: ModelVersionResponseDto })
   async get(
@@ -152,7 +145,7 @@ export class ModelVersionsController {
 
   @Patch(':version')
   @ETagged()
-  @RequirePermission('model:edit')
+  @Allow({ permission: 'model:edit' })
   @ApiOperation({
     summary: 'Change the stage (draft → staging → production → archived); promoting archives the current production.',
   })
@@ -170,8 +163,7 @@ export class ModelVersionsController {
   @Delete(':version')
   @ETagged()
   @HttpCode(204)
-  @RequirePermission('model:delete')
-  @StepUp()
+  @Allow({ permission: 'model:delete', stepUp: true })
   @ApiOperation({ summary: 'Delete a version (not the production one).' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`model_version_in_production`.' })
@@ -184,8 +176,11 @@ export class ModelVersionsController {
   }
 
   @Get(':version/artifact')
-  @RequirePermission('model:export')
-  @StepUp()
+  @Allow({
+    permission: 'model:export',
+    stepUp: true,
+    forbidden: '`model:export`, `model:test`, `model_licence_forbids_export`.',
+  })
   @ApiOperation({
     summary: 'Export (download) the weights, streamed, with their SHA-256 in X-Content-SHA256 and Repr-Digest.',
     description:
@@ -198,7 +193,6 @@ export class ModelVersionsController {
     status: 304,
     description: 'Not modified: `If-None-Match` holds this ETag (the quoted SHA-256); not counted as an export.',
   })
-  @ApiForbiddenResponse({ description: '`model:export`, `model:test`, `model_licence_forbids_export`.' })
   @ApiTooManyRequestsResponse({ description: '`model_export_rate_limited`, with Retry-After.' })
   async export(
     @Ctx() ctx: RequestContext,

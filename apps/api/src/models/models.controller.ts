@@ -1,19 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ETagged, CreatedLocation, Ctx, RequestContext, RequirePermission, StepUp, Idempotent } from '#libs/common';
+import { ETagged, CreatedLocation, Ctx, RequestContext, Idempotent } from '#libs/common';
 import { ModelService } from '#libs/model-registry';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreateModelDto,
   DeleteModelQueryDto,
@@ -23,17 +19,16 @@ import {
   toModelResponse,
   UpdateModelDto,
 } from './models.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('models')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`model_not_found`: absent, in another organization, or not visible to you.' })
 @Controller('orgs/:orgId/models')
 export class ModelsController {
   constructor(private readonly models: ModelService) {}
 
   @Get()
-  @RequirePermission('model:read')
+  @Allow({ permission: 'model:read' })
   @ApiOperation({ summary: 'List the models you may see (filtered by your roles, grants and policies).' })
   @ApiOkResponse({ type: ModelPageDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: ModelListQueryDto): Promise<ModelPageDto> {
@@ -44,7 +39,7 @@ export class ModelsController {
   @Post()
   @Idempotent()
   @CreatedLocation('models/:id')
-  @RequirePermission('model:create')
+  @Allow({ permission: 'model:create' })
   @ApiOperation({ summary: 'Register a model (metadata; upload weights as versions).' })
   @ApiCreatedResponse({ type: ModelResponseDto })
   @ApiConflictResponse({ description: '`model_slug_taken`.' })
@@ -54,7 +49,7 @@ export class ModelsController {
 
   @Get(':modelId')
   @ETagged()
-  @RequirePermission('model:read')
+  @Allow({ permission: 'model:read' })
   @ApiOperation({ summary: 'One model.' })
   @ApiOkResponse({ type: ModelResponseDto })
   async get(@Ctx() ctx: RequestContext, @Param('modelId') modelId: string): Promise<ModelResponseDto> {
@@ -63,10 +58,9 @@ export class ModelsController {
 
   @Patch(':modelId')
   @ETagged()
-  @RequirePermission('model:edit')
+  @Allow({ permission: 'model:edit', forbidden: '`model:edit`, or `org:manage` for exportOverride.' })
   @ApiOperation({ summary: 'Change metadata; `exportOverride` is for administrators (org:manage).' })
   @ApiOkResponse({ type: ModelResponseDto })
-  @ApiForbiddenResponse({ description: '`model:edit`, or `org:manage` for exportOverride.' })
   async update(
     @Ctx() ctx: RequestContext,
     @Param('modelId') modelId: string,
@@ -78,8 +72,7 @@ export class ModelsController {
   @Delete(':modelId')
   @ETagged()
   @HttpCode(204)
-  @RequirePermission('model:delete')
-  @StepUp()
+  @Allow({ permission: 'model:delete', stepUp: true })
   @ApiOperation({ summary: 'Delete a model and its versions; with a production version, pass ?confirm=<slug>.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`model_delete_confirmation_required`.' })

@@ -12,7 +12,7 @@ import { OrganizationsController } from './organizations.controller.js';
 
 /**
  * Organizations, members, roles, projects, API keys, ABAC policies and `authz/*`. Exports the
- * policy engine so the app can register PoliciesGuard.
+ * policy engine so the app's guard can authorize routes.
  */
 @Module({
   imports: [OrganizationsModule, AuthModule],

@@ -1,28 +1,14 @@
 import { Body, Controller, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  ETagged,
-  Authenticated,
-  CreatedLocation,
-  Ctx,
-  PlatformAdmin,
-  RequestContext,
-  RequirePermission,
-  PageQueryDto,
-  Idempotent,
-} from '#libs/common';
+import { ETagged, CreatedLocation, Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { OrganizationService } from '#libs/organizations';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreateOrganizationDto,
   OrganizationListDto,
@@ -30,9 +16,9 @@ import {
   toOrganizationResponse,
   UpdateOrganizationDto,
 } from './organizations.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('organizations')
-@ApiBearerAuth(BEARER_SCHEME)
 @Controller('orgs')
 export class OrganizationsController {
   constructor(private readonly organizations: OrganizationService) {}
@@ -40,7 +26,7 @@ export class OrganizationsController {
   @Post()
   @Idempotent()
   @CreatedLocation('orgs/:id')
-  @PlatformAdmin()
+  @Allow({ admin: true })
   @ApiOperation({ summary: 'Create an organization (platform administrators); the creator becomes its admin.' })
   @ApiCreatedResponse({ type: OrganizationResponseDto })
   @ApiConflictResponse({ description: '`slug_taken`.' })
@@ -49,8 +35,7 @@ export class OrganizationsController {
   }
 
   @Get()
-  @Authenticated({ allowApiKey: true })
-  @ApiSecurity(API_KEY_SCHEME)
+  @Allow({ apiKey: true })
   @ApiOperation({ summary: 'Organizations I belong to.' })
   @ApiOkResponse({ type: OrganizationListDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<OrganizationListDto> {
@@ -60,8 +45,7 @@ export class OrganizationsController {
 
   @Get(':orgId')
   @ETagged()
-  @Authenticated({ allowApiKey: true })
-  @ApiSecurity(API_KEY_SCHEME)
+  @Allow({ apiKey: true })
   @ApiOperation({ summary: 'One organization I belong to.' })
   @ApiOkResponse({ type: OrganizationResponseDto })
   @ApiNotFoundResponse({ description: '`organization_not_found`.' })
@@ -72,11 +56,9 @@ export class OrganizationsController {
   @Patch(':orgId')
   @ETagged()
   @HttpCode(200)
-  @RequirePermission('org:manage')
-  @ApiSecurity(API_KEY_SCHEME)
+  @Allow({ permission: 'org:manage', forbidden: '`org:manage`.' })
   @ApiOperation({ summary: 'Change the name and settings (IP ranges, MFA-required roles, quotas, retention).' })
   @ApiOkResponse({ type: OrganizationResponseDto })
-  @ApiForbiddenResponse({ description: '`org:manage`.' })
   @ApiConflictResponse({ description: '`ip_lockout` when the ranges would exclude your own address.' })
   async update(@Ctx() ctx: RequestContext, @Body() body: UpdateOrganizationDto): Promise<OrganizationResponseDto> {
     return toOrganizationResponse(await this.organizations.update(ctx, body));

@@ -1,29 +1,16 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  ETagged,
-  CreatedLocation,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  StepUp,
-  PageQueryDto,
-  Idempotent,
-} from '#libs/common';
+import { ETagged, CreatedLocation, Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { AbacPolicyService } from '#libs/policies';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreatePolicyDto,
   PolicyListDto,
@@ -31,19 +18,20 @@ import {
   toPolicyResponse,
   UpdatePolicyDto,
 } from './policies.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
+
+/** 403 codes several routes here document, besides those every secured route shares. */
+const FORBIDDEN = '`policy:manage`.';
 
 @ApiTags('policies')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`organization_not_found`, `policy_not_found`.' })
-@ApiForbiddenResponse({ description: '`policy:manage`.' })
 @ApiBadRequestResponse({ description: '`policy_invalid`, `principal_not_found`.' })
 @Controller('orgs/:orgId/policies')
 export class PoliciesController {
   constructor(private readonly policies: AbacPolicyService) {}
 
   @Get()
-  @RequirePermission('policy:manage')
+  @Allow({ permission: 'policy:manage', forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'ABAC policies of the organization.' })
   @ApiOkResponse({ type: PolicyListDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<PolicyListDto> {
@@ -53,7 +41,7 @@ export class PoliciesController {
 
   @Get(':policyId')
   @ETagged()
-  @RequirePermission('policy:manage')
+  @Allow({ permission: 'policy:manage', forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'One policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
   async get(@Ctx() ctx: RequestContext, @Param('policyId') policyId: string): Promise<PolicyResponseDto> {
@@ -63,8 +51,7 @@ export class PoliciesController {
   @Post()
   @Idempotent()
   @CreatedLocation('policies/:id')
-  @RequirePermission('policy:manage')
-  @StepUp()
+  @Allow({ permission: 'policy:manage', stepUp: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Add an allow or deny rule (effective on every instance within a second).' })
   @ApiCreatedResponse({ type: PolicyResponseDto })
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
@@ -75,8 +62,7 @@ export class PoliciesController {
   @Patch(':policyId')
   @ETagged()
   @HttpCode(200)
-  @RequirePermission('policy:manage')
-  @StepUp()
+  @Allow({ permission: 'policy:manage', stepUp: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Change a policy.' })
   @ApiOkResponse({ type: PolicyResponseDto })
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })
@@ -91,8 +77,7 @@ export class PoliciesController {
   @Delete(':policyId')
   @ETagged()
   @HttpCode(204)
-  @RequirePermission('policy:manage')
-  @StepUp()
+  @Allow({ permission: 'policy:manage', stepUp: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Delete a policy.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`policy_lockout`: the change would lock policy management away.' })

@@ -1,28 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Put, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import {
-  ETagged,
-  Authenticated,
-  CreatedLocation,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  PageQueryDto,
-  Idempotent,
-} from '#libs/common';
+import { ETagged, CreatedLocation, Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { ProjectService } from '#libs/organizations';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import {
   CreateProjectDto,
   ProjectListDto,
@@ -34,20 +21,21 @@ import {
   toProjectResponse,
   UpdateProjectDto,
 } from './projects.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
+
+/** 403 codes several routes here document, besides those every secured route shares. */
+const FORBIDDEN = '`project:manage`, or a permission of the role you do not hold yourself.';
 
 @ApiTags('projects')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({
   description: '`organization_not_found`, `project_not_found`, `member_not_found`, `role_not_found`.',
 })
-@ApiForbiddenResponse({ description: '`project:manage`, or a permission of the role you do not hold yourself.' })
 @Controller('orgs/:orgId/projects')
 export class ProjectsController {
   constructor(private readonly projects: ProjectService) {}
 
   @Get()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Projects I can see (mine; all of them with project:manage).' })
   @ApiOkResponse({ type: ProjectListDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<ProjectListDto> {
@@ -58,7 +46,10 @@ export class ProjectsController {
   @Post()
   @Idempotent()
   @CreatedLocation('projects/:id')
-  @RequirePermission('project:manage')
+  @Allow({
+    permission: 'project:manage',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Create a project.' })
   @ApiCreatedResponse({ type: ProjectResponseDto })
   @ApiConflictResponse({ description: '`slug_taken`.' })
@@ -68,7 +59,7 @@ export class ProjectsController {
 
   @Get(':projectId')
   @ETagged()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'One project.' })
   @ApiOkResponse({ type: ProjectResponseDto })
   async get(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<ProjectResponseDto> {
@@ -78,7 +69,10 @@ export class ProjectsController {
   @Patch(':projectId')
   @ETagged()
   @HttpCode(200)
-  @RequirePermission('project:manage')
+  @Allow({
+    permission: 'project:manage',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Rename or describe a project.' })
   @ApiOkResponse({ type: ProjectResponseDto })
   async update(
@@ -92,7 +86,10 @@ export class ProjectsController {
   @Delete(':projectId')
   @ETagged()
   @HttpCode(204)
-  @RequirePermission('project:manage')
+  @Allow({
+    permission: 'project:manage',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Delete a project and its member list.' })
   @ApiNoContentResponse()
   async delete(@Ctx() ctx: RequestContext, @Param('projectId') projectId: string): Promise<void> {
@@ -100,7 +97,7 @@ export class ProjectsController {
   }
 
   @Get(':projectId/members')
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Members of a project and their project roles.' })
   @ApiOkResponse({ type: ProjectMemberListDto })
   async members(
@@ -113,7 +110,10 @@ export class ProjectsController {
   }
 
   @Put(':projectId/members/:userId')
-  @RequirePermission('project:manage')
+  @Allow({
+    permission: 'project:manage',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Add an organization member to the project or change their project role.' })
   @ApiOkResponse({ type: ProjectMemberResponseDto })
   async setMember(
@@ -127,7 +127,10 @@ export class ProjectsController {
 
   @Delete(':projectId/members/:userId')
   @HttpCode(204)
-  @RequirePermission('project:manage')
+  @Allow({
+    permission: 'project:manage',
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Remove someone from the project.' })
   @ApiNoContentResponse()
   async removeMember(

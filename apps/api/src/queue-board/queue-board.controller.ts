@@ -1,17 +1,9 @@
 import { Controller, HttpCode, Post, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiProperty,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Ctx, PlatformAdmin, RequestContext } from '#libs/common';
-import { BEARER_SCHEME } from '../swagger.js';
+import { Ctx, RequestContext } from '#libs/common';
 import { QueueBoard } from './queue-board.service.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 export class QueueBoardSessionDto {
   @ApiProperty({ example: '/admin/queues/', description: 'Open this address in the same browser.' })
@@ -21,21 +13,22 @@ export class QueueBoardSessionDto {
 }
 
 @ApiTags('operations')
-@ApiBearerAuth(BEARER_SCHEME)
 @Controller('admin/queue-board')
 export class QueueBoardController {
   constructor(private readonly board: QueueBoard) {}
 
   @Post('session')
   @HttpCode(200)
-  @PlatformAdmin()
+  @Allow({
+    admin: true,
+    unauthorized: '`token_missing`, `session_required` (API keys cannot open it).',
+    forbidden: '`platform_admin_required`.',
+  })
   @ApiOperation({
     summary:
       'Open the queue board (platform administrators): sets a 15-minute HttpOnly, SameSite=Strict cookie scoped to /admin/queues.',
   })
   @ApiOkResponse({ type: QueueBoardSessionDto })
-  @ApiUnauthorizedResponse({ description: '`token_missing`, `session_required` (API keys cannot open it).' })
-  @ApiForbiddenResponse({ description: '`platform_admin_required`.' })
   async open(
     @Ctx() ctx: RequestContext,
     @Res({ passthrough: true }) reply: FastifyReply,

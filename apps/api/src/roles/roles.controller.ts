@@ -1,32 +1,29 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
-  ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { Authenticated, Ctx, RequestContext, RequirePermission, StepUp, PageQueryDto, Idempotent } from '#libs/common';
+import { Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { RoleService } from '#libs/organizations';
-import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { CreateRoleDto, RoleListDto, RoleResponseDto, toRoleResponse, UpdateRoleDto } from './roles.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
+
+/** 403 codes several routes here document, besides those every secured route shares. */
+const FORBIDDEN = '`role:manage`, or a permission you do not hold yourself.';
 
 @ApiTags('roles')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiSecurity(API_KEY_SCHEME)
 @ApiNotFoundResponse({ description: '`organization_not_found`, `role_not_found`.' })
-@ApiForbiddenResponse({ description: '`role:manage`, or a permission you do not hold yourself.' })
 @Controller('orgs/:orgId/roles')
 export class RolesController {
   constructor(private readonly roles: RoleService) {}
 
   @Get()
-  @Authenticated({ allowApiKey: true })
+  @Allow({ apiKey: true, forbidden: FORBIDDEN })
   @ApiOperation({ summary: 'Roles of the organization and their permissions.' })
   @ApiOkResponse({ type: RoleListDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<RoleListDto> {
@@ -36,8 +33,11 @@ export class RolesController {
 
   @Post()
   @Idempotent()
-  @RequirePermission('role:manage')
-  @StepUp()
+  @Allow({
+    permission: 'role:manage',
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Create a custom role with any subset of the permissions you hold.' })
   @ApiCreatedResponse({ type: RoleResponseDto })
   @ApiConflictResponse({ description: '`role_name_taken`.' })
@@ -47,8 +47,11 @@ export class RolesController {
 
   @Patch(':roleId')
   @HttpCode(200)
-  @RequirePermission('role:manage')
-  @StepUp()
+  @Allow({
+    permission: 'role:manage',
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Change a role; its members get the change on their next request.' })
   @ApiOkResponse({ type: RoleResponseDto })
   @ApiConflictResponse({ description: '`role_built_in`, `admin_role_locked`, `role_name_taken`.' })
@@ -62,8 +65,11 @@ export class RolesController {
 
   @Delete(':roleId')
   @HttpCode(204)
-  @RequirePermission('role:manage')
-  @StepUp()
+  @Allow({
+    permission: 'role:manage',
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @ApiOperation({ summary: 'Delete a custom role nobody holds.' })
   @ApiNoContentResponse()
   @ApiConflictResponse({ description: '`role_built_in`, `role_in_use`.' })

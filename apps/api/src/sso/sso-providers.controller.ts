@@ -1,10 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
-  ApiBearerAuth,
   ApiConflictResponse,
   ApiCreatedResponse,
-  ApiForbiddenResponse,
   ApiNoContentResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
@@ -12,17 +10,8 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
-import {
-  ETagged,
-  CreatedLocation,
-  Ctx,
-  RequestContext,
-  RequirePermission,
-  PageQueryDto,
-  Idempotent,
-} from '#libs/common';
+import { ETagged, CreatedLocation, Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { SsoProviderService } from '#libs/sso';
-import { BEARER_SCHEME } from '../swagger.js';
 import {
   CreateSsoProviderDto,
   SsoProviderListDto,
@@ -30,18 +19,17 @@ import {
   toSsoProviderResponse,
   UpdateSsoProviderDto,
 } from './sso.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
 
 @ApiTags('single sign-on')
-@ApiBearerAuth(BEARER_SCHEME)
 @Controller('orgs/:orgId/sso/providers')
 export class SsoProvidersController {
   constructor(private readonly providers: SsoProviderService) {}
 
   @Get()
-  @RequirePermission('org:manage')
+  @Allow({ permission: 'org:manage', apiKey: false, forbidden: '`org:manage`.' })
   @ApiOperation({ summary: "The organization's identity providers (client secrets are never returned)." })
   @ApiOkResponse({ type: SsoProviderListDto })
-  @ApiForbiddenResponse({ description: '`org:manage`.' })
   async list(@Ctx() ctx: RequestContext, @Query() query: PageQueryDto): Promise<SsoProviderListDto> {
     const page = await this.providers.list(ctx, query);
     return { items: page.items.map(toSsoProviderResponse), nextCursor: page.nextCursor };
@@ -50,11 +38,14 @@ export class SsoProvidersController {
   @Post()
   @Idempotent()
   @CreatedLocation('providers/:id')
-  @RequirePermission('org:manage')
+  @Allow({
+    permission: 'org:manage',
+    apiKey: false,
+    forbidden: '`org:manage`, or a mapped role with permissions you do not hold.',
+  })
   @ApiOperation({ summary: 'Add an OpenID Connect provider; its issuer must answer discovery. Audited.' })
   @ApiCreatedResponse({ type: SsoProviderResponseDto })
   @ApiBadRequestResponse({ description: '`validation_failed`, `sso_issuer_invalid`, `role_not_found`.' })
-  @ApiForbiddenResponse({ description: '`org:manage`, or a mapped role with permissions you do not hold.' })
   @ApiConflictResponse({ description: '`sso_provider_slug_taken`.' })
   @ApiUnprocessableEntityResponse({ description: '`sso_issuer_unreachable`.' })
   async create(@Ctx() ctx: RequestContext, @Body() body: CreateSsoProviderDto): Promise<SsoProviderResponseDto> {
@@ -63,7 +54,7 @@ export class SsoProvidersController {
 
   @Get(':providerId')
   @ETagged()
-  @RequirePermission('org:manage')
+  @Allow({ permission: 'org:manage', apiKey: false })
   @ApiOperation({ summary: 'One identity provider.' })
   @ApiOkResponse({ type: SsoProviderResponseDto })
   @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
@@ -74,7 +65,7 @@ export class SsoProvidersController {
   @Patch(':providerId')
   @ETagged()
   @HttpCode(200)
-  @RequirePermission('org:manage')
+  @Allow({ permission: 'org:manage', apiKey: false })
   @ApiOperation({ summary: 'Change a provider (mappings apply at each member’s next sign-in). Audited.' })
   @ApiOkResponse({ type: SsoProviderResponseDto })
   @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })
@@ -91,7 +82,7 @@ export class SsoProvidersController {
   @Delete(':providerId')
   @ETagged()
   @HttpCode(204)
-  @RequirePermission('org:manage')
+  @Allow({ permission: 'org:manage', apiKey: false })
   @ApiOperation({ summary: 'Remove a provider; identities linked through it are removed, accounts stay. Audited.' })
   @ApiNoContentResponse()
   @ApiNotFoundResponse({ description: '`sso_provider_not_found`.' })

@@ -1,17 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserAdministrationService } from '#libs/auth';
-import { Ctx, ETagged, PlatformAdmin, RequestContext, StepUp } from '#libs/common';
-import { BEARER_SCHEME } from '../swagger.js';
+import { Ctx, ETagged, RequestContext } from '#libs/common';
 import {
   ErasureResponseDto,
   RevokedSessionsResponseDto,
@@ -23,18 +13,24 @@ import {
   UserPageDto,
   UserResponseDto,
 } from './users.dto.js';
+import { Allow } from '../auth/allow.decorator.js';
+
+/** 401 codes several routes here document, besides those every secured route shares. */
+const UNAUTHORIZED = '`step_up_required` on changes, MFA reset and erasure (see POST /auth/step-up).';
+
+/** 403 codes several routes here document, besides those every secured route shares. */
+const FORBIDDEN = '`platform_admin_required` (any account, any id: nothing is revealed).';
 
 @ApiTags('users')
-@ApiBearerAuth(BEARER_SCHEME)
-@ApiForbiddenResponse({ description: '`platform_admin_required` (any account, any id: nothing is revealed).' })
-@ApiUnauthorizedResponse({
-  description: '`step_up_required` on changes, MFA reset and erasure (see POST /auth/step-up).',
-})
-@PlatformAdmin()
 @Controller('users')
 export class UsersController {
   constructor(private readonly users: UserAdministrationService) {}
 
+  @Allow({
+    admin: true,
+    unauthorized: UNAUTHORIZED,
+    forbidden: FORBIDDEN,
+  })
   @Get()
   @ApiOperation({ summary: 'Accounts, newest first: search email or name, filter by status; last sign-in shown.' })
   @ApiOkResponse({ type: UserPageDto })
@@ -42,6 +38,11 @@ export class UsersController {
     return toUserPage(await this.users.list(ctx, query), ctx.now);
   }
 
+  @Allow({
+    admin: true,
+    unauthorized: UNAUTHORIZED,
+    forbidden: FORBIDDEN,
+  })
   @Get(':userId')
   @ETagged()
   @ApiOperation({ summary: 'One account.' })
@@ -53,7 +54,11 @@ export class UsersController {
 
   @Patch(':userId')
   @ETagged()
-  @StepUp()
+  @Allow({
+    admin: true,
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @HttpCode(200)
   @ApiOperation({ summary: 'Disable or enable, set or clear the expiry, grant or withdraw platform admin.' })
   @ApiOkResponse({ type: UserResponseDto })
@@ -67,6 +72,11 @@ export class UsersController {
     return toUserResponse(await this.users.update(ctx, userId, body), ctx.now);
   }
 
+  @Allow({
+    admin: true,
+    unauthorized: UNAUTHORIZED,
+    forbidden: FORBIDDEN,
+  })
   @Post(':userId/sessions/revoke')
   @HttpCode(200)
   @ApiOperation({ summary: 'End every session of the account: its next request answers 401.' })
@@ -81,7 +91,11 @@ export class UsersController {
   }
 
   @Post(':userId/mfa/reset')
-  @StepUp()
+  @Allow({
+    admin: true,
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @HttpCode(200)
   @ApiOperation({
     summary:
@@ -96,7 +110,11 @@ export class UsersController {
 
   @Delete(':userId')
   @ETagged()
-  @StepUp()
+  @Allow({
+    admin: true,
+    stepUp: true,
+    forbidden: FORBIDDEN,
+  })
   @HttpCode(200)
   @ApiOperation({
     summary:

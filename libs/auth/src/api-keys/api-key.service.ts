@@ -16,6 +16,8 @@ import {
 import { bestEffort, REDIS, Transactions } from '#libs/database';
 import { AuthEvents } from '../auth-events.js';
 import { randomToken, safeEqual, sha256Hex } from '../crypto/secret-box.js';
+import { ExpiringLru } from '../cache/expiring-lru.js';
+import { PrincipalCache, type KeyPrincipal } from '../sessions/principal-cache.js';
 import { ApiKeyEntity } from './api-key.entity.js';
 
 /** Keys read `fgk_<10 hex prefix>_<secret>`; the prefix is public, the whole string is the secret. */
@@ -44,6 +46,9 @@ export interface CreatedApiKey {
   secret: string;
 }
 
+/** Keys (and key/address pairs) this process remembers having marked in Redis, per window. */
+const MARKS_CAPACITY = 20_000;
+
 const keyInvalid = () => new UnauthorizedError({ code: 'token_invalid', detail: 'The API key is not valid.' });
 
 /**
@@ -58,7 +63,11 @@ export class ApiKeyService {
     @Inject(REDIS) private readonly redis: Redis,
     private readonly transactions: Transactions,
     private readonly events: AuthEvents,
+    private readonly principals: PrincipalCache,
   ) {}
+
+  /** Redis markers (last use, audited use) this process set or found recently: not asked again. */
+  private readonly marks = new ExpiringLru<string, true>(MARKS_CAPACITY);
 
   async create(ctx: RequestContext, input: CreateApiKeyInput): Promise<CreatedApiKey> {
     const prefix = randomBytes(5).toString('hex');
@@ -133,6 +142,7 @@ export class ApiKeyService {
       if (!key) throw new NotFoundError({ code: 'api_key_not_found', detail: 'No such API key.' });
       const revokedAt = key.revokedAt ?? new Date();
       await repo.update({ id: keyId, revokedAt: IsNull() }, { revokedAt });
+      await this.transactions.afterCommit(manager, () => this.principals.invalidateApiKeys([keyId]));
       await this.events.record(
         ctx,
         {
@@ -159,6 +169,10 @@ export class ApiKeyService {
           RETURNING id, name, prefix, revoked_at`,
         [organizationId, userId],
       )) as [{ id: string; name: string; prefix: string; revoked_at: Date }[], number];
+      if (rows.length) {
+        const ids = rows.map((row) => row.id);
+        await this.transactions.afterCommit(manager, () => this.principals.invalidateApiKeys(ids));
+      }
       for (const key of rows) {
         await this.events.record(
           ctx,
@@ -187,6 +201,11 @@ export class ApiKeyService {
    * request of the window. When Redis cannot answer, the use is recorded rather than lost.
    */
   async recordUse(ctx: RequestContext, key: Pick<ApiKeyEntity, 'id' | 'organizationId'>, route: string): Promise<void> {
+    // The marker is Redis's; a process that set or saw it skips the round trip for a while (a
+    // tenth of the window, so a use after the window ends is still audited promptly).
+    const mark = `audited:${key.id}:${ctx.ip ?? 'unknown'}`;
+    if (this.marks.get(mark)) return;
+    this.marks.set(mark, true, Date.now() + (API_KEY_USE_AUDIT_SECONDS * 1000) / 10);
     const first = await bestEffort(
       this.redis,
       () =>
@@ -209,42 +228,71 @@ export class ApiKeyService {
   }
 
   /** Resolves an `X-API-Key` value to its key, or throws 401 `token_invalid`. */
+  /**
+   * Resolves an `X-API-Key` value to its key, or throws 401 `token_invalid` (`account_disabled`
+   * when its creator's account is). The key and its creator's status are kept in memory like
+   * sessions (PrincipalCache: revocation and disabling reach every process at once); the checks
+   * below run on every request.
+   */
   async authenticate(raw: string): Promise<ApiKeyEntity> {
     const match = KEY_PATTERN.exec(raw);
     if (!match) throw keyInvalid();
-    const key = await this.keys
-      .createQueryBuilder('k')
-      .addSelect('k.secretHash')
-      .where('k.prefix = :prefix', { prefix: match[1] })
-      .getOne();
-    if (!key || !safeEqual(key.secretHash, sha256Hex(raw))) throw keyInvalid();
+    const secretHash = sha256Hex(raw);
+    const found = await this.principals.apiKey(secretHash, () => this.load(match[1], secretHash));
+    if (!found) throw keyInvalid();
+    const { key, creator } = found;
     const now = Date.now();
     if (key.revokedAt || (key.expiresAt && key.expiresAt.getTime() <= now)) throw keyInvalid();
     // A key acts for its creator: once the creator's account is disabled or expired, so is the key.
     if (key.createdBy) {
-      const [creator] = (await this.keys.manager.query(`SELECT status, expires_at FROM user_account WHERE id = $1`, [
-        key.createdBy,
-      ])) as { status: string; expires_at: Date | null }[];
-      if (!creator || creator.status !== 'active' || (creator.expires_at && creator.expires_at.getTime() <= now)) {
+      if (!creator || creator.status !== 'active' || (creator.expiresAt !== null && creator.expiresAt <= now)) {
         throw new UnauthorizedError({
           code: 'account_disabled',
           detail: 'The account that created this API key is disabled or has expired.',
         });
       }
     }
-    // "Last used" is a convenience: without Redis, or on a read-only database, it waits for later.
+    await this.markUsed(key.id, now);
+    return { ...key };
+  }
+
+  /** The key with this prefix if its secret hashes to `secretHash` (constant-time), and its creator. */
+  private async load(prefix: string, secretHash: string): Promise<KeyPrincipal<ApiKeyEntity> | null> {
+    const key = await this.keys
+      .createQueryBuilder('k')
+      .addSelect('k.secretHash')
+      .where('k.prefix = :prefix', { prefix })
+      .getOne();
+    if (!key || !safeEqual(key.secretHash, secretHash)) return null;
+    delete (key as Partial<ApiKeyEntity>).secretHash;
+    if (!key.createdBy) return { key, creator: null };
+    const [creator] = (await this.keys.manager.query(`SELECT status, expires_at FROM user_account WHERE id = $1`, [
+      key.createdBy,
+    ])) as { status: string; expires_at: Date | null }[];
+    return {
+      key,
+      creator: creator ? { status: creator.status, expiresAt: creator.expires_at?.getTime() ?? null } : null,
+    };
+  }
+
+  /**
+   * "Last used" is a convenience, written at most once per LAST_USED_RESOLUTION_SECONDS (a Redis
+   * marker decides); without Redis, or on a read-only database, it waits for later.
+   */
+  private async markUsed(keyId: string, now: number): Promise<void> {
+    const mark = `used:${keyId}`;
+    if (this.marks.get(mark, now)) return;
+    this.marks.set(mark, true, now + (LAST_USED_RESOLUTION_SECONDS * 1000) / 10);
     const stale = await bestEffort(
       this.redis,
-      () => this.redis.set(`auth:apikey-used:${key.id}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX'),
+      () => this.redis.set(`auth:apikey-used:${keyId}`, '1', 'EX', LAST_USED_RESOLUTION_SECONDS, 'NX'),
       null,
     );
     if (stale) {
-      await this.keys.update({ id: key.id }, { lastUsedAt: new Date(now) }).catch((error: { code?: string }) => {
+      await this.keys.update({ id: keyId }, { lastUsedAt: new Date(now) }).catch((error: { code?: string }) => {
         if (error.code !== '25006' && (error as { driverError?: { code?: string } }).driverError?.code !== '25006')
           throw error;
       });
     }
-    delete (key as Partial<ApiKeyEntity>).secretHash;
-    return key;
   }
 }

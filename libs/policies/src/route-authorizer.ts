@@ -1,38 +1,32 @@
-import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import { DomainError, ForbiddenError, InternalError, UnauthorizedError } from '#libs/common';
-import { metrics } from '#libs/common';
-import { PUBLIC_ROUTE, ROUTE_POLICY, type ContextRequest, type RoutePolicy } from '#libs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import {
+  DomainError,
+  ForbiddenError,
+  InternalError,
+  metrics,
+  type ContextRequest,
+  type RequestContext,
+  type RoutePolicy,
+} from '#libs/common';
 import { AuditService } from '#libs/audit';
 import { PolicyService } from './policy.service.js';
 
 /**
- * The global policy guard, after authentication. Deny by default: a route needs `@Public()` or a
- * RoutePolicy. Organization routes (`:orgId`) need a current membership (404 otherwise, so a
+ * Route-level authorization of an authenticated caller, called by the API's one global guard after
+ * authentication. Organization routes (`:orgId`) need a current membership (404 otherwise, so a
  * tenant's existence is never revealed), a request from the organization's allowed IP ranges, MFA
  * when the member's role requires it, and, for `@RequirePermission`, the route-level permission
- * (403 with `code` = the permission). Services then check the row.
+ * (403 with `code` = the permission); platform-admin routes need a platform administrator.
+ * Services then check the row. Returns the context scoped to the route's organization.
  */
 @Injectable()
-export class PoliciesGuard implements CanActivate {
+export class RouteAuthorizer {
   constructor(
-    private readonly reflector: Reflector,
     private readonly policies: PolicyService,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
-  async canActivate(execution: ExecutionContext): Promise<boolean> {
-    const targets = [execution.getHandler(), execution.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets)) return true;
-    const policy = this.reflector.getAllAndOverride<RoutePolicy | undefined>(ROUTE_POLICY, targets);
-    const request = execution.switchToHttp().getRequest<ContextRequest>();
-    const ctx = request.ctx;
-    if (!ctx || ctx.actor.type === 'anonymous') {
-      throw new UnauthorizedError({ code: 'token_missing', detail: 'This route requires authentication.' });
-    }
-    if (!policy)
-      throw new ForbiddenError({ code: 'route_policy_missing', detail: 'This route is not open to anyone.' });
-
+  async authorize(request: ContextRequest, ctx: RequestContext, policy: RoutePolicy): Promise<RequestContext> {
     if (policy.kind === 'platform-admin') {
       if (ctx.actor.type !== 'user' || !ctx.actor.isPlatformAdmin) {
         metrics.authzDecisions.inc({ level: 'route', permission: 'platform-admin', outcome: 'denied' });
@@ -42,17 +36,14 @@ export class PoliciesGuard implements CanActivate {
         });
       }
       metrics.authzDecisions.inc({ level: 'route', permission: 'platform-admin', outcome: 'allowed' });
-      return true;
-    }
-    if (policy.kind === 'authenticated' && ctx.actor.type === 'api_key' && !policy.allowApiKey) {
-      throw new ForbiddenError({ code: 'api_key_not_allowed', detail: 'API keys cannot use this route.' });
+      return ctx;
     }
     const orgId = request.params?.orgId;
     if (!orgId) {
       if (policy.kind === 'permission') {
         throw new InternalError({ code: 'route_misconfigured', detail: 'This route cannot be authorized.' });
       }
-      return true;
+      return ctx;
     }
     const scoped = ctx.forOrganization(orgId);
     const permission = policy.kind === 'permission' ? policy.permission : 'membership';
@@ -72,7 +63,6 @@ export class PoliciesGuard implements CanActivate {
       }
       throw error;
     }
-    request.ctx = scoped;
-    return true;
+    return scoped;
   }
 }
