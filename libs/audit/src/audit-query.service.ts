@@ -39,7 +39,7 @@ export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
   return {
     id: r.id,
     organizationId: r.organization_id,
-    seq: Number(r.seq),
+    seq: r.seq === null ? null : Number(r.seq),
     occurredAt: new Date(r.occurred_at),
     actor: {
       type: r.actor_type,
@@ -143,19 +143,19 @@ export class AuditQueryService {
     const limit = page.limit ?? 50;
     const { where, params } = this.where(organizationId, filter);
     if (page.cursor) {
-      const { s } = decodeCursor<{ s: number }>(page.cursor, { s: 'seq' });
-      params.push(s);
-      where.push(`e.seq < $${params.length}`);
+      const { p } = decodeCursor<{ p: number }>(page.cursor, { p: 'seq' });
+      params.push(p);
+      where.push(`e.pos < $${params.length}`);
     }
     params.push(limit + 1);
     const rows: AuditEventReadRow[] = await this.dataSource.query(
-      `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`,
+      `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.pos DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toAuditRecord);
     return {
       items,
-      nextCursor: rows.length > limit ? encodeCursor({ s: items[items.length - 1].seq }) : null,
+      nextCursor: rows.length > limit ? encodeCursor({ p: Number(rows[limit - 1].pos) }) : null,
     };
   }
 
@@ -173,9 +173,9 @@ export class AuditQueryService {
     for (;;) {
       const { where, params } = this.where(organizationId, filter);
       params.push(after);
-      where.push(`e.seq > $${params.length}`);
+      where.push(`e.pos > $${params.length}`);
       const rows: AuditEventReadRow[] = await this.dataSource.query(
-        `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${EXPORT_BATCH}`,
+        `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.pos LIMIT ${EXPORT_BATCH}`,
         params,
       );
       if (rows.length === 0) return;
@@ -186,7 +186,7 @@ export class AuditQueryService {
       }
       yield chunk;
       if (rows.length < EXPORT_BATCH) return;
-      after = Number(rows[rows.length - 1].seq);
+      after = Number(rows[rows.length - 1].pos);
     }
   }
 
