@@ -150,7 +150,13 @@ async function measure(ds: DataSource): Promise<void> {
   const chained1 = await run(transactions, 'chained, 1 org, 1 writer', [busy], 1, sequenced);
   const plainN = await run(transactions, `plain insert, ${CONCURRENCY} writers`, [busy], CONCURRENCY, plain);
   const chainedN = await run(transactions, `chained, 1 org, ${CONCURRENCY} writers`, [busy], CONCURRENCY, sequenced);
-  const plainAgain = await run(transactions, `plain insert, ${CONCURRENCY} writers (again)`, [busy], CONCURRENCY, plain);
+  const plainAgain = await run(
+    transactions,
+    `plain insert, ${CONCURRENCY} writers (again)`,
+    [busy],
+    CONCURRENCY,
+    plain,
+  );
   const spread = await run(transactions, `chained, 8 orgs, ${CONCURRENCY} writers`, many, CONCURRENCY, sequenced);
   const locked = await run(
     transactions,

@@ -156,15 +156,19 @@ export async function insertEvents(manager: EntityManager, events: PreparedEvent
  * lock (so one process at a time links a chain, whichever instance it runs in), then the head
  * row (created on a chain's first event). Every writer of a chain's order (the sequencer,
  * checkpoints, retention) takes both, in this order, so they never deadlock or fork the chain.
+ * `relaxedCommit` lets the transaction commit without waiting for its WAL flush: for linking only,
+ * which a crash can undo without harm (the events stay committed, unlinked, and are linked again).
  */
 export async function lockChain(
   manager: EntityManager,
   organizationId: string | null,
+  options: { relaxedCommit?: boolean } = {},
 ): Promise<{ lastSeq: number; lastHash: string }> {
   // One round trip: the advisory lock is taken before the head row is read (the upsert returns
   // the latest committed head, whatever the statement's snapshot).
+  const relaxed = options.relaxedCommit ? `, set_config('synchronous_commit', 'off', true)` : '';
   const rows: { last_seq: string; last_hash: string }[] = await manager.query(
-    `WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended($4, 0)) AS held)
+    `WITH locked AS (SELECT pg_advisory_xact_lock(hashtextextended($4, 0))${relaxed})
      INSERT INTO audit_chain_head (chain, organization_id, last_seq, last_hash)
      SELECT $1, $2::uuid, 0, $3 FROM locked
      ON CONFLICT (chain) DO UPDATE SET last_seq = audit_chain_head.last_seq

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '#libs/common';
-import type { AuditEventRow } from './audit-chain.js';
+import { EVENT_COLUMNS, type AuditEventRow, type EventColumn } from './audit-chain.js';
 import type { AuditEventRecord, AuditOutcome } from './audit.types.js';
 import { mergePersonal, type PersonalValue } from './personal-data.js';
 
@@ -62,24 +62,11 @@ export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
 
 export type ExportFormat = 'jsonl' | 'csv';
 
-export const CSV_COLUMNS = [
-  'seq',
-  'occurred_at',
-  'actor_type',
-  'actor_id',
-  'actor_user_id',
-  'actor_label',
-  'action',
-  'resource_type',
-  'resource_id',
-  'outcome',
-  'ip',
-  'user_agent',
-  'request_id',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
+/** The export's columns: those of `audit_event` but its id and organization, in table order. */
+type CsvColumn = Exclude<EventColumn, 'id' | 'organization_id'>;
+export const CSV_COLUMNS = (Object.keys(EVENT_COLUMNS) as EventColumn[]).filter(
+  (c): c is CsvColumn => c !== 'id' && c !== 'organization_id',
+);
 
 /** Escapes the line separators JSON.stringify leaves raw (U+2028/2029), so one event is one line. */
 export function jsonLine(value: unknown): string {
@@ -103,25 +90,26 @@ export function csvCell(value: unknown): string {
 }
 
 export function csvLine(r: AuditEventRecord): string {
-  const cells = [
-    r.seq,
-    r.occurredAt.toISOString(),
-    r.actor.type,
-    r.actor.id,
-    r.actor.userId,
-    r.actor.label,
-    r.action,
-    r.resourceType,
-    r.resourceId,
-    r.outcome,
-    r.ip,
-    r.userAgent,
-    r.requestId,
-    r.details,
-    r.prevHash,
-    r.hash,
-  ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  // Keyed by column, so the compiler holds the export to the table's column definition.
+  const cells: Record<CsvColumn, unknown> = {
+    seq: r.seq,
+    occurred_at: r.occurredAt.toISOString(),
+    actor_type: r.actor.type,
+    actor_id: r.actor.id,
+    actor_user_id: r.actor.userId,
+    actor_label: r.actor.label,
+    action: r.action,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    outcome: r.outcome,
+    ip: r.ip,
+    user_agent: r.userAgent,
+    request_id: r.requestId,
+    details: r.details,
+    prev_hash: r.prevHash,
+    hash: r.hash,
+  };
+  return `${CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',')}\r\n`;
 }
 
 const EXPORT_BATCH = 1_000;

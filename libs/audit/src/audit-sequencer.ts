@@ -100,12 +100,18 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
 
   private pass(organizationId: string | null, manager?: EntityManager): Promise<StoredEvent[]> {
     const work = async (ctx: RequestContext, m: EntityManager): Promise<StoredEvent[]> => {
-      const head = await lockChain(m, organizationId);
+      // Linking is derived from committed events: a crash that loses it leaves them unlinked, and
+      // they are linked again, so the pass does not wait for its WAL flush. A pass that signs a
+      // checkpoint does: the checkpoint is published outside the database once committed.
+      const head = await lockChain(m, organizationId, { relaxedCommit: true });
       const linked = await linkPending(m, organizationId, head);
       if (linked.length) {
         const last = linked[linked.length - 1];
         const checkpoint = await this.checkpoints.afterAppend(m, organizationId, linked[0].seq, last);
-        if (checkpoint) await this.transactions.afterCommit(ctx, () => this.checkpoints.committed([checkpoint]));
+        if (checkpoint) {
+          await m.query(`SET LOCAL synchronous_commit = on`);
+          await this.transactions.afterCommit(ctx, () => this.checkpoints.committed([checkpoint]));
+        }
       }
       return linked;
     };

@@ -50,8 +50,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
   private stopMetrics?: () => void;
-  /** Request ids that already produced a denial event, so the HTTP edge does not record it twice. */
-  private readonly deniedRequests = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -127,11 +125,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
       return;
     }
     if (this.buffer.length >= this.config.audit.bufferMax) void this.flush();
-  }
-
-  /** Whether a denial was already recorded for this request (by a guard or a service). */
-  hasDenial(requestId: string): boolean {
-    return this.deniedRequests.has(requestId);
   }
 
   /** Buffered events not yet written. */
@@ -241,11 +234,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     if (organizationId !== null && !isUuid(organizationId)) {
       details = { ...details, organizationRef: cleanText(organizationId, 200) };
       organizationId = null;
-    }
-    if (input.outcome === 'denied' && ctx.requestId) {
-      // Bounded: only the most recent requests matter (the response is being sent).
-      if (this.deniedRequests.size >= 10_000) this.deniedRequests.clear();
-      this.deniedRequests.add(ctx.requestId);
     }
     const actor = input.actor ?? ctx.actor;
     const text = (v: string | undefined | null, max = 512) => (v ? cleanText(v, max) : null);

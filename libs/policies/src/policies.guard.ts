@@ -1,9 +1,8 @@
-import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { DomainError, ForbiddenError, InternalError, UnauthorizedError } from '#libs/common';
+import { describeRefusal, DomainError, ForbiddenError, InternalError, UnauthorizedError } from '#libs/common';
 import { metrics } from '#libs/common';
 import { PUBLIC_ROUTE, ROUTE_POLICY, type ContextRequest, type RoutePolicy } from '#libs/common';
-import { AuditService } from '#libs/audit';
 import { PolicyService } from './policy.service.js';
 
 /**
@@ -18,7 +17,6 @@ export class PoliciesGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly policies: PolicyService,
-    @Optional() private readonly audit?: AuditService,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -64,9 +62,8 @@ export class PoliciesGuard implements CanActivate {
         metrics.authzDecisions.inc({ level: 'route', permission, outcome: error.status === 403 ? 'denied' : 'hidden' });
       }
       if (error instanceof ForbiddenError) {
-        this.audit?.recordBuffered(scoped, {
+        describeRefusal(error, {
           action: 'authz.denied',
-          outcome: 'denied',
           details: { code: error.code, route: `${request.method} ${request.routeOptions?.url ?? ''}` },
         });
       }

@@ -94,7 +94,8 @@ export class AuditEventResponseDto {
   @ApiProperty({
     nullable: true,
     type: Number,
-    description: 'Position in the organization’s chain, from 1; null until the event is linked (right after it commits).',
+    description:
+      'Position in the organization’s chain, from 1; null until the event is linked (right after it commits).',
   })
   seq: number | null;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;

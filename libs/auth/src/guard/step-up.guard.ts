@@ -1,21 +1,19 @@
-import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditService } from '#libs/audit';
-import { PUBLIC_ROUTE, STEP_UP_ROUTE, UnauthorizedError, type ContextRequest } from '#libs/common';
+import { describeRefusal, PUBLIC_ROUTE, STEP_UP_ROUTE, UnauthorizedError, type ContextRequest } from '#libs/common';
 import { StepUpService } from '../step-up/step-up.service.js';
 
 /**
  * The last global guard: a route marked `@StepUp()` also needs a fresh factor on the caller's
  * session (see StepUpService). It runs after authorization, so a caller who may not act at all
- * hears 403/404 first and is never asked to step up for nothing. A refusal is audited as a
- * denial (buffered, like the policy guard's).
+ * hears 403/404 first and is never asked to step up for nothing. A refusal carries its audit
+ * description (a buffered denial), recorded by the HTTP edge like every refusal.
  */
 @Injectable()
 export class StepUpGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly stepUp: StepUpService,
-    @Optional() private readonly audit?: AuditService,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -29,9 +27,8 @@ export class StepUpGuard implements CanActivate {
       await this.stepUp.assertFresh(ctx);
     } catch (error) {
       if (error instanceof UnauthorizedError) {
-        this.audit?.recordBuffered(ctx, {
+        describeRefusal(error, {
           action: 'authz.denied',
-          outcome: 'denied',
           resourceType: 'route',
           resourceId: `${request.method} ${request.routeOptions?.url ?? ''}`,
           details: { status: 401, code: error.code },
