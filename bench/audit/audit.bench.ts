@@ -130,8 +130,9 @@ async function measure(ds: DataSource): Promise<void> {
   const plain: Write = (_ctx, m, org, e) => plainInsert(m, org, e);
   // AuditService's path: written unlinked in the transaction, linked by the sequencer after commit.
   const sequenced: Write = async (ctx, m, org, e) => {
-    await insertEvents(m, [{ ...e, organizationId: org }]);
-    await transactions.afterCommit(ctx, async () => void (await sequencer.link(org, m)));
+    const written = await insertEvents(m, [{ ...e, organizationId: org }]);
+    const ids = written.map((w) => w.id);
+    await transactions.afterCommit(ctx, async () => void (await sequencer.link(org, m, ids)));
   };
   // The previous design: the chain head locked from the event until the business transaction commits.
   const headLocked: Write = async (_ctx, m, org, e) => {

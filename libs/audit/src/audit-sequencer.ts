@@ -51,20 +51,22 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Links every event of the chain committed before this call (and any committed meanwhile):
-   * resolves once a pass that started after the call has finished, with what this caller's own
-   * pass linked (passes of one chain run one at a time in a process; waiters share them). With
+   * resolves once a pass that started after the call has finished (or, given `eventIds`, one
+   * that linked them), with what this caller's own pass linked (passes of one chain run one at a time in a process; waiters share them). With
    * `manager`, a pass this caller runs uses that entity manager's connection (the one whose
    * transaction just committed), so linking never waits for a free connection while holding one.
    * Never throws: a failure is logged and the sweep links the events later.
    */
-  async link(organizationId: string | null, manager?: EntityManager): Promise<StoredEvent[]> {
+  async link(organizationId: string | null, manager?: EntityManager, eventIds?: string[]): Promise<StoredEvent[]> {
     const key = chainKey(organizationId);
     let chain = this.chains.get(key);
     if (!chain) this.chains.set(key, (chain = { started: 0, finished: 0 }));
     const needed = chain.started + 1;
     while (chain.finished < needed) {
       if (chain.running) {
-        await chain.running;
+        const linked = await chain.running;
+        // The pass under way saw the caller's events committed: no need for the next one.
+        if (eventIds?.length && covers(linked, eventIds)) return [];
         continue;
       }
       const number = ++chain.started;
@@ -124,4 +126,10 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
     }
     return this.transactions.run(system, work);
   }
+}
+
+function covers(linked: StoredEvent[], ids: string[]): boolean {
+  if (linked.length < ids.length) return false;
+  const done = new Set(linked.map((e) => e.id));
+  return ids.every((id) => done.has(id));
 }

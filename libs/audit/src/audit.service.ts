@@ -200,9 +200,18 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   /** Links committed events into their chains (one sequencer pass per chain), then runs the alert rules. */
   private async linkAndEvaluate(events: WrittenEvent[], manager?: EntityManager): Promise<void> {
-    const chains = new Map(events.map((e) => [chainKey(e.organizationId), e.organizationId]));
+    const chains = new Map<string, { organizationId: string | null; ids: string[] }>();
+    for (const e of events) {
+      const key = chainKey(e.organizationId);
+      const chain = chains.get(key) ?? { organizationId: e.organizationId, ids: [] };
+      chain.ids.push(e.id);
+      chains.set(key, chain);
+    }
     // One connection links one chain at a time, in a stable order.
-    for (const key of [...chains.keys()].sort()) await this.sequencer.link(chains.get(key)!, manager);
+    for (const key of [...chains.keys()].sort()) {
+      const { organizationId, ids } = chains.get(key)!;
+      await this.sequencer.link(organizationId, manager, ids);
+    }
     this.alerts.evaluate(events);
   }
 
