@@ -1,20 +1,32 @@
 /**
  * Audit chaining cost: sustained events per second and the latency an audit event adds to a write
- * transaction, with hash chaining (per-organization lock, SHA-256, insert, head update) against a
- * plain insert of the same rows into a table of the same shape and indexes, in the same run.
+ * transaction (an UPDATE and its event), against a plain insert of the same rows into a table of
+ * the same shape and indexes, in the same run. Chained events are written as AuditService writes
+ * them: unlinked in the business transaction, linked by the sequencer right after commit; the
+ * latency counts until the event is linked. For reference, the previous design (the chain head
+ * locked inside the business transaction until it commits) runs in the same process. The chain is
+ * verified at the end.
  *
  *   npm run bench:audit            (BENCH_ADMIN_DATABASE_URL or postgres://postgres@127.0.0.1:5432/postgres)
  *   BENCH_AUDIT_EVENTS=4000 BENCH_AUDIT_CONCURRENCY=8 npm run bench:audit
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DataSource, type EntityManager } from 'typeorm';
-import { AuditAnchor } from '#libs/audit';
-import { appendToChain, type PreparedEvent } from '#libs/audit';
-import { CheckpointService } from '#libs/audit';
-import { AuditSigningKeys } from '#libs/audit';
+import {
+  appendToChain,
+  AuditAnchor,
+  AuditSequencer,
+  AuditSigningKeys,
+  AuditVerifier,
+  CheckpointService,
+  insertEventRows,
+  insertEvents,
+  redactDetails,
+  type PreparedEvent,
+} from '#libs/audit';
+import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import { redactDetails } from '#libs/audit';
-import { dataSourceOptions } from '#libs/database';
+import { dataSourceOptions, Transactions } from '#libs/database';
 import { withScratch } from '../support/scratch.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3_000);
@@ -40,27 +52,10 @@ function event(organizationId: string, i: number): PreparedEvent {
 }
 
 async function plainInsert(m: EntityManager, organizationId: string, e: PreparedEvent): Promise<void> {
-  await m.query(
-    `INSERT INTO bench_plain_event (id, organization_id, seq, occurred_at, actor_type, actor_id, actor_user_id, actor_label,
-       action, resource_type, resource_id, outcome, ip, user_agent, request_id, details, prev_hash, hash)
-     VALUES ($1, $2, nextval('bench_plain_seq'), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, '', '')`,
-    [
-      randomUUID(),
-      organizationId,
-      e.occurredAt,
-      e.actorType,
-      e.actorId,
-      e.actorUserId,
-      e.actorLabel,
-      e.action,
-      e.resourceType,
-      e.resourceId,
-      e.outcome,
-      e.ip,
-      e.userAgent,
-      e.requestId,
-      JSON.stringify(e.details),
-    ],
+  await insertEventRows(
+    m,
+    [{ ...e, organizationId, id: randomUUID(), seq: null, prevHash: null, hash: null }],
+    'bench_plain_event',
   );
 }
 
@@ -71,24 +66,27 @@ interface Result {
   p99: number;
 }
 
-/** `EVENTS` write transactions (a state change + its event) from `CONCURRENCY` writers. */
+type Write = (ctx: RequestContext, m: EntityManager, org: string, e: PreparedEvent) => Promise<unknown>;
+
+/** `EVENTS` write transactions (a state change + its event) from `writers` concurrent writers. */
 async function run(
-  ds: DataSource,
+  transactions: Transactions,
   name: string,
   orgs: string[],
-  write: (m: EntityManager, org: string, e: PreparedEvent) => Promise<unknown>,
+  writers: number,
+  write: Write,
 ): Promise<Result> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: writers }, async () => {
       for (let i = next++; i < EVENTS; i = next++) {
         const org = orgs[i % orgs.length];
         const t0 = performance.now();
-        await ds.transaction(async (m) => {
+        await transactions.run(RequestContext.system('bench'), async (ctx, m) => {
           await m.query(`UPDATE bench_state SET counter = counter + 1 WHERE id = $1`, [i % 100]);
-          await write(m, org, event(org, i));
+          await write(ctx, m, org, event(org, i));
         });
         latencies.push(performance.now() - t0);
       }
@@ -100,23 +98,9 @@ async function run(
   return { name, eventsPerSecond: EVENTS / seconds, p50: pct(50), p99: pct(99) };
 }
 
-async function batched(ds: DataSource, org: string, batch: number): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < EVENTS * 4; i += batch) {
-    await ds.transaction((m) =>
-      appendToChain(
-        m,
-        org,
-        Array.from({ length: batch }, (_, k) => event(org, i + k)),
-      ),
-    );
-  }
-  return (EVENTS * 4) / ((performance.now() - started) / 1000);
-}
-
 async function main(): Promise<void> {
   await withScratch('audit', async ({ url }) => {
-    const ds = new DataSource({ ...dataSourceOptions({ url, poolSize: CONCURRENCY + 2 }), logging: false });
+    const ds = new DataSource({ ...dataSourceOptions({ url, poolSize: CONCURRENCY + 4 }), logging: false });
     await ds.initialize();
     try {
       await measure(ds);
@@ -128,62 +112,107 @@ async function main(): Promise<void> {
 
 async function measure(ds: DataSource): Promise<void> {
   await ds.query(`CREATE TABLE bench_plain_event (LIKE audit_event INCLUDING DEFAULTS INCLUDING INDEXES)`);
-  await ds.query(`ALTER TABLE bench_plain_event DROP CONSTRAINT IF EXISTS bench_plain_event_organization_id_seq_key`);
-  await ds.query(`CREATE SEQUENCE bench_plain_seq`);
   await ds.query(`CREATE TABLE bench_state (id int PRIMARY KEY, counter bigint NOT NULL DEFAULT 0)`);
   await ds.query(`INSERT INTO bench_state (id) SELECT generate_series(0, 99)`);
 
-  const many = Array.from({ length: 8 }, () => randomUUID());
-  const one = [randomUUID()];
-  const chained = (m: EntityManager, org: string, e: PreparedEvent) => appendToChain(m, org, [e]);
-  // As AuditService writes: a signed checkpoint in the writing transaction every 100 events.
+  // As the audit module runs: a signed checkpoint every 100 events, in the linking transaction.
   const config = AppConfig.fromEnv({
     SECRETS_KEY: randomBytes(32).toString('base64'),
     AUDIT_CHECKPOINT_EVERY_EVENTS: '100',
   });
+  const transactions = new Transactions(ds);
   const keys = new AuditSigningKeys(ds, config);
-  const checkpoints = new CheckpointService(ds, keys, config, new AuditAnchor(config));
+  const checkpoints = new CheckpointService(ds, keys, config, new AuditAnchor(config), transactions);
+  const sequencer = new AuditSequencer(ds, transactions, checkpoints, config);
+  const verifier = new AuditVerifier(ds, keys, config, checkpoints);
   await keys.activeKeyId();
-  const checkpointed = async (m: EntityManager, org: string, e: PreparedEvent) => {
+
+  const plain: Write = (_ctx, m, org, e) => plainInsert(m, org, e);
+  // AuditService's path: written unlinked in the transaction, linked by the sequencer after commit.
+  const sequenced: Write = async (ctx, m, org, e) => {
+    const written = await insertEvents(m, [{ ...e, organizationId: org }]);
+    const ids = written.map((w) => w.id);
+    await transactions.afterCommit(ctx, async () => void (await sequencer.link(org, m, ids)));
+  };
+  // The previous design: the chain head locked from the event until the business transaction commits.
+  const headLocked: Write = async (_ctx, m, org, e) => {
     const [stored] = await appendToChain(m, org, [e]);
     await checkpoints.afterAppend(m, org, stored.seq, stored);
   };
+
+  const many = Array.from({ length: 8 }, () => randomUUID());
+  const busy = randomUUID();
+  const previous = randomUUID();
   // Warm-up: connections, plans, key caches.
-  await run(ds, 'warm-up', many, plainInsert);
-  await run(ds, 'warm-up', many, chained);
+  await run(transactions, 'warm-up', many, CONCURRENCY, plain);
+  await run(transactions, 'warm-up', [randomUUID()], CONCURRENCY, sequenced);
 
-  const results: Result[] = [];
-  results.push(await run(ds, 'plain insert (baseline)', many, plainInsert));
-  results.push(await run(ds, 'chained, 8 organizations', many, chained));
-  results.push(await run(ds, 'chained, 1 organization', one, chained));
-  results.push(await run(ds, 'plain insert (baseline, again)', many, plainInsert));
-  results.push(await run(ds, 'chained + checkpoint/100, 1 org', one, checkpointed));
+  const plain1 = await run(transactions, 'plain insert, 1 writer', [busy], 1, plain);
+  const chained1 = await run(transactions, 'chained, 1 org, 1 writer', [busy], 1, sequenced);
+  const plainN = await run(transactions, `plain insert, ${CONCURRENCY} writers`, [busy], CONCURRENCY, plain);
+  const chainedN = await run(transactions, `chained, 1 org, ${CONCURRENCY} writers`, [busy], CONCURRENCY, sequenced);
+  const plainAgain = await run(
+    transactions,
+    `plain insert, ${CONCURRENCY} writers (again)`,
+    [busy],
+    CONCURRENCY,
+    plain,
+  );
+  const spread = await run(transactions, `chained, 8 orgs, ${CONCURRENCY} writers`, many, CONCURRENCY, sequenced);
+  const locked = await run(
+    transactions,
+    `head locked in txn (previous), ${CONCURRENCY} w`,
+    [previous],
+    CONCURRENCY,
+    headLocked,
+  );
 
-  const base = (results[0].eventsPerSecond + results[3].eventsPerSecond) / 2;
-  const baseP99 = (results[0].p99 + results[3].p99) / 2;
-  const baseP50 = (results[0].p50 + results[3].p50) / 2;
+  const base = { ...plainN, eventsPerSecond: (plainN.eventsPerSecond + plainAgain.eventsPerSecond) / 2 };
+  base.p50 = (plainN.p50 + plainAgain.p50) / 2;
+  base.p99 = (plainN.p99 + plainAgain.p99) / 2;
+  const rows: [Result, Result][] = [
+    [plain1, plain1],
+    [chained1, plain1],
+    [plainN, base],
+    [plainAgain, base],
+    [chainedN, base],
+    [spread, base],
+    [locked, base],
+  ];
   process.stdout.write(
-    `\naudit bench: ${EVENTS} write transactions (UPDATE + event) per scenario, ${CONCURRENCY} concurrent writers, PostgreSQL ${
+    `\naudit bench: ${EVENTS} write transactions (UPDATE + event) per scenario, PostgreSQL ${
       (await ds.query(`SHOW server_version`))[0].server_version
     }\n\n`,
   );
   process.stdout.write(
-    `${'scenario'.padEnd(34)}${'events/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs plain'.padStart(10)}\n`,
+    `${'scenario'.padEnd(40)}${'events/s'.padStart(10)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'vs plain'.padStart(10)}\n`,
   );
-  for (const r of results) {
+  for (const [r, against] of rows) {
     process.stdout.write(
-      `${r.name.padEnd(34)}${r.eventsPerSecond.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99
+      `${r.name.padEnd(40)}${r.eventsPerSecond.toFixed(0).padStart(10)}${r.p50.toFixed(2).padStart(9)}${r.p99
         .toFixed(2)
-        .padStart(9)}${`${((r.eventsPerSecond / base) * 100).toFixed(0)}%`.padStart(10)}\n`,
+        .padStart(9)}${`${(r.eventsPerSecond / against.eventsPerSecond).toFixed(2)}x`.padStart(10)}\n`,
     );
   }
-  for (const r of [...results.slice(1, 3), results[4]]) {
+  process.stdout.write('\n');
+  for (const [r, against] of rows.filter(([r]) => r !== plain1 && r !== plainN && r !== plainAgain)) {
     process.stdout.write(
-      `latency added by chaining (${r.name}): p50 ${(r.p50 - baseP50).toFixed(2)} ms, p99 ${(r.p99 - baseP99).toFixed(2)} ms\n`,
+      `latency added (${r.name}): p50 ${(r.p50 - against.p50).toFixed(2)} ms, p99 ${(r.p99 - against.p99).toFixed(2)} ms\n`,
     );
   }
-  const buffered = await batched(ds, randomUUID(), 500);
-  process.stdout.write(`buffered path (batches of 500, one chain): ${buffered.toFixed(0)} events/s\n`);
+  process.stdout.write(
+    `\none busy organization, ${CONCURRENCY} writers: ${chainedN.eventsPerSecond.toFixed(0)} events/s = ${(
+      chainedN.eventsPerSecond / base.eventsPerSecond
+    ).toFixed(2)}x plain inserts (previous design: ${(locked.eventsPerSecond / base.eventsPerSecond).toFixed(2)}x)\n`,
+  );
+  await sequencer.sweep();
+  for (const org of [busy, previous]) {
+    const report = await verifier.verify(org);
+    process.stdout.write(
+      `chain of ${org === busy ? 'the busy organization' : 'the previous design'}: ${report.checkedEvents} events, pending ${report.pending}, ${report.ok ? 'verified' : `BROKEN (${report.detail})`}\n`,
+    );
+    if (!report.ok) process.exitCode = 1;
+  }
 }
 
 main().catch((error: unknown) => {

@@ -92,7 +92,9 @@ describe('audit HTTP API', () => {
           note: i === 3 ? '=HYPERLINK("http://evil.test","x")' : 'line one\nline two\u2028three',
         },
       });
-      seqs.push(recorded.seq);
+      // Linked by the time `record` returns (it ran in a transaction of its own).
+      expect(recorded.seq).toEqual(expect.any(Number));
+      seqs.push(recorded.seq!);
     }
   });
   afterAll(async () => {

@@ -1334,21 +1334,21 @@ export interface components {
       details: {
         [key: string]: unknown;
       };
-      /** @description SHA-256 over this event’s canonical content and prevHash (hex). */
-      hash: string;
+      /** @description SHA-256 over this event’s canonical content and prevHash (hex); null until linked. */
+      hash: string | null;
       /** Format: uuid */
       id: string;
       ip: string | null;
       /** Format: date-time */
       occurredAt: string;
       outcome: components['schemas']['AuditOutcome'];
-      /** @description SHA-256 of the previous event (hex). */
-      prevHash: string;
+      /** @description SHA-256 of the previous event (hex); null until linked. */
+      prevHash: string | null;
       requestId: string | null;
       resourceId: string | null;
       resourceType: string | null;
-      /** @description Position in the organization’s chain, from 1. */
-      seq: number;
+      /** @description Position in the organization’s chain, from 1; null until the event is linked (right after it commits). */
+      seq: number | null;
       userAgent: string | null;
     };
     /** @enum {string} */
@@ -2641,6 +2641,8 @@ export interface components {
       firstSeq: number | null;
       lastSeq: number | null;
       ok: boolean;
+      /** @description Events committed but not yet linked into the chain: not checked yet, and no break. */
+      pending: number;
       problem: (string & components['schemas']['AuditChainProblem']) | null;
       /** @description Events up to here were removed by retention. */
       prunedThroughSeq: number | null;

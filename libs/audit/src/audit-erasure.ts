@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { RequestContext } from '#libs/common';
-import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
+import { chainKey, fromLinkedRow, type AuditEventRow } from './audit-chain.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import { AuditService } from './audit.service.js';
 import { chainHash } from './canonical.js';
 
@@ -51,11 +52,18 @@ export function redactionDigest(records: RedactionRecord[]): string {
  */
 @Injectable()
 export class AuditErasure {
-  constructor(private readonly audit: AuditService) {}
+  constructor(
+    private readonly audit: AuditService,
+    private readonly sequencer: AuditSequencer,
+  ) {}
 
-  /** Writes the events still buffered in this process, so erasure sees every label they carry. */
+  /**
+   * Writes the events still buffered in this process and links every committed event, so erasure
+   * sees every label they carry (it redacts linked events; see `redactOldEvents`).
+   */
   async settle(): Promise<void> {
     await this.audit.flush();
+    await this.sequencer.sweep();
   }
 
   async erase(ctx: RequestContext, person: ErasedPerson): Promise<AuditErasureResult> {
@@ -117,11 +125,12 @@ export class AuditErasure {
     userId: string,
   ): Promise<number> {
     const rows = (await manager.query(
+      // Linked events (`settle` links what was committed before): only those have a hash to redact against.
       `SELECT * FROM audit_event
-        WHERE (actor_label IS NOT NULL AND actor_type IN ('user', 'api_key')
+        WHERE seq IS NOT NULL AND ((actor_label IS NOT NULL AND actor_type IN ('user', 'api_key')
                AND (lower(actor_label) = lower($2) OR actor_id = $1 OR actor_user_id = $1))
            OR strpos(lower(details::text), lower($2)) > 0
-           OR ((actor_user_id = $1 OR resource_id = $1) AND strpos(details::text, to_jsonb($3::text)::text) > 0)
+           OR ((actor_user_id = $1 OR resource_id = $1) AND strpos(details::text, to_jsonb($3::text)::text) > 0))
         ORDER BY organization_id NULLS FIRST, seq`,
       [userId, person.email, person.displayName],
     )) as AuditEventRow[];
@@ -140,12 +149,12 @@ export class AuditErasure {
           const aboutThem = row.actor_user_id === userId || row.resource_id === userId || row.actor_id === userId;
           const label = row.actor_label !== null && isTheirLabel(row, person, userId) ? null : row.actor_label;
           const details = redactValues(row.details, person, aboutThem) as Record<string, unknown>;
-          const content = { ...fromEventRow(row), actorLabel: label, details };
+          const content = { ...fromLinkedRow(row), actorLabel: label, details };
           return {
             row,
             label,
             details,
-            record: { seq: Number(row.seq), redactedHash: chainHash(row.prev_hash, content) },
+            record: { seq: Number(row.seq), redactedHash: chainHash(row.prev_hash!, content) },
           };
         });
         const records = redacted.map((r) => r.record);

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '#libs/common';
-import type { AuditEventRow } from './audit-chain.js';
+import { EVENT_COLUMNS, type AuditEventRow, type EventColumn } from './audit-chain.js';
 import type { AuditEventRecord, AuditOutcome } from './audit.types.js';
 import { mergePersonal, type PersonalValue } from './personal-data.js';
 
@@ -39,7 +39,7 @@ export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
   return {
     id: r.id,
     organizationId: r.organization_id,
-    seq: Number(r.seq),
+    seq: r.seq === null ? null : Number(r.seq),
     occurredAt: new Date(r.occurred_at),
     actor: {
       type: r.actor_type,
@@ -62,24 +62,11 @@ export function toAuditRecord(r: AuditEventReadRow): AuditEventRecord {
 
 export type ExportFormat = 'jsonl' | 'csv';
 
-export const CSV_COLUMNS = [
-  'seq',
-  'occurred_at',
-  'actor_type',
-  'actor_id',
-  'actor_user_id',
-  'actor_label',
-  'action',
-  'resource_type',
-  'resource_id',
-  'outcome',
-  'ip',
-  'user_agent',
-  'request_id',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
+/** The export's columns: those of `audit_event` but its id and organization, in table order. */
+type CsvColumn = Exclude<EventColumn, 'id' | 'organization_id'>;
+export const CSV_COLUMNS = (Object.keys(EVENT_COLUMNS) as EventColumn[]).filter(
+  (c): c is CsvColumn => c !== 'id' && c !== 'organization_id',
+);
 
 /** Escapes the line separators JSON.stringify leaves raw (U+2028/2029), so one event is one line. */
 export function jsonLine(value: unknown): string {
@@ -103,25 +90,26 @@ export function csvCell(value: unknown): string {
 }
 
 export function csvLine(r: AuditEventRecord): string {
-  const cells = [
-    r.seq,
-    r.occurredAt.toISOString(),
-    r.actor.type,
-    r.actor.id,
-    r.actor.userId,
-    r.actor.label,
-    r.action,
-    r.resourceType,
-    r.resourceId,
-    r.outcome,
-    r.ip,
-    r.userAgent,
-    r.requestId,
-    r.details,
-    r.prevHash,
-    r.hash,
-  ];
-  return `${cells.map(csvCell).join(',')}\r\n`;
+  // Keyed by column, so the compiler holds the export to the table's column definition.
+  const cells: Record<CsvColumn, unknown> = {
+    seq: r.seq,
+    occurred_at: r.occurredAt.toISOString(),
+    actor_type: r.actor.type,
+    actor_id: r.actor.id,
+    actor_user_id: r.actor.userId,
+    actor_label: r.actor.label,
+    action: r.action,
+    resource_type: r.resourceType,
+    resource_id: r.resourceId,
+    outcome: r.outcome,
+    ip: r.ip,
+    user_agent: r.userAgent,
+    request_id: r.requestId,
+    details: r.details,
+    prev_hash: r.prevHash,
+    hash: r.hash,
+  };
+  return `${CSV_COLUMNS.map((c) => csvCell(cells[c])).join(',')}\r\n`;
 }
 
 const EXPORT_BATCH = 1_000;
@@ -143,19 +131,19 @@ export class AuditQueryService {
     const limit = page.limit ?? 50;
     const { where, params } = this.where(organizationId, filter);
     if (page.cursor) {
-      const { s } = decodeCursor<{ s: number }>(page.cursor, { s: 'seq' });
-      params.push(s);
-      where.push(`e.seq < $${params.length}`);
+      const { p } = decodeCursor<{ p: number }>(page.cursor, { p: 'seq' });
+      params.push(p);
+      where.push(`e.pos < $${params.length}`);
     }
     params.push(limit + 1);
     const rows: AuditEventReadRow[] = await this.dataSource.query(
-      `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq DESC LIMIT $${params.length}`,
+      `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.pos DESC LIMIT $${params.length}`,
       params,
     );
     const items = rows.slice(0, limit).map(toAuditRecord);
     return {
       items,
-      nextCursor: rows.length > limit ? encodeCursor({ s: items[items.length - 1].seq }) : null,
+      nextCursor: rows.length > limit ? encodeCursor({ p: Number(rows[limit - 1].pos) }) : null,
     };
   }
 
@@ -173,9 +161,9 @@ export class AuditQueryService {
     for (;;) {
       const { where, params } = this.where(organizationId, filter);
       params.push(after);
-      where.push(`e.seq > $${params.length}`);
+      where.push(`e.pos > $${params.length}`);
       const rows: AuditEventReadRow[] = await this.dataSource.query(
-        `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.seq LIMIT ${EXPORT_BATCH}`,
+        `${EVENT_WITH_PERSONAL_SQL} WHERE ${where.join(' AND ')} ORDER BY e.pos LIMIT ${EXPORT_BATCH}`,
         params,
       );
       if (rows.length === 0) return;
@@ -186,7 +174,7 @@ export class AuditQueryService {
       }
       yield chunk;
       if (rows.length < EXPORT_BATCH) return;
-      after = Number(rows[rows.length - 1].seq);
+      after = Number(rows[rows.length - 1].pos);
     }
   }
 

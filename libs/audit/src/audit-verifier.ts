@@ -12,7 +12,7 @@ import {
 } from './checkpoint-format.js';
 import { CheckpointService, type KnownCheckpoint } from './checkpoint.service.js';
 import { AuditSigningKeys } from './signing-keys.js';
-import { chainKey, fromEventRow, type AuditEventRow } from './audit-chain.js';
+import { chainCondition, chainKey, fromLinkedRow, type AuditEventRow } from './audit-chain.js';
 import { redactionDigest } from './audit-erasure.js';
 
 /** What broke a chain, at `firstBrokenSeq`. */
@@ -67,6 +67,11 @@ export interface VerifyReport {
   /** Events up to here were removed by the retention job (with a signed checkpoint). */
   prunedThroughSeq: number | null;
   checkpoints: number;
+  /**
+   * Events committed but not yet linked into the chain (the sequencer links them right after
+   * commit): not verified yet, and no break.
+   */
+  pending: number;
   firstBrokenSeq: number | null;
   problem: ChainProblem | null;
   detail: string;
@@ -118,10 +123,20 @@ export class AuditVerifier {
       lastSeq: null,
       prunedThroughSeq: null,
       checkpoints: 0,
+      pending: 0,
       firstBrokenSeq: null,
       problem: null,
       detail: 'The chain is intact.',
     };
+    const pendingParams: unknown[] = [];
+    const [pending]: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM audit_event WHERE ${chainCondition(organizationId, pendingParams)} AND seq IS NULL`,
+      pendingParams,
+    );
+    report.pending = pending.count;
+    if (report.pending > 0) {
+      report.detail = `The chain is intact; ${report.pending} event(s) committed since are not linked yet.`;
+    }
     const fail = (seq: number, problem: ChainProblem, detail: string): VerifyReport =>
       Object.assign(report, { ok: false, firstBrokenSeq: seq, problem, detail });
 
@@ -182,7 +197,7 @@ export class AuditVerifier {
         if (row.prev_hash !== prevHash) {
           return fail(seq, 'prev_hash_mismatch', `Event ${seq} does not link to event ${seq - 1}.`);
         }
-        const recomputed = chainHash(prevHash, fromEventRow(row));
+        const recomputed = chainHash(prevHash, fromLinkedRow(row));
         if (recomputed !== row.hash) {
           // Redacted by an erasure: its content must chain to the hash that erasure recorded.
           const redaction = redactions.bySeq.get(seq)?.find((r) => r.redacted_hash === recomputed);
@@ -207,7 +222,7 @@ export class AuditVerifier {
         report.firstSeq ??= seq;
         report.lastSeq = seq;
         report.checkedEvents += 1;
-        prevHash = row.hash;
+        prevHash = row.hash!;
         expectedSeq += 1;
       }
       if (rows.length < BATCH) break;
@@ -252,7 +267,13 @@ export class AuditVerifier {
     if (heads[0] && lastSeen > 0 && heads[0].last_hash !== prevHash) {
       return fail(lastSeen, 'head_mismatch', `The chain head disagrees with event ${lastSeen}.`);
     }
-    if (organizationId !== null && lastSeen === 0 && !pruned && (await this.organizationExists(organizationId))) {
+    if (
+      organizationId !== null &&
+      lastSeen === 0 &&
+      !pruned &&
+      report.pending === 0 &&
+      (await this.organizationExists(organizationId))
+    ) {
       return fail(1, 'chain_missing', 'The organization exists but its audit chain is empty (it was deleted).');
     }
     const problem = await this.checkCheckpoints(organizationId, checkpoints, {

@@ -6,6 +6,7 @@ import { AuditQueryService } from './audit-query.service.js';
 import { AuditReadService } from './audit-read.service.js';
 import { AuditVerifier } from './audit-verifier.js';
 import { AuditScheduler } from './audit.scheduler.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import { AuditService } from './audit.service.js';
 import { CheckpointService } from './checkpoint.service.js';
 import { RetentionService } from './retention.service.js';
@@ -19,6 +20,7 @@ import { AuditSigningKeys } from './signing-keys.js';
 @Module({
   providers: [
     AuditService,
+    AuditSequencer,
     AlertService,
     AuditSigningKeys,
     AuditAnchor,
@@ -32,6 +34,7 @@ import { AuditSigningKeys } from './signing-keys.js';
   ],
   exports: [
     AuditService,
+    AuditSequencer,
     AuditErasure,
     AlertService,
     CheckpointService,

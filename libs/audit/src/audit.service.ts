@@ -8,12 +8,12 @@ import {
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '#libs/common';
 import { metrics, onMetricsScrape } from '#libs/common';
-import type { RequestContext } from '#libs/common';
+import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { Transactions } from '#libs/database';
 import { AlertService } from './alerts/alert.service.js';
-import { appendToChain, chainKey, type PreparedEvent, type StoredEvent } from './audit-chain.js';
-import { CheckpointService, type Checkpoint } from './checkpoint.service.js';
+import { chainKey, insertEvents, type PreparedEvent, type WrittenEvent } from './audit-chain.js';
+import { AuditSequencer } from './audit-sequencer.js';
 import type { AuditEventInput } from './audit.types.js';
 import { hasPersonalLabel, personalDataOf, separatePersonal } from './personal-data.js';
 import { cleanText, redactDetails } from './redact.js';
@@ -28,8 +28,9 @@ interface BufferedEvent {
 export interface RecordedEvent {
   id: string;
   organizationId: string | null;
-  seq: number;
-  hash: string;
+  /** The event's place in its chain; null until it is linked (after its transaction commits). */
+  seq: number | null;
+  hash: string | null;
 }
 
 const MAX_FLUSH_ATTEMPTS = 5;
@@ -49,14 +50,12 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
   private stopMetrics?: () => void;
-  /** Request ids that already produced a denial event, so the HTTP edge does not record it twice. */
-  private readonly deniedRequests = new Set<string>();
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly config: AppConfig,
     private readonly alerts: AlertService,
-    private readonly checkpoints: CheckpointService,
+    private readonly sequencer: AuditSequencer,
     private readonly transactions: Transactions,
   ) {}
 
@@ -91,29 +90,28 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     return recorded;
   }
 
-  /** Records several events (any chains) atomically, in order. */
+  /**
+   * Records several events (any chains) atomically, in order. They are written unchained in the
+   * transaction and linked into their chains once it commits, before this (or the caller's
+   * transaction, when it carries one) returns; `seq` and `hash` are known then, so they are null
+   * in what is returned inside the caller's transaction.
+   */
   async recordMany(ctx: RequestContext, inputs: AuditEventInput[]): Promise<RecordedEvent[]> {
     const prepared = inputs.map((input) => this.prepare(ctx, input));
-    const manager = ctx.manager;
-    if (manager?.queryRunner?.isTransactionActive) {
-      const { stored, checkpoints } = await this.writeGroups(manager, prepared);
-      // Alerts are evaluated, and checkpoints signed in this transaction published, once it commits.
-      await this.transactions.afterCommit(manager, () => {
-        if (checkpoints.length) {
-          void this.checkpoints
-            .committed(checkpoints)
-            .catch((error: unknown) => this.logger.error({ err: error }, 'Publishing audit checkpoints failed'));
-        }
-        this.alerts.evaluate(stored);
-      });
-      return stored.map(toRecorded);
-    }
-    const { stored, checkpoints } = await this.dataSource.transaction((m) => this.writeGroups(m, prepared));
-    await this.checkpoints.committed(checkpoints);
-    this.alerts.evaluate(stored);
-    return stored.map(toRecorded);
+    const outer = ctx.manager?.queryRunner?.isTransactionActive === true;
+    const written = await this.transactions.run(ctx, async (tx) => {
+      const events = await insertEvents(
+        this.transactions.manager(tx),
+        prepared.map((p) => ({ ...p.event, organizationId: p.organizationId })),
+      );
+      // Linked (on the committing connection), and alerts evaluated, once the change is durable.
+      const manager = this.transactions.manager(tx);
+      await this.transactions.afterCommit(tx, () => this.linkAndEvaluate(events, manager));
+      return events;
+    });
+    if (outer) return written.map(toRecorded);
+    return this.linkedState(written);
   }
-
   /**
    * Queues an event (a read, a denial) for the next flush. Never throws and never waits for the
    * database; the event is still chained in the order it was queued within its organization.
@@ -127,11 +125,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
       return;
     }
     if (this.buffer.length >= this.config.audit.bufferMax) void this.flush();
-  }
-
-  /** Whether a denial was already recorded for this request (by a guard or a service). */
-  hasDenial(requestId: string): boolean {
-    return this.deniedRequests.has(requestId);
   }
 
   /** Buffered events not yet written. */
@@ -161,16 +154,14 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     const retry: BufferedEvent[] = [];
     for (const group of groups.values()) {
       try {
-        const { stored, checkpoints } = await this.dataSource.transaction((m) =>
-          this.appendAndCheckpoint(
-            m,
-            group[0].organizationId,
-            group.map((g) => g.event),
+        const events = await this.transactions.run(RequestContext.system('audit-flush'), (_ctx, manager) =>
+          insertEvents(
+            manager,
+            group.map((g) => ({ ...g.event, organizationId: g.organizationId })),
           ),
         );
-        await this.checkpoints.committed(checkpoints);
-        written += stored.length;
-        this.alerts.evaluate(stored);
+        written += events.length;
+        await this.linkAndEvaluate(events);
       } catch (error) {
         for (const item of group) {
           item.attempts += 1;
@@ -207,39 +198,38 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     }
   }
 
-  /** Appends events to one chain and signs a checkpoint when it passes a multiple of N events. */
-  private async appendAndCheckpoint(
-    manager: EntityManager,
-    organizationId: string | null,
-    events: PreparedEvent[],
-  ): Promise<{ stored: StoredEvent[]; checkpoints: Checkpoint[] }> {
-    const stored = await appendToChain(manager, organizationId, events);
-    if (!stored.length) return { stored, checkpoints: [] };
-    const last = stored[stored.length - 1];
-    const checkpoint = await this.checkpoints.afterAppend(manager, organizationId, stored[0].seq, last);
-    return { stored, checkpoints: checkpoint ? [checkpoint] : [] };
+  /** Links committed events into their chains (one sequencer pass per chain), then runs the alert rules. */
+  private async linkAndEvaluate(events: WrittenEvent[], manager?: EntityManager): Promise<void> {
+    const chains = new Map<string, { organizationId: string | null; ids: string[] }>();
+    for (const e of events) {
+      const key = chainKey(e.organizationId);
+      const chain = chains.get(key) ?? { organizationId: e.organizationId, ids: [] };
+      chain.ids.push(e.id);
+      chains.set(key, chain);
+    }
+    // One connection links one chain at a time, in a stable order.
+    for (const key of [...chains.keys()].sort()) {
+      const { organizationId, ids } = chains.get(key)!;
+      await this.sequencer.link(organizationId, manager, ids);
+    }
+    this.alerts.evaluate(events);
   }
 
-  private async writeGroups(
-    manager: EntityManager,
-    prepared: { organizationId: string | null; event: PreparedEvent }[],
-  ): Promise<{ stored: StoredEvent[]; checkpoints: Checkpoint[] }> {
-    const out: StoredEvent[] = [];
-    const checkpoints: Checkpoint[] = [];
-    // Chains are locked in a stable order so two transactions touching the same two chains
-    // cannot deadlock.
-    const order = [...new Set(prepared.map((p) => chainKey(p.organizationId)))].sort();
-    for (const key of order) {
-      const group = prepared.filter((p) => chainKey(p.organizationId) === key);
-      const written = await this.appendAndCheckpoint(
-        manager,
-        group[0].organizationId,
-        group.map((g) => g.event),
-      );
-      out.push(...written.stored);
-      checkpoints.push(...written.checkpoints);
-    }
-    return { stored: out, checkpoints };
+  /** Where committed events now stand in their chains. */
+  private async linkedState(events: WrittenEvent[]): Promise<RecordedEvent[]> {
+    const rows: { id: string; seq: string | null; hash: string | null }[] = await this.dataSource.query(
+      `SELECT id, seq, hash FROM audit_event WHERE id = ANY($1::uuid[])`,
+      [events.map((e) => e.id)],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return events.map((e) => {
+      const row = byId.get(e.id);
+      return toRecorded({
+        ...e,
+        seq: row?.seq == null ? null : Number(row.seq),
+        hash: row?.hash ?? null,
+      });
+    });
   }
 
   /** Fills in the context (actor, ip, user agent, request id) and strips secrets. */
@@ -253,11 +243,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     if (organizationId !== null && !isUuid(organizationId)) {
       details = { ...details, organizationRef: cleanText(organizationId, 200) };
       organizationId = null;
-    }
-    if (input.outcome === 'denied' && ctx.requestId) {
-      // Bounded: only the most recent requests matter (the response is being sent).
-      if (this.deniedRequests.size >= 10_000) this.deniedRequests.clear();
-      this.deniedRequests.add(ctx.requestId);
     }
     const actor = input.actor ?? ctx.actor;
     const text = (v: string | undefined | null, max = 512) => (v ? cleanText(v, max) : null);
@@ -296,6 +281,6 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
   }
 }
 
-function toRecorded(e: StoredEvent): RecordedEvent {
+function toRecorded(e: WrittenEvent): RecordedEvent {
   return { id: e.id, organizationId: e.organizationId, seq: e.seq, hash: e.hash };
 }

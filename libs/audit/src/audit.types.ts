@@ -58,7 +58,8 @@ export interface AuditEventInput {
 export interface AuditEventRecord {
   id: string;
   organizationId: string | null;
-  seq: number;
+  /** Its place in the chain; null for the moment between its commit and its linking. */
+  seq: number | null;
   occurredAt: Date;
   actor: { type: string; id: string; userId: string | null; label: string | null };
   action: string;
@@ -69,6 +70,6 @@ export interface AuditEventRecord {
   userAgent: string | null;
   requestId: string | null;
   details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
+  prevHash: string | null;
+  hash: string | null;
 }

@@ -1,9 +1,11 @@
 import { Injectable, Logger, Optional, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { Transactions } from '#libs/database';
 import { AlertService } from './alerts/alert.service.js';
 import { AuditAnchor, readAnchorFile, toAnchorEntry } from './anchor.js';
-import { chainKey } from './audit-chain.js';
+import { chainKey, lockChainOrder } from './audit-chain.js';
 import {
   checkpointHash,
   checkpointPayload,
@@ -47,7 +49,7 @@ async function latestChained(manager: EntityManager, organizationId: string | nu
  * idle chains, so a recent one always exists), every N events, on demand and by retention, and
  * each is published outside PostgreSQL (see AuditAnchor) once committed.
  *
- * Every creator holds the chain head's row lock, so checkpoint numbers never race. The service
+ * Every creator holds the chain's lock (`lockChain`), so checkpoint numbers never race. The service
  * remembers the highest checkpoint it has seen committed per chain (seeded from the anchor file):
  * it refuses to continue a chain whose checkpoints went backwards, rather than sign over the gap.
  */
@@ -65,6 +67,7 @@ export class CheckpointService implements OnModuleInit {
     private readonly keys: AuditSigningKeys,
     private readonly config: AppConfig,
     private readonly anchor: AuditAnchor,
+    private readonly transactions: Transactions,
     @Optional() private readonly alerts?: AlertService,
   ) {}
 
@@ -92,7 +95,9 @@ export class CheckpointService implements OnModuleInit {
     const made: Checkpoint[] = [];
     try {
       for (const { organization_id } of chains) {
-        const checkpoint = await this.dataSource.transaction(async (manager) => {
+        const system = RequestContext.system('audit-checkpoint');
+        const checkpoint = await this.transactions.run(system, async (_ctx, manager) => {
+          await lockChainOrder(manager, organization_id);
           const [head]: { last_seq: string; last_hash: string }[] = await manager.query(
             `SELECT last_seq, last_hash FROM audit_chain_head WHERE chain = $1 FOR UPDATE`,
             [chainKey(organization_id)],
@@ -157,7 +162,7 @@ export class CheckpointService implements OnModuleInit {
 
   /**
    * Signs and stores one checkpoint with `manager`, whose transaction must hold the chain head's
-   * lock (see `lockChainHead`). Call `committed` with it once that transaction commits. Throws
+   * lock (see `lockChain`). Call `committed` with it once that transaction commits. Throws
    * when the chain's checkpoints went back behind what this process knows was committed: someone
    * deleted checkpoints, and signing now would hide it.
    */

@@ -6,7 +6,17 @@ export * from './canonical.js';
 export * from './redact.js';
 export * from './personal-data.js';
 export * from './audit-erasure.js';
-export { appendToChain, chainKey, type StoredEvent, type PreparedEvent } from './audit-chain.js';
+export {
+  appendToChain,
+  chainKey,
+  insertEventRows,
+  insertEvents,
+  EVENT_COLUMNS,
+  type StoredEvent,
+  type WrittenEvent,
+  type PreparedEvent,
+} from './audit-chain.js';
+export * from './audit-sequencer.js';
 export * from './alerts/alert.service.js';
 export * from './alerts/alert-rules.js';
 export * from './audit-query.service.js';

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { ConflictError } from '#libs/common';
 import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import { appendToChain, lockChainHead } from './audit-chain.js';
+import { Transactions } from '#libs/database';
+import { appendToChain, linkPending, lockChain } from './audit-chain.js';
 import { AuditVerifier } from './audit-verifier.js';
 import { CheckpointService } from './checkpoint.service.js';
 import { cleanText } from './redact.js';
@@ -31,6 +32,7 @@ export class RetentionService {
     private readonly config: AppConfig,
     private readonly verifier: AuditVerifier,
     private readonly checkpoints: CheckpointService,
+    private readonly transactions: Transactions,
   ) {}
 
   /** Applies retention to every chain. */
@@ -56,14 +58,23 @@ export class RetentionService {
   ): Promise<RetentionResult> {
     const retentionDays = options.retentionDays ?? (await this.retentionDaysOf(organizationId));
     const cutoff = new Date((options.now ?? new Date()).getTime() - retentionDays * 86_400_000);
-    const { checkpoint, everyN, ...result } = await this.dataSource.transaction(async (manager) => {
-      const head = await lockChainHead(manager, organizationId);
+    const system = RequestContext.system('audit-retention');
+    const { checkpoint, everyN, ...result } = await this.transactions.run(system, async (_ctx, manager) => {
+      // Committed events not yet linked are linked first: the head then covers every event.
+      const locked = await lockChain(manager, organizationId);
+      const linked = await linkPending(manager, organizationId, locked);
+      const last = linked[linked.length - 1];
+      const head = last ? { lastSeq: last.seq, lastHash: last.hash } : locked;
       const [bounds]: { first_kept: string | null; oldest: string | null }[] = await manager.query(
         `SELECT (SELECT min(seq) FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND occurred_at >= $2) AS first_kept,
                 (SELECT min(seq) FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1) AS oldest`,
         [organizationId, cutoff],
       );
-      const through = (bounds.first_kept === null ? head.lastSeq + 1 : Number(bounds.first_kept)) - 1;
+      // Events linked just now are not visible to the verifier's connection yet: they are kept.
+      const through = Math.min(
+        (bounds.first_kept === null ? head.lastSeq + 1 : Number(bounds.first_kept)) - 1,
+        locked.lastSeq,
+      );
       if (bounds.oldest === null || through < Number(bounds.oldest)) {
         return { organizationId, retentionDays, prunedThroughSeq: null, deleted: 0, checkpoint: null, everyN: null };
       }
@@ -75,7 +86,7 @@ export class RetentionService {
           extensions: { firstBrokenSeq: check.firstBrokenSeq },
         });
       }
-      const [last]: { hash: string }[] = await manager.query(
+      const [pruneEnd]: { hash: string }[] = await manager.query(
         `SELECT hash FROM audit_event WHERE organization_id IS NOT DISTINCT FROM $1 AND seq = $2`,
         [organizationId, through],
       );
@@ -95,9 +106,8 @@ export class RetentionService {
         seq: head.lastSeq,
         hash: head.lastHash,
         prunedThroughSeq: through,
-        prunedThroughHash: last.hash,
+        prunedThroughHash: pruneEnd.hash,
       });
-      const system = RequestContext.system('audit-retention');
       const [event] = await appendToChain(manager, organizationId, [
         {
           organizationId,

@@ -13,11 +13,27 @@ export interface ProblemFields {
   extensions?: Record<string, unknown>;
 }
 
+/**
+ * How the audit trail records a refused request, when whoever refused it knows more than the
+ * answer says (which permission, which resource). The HTTP edge records every refusal, once:
+ * this description when the error carries one, a generic denial otherwise.
+ */
+export interface RefusalAudit {
+  action: string;
+  resourceType?: string;
+  resourceId?: string;
+  details?: Record<string, unknown>;
+  /** Written before the answer leaves (alert rules watch it), not with the next buffered flush. */
+  immediate?: boolean;
+}
+
 export abstract class DomainError extends Error {
   abstract readonly status: number;
   abstract readonly title: string;
   readonly code: string;
   readonly extensions?: Record<string, unknown>;
+  /** Set with {@link describeRefusal}. */
+  refusal?: RefusalAudit;
 
   constructor({ code, detail, extensions }: ProblemFields) {
     super(detail);
@@ -133,4 +149,10 @@ export class ServiceUnavailableError extends DomainError {
 export class InternalError extends DomainError {
   readonly status = 500;
   readonly title = 'Internal Server Error';
+}
+
+/** Attaches the audit description of a refusal to the error that answers it (see RefusalAudit). */
+export function describeRefusal<E extends DomainError>(error: E, refusal: RefusalAudit): E {
+  error.refusal = refusal;
+  return error;
 }

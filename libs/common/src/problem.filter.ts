@@ -3,6 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { dependencyUnavailable } from './dependency-errors.js';
 import { DomainError, ServiceUnavailableError, TooManyRequestsError } from './errors.js';
 import { setRateLimitHeaders } from './rate-limit.js';
+import type { ContextRequest } from './route-metadata.js';
 import { PROBLEM_CONTENT_TYPE, problemFromDomainError, problemType, type ProblemDocument } from './problem.js';
 
 const HTTP_CODES: Record<number, string> = {
@@ -149,6 +150,11 @@ export function toProblem(error: unknown, request?: { method?: string; url?: str
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, thrown: unknown): void {
   const error = dependencyUnavailable(thrown) ?? thrown;
   const problem = { ...toProblem(error, request), requestId: String(request.id) };
+  (request as ContextRequest).problem = {
+    status: problem.status,
+    code: problem.code,
+    refusal: error instanceof DomainError ? error.refusal : undefined,
+  };
   if (
     (error instanceof TooManyRequestsError || error instanceof ServiceUnavailableError) &&
     error.retryAfterSeconds !== undefined

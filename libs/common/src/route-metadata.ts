@@ -2,6 +2,7 @@ import { applyDecorators, createParamDecorator, Header, SetMetadata, type Execut
 import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtension, ApiResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import type { RefusalAudit } from './errors.js';
 import type { Permission } from './permissions.js';
 import { rateLimitReportOf } from './rate-limit.js';
 import { RequestContext } from './request-context.js';
@@ -79,7 +80,19 @@ export const StepUp = (): MethodDecorator & ClassDecorator =>
   );
 
 /** The request as the guards leave it: `ctx` is set by authentication. */
-export type ContextRequest = FastifyRequest & { ctx?: RequestContext; params: Record<string, string> };
+export type ContextRequest = FastifyRequest & {
+  ctx?: RequestContext;
+  params: Record<string, string>;
+  /** The problem answered, set by the problem filter (what the audit edge records refusals from). */
+  problem?: AnsweredProblem;
+};
+
+/** A problem the API answered: its status and code, and the refusal's audit description if any. */
+export interface AnsweredProblem {
+  status: number;
+  code: string;
+  refusal?: RefusalAudit;
+}
 
 /** Builds the context of an unauthenticated request (ip, user agent, request id). */
 export function anonymousContext(request: FastifyRequest): RequestContext {

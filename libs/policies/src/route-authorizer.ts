@@ -1,5 +1,6 @@
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import {
+  describeRefusal,
   DomainError,
   ForbiddenError,
   InternalError,
@@ -8,7 +9,6 @@ import {
   type RequestContext,
   type RoutePolicy,
 } from '#libs/common';
-import { AuditService } from '#libs/audit';
 import { PolicyService } from './policy.service.js';
 
 /**
@@ -21,10 +21,7 @@ import { PolicyService } from './policy.service.js';
  */
 @Injectable()
 export class RouteAuthorizer {
-  constructor(
-    private readonly policies: PolicyService,
-    @Optional() private readonly audit?: AuditService,
-  ) {}
+  constructor(private readonly policies: PolicyService) {}
 
   async authorize(request: ContextRequest, ctx: RequestContext, policy: RoutePolicy): Promise<RequestContext> {
     if (policy.kind === 'platform-admin') {
@@ -55,9 +52,8 @@ export class RouteAuthorizer {
         metrics.authzDecisions.inc({ level: 'route', permission, outcome: error.status === 403 ? 'denied' : 'hidden' });
       }
       if (error instanceof ForbiddenError) {
-        this.audit?.recordBuffered(scoped, {
+        describeRefusal(error, {
           action: 'authz.denied',
-          outcome: 'denied',
           details: { code: error.code, route: `${request.method} ${request.routeOptions?.url ?? ''}` },
         });
       }

@@ -11,7 +11,7 @@ import {
 } from '#libs/audit';
 import { isUuid } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import { dataSourceOptions, provisionRuntime } from '#libs/database';
+import { dataSourceOptions, provisionRuntime, Transactions } from '#libs/database';
 
 interface AuditTools {
   config: AppConfig;
@@ -31,9 +31,10 @@ async function withAudit<T>(work: (tools: AuditTools) => Promise<T>, config = Ap
   try {
     const keys = new AuditSigningKeys(dataSource, runtime.config);
     const anchor = new AuditAnchor(runtime.config);
-    const checkpoints = new CheckpointService(dataSource, keys, runtime.config, anchor);
+    const transactions = new Transactions(dataSource);
+    const checkpoints = new CheckpointService(dataSource, keys, runtime.config, anchor, transactions);
     const verifier = new AuditVerifier(dataSource, keys, runtime.config, checkpoints);
-    const retention = new RetentionService(dataSource, runtime.config, verifier, checkpoints);
+    const retention = new RetentionService(dataSource, runtime.config, verifier, checkpoints, transactions);
     try {
       return await work({ config: runtime.config, verifier, checkpoints, retention });
     } finally {

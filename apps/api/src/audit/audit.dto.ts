@@ -91,7 +91,13 @@ export class AuditActorDto {
 
 export class AuditEventResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Position in the organization’s chain, from 1.' }) seq: number;
+  @ApiProperty({
+    nullable: true,
+    type: Number,
+    description:
+      'Position in the organization’s chain, from 1; null until the event is linked (right after it commits).',
+  })
+  seq: number | null;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ type: AuditActorDto }) actor: AuditActorDto;
   @ApiProperty({ example: 'model.update' }) action: string;
@@ -102,8 +108,14 @@ export class AuditEventResponseDto {
   @ApiProperty({ nullable: true, type: String }) userAgent: string | null;
   @ApiProperty({ nullable: true, type: String }) requestId: string | null;
   @ApiProperty({ type: 'object', additionalProperties: true }) details: Record<string, unknown>;
-  @ApiProperty({ description: 'SHA-256 of the previous event (hex).' }) prevHash: string;
-  @ApiProperty({ description: 'SHA-256 over this event’s canonical content and prevHash (hex).' }) hash: string;
+  @ApiProperty({ nullable: true, type: String, description: 'SHA-256 of the previous event (hex); null until linked.' })
+  prevHash: string | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'SHA-256 over this event’s canonical content and prevHash (hex); null until linked.',
+  })
+  hash: string | null;
 }
 
 export class AuditPageResponseDto {
@@ -138,6 +150,8 @@ export class VerifyResponseDto {
   @ApiProperty({ nullable: true, type: Number, description: 'Events up to here were removed by retention.' })
   prunedThroughSeq: number | null;
   @ApiProperty({ description: 'Signed checkpoints checked.' }) checkpoints: number;
+  @ApiProperty({ description: 'Events committed but not yet linked into the chain: not checked yet, and no break.' })
+  pending: number;
   @ApiProperty({ nullable: true, type: Number, description: 'The first broken or missing sequence number.' })
   firstBrokenSeq: number | null;
   @ApiProperty({
@@ -168,6 +182,7 @@ export function toVerifyResponse(r: VerifyReport): VerifyResponseDto {
     lastSeq: r.lastSeq,
     prunedThroughSeq: r.prunedThroughSeq,
     checkpoints: r.checkpoints,
+    pending: r.pending,
     firstBrokenSeq: r.firstBrokenSeq,
     problem: r.problem,
     detail: r.detail,

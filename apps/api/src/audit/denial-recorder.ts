@@ -1,17 +1,22 @@
-import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { AuditActions, AuditService } from '#libs/audit';
+import type { FastifyInstance } from 'fastify';
+import { AuditActions, AuditService, isAuditAction } from '#libs/audit';
 import type { ContextRequest } from '#libs/common';
 
 /**
- * Records every authorization denial of an authenticated caller, from one place: 403 answers and
- * the 404s that hide a denial (anything on an organization route but an unknown route), unless a
- * guard or service already recorded a more specific denial for the request. Buffered:
- * denials are reads, and probing must not slow down or fail because of the audit write.
+ * The one place that records refused requests, once each, from the problem the API answered (set
+ * by the problem filter). A refusal that describes itself (a guard or service attached a
+ * RefusalAudit to its error: the permission, the resource) is recorded as described. Otherwise
+ * every authorization denial of an authenticated caller is: 403 answers and the 404s that hide a
+ * denial (anything on an organization route but an unknown route). Buffered unless the refusal
+ * asks otherwise: denials are reads, and probing must not slow down or fail because of the audit
+ * write.
  */
 @Injectable()
 export class DenialRecorder implements OnModuleInit {
+  private readonly logger = new Logger('DenialRecorder');
+
   constructor(
     private readonly adapterHost: HttpAdapterHost,
     private readonly audit: AuditService,
@@ -19,38 +24,44 @@ export class DenialRecorder implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', async (request, reply: FastifyReply, payload) => {
-      this.inspect(request as ContextRequest, reply, payload);
+    fastify.addHook('onSend', async (request, _reply, payload) => {
+      await this.inspect(request as ContextRequest);
       return payload;
     });
   }
 
-  private inspect(request: ContextRequest, reply: FastifyReply, payload: unknown): void {
-    const status = reply.statusCode;
-    if (status !== 403 && status !== 404) return;
+  private async inspect(request: ContextRequest): Promise<void> {
+    const problem = request.problem;
     const ctx = request.ctx;
-    if (!ctx || ctx.actor.type === 'anonymous' || this.audit.hasDenial(ctx.requestId)) return;
-    const code = problemCode(payload);
-    if (code === 'route_not_found') return;
+    if (!problem || !ctx) return;
     const orgId = request.params?.orgId;
+    const scoped = orgId ? ctx.forOrganization(orgId) : ctx;
+    const route = `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`;
+    const { refusal } = problem;
+    if (refusal) {
+      const { immediate, action, ...event } = refusal;
+      // Errors live below the audit module, so their action is a string: it must be in the catalogue.
+      if (!isAuditAction(action)) {
+        this.logger.error({ action, route }, 'A refusal named an unknown audit action');
+        return;
+      }
+      const input = { ...event, action, outcome: 'denied' as const };
+      if (!immediate) return this.audit.recordBuffered(scoped, input);
+      await this.audit
+        .record(scoped, input)
+        .catch((error: unknown) => this.logger.error({ err: error, route }, 'Recording a refusal failed'));
+      return;
+    }
+    const { status, code } = problem;
+    if (status !== 403 && status !== 404) return;
+    if (ctx.actor.type === 'anonymous' || code === 'route_not_found') return;
     if (status === 404 && !orgId) return;
-    const route = request.routeOptions?.url ?? request.url.split('?')[0];
-    this.audit.recordBuffered(orgId ? ctx.forOrganization(orgId) : ctx, {
+    this.audit.recordBuffered(scoped, {
       action: AuditActions.authorizationDenied,
       outcome: 'denied',
       resourceType: 'route',
-      resourceId: `${request.method} ${route}`,
+      resourceId: route,
       details: { status, code, params: request.params },
     });
-  }
-}
-
-function problemCode(payload: unknown): string | undefined {
-  if (typeof payload !== 'string' || payload.length > 10_000) return undefined;
-  try {
-    const code = (JSON.parse(payload) as { code?: unknown }).code;
-    return typeof code === 'string' ? code : undefined;
-  } catch {
-    return undefined;
   }
 }

@@ -1,9 +1,9 @@
-import { Injectable, Optional, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuditService } from '#libs/audit';
 import { Authenticator, StepUpService } from '#libs/auth';
 import {
   anonymousContext,
+  describeRefusal,
   PUBLIC_ROUTE,
   rateLimitReportOf,
   ROUTE_POLICY,
@@ -40,7 +40,6 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly authorizer: RouteAuthorizer,
     private readonly stepUp: StepUpService,
-    @Optional() private readonly audit?: AuditService,
   ) {}
 
   async canActivate(execution: ExecutionContext): Promise<boolean> {
@@ -83,9 +82,8 @@ export class AuthGuard implements CanActivate {
       await this.stepUp.assertFresh(ctx);
     } catch (error) {
       if (error instanceof UnauthorizedError) {
-        this.audit?.recordBuffered(ctx, {
+        describeRefusal(error, {
           action: 'authz.denied',
-          outcome: 'denied',
           resourceType: 'route',
           resourceId: `${request.method} ${request.routeOptions?.url ?? ''}`,
           details: { status: 401, code: error.code },

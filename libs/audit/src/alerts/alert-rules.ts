@@ -1,5 +1,5 @@
 import type { AuditAction } from '../audit-actions.js';
-import type { StoredEvent } from '../audit-chain.js';
+import type { WrittenEvent } from '../audit-chain.js';
 
 /** Actions counted by the bulk-export rule. */
 export const EXPORT_ACTIONS = new Set<string>(['model.export', 'audit.export'] satisfies AuditAction[]);
@@ -7,7 +7,7 @@ export const EXPORT_ACTIONS = new Set<string>(['model.export', 'audit.export'] s
  * An export refused because its actor went over the per-user export rate limit: a bulk-export
  * attempt in itself, whatever the alert threshold.
  */
-export function isExportRateLimitRefusal(event: StoredEvent): boolean {
+export function isExportRateLimitRefusal(event: WrittenEvent): boolean {
   return EXPORT_ACTIONS.has(event.action) && event.outcome === 'denied' && event.details.reason === 'rate_limited';
 }
 /** Actions counted by the login-failure rule. */
@@ -25,7 +25,7 @@ export type AlertRule =
  * Whether an event takes an enabled deny policy out of force: deleting it, disabling it or turning
  * it into an allow rule. A deny rule is a defence; whoever removes it may be clearing the way.
  */
-export function removesDenyPolicy(event: StoredEvent): boolean {
+export function removesDenyPolicy(event: WrittenEvent): boolean {
   if (event.outcome !== 'allowed') return false;
   const d = event.details as {
     effect?: unknown;
@@ -61,7 +61,7 @@ export function withinHours(hour: number, hours: { start: number; end: number })
 }
 
 /** Whether an event is someone (not the platform) acting successfully inside an organization. */
-export function isPersonalAccess(event: StoredEvent): boolean {
+export function isPersonalAccess(event: WrittenEvent): boolean {
   return (
     event.organizationId !== null &&
     (event.actorType === 'user' || event.actorType === 'api_key') &&
@@ -70,18 +70,18 @@ export function isPersonalAccess(event: StoredEvent): boolean {
 }
 
 /** The account a failed login was attempted for: the email typed, else the account id. */
-export function attemptedAccount(event: StoredEvent): string {
+export function attemptedAccount(event: WrittenEvent): string {
   const typed = event.personal?.values.find((v) => v.path.length === 1 && v.path[0] === 'email')?.value;
   const email = typed ?? event.details.email;
   return typeof email === 'string' ? email.toLowerCase() : (event.resourceId ?? event.actorId);
 }
 
 /** How an alert names the actor: its label (email, key name) when known, else its id. */
-export function actorName(event: StoredEvent): string {
+export function actorName(event: WrittenEvent): string {
   return event.actorLabel ?? event.personal?.actorLabel ?? event.actorId;
 }
 
 /** Who a counter is kept for: the actor, or the source address of anonymous callers. */
-export function counterSubject(event: StoredEvent): string {
+export function counterSubject(event: WrittenEvent): string {
   return event.actorType === 'anonymous' ? `ip:${event.ip ?? 'unknown'}` : event.actorId;
 }

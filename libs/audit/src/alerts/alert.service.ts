@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { REDIS } from '#libs/database';
-import type { StoredEvent } from '../audit-chain.js';
+import type { WrittenEvent } from '../audit-chain.js';
 import { postSignedWebhook } from '../signed-webhook.js';
 import {
   actorName,
@@ -67,7 +67,7 @@ export class AlertService {
   ) {}
 
   /** Runs the rules on committed events, in the background; failures are logged, never thrown. */
-  evaluate(events: StoredEvent[]): void {
+  evaluate(events: WrittenEvent[]): void {
     if (events.length === 0) return;
     const work = this.evaluateAll(events).catch((error: unknown) =>
       this.logger.error({ err: error }, 'Alert evaluation failed'),
@@ -103,13 +103,13 @@ export class AlertService {
     };
   }
 
-  private async evaluateAll(events: StoredEvent[]): Promise<void> {
+  private async evaluateAll(events: WrittenEvent[]): Promise<void> {
     for (const event of events) {
       for (const alert of await this.rulesFor(event)) await this.raise(alert, event);
     }
   }
 
-  private async rulesFor(event: StoredEvent): Promise<NewAlert[]> {
+  private async rulesFor(event: WrittenEvent): Promise<NewAlert[]> {
     const a = this.config.alerts;
     const out: NewAlert[] = [];
     const base = { organizationId: event.organizationId, actorId: event.actorId, eventId: event.id };
@@ -254,7 +254,7 @@ export class AlertService {
     await this.raise(alert, null);
   }
 
-  private async raise(alert: NewAlert, event: StoredEvent | null): Promise<void> {
+  private async raise(alert: NewAlert, event: WrittenEvent | null): Promise<void> {
     const rows: AlertRow[] = await this.dataSource.query(
       `INSERT INTO alert (organization_id, rule, severity, summary, actor_id, subject, details, event_id)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING *`,

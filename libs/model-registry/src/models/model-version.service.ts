@@ -9,6 +9,8 @@ import type { Redis } from 'ioredis';
 import { AuditService } from '#libs/audit';
 import {
   ConflictError,
+  describeRefusal,
+  DomainError,
   ForbiddenError,
   isUuid,
   keysetPage,
@@ -483,28 +485,28 @@ export class ModelVersionService {
   ): Promise<ArtifactDownload> {
     const { model, version } = await this.loadVersion(ctx, modelId, number);
     const row = versionRow(model, version);
-    const deny = async (reason: string, error: Error): Promise<never> => {
-      await this.audit?.record(ctx, {
+    // The refusal is recorded by the HTTP edge, at once (the bulk-export alert watches it).
+    const deny = (reason: string, error: DomainError): never => {
+      throw describeRefusal(error, {
         action: 'model.export',
-        outcome: 'denied',
         resourceType: 'model',
         resourceId: model.id,
         details: { version: version.version, reason },
+        immediate: true,
       });
-      throw error;
     };
     try {
       await this.policies.assertCan(ctx, 'export', 'ModelVersion', row);
       if (version.stage === 'staging') await this.policies.assertCan(ctx, 'test', 'ModelVersion', row);
     } catch (error) {
-      if (error instanceof ForbiddenError) await deny(error.code, error);
+      if (error instanceof ForbiddenError) deny(error.code, error);
       throw error;
     }
     if (version.status !== 'ready') {
       throw new ConflictError({ code: 'model_version_rejected', detail: 'A rejected version has no artifact.' });
     }
     if (!model.redistributionAllowed && !model.exportOverride) {
-      await deny(
+      deny(
         'licence',
         new ForbiddenError({
           code: 'model_licence_forbids_export',
@@ -518,7 +520,7 @@ export class ModelVersionService {
     }
     const rateLimit = await this.takeExportToken(ctx);
     if (rateLimit.remaining < 0) {
-      await deny(
+      deny(
         'rate_limited',
         new TooManyRequestsError({
           code: 'model_export_rate_limited',
