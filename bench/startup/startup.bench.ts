@@ -51,7 +51,7 @@ async function bootOnce(entry: string, args: string[], env: Record<string, strin
   try {
     for (;;) {
       if (child.exitCode !== null) throw new Error(`${entry} exited with ${child.exitCode}`);
-      if (performance.now() - started > 120_000) throw new Error(`${entry} not ready in 120 s`);
+      if (performance.now() - started > 300_000) throw new Error(`${entry} not ready in 300 s`);
       const ready = await fetch(`http://127.0.0.1:${port}/health/ready`).catch(() => undefined);
       if (ready?.status === 200) {
         const docs = await fetch(`http://127.0.0.1:${port}/docs`);
