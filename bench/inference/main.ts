@@ -2,7 +2,7 @@
 // outside onnxruntime's session.run, the non-model image path next to FaceFusion's OpenCV steps on
 // the same photo (when Debian's python3-opencv is installed), and the calling thread's event-loop lag
 // while 4 pipelines run.
-// Run: node scripts/fetch-fixtures.mjs && node --import ./libs/inference/src/pipeline/ts-register.mjs bench/inference/main.ts
+// Run: node scripts/fetch-fixtures.mjs && node --import ./test/support/ts-loader/register.mjs bench/inference/main.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

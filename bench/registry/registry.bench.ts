@@ -149,7 +149,7 @@ async function main(scratch: Scratch): Promise<void> {
   const builder = new URL('test/fixtures/onnx/graph-heavy.ts', root).href;
   execFileSync(process.execPath, [
     '--import',
-    new URL('libs/inference/src/pipeline/ts-register.mjs', root).href,
+    new URL('test/support/ts-loader/register.mjs', root).href,
     '--input-type=module',
     '-e',
     `import { writeFileSync } from 'node:fs';
