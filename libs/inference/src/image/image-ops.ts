@@ -8,18 +8,8 @@ import { invertAffine } from '../geometry/affine.js';
 export function resizeBilinear(image: RgbImage, width: number, height: number): RgbImage {
   const { width: sw, height: sh, data } = image;
   const out = new Uint8Array(width * height * 3);
-  const sx = sw / width;
   const sy = sh / height;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const fxs = new Float64Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
-    const x0 = Math.floor(fx);
-    x0s[x] = x0 * 3;
-    x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
-    fxs[x] = fx - x0;
-  }
+  const { x0s, x1s, fxs } = bilinearColumns(sw, width, Float64Array);
   // Values are ≥ 0, so `+ 0.5` and the Uint8Array's truncation round as Math.round does, much faster.
   for (let y = 0; y < height; y++) {
     const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
@@ -46,6 +36,30 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
     }
   }
   return { width, height, data: out };
+}
+
+/**
+ * The per-column table of an INTER_LINEAR resize of RGB rows from `sourceWidth` to `width` pixels:
+ * for each destination column, the byte offsets of its left and right source pixels in a row and
+ * the weight of the right one, stored in `weights` (the precision the caller's arithmetic expects).
+ */
+export function bilinearColumns(
+  sourceWidth: number,
+  width: number,
+  weights: Float32ArrayConstructor | Float64ArrayConstructor,
+): { x0s: Int32Array; x1s: Int32Array; fxs: Float32Array | Float64Array } {
+  const sx = sourceWidth / width;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const fxs = new weights(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sourceWidth - 1);
+    const x0 = Math.floor(fx);
+    x0s[x] = x0 * 3;
+    x1s[x] = Math.min(x0 + 1, sourceWidth - 1) * 3;
+    fxs[x] = fx - x0;
+  }
+  return { x0s, x1s, fxs };
 }
 
 /**
