@@ -15,7 +15,7 @@ import { AuditSigningKeys } from '#libs/audit';
 import { AppConfig } from '#libs/config';
 import { redactDetails } from '#libs/audit';
 import { dataSourceOptions } from '#libs/database';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { withScratch } from '../support/scratch.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3_000);
@@ -187,16 +187,10 @@ async function measure(ds: DataSource): Promise<void> {
   process.stdout.write(`buffered path (batches of 500, one chain): ${buffered.toFixed(0)} events/s\n`);
   report('audit', [
     ...[...results.slice(1, 3), results[4]].flatMap((r) => [
-      {
-        name: r.name,
-        value: r.eventsPerSecond,
-        unit: 'events/s',
-        better: 'higher' as const,
-        baseline: { name: 'plain insert', value: base },
-      },
-      { name: `${r.name}, p99`, value: r.p99, unit: 'ms', baseline: { name: 'plain insert', value: baseP99 } },
+      figure(r.name, r.eventsPerSecond, 'events/s', ['plain insert', base], 'higher'),
+      figure(`${r.name}, p99`, r.p99, 'ms', ['plain insert', baseP99]),
     ]),
-    { name: 'buffered path (batches of 500, one chain)', value: buffered, unit: 'events/s', better: 'higher' },
+    figure('buffered path (batches of 500, one chain)', buffered, 'events/s', undefined, 'higher'),
   ]);
 }
 

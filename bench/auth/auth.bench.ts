@@ -21,7 +21,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenService, UserService } from '#libs/auth';
 import { Authenticated, metrics, Public, RequestContext, startTracing } from '#libs/common';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats } from '../support/stats.js';
 
@@ -233,21 +233,11 @@ async function measure(app: NestFastifyApplication, argon2: { memoryKiB: number;
   );
   console.log(`JWT verify alone (jose)   ${fmt(v.p50)} ${fmt(v.p99)} ${fmt(v.mean)}`);
   report('auth', [
-    {
-      name: 'authenticated route p50',
-      value: a.p50,
-      unit: 'µs',
-      baseline: { name: 'no-auth route p50', value: o.p50 },
-    },
-    {
-      name: 'authenticated route p99',
-      value: a.p99,
-      unit: 'µs',
-      baseline: { name: 'no-auth route p99', value: o.p99 },
-    },
-    { name: 'authentication overhead p50', value: a.p50 - o.p50, unit: 'µs' },
-    { name: 'JWT verify p50 (jose)', value: v.p50, unit: 'µs' },
-    { name: 'logins, sequential', value: LOGINS / seqSeconds, unit: 'logins/s', better: 'higher' },
+    figure('authenticated route p50', a.p50, 'µs', ['no-auth route p50', o.p50]),
+    figure('authenticated route p99', a.p99, 'µs', ['no-auth route p99', o.p99]),
+    figure('authentication overhead p50', a.p50 - o.p50, 'µs'),
+    figure('JWT verify p50 (jose)', v.p50, 'µs'),
+    figure('logins, sequential', LOGINS / seqSeconds, 'logins/s', undefined, 'higher'),
   ]);
 }
 

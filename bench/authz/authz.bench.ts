@@ -20,7 +20,7 @@ import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, Public, RequestContext } from '#libs/common';
 import { OrganizationService } from '#libs/organizations';
 import { buildAbility, PolicyService, type PrincipalProfile } from '#libs/policies';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 
@@ -321,16 +321,11 @@ async function measure(app: NestFastifyApplication): Promise<void> {
   console.log(line('POST authz/check (auth + guard + check)', c));
   console.log(`overhead p50 ${(c.p50 - o.p50).toFixed(1)} µs, ratio p50 ${(c.p50 / o.p50).toFixed(2)}x`);
   report('authz', [
-    { name: 'ability build p99', value: stats(buildSamples).p99, unit: 'µs' },
-    { name: "can('infer', row) p50", value: stats(canSamples).p50, unit: 'µs' },
-    { name: "can('infer', row) p99", value: stats(canSamples).p99, unit: 'µs' },
-    {
-      name: 'first page (50), filtered in SQL, p50',
-      value: stats(filtered).p50,
-      unit: 'µs',
-      baseline: { name: 'unfiltered', value: stats(plain).p50 },
-    },
-    { name: 'POST authz/check p50', value: c.p50, unit: 'µs', baseline: { name: 'unguarded route', value: o.p50 } },
+    figure('ability build p99', stats(buildSamples).p99, 'µs'),
+    figure("can('infer', row) p50", stats(canSamples).p50, 'µs'),
+    figure("can('infer', row) p99", stats(canSamples).p99, 'µs'),
+    figure('first page (50), filtered in SQL, p50', stats(filtered).p50, 'µs', ['unfiltered', stats(plain).p50]),
+    figure('POST authz/check p50', c.p50, 'µs', ['unguarded route', o.p50]),
   ]);
 }
 

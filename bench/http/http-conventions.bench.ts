@@ -14,7 +14,7 @@ import argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 
@@ -109,19 +109,9 @@ await withScratch('http', async (scratch) => {
     console.log(`${''.padEnd(44)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
     for (const row of rows) console.log(row);
     report('http', [
-      { name: 'list: first page (limit 50) p50', value: first.p50, unit: 'µs' },
-      {
-        name: 'list: page 31 (limit 50) p50',
-        value: deep.p50,
-        unit: 'µs',
-        baseline: { name: 'first page', value: first.p50 },
-      },
-      {
-        name: 'list: first page (limit 200) p50',
-        value: wide.p50,
-        unit: 'µs',
-        baseline: { name: 'limit 50', value: first.p50 },
-      },
+      figure('list: first page (limit 50) p50', first.p50, 'µs'),
+      figure('list: page 31 (limit 50) p50', deep.p50, 'µs', ['first page', first.p50]),
+      figure('list: first page (limit 200) p50', wide.p50, 'µs', ['limit 50', first.p50]),
     ]);
   } finally {
     await app.close();

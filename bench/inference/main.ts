@@ -20,7 +20,7 @@ import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
-import { report, type Figure } from '../support/report.js';
+import { figure, report, type Figure } from '../support/report.js';
 import { compareImagePath, formatComparison, measureEnginePath, openCvAvailable, OPENCV_PYTHON } from './image-path.js';
 
 const RUNS = 3;
@@ -64,7 +64,7 @@ for (const codec of ['sharp', 'jimp'] as const) {
   console.log(keys.map((k) => `  ${k.padEnd(10)} ${row[k].toFixed(1).padStart(8)} ms`).join('\n'));
   console.log(`  outside session.run: ${(100 * (1 - row.sessionRun / row.total)).toFixed(1)} % of total`);
   console.log(`  outside session.run and watermark: ${imagePath.toFixed(1)} ms\n`);
-  figures.push({ name: `pipeline total, codec ${codec}`, value: row.total, unit: 'ms' });
+  figures.push(figure(`pipeline total, codec ${codec}`, row.total, 'ms'));
 }
 
 // Like for like: the same steps on the same photo and faces, the engine's functions on this thread.
@@ -78,12 +78,7 @@ if (openCvAvailable()) {
       `of ${PATH_RUNS} runs, median)`,
   );
   console.log(formatComparison(engine, opencv) + '\n');
-  figures.push({
-    name: 'non-model image path, wall',
-    value: engine.ms.total,
-    unit: 'ms',
-    baseline: { name: 'OpenCV', value: opencv.ms.total },
-  });
+  figures.push(figure('non-model image path, wall', engine.ms.total, 'ms', ['OpenCV', opencv.ms.total]));
 } else {
   const engine = await measureEnginePath('sharp', target, landmarks, PATH_ROUNDS * PATH_RUNS);
   console.log(

@@ -26,7 +26,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { scratchConfig, withScratch, type Scratch } from '../support/scratch.js';
 
 const { onnx } = onnxProto;
@@ -301,21 +301,15 @@ async function main(scratch: Scratch): Promise<void> {
     }
     console.log('note: the bench client runs in the API process; its own memory is a few MB of socket buffers.');
     report('registry', [
-      {
-        name: 'upload (hash+disk+validate+store)',
-        value: mb / upSeconds,
-        unit: 'MB/s',
-        better: 'higher',
-        baseline: { name: 'plain file copy', value: mb / copySeconds },
-      },
-      {
-        name: 'download (export, streamed)',
-        value: mb / downSeconds,
-        unit: 'MB/s',
-        better: 'higher',
-        baseline: { name: 'plain file copy', value: mb / copySeconds },
-      },
-      { name: 'upload peak RSS', value: upPeak, unit: 'MB', baseline: { name: 'RSS before', value: baseRss } },
+      figure(
+        'upload (hash+disk+validate+store)',
+        mb / upSeconds,
+        'MB/s',
+        ['plain file copy', mb / copySeconds],
+        'higher',
+      ),
+      figure('download (export, streamed)', mb / downSeconds, 'MB/s', ['plain file copy', mb / copySeconds], 'higher'),
+      figure('upload peak RSS', upPeak, 'MB', ['RSS before', baseRss]),
     ]);
   } finally {
     await app.close();

@@ -15,7 +15,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '#libs/database';
-import { report } from '../support/report.js';
+import { figure, report } from '../support/report.js';
 import { scratchEnv, withScratch } from '../support/scratch.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
@@ -113,21 +113,14 @@ async function main(): Promise<void> {
 
   const s = (ms: number) => ms / 1000;
   report('startup', [
-    {
-      name: 'build',
-      value: s(median(swcBuild)),
-      unit: 's',
-      baseline: { name: 'tsc build', value: s(median(tscBuild)) },
-    },
-    {
-      name: 'fresh clone: build + first start',
-      value: s(median(swcBuild) + median(first)),
-      unit: 's',
-      baseline: { name: 'tsc build + first start', value: s(median(tscBuild) + median(first)) },
-    },
-    { name: 'npm start, empty DATA_DIR', value: s(median(first)), unit: 's' },
-    { name: 'npm start, existing data', value: s(median(second)), unit: 's' },
-    { name: 'API alone on PostgreSQL + Redis', value: s(median(apiOnly)), unit: 's' },
+    figure('build', s(median(swcBuild)), 's', ['tsc build', s(median(tscBuild))]),
+    figure('fresh clone: build + first start', s(median(swcBuild) + median(first)), 's', [
+      'tsc build + first start',
+      s(median(tscBuild) + median(first)),
+    ]),
+    figure('npm start, empty DATA_DIR', s(median(first)), 's'),
+    figure('npm start, existing data', s(median(second)), 's'),
+    figure('API alone on PostgreSQL + Redis', s(median(apiOnly)), 's'),
   ]);
 }
 

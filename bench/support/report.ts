@@ -17,6 +17,17 @@ export interface Figure {
   better?: 'lower' | 'higher';
 }
 
+/** A figure in one line: `figure('authenticated p50', 180, 'µs', ['public route', 95])`. */
+export function figure(
+  name: string,
+  value: number,
+  unit: string,
+  baseline?: [name: string, value: number],
+  better: 'lower' | 'higher' = 'lower',
+): Figure {
+  return { name, value, unit, ...(baseline && { baseline: { name: baseline[0], value: baseline[1] } }), better };
+}
+
 /** One benchmark's figures as scripts/bench.mjs reads them (one JSON line per benchmark). */
 export interface BenchReport {
   bench: string;
