@@ -12,11 +12,7 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
   const { x0s, x1s, fxs } = bilinearColumns(sw, width, Float64Array);
   // Values are ≥ 0, so `+ 0.5` and the Uint8Array's truncation round as Math.round does, much faster.
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
-    const y0 = Math.floor(fy);
-    const wy = fy - y0;
-    const row0 = y0 * sw * 3;
-    const row1 = Math.min(y0 + 1, sh - 1) * sw * 3;
+    const { row0, row1, wy } = bilinearRow(y, sy, sw, sh);
     let o = y * width * 3;
     for (let x = 0; x < width; x++, o += 3) {
       const wx = fxs[x];
@@ -60,6 +56,26 @@ export function bilinearColumns(
     fxs[x] = fx - x0;
   }
   return { x0s, x1s, fxs };
+}
+
+/**
+ * Row `y` of an INTER_LINEAR resize of RGB rows `sourceWidth` wide, `sourceHeight` high, by `scale`
+ * (source rows per destination row): the byte offsets of its upper and lower source rows and the
+ * weight of the lower one.
+ */
+export function bilinearRow(
+  y: number,
+  scale: number,
+  sourceWidth: number,
+  sourceHeight: number,
+): { row0: number; row1: number; wy: number } {
+  const fy = Math.min(Math.max((y + 0.5) * scale - 0.5, 0), sourceHeight - 1);
+  const y0 = Math.floor(fy);
+  return {
+    row0: y0 * sourceWidth * 3,
+    row1: Math.min(y0 + 1, sourceHeight - 1) * sourceWidth * 3,
+    wy: fy - y0,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as ort from 'onnxruntime-node';
-import { bilinearColumns } from '../image/image-ops.js';
+import { bilinearColumns, bilinearRow } from '../image/image-ops.js';
 import type { RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
@@ -175,11 +175,7 @@ function blendWithUpscaled(out: RgbImage, frame: RgbImage, f: number): void {
   const g = 1 - f;
   const od = out.data;
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
-    const y0 = Math.floor(fy);
-    const wy = fy - y0;
-    const row0 = y0 * sw * 3;
-    const row1 = Math.min(y0 + 1, sh - 1) * sw * 3;
+    const { row0, row1, wy } = bilinearRow(y, sy, sw, sh);
     let o = y * width * 3;
     for (let x = 0; x < width; x++) {
       const wx = fxs[x];
