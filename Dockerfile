@@ -43,11 +43,12 @@ WORKDIR /src
 ENV ONNXRUNTIME_NODE_INSTALL=skip
 COPY package.json package-lock.json .npmrc ./
 RUN --mount=type=cache,target=/root/.npm npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ormconfig.ts ./
+COPY tsconfig.json tsconfig.build.json .swcrc.json ormconfig.ts ./
+COPY scripts/build.mjs scripts/build.mjs
 COPY apps apps
 COPY libs libs
 COPY src src
-RUN node node_modules/typescript/bin/tsc -p tsconfig.build.json \
+RUN node scripts/build.mjs \
  && find dist -name '*.map' -delete
 
 # ---- runtime: what the api and worker images share ---------------------------------------------

@@ -1,4 +1,4 @@
-// Compiles the project when dist/ is missing or older than any source file. The production build
+// Compiles the project (scripts/build.mjs) when dist/ is missing or older than any source file. The production build
 // (tsconfig.build.json: apps, libs, src) is what `npm start`, the CLI and the images run; with
 // `--tools` the benchmarks and the model fixtures they use are compiled too (tsconfig.tools.json).
 import { execFileSync } from 'node:child_process';
@@ -15,6 +15,8 @@ const sources = [
   'src',
   ...(tools ? ['bench', 'test/fixtures', 'tsconfig.tools.json'] : []),
   'ormconfig.ts',
+  '.swcrc.json',
+  'scripts/build.mjs',
   'tsconfig.json',
   'tsconfig.build.json',
   'package-lock.json',
@@ -30,8 +32,8 @@ function newest(path) {
 const built = existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 const latest = Math.max(...sources.map((s) => newest(join(root, s))));
 if (latest > built) {
-  process.stderr.write(`Building fusiongate (tsc -p ${project})…\n`);
-  execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, project)], {
+  process.stderr.write(`Building fusiongate (${project})…\n`);
+  execFileSync(process.execPath, [join(root, 'scripts/build.mjs'), ...(tools ? ['--tools'] : [])], {
     stdio: 'inherit',
   });
   writeFileSync(stamp, new Date().toISOString());

@@ -27,6 +27,7 @@ import {
 import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { dataSourceOptions, Transactions } from '#libs/database';
+import { figure, report } from '../support/report.js';
 import { withScratch } from '../support/scratch.js';
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3_000);
@@ -207,12 +208,38 @@ async function measure(ds: DataSource): Promise<void> {
   );
   await sequencer.sweep();
   for (const org of [busy, previous]) {
-    const report = await verifier.verify(org);
+    const verified = await verifier.verify(org);
     process.stdout.write(
-      `chain of ${org === busy ? 'the busy organization' : 'the previous design'}: ${report.checkedEvents} events, pending ${report.pending}, ${report.ok ? 'verified' : `BROKEN (${report.detail})`}\n`,
+      `chain of ${org === busy ? 'the busy organization' : 'the previous design'}: ${verified.checkedEvents} events, pending ${verified.pending}, ${verified.ok ? 'verified' : `BROKEN (${verified.detail})`}\n`,
     );
-    if (!report.ok) process.exitCode = 1;
+    if (!verified.ok) process.exitCode = 1;
   }
+  report('audit', [
+    figure('plain insert, 1 writer', plain1.eventsPerSecond, 'events/s', undefined, 'higher'),
+    figure(chained1.name, chained1.eventsPerSecond, 'events/s', [plain1.name, plain1.eventsPerSecond], 'higher'),
+    figure(
+      chainedN.name,
+      chainedN.eventsPerSecond,
+      'events/s',
+      ['plain insert, same writers', base.eventsPerSecond],
+      'higher',
+    ),
+    figure(`${chainedN.name}, p99`, chainedN.p99, 'ms', ['plain insert, same writers', base.p99]),
+    figure(
+      spread.name,
+      spread.eventsPerSecond,
+      'events/s',
+      ['plain insert, same writers', base.eventsPerSecond],
+      'higher',
+    ),
+    figure(
+      locked.name,
+      locked.eventsPerSecond,
+      'events/s',
+      ['plain insert, same writers', base.eventsPerSecond],
+      'higher',
+    ),
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -22,6 +22,7 @@ import { Controller, Get, Module } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AccessTokenService, UserService } from '#libs/auth';
 import { Authenticated, metrics, Public, RequestContext, startTracing } from '#libs/common';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats } from '../support/stats.js';
 
@@ -238,6 +239,13 @@ async function measure(app: NestFastifyApplication, argon2: { memoryKiB: number;
   console.log(
     `goal: authentication adds <= ${ADDED_GOAL_US} µs p50 over a public route: ${added.toFixed(1)} µs, ${added <= ADDED_GOAL_US ? 'met' : 'NOT met'}`,
   );
+  report('auth', [
+    figure('authenticated route p50', a.p50, 'µs', ['no-auth route p50', o.p50]),
+    figure('authenticated route p99', a.p99, 'µs', ['no-auth route p99', o.p99]),
+    figure('authentication overhead p50', a.p50 - o.p50, 'µs'),
+    figure('JWT verify p50 (jose)', v.p50, 'µs'),
+    figure('logins, sequential', LOGINS / seqSeconds, 'logins/s', undefined, 'higher'),
+  ]);
 }
 
 main().catch((error: unknown) => {

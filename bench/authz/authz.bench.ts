@@ -20,6 +20,7 @@ import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, Public, RequestContext } from '#libs/common';
 import { OrganizationService } from '#libs/organizations';
 import { buildAbility, PolicyService, type PrincipalProfile } from '#libs/policies';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 
@@ -319,6 +320,13 @@ async function measure(app: NestFastifyApplication): Promise<void> {
   console.log(line('unguarded @Public() route', o));
   console.log(line('POST authz/check (auth + guard + check)', c));
   console.log(`overhead p50 ${(c.p50 - o.p50).toFixed(1)} µs, ratio p50 ${(c.p50 / o.p50).toFixed(2)}x`);
+  report('authz', [
+    figure('ability build p99', stats(buildSamples).p99, 'µs'),
+    figure("can('infer', row) p50", stats(canSamples).p50, 'µs'),
+    figure("can('infer', row) p99", stats(canSamples).p99, 'µs'),
+    figure('first page (50), filtered in SQL, p50', stats(filtered).p50, 'µs', ['unfiltered', stats(plain).p50]),
+    figure('POST authz/check p50', c.p50, 'µs', ['unguarded route', o.p50]),
+  ]);
 }
 
 main().catch((error: unknown) => {

@@ -14,6 +14,7 @@ import argon2 from 'argon2';
 import { DataSource } from 'typeorm';
 import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
+import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
 import { stats, type Summary } from '../support/stats.js';
 
@@ -107,6 +108,11 @@ await withScratch('http', async (scratch) => {
     console.log(`HTTP conventions, ${REQUESTS} requests each, ${PROJECTS} projects (µs)`);
     console.log(`${''.padEnd(44)}${'p50'.padStart(9)}${'p99'.padStart(9)}${'mean'.padStart(9)}`);
     for (const row of rows) console.log(row);
+    report('http', [
+      figure('list: first page (limit 50) p50', first.p50, 'µs'),
+      figure('list: page 31 (limit 50) p50', deep.p50, 'µs', ['first page', first.p50]),
+      figure('list: first page (limit 200) p50', wide.p50, 'µs', ['limit 50', first.p50]),
+    ]);
   } finally {
     await app.close();
   }

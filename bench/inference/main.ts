@@ -2,7 +2,7 @@
 // outside onnxruntime's session.run, the non-model image path next to FaceFusion's OpenCV steps on
 // the same photo (when Debian's python3-opencv is installed), and the calling thread's event-loop lag
 // while 4 pipelines run.
-// Run: node scripts/fetch-fixtures.mjs && node --import ./libs/inference/src/pipeline/ts-register.mjs bench/inference/main.ts
+// Run: node scripts/fetch-fixtures.mjs && node --import ./test/support/ts-loader/register.mjs bench/inference/main.ts
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ import { buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { buildOccluderModel, buildParserModel, splitLabels } from '../../test/fixtures/onnx/mask-models.js';
 import { writeModel } from '../../test/fixtures/onnx/write-model.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
+import { figure, report, type Figure } from '../support/report.js';
 import { compareImagePath, formatComparison, measureEnginePath, openCvAvailable, OPENCV_PYTHON } from './image-path.js';
 
 const RUNS = 3;
@@ -39,6 +40,7 @@ const request: FusionRequest = {
   watermark: { payload: '0123456789abcdef' },
 };
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const figures: Figure[] = [];
 
 console.log(
   `target 1920×1080 JPEG (${target.length} bytes), UltraFace + 512-d embedding + 128 px InSwapper-shaped model`,
@@ -62,6 +64,7 @@ for (const codec of ['sharp', 'jimp'] as const) {
   console.log(keys.map((k) => `  ${k.padEnd(10)} ${row[k].toFixed(1).padStart(8)} ms`).join('\n'));
   console.log(`  outside session.run: ${(100 * (1 - row.sessionRun / row.total)).toFixed(1)} % of total`);
   console.log(`  outside session.run and watermark: ${imagePath.toFixed(1)} ms\n`);
+  figures.push(figure(`pipeline total, codec ${codec}`, row.total, 'ms'));
 }
 
 // Like for like: the same steps on the same photo and faces, the engine's functions on this thread.
@@ -75,6 +78,7 @@ if (openCvAvailable()) {
       `of ${PATH_RUNS} runs, median)`,
   );
   console.log(formatComparison(engine, opencv) + '\n');
+  figures.push(figure('non-model image path, wall', engine.ms.total, 'ms', ['OpenCV', opencv.ms.total]));
 } else {
   const engine = await measureEnginePath('sharp', target, landmarks, PATH_ROUNDS * PATH_RUNS);
   console.log(
@@ -193,3 +197,4 @@ await engine.close();
   await engine.close();
 }
 rmSync(dir, { recursive: true, force: true });
+report('inference', figures);

@@ -26,6 +26,7 @@ import { createApiApp } from '../../apps/api/src/bootstrap.js';
 import { UserService } from '#libs/auth';
 import { BUILT_IN_ROLES, RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { figure, report } from '../support/report.js';
 import { scratchConfig, withScratch, type Scratch } from '../support/scratch.js';
 
 const { onnx } = onnxProto;
@@ -148,7 +149,7 @@ async function main(scratch: Scratch): Promise<void> {
   const builder = new URL('test/fixtures/onnx/graph-heavy.ts', root).href;
   execFileSync(process.execPath, [
     '--import',
-    new URL('libs/inference/src/pipeline/ts-register.mjs', root).href,
+    new URL('test/support/ts-loader/register.mjs', root).href,
     '--input-type=module',
     '-e',
     `import { writeFileSync } from 'node:fs';
@@ -299,6 +300,17 @@ async function main(scratch: Scratch): Promise<void> {
       );
     }
     console.log('note: the bench client runs in the API process; its own memory is a few MB of socket buffers.');
+    report('registry', [
+      figure(
+        'upload (hash+disk+validate+store)',
+        mb / upSeconds,
+        'MB/s',
+        ['plain file copy', mb / copySeconds],
+        'higher',
+      ),
+      figure('download (export, streamed)', mb / downSeconds, 'MB/s', ['plain file copy', mb / copySeconds], 'higher'),
+      figure('upload peak RSS', upPeak, 'MB', ['RSS before', baseRss]),
+    ]);
   } finally {
     await app.close();
   }

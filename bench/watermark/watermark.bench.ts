@@ -1,7 +1,7 @@
 // Watermark bench: embed and detect times on 1080p and 720p, detection rate per attack and photo
 // width, PSNR, and false positives (unmarked images, random received signals, random payloads).
 // Run: npm run bench:watermark (or, without a build,
-// node --import ./libs/inference/src/pipeline/ts-register.mjs bench/watermark/watermark.bench.ts).
+// node --import ./test/support/ts-loader/register.mjs bench/watermark/watermark.bench.ts).
 // WATERMARK_BENCH_SIGNALS sets the number of random signals (default 100 000).
 import { readFileSync } from 'node:fs';
 import sharp, { type Sharp } from 'sharp';

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '#libs/database';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
+import { eventually } from '../support/eventually.js';
 import { testRedisUrl } from '../support/redis.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -75,13 +76,14 @@ describe('API logs', () => {
       headers: { authorization: `Bearer ${bearer}`, 'x-request-id': 'trace-me-2' },
     });
     await fetch(`${base}/api/v1/auth/me`, { headers: { 'x-api-key': apiKey, 'x-request-id': 'trace-key-3' } });
-    await new Promise((r) => setTimeout(r, 300));
 
-    const parsed = lines.map((line) => JSON.parse(line) as { req?: { id?: string }; reqId?: string });
-    for (const id of ['trace-login-1', 'trace-me-2', 'trace-key-3']) {
-      const mine = parsed.filter((entry) => entry.req?.id === id || entry.reqId === id);
-      expect(mine.length).toBeGreaterThan(0);
-    }
+    const ids = ['trace-login-1', 'trace-me-2', 'trace-key-3'];
+    const logged = (id: string) =>
+      lines
+        .map((line) => JSON.parse(line) as { req?: { id?: string }; reqId?: string })
+        .some((entry) => entry.req?.id === id || entry.reqId === id);
+    // Each request's lines carry its id (waiting for the child's output to arrive).
+    await eventually('a log line for each request id', () => (ids.every(logged) ? true : undefined));
     const all = lines.join('\n');
     expect(all).not.toContain(password);
     expect(all).not.toContain(bearer);

@@ -3,12 +3,18 @@ import { AppModule } from '../../apps/api/src/app.module.js';
 import { Public } from '#libs/common';
 import type { AppConfig } from '#libs/config';
 import { createTestApp, type TestApp } from '../support/app.js';
+import { eventually } from '../support/eventually.js';
+
+/** Requests the slow route has begun handling. */
+let arrived = 0;
 
 @Controller('slow')
 class SlowController {
   @Public()
   @Get()
   async slow() {
+    arrived++;
+    // A request that takes a while, so that shutdown begins while it is in flight.
     await new Promise((r) => setTimeout(r, 800));
     return { finished: true };
   }
@@ -35,7 +41,7 @@ describe('graceful shutdown', () => {
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const base = await t.app.getUrl();
     const inFlight = fetch(`${base.replace('[::1]', '127.0.0.1')}/api/v1/slow`);
-    await new Promise((r) => setTimeout(r, 200));
+    await eventually('the slow request to reach its handler', () => (arrived > 0 ? true : undefined));
     const closed = t.app.close();
 
     const res = await inFlight;

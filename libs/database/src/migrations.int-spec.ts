@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { createEmptyDatabase } from '../../../test/support/database.js';
+import { createEmptyDatabase } from '#test/support/database';
 import { startEmbeddedPostgres } from './embedded/embedded-postgres.js';
 import { migrations } from './migrations/index.js';
 import { runMigrations } from './data-source.js';

@@ -47,6 +47,15 @@ export async function provisionRuntime(
   try {
     let { database, redis } = config;
     const embedded = { postgres: false, redis: false };
+    // Redis first: it is up in moments, or missing, which should be said before PostgreSQL's first
+    // start spends seconds creating its database.
+    if (!redis.url && needs.redis) {
+      const r = await startEmbeddedRedis(config.dataDir);
+      stops.push(() => r.stop());
+      redis = { ...redis, url: r.url };
+      embedded.redis = true;
+      logger.log(`Embedded Redis ready at ${r.url}`);
+    }
     if (!database.url) {
       const started = Date.now();
       const pg = await startEmbeddedPostgres(config.dataDir);
@@ -56,13 +65,6 @@ export async function provisionRuntime(
       logger.log(
         `Embedded PostgreSQL (PGlite) ready in ${Date.now() - started} ms, data in ${config.dataDir}/postgres`,
       );
-    }
-    if (!redis.url && needs.redis) {
-      const r = await startEmbeddedRedis(config.dataDir);
-      stops.push(() => r.stop());
-      redis = { ...redis, url: r.url };
-      embedded.redis = true;
-      logger.log(`Embedded Redis ready at ${r.url}`);
     }
     const secretsKey = config.secretsKey ?? (await loadOrCreateSecretsKey(config.dataDir));
     return { config: config.with({ database, redis, secretsKey }), embedded, stop };

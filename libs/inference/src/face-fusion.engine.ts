@@ -172,9 +172,12 @@ function unwrap(reply: WorkerReply): WorkerReply extends { ok: true; result: inf
   return reply.result as never;
 }
 
-/** The compiled worker next to this file, or, when running from TypeScript sources, its dev entry. */
+/**
+ * The compiled worker next to this file, or, when running from TypeScript sources (tests, tools),
+ * the entry in test/support that loads them.
+ */
 function workerFilename(): string {
   const compiled = new URL('./pipeline/pipeline.worker.js', import.meta.url);
   if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return compiled.href;
-  return new URL('./pipeline/pipeline-worker.dev.mjs', import.meta.url).href;
+  return new URL('../../../test/support/ts-loader/pipeline-worker.mjs', import.meta.url).href;
 }

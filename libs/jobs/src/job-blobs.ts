@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { type EntityManager } from 'typeorm';
+import { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { BLOB_STORE, type BlobStore } from '#libs/storage';
 
 /**
@@ -14,7 +16,7 @@ export class JobBlobs {
   private readonly logger = new Logger('JobBlobs');
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly transactions: Transactions,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
@@ -36,7 +38,7 @@ export class JobBlobs {
   async release(digests: Iterable<string>, exceptJobId?: string): Promise<void> {
     for (const sha256 of new Set(digests)) {
       try {
-        await this.dataSource.transaction(async (manager) => {
+        await this.transactions.run(RequestContext.system('job-blobs'), async (_, manager) => {
           await lockDigest(manager, sha256);
           const used: unknown[] = await manager.query(
             `SELECT 1 FROM job

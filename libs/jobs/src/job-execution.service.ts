@@ -6,6 +6,7 @@ import { UserService } from '#libs/auth';
 import { DomainError } from '#libs/common';
 import { metrics } from '#libs/common';
 import { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { ModelVersionService } from '#libs/model-registry';
 import { PolicyService } from '#libs/policies';
 import { JobBlobs } from './job-blobs.js';
@@ -53,6 +54,7 @@ export class JobExecutionService {
     private readonly users: UserService,
     private readonly blobs: JobBlobs,
     private readonly events: JobEvents,
+    private readonly transactions: Transactions,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
@@ -81,8 +83,8 @@ export class JobExecutionService {
       return { kind: 'skip', reason: 'permission revoked' };
     }
 
-    return this.dataSource
-      .transaction(async (manager) => {
+    return this.transactions
+      .run(this.contextOf(job), async (ctx, manager) => {
         // One organization's starts serialise here, so the concurrency limit cannot be overshot.
         await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [
           `job-slots:${job.organizationId}`,
@@ -108,7 +110,7 @@ export class JobExecutionService {
           [job.id, attempt, job.attempt],
         )) as [Array<{ id: string }>, number];
         if (updated.length === 0) return { kind: 'skip' as const, reason: 'job changed meanwhile' };
-        await this.audit?.record(this.contextOf(job).withManager(manager), {
+        await this.audit?.record(ctx, {
           action: 'job.started',
           resourceType: 'job',
           resourceId: job.id,
@@ -140,7 +142,7 @@ export class JobExecutionService {
 
   /** Records the result of `attempt`; false (and the result blob released) when another attempt owns the job now. */
   async complete(job: JobEntity, attempt: number, outcome: JobOutcome): Promise<boolean> {
-    const ok = await this.dataSource.transaction(async (manager) => {
+    const ok = await this.transactions.run(this.contextOf(job), async (ctx, manager) => {
       const [settings]: Array<{ result_retention_days: number }> = await manager.query(
         `SELECT result_retention_days FROM organization WHERE id = $1`,
         [job.organizationId],
@@ -169,7 +171,7 @@ export class JobExecutionService {
         ],
       )) as [Array<{ finished_at: Date }>, number];
       if (updated.length === 0) return false;
-      await this.audit?.record(this.contextOf(job).withManager(manager), {
+      await this.audit?.record(ctx, {
         action: 'job.completed',
         resourceType: 'job',
         resourceId: job.id,
@@ -206,7 +208,7 @@ export class JobExecutionService {
     error: { code: string; detail: string },
     outcome: 'allowed' | 'denied' | 'failed' = status === 'failed' ? 'failed' : 'allowed',
   ): Promise<boolean> {
-    const ok = await this.dataSource.transaction(async (manager) => {
+    const ok = await this.transactions.run(this.contextOf(job), async (ctx, manager) => {
       const [updated] = (await manager.query(
         `UPDATE job SET status = $3, error_code = $4, error_detail = $5, finished_at = now(), updated_at = now()
           WHERE id = $1 AND attempt = $2 AND status IN ('queued', 'running')
@@ -214,7 +216,7 @@ export class JobExecutionService {
         [job.id, attempt, status, error.code, error.detail.slice(0, 2000)],
       )) as [unknown[], number];
       if (updated.length === 0) return false;
-      await this.audit?.record(this.contextOf(job).withManager(manager), {
+      await this.audit?.record(ctx, {
         action: status === 'failed' ? 'job.failed' : 'job.cancelled',
         outcome,
         resourceType: 'job',

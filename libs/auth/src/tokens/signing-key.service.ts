@@ -3,7 +3,9 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { exportJWK, generateKeyPair, importJWK, type CryptoKey, type JWK, type KeyObject } from 'jose';
 import { DataSource, IsNull } from 'typeorm';
+import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { Transactions } from '#libs/database';
 import { SecretBox } from '../crypto/secret-box.js';
 import { SigningKeyEntity } from './signing-key.entity.js';
 
@@ -44,6 +46,7 @@ export class SigningKeyService {
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly box: SecretBox,
     private readonly config: AppConfig,
+    private readonly transactions: Transactions,
   ) {}
 
   /** The key to sign with, creating the first one when the database holds none. */
@@ -93,7 +96,7 @@ export class SigningKeyService {
     const kid = randomUUID();
     const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: JWT_ALGORITHM, use: 'sig' };
     const privateKeyEnc = this.box.encrypt(JSON.stringify(await exportJWK(privateKey)), KEY_PURPOSE);
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(RequestContext.system('signing-keys'), async (_, manager) => {
       const repo = manager.getRepository(SigningKeyEntity);
       if (retireCurrent) {
         await repo.update({ retiredAt: IsNull() }, { retiredAt: new Date() });

@@ -43,6 +43,8 @@ export async function startEmbeddedRedis(dataDir: string): Promise<EmbeddedRedis
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      // Refusals until the server listens are expected: connect() reports them, not a stray log line.
+      probe.on('error', () => undefined);
       try {
         await probe.connect();
         await probe.ping();

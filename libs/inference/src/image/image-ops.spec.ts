@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { ensureRealFixtures } from '../../../../test/fixtures/real-fixtures.js';
+import { ensureRealFixtures } from '#test/fixtures/real-fixtures';
 import type { Affine, RgbImage } from '../inference.types.js';
 import { applyAffine, invertAffine } from '../geometry/affine.js';
 import { DETECTOR_SPECS, prepareDetectorInput } from '../models/detectors.js';

@@ -8,25 +8,11 @@ import { invertAffine } from '../geometry/affine.js';
 export function resizeBilinear(image: RgbImage, width: number, height: number): RgbImage {
   const { width: sw, height: sh, data } = image;
   const out = new Uint8Array(width * height * 3);
-  const sx = sw / width;
   const sy = sh / height;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const fxs = new Float64Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
-    const x0 = Math.floor(fx);
-    x0s[x] = x0 * 3;
-    x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
-    fxs[x] = fx - x0;
-  }
+  const { x0s, x1s, fxs } = bilinearColumns(sw, width, Float64Array);
   // Values are ≥ 0, so `+ 0.5` and the Uint8Array's truncation round as Math.round does, much faster.
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
-    const y0 = Math.floor(fy);
-    const wy = fy - y0;
-    const row0 = y0 * sw * 3;
-    const row1 = Math.min(y0 + 1, sh - 1) * sw * 3;
+    const { row0, row1, wy } = bilinearRow(y, sy, sw, sh);
     let o = y * width * 3;
     for (let x = 0; x < width; x++, o += 3) {
       const wx = fxs[x];
@@ -46,6 +32,50 @@ export function resizeBilinear(image: RgbImage, width: number, height: number): 
     }
   }
   return { width, height, data: out };
+}
+
+/**
+ * The per-column table of an INTER_LINEAR resize of RGB rows from `sourceWidth` to `width` pixels:
+ * for each destination column, the byte offsets of its left and right source pixels in a row and
+ * the weight of the right one, stored in `weights` (the precision the caller's arithmetic expects).
+ */
+export function bilinearColumns(
+  sourceWidth: number,
+  width: number,
+  weights: Float32ArrayConstructor | Float64ArrayConstructor,
+): { x0s: Int32Array; x1s: Int32Array; fxs: Float32Array | Float64Array } {
+  const sx = sourceWidth / width;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const fxs = new weights(width);
+  for (let x = 0; x < width; x++) {
+    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sourceWidth - 1);
+    const x0 = Math.floor(fx);
+    x0s[x] = x0 * 3;
+    x1s[x] = Math.min(x0 + 1, sourceWidth - 1) * 3;
+    fxs[x] = fx - x0;
+  }
+  return { x0s, x1s, fxs };
+}
+
+/**
+ * Row `y` of an INTER_LINEAR resize of RGB rows `sourceWidth` wide, `sourceHeight` high, by `scale`
+ * (source rows per destination row): the byte offsets of its upper and lower source rows and the
+ * weight of the lower one.
+ */
+export function bilinearRow(
+  y: number,
+  scale: number,
+  sourceWidth: number,
+  sourceHeight: number,
+): { row0: number; row1: number; wy: number } {
+  const fy = Math.min(Math.max((y + 0.5) * scale - 0.5, 0), sourceHeight - 1);
+  const y0 = Math.floor(fy);
+  return {
+    row0: y0 * sourceWidth * 3,
+    row1: Math.min(y0 + 1, sourceHeight - 1) * sourceWidth * 3,
+    wy: fy - y0,
+  };
 }
 
 /**

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ensureRealFixtures } from '../../../../test/fixtures/real-fixtures.js';
+import { ensureRealFixtures } from '#test/fixtures/real-fixtures';
 import type { RgbImage } from '../inference.types.js';
 import { createBoxMask } from '../pipeline/paste-back.js';
 import {

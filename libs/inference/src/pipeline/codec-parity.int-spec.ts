@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '../../../../test/fixtures/onnx/face-models.js';
-import { writeModel } from '../../../../test/fixtures/onnx/write-model.js';
+import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '#test/fixtures/onnx/face-models';
+import { writeModel } from '#test/fixtures/onnx/write-model';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { FusionModels } from './fusion.types.js';
 

@@ -3,15 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { buildFaceEnhancerModel } from '../../../../test/fixtures/onnx/enhancer-models.js';
-import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '../../../../test/fixtures/onnx/face-models.js';
-import {
-  buildOccluderModel,
-  buildParserModel,
-  splitLabels,
-  type GridRect,
-} from '../../../../test/fixtures/onnx/mask-models.js';
-import { writeModel } from '../../../../test/fixtures/onnx/write-model.js';
+import { buildFaceEnhancerModel } from '#test/fixtures/onnx/enhancer-models';
+import { buildArcFaceModel, buildInswapperModel, buildScrfdModel } from '#test/fixtures/onnx/face-models';
+import { buildOccluderModel, buildParserModel, splitLabels, type GridRect } from '#test/fixtures/onnx/mask-models';
+import { writeModel } from '#test/fixtures/onnx/write-model';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import { applyAffine, estimateSimilarity } from '../geometry/affine.js';
 import { scaledTemplate } from '../geometry/templates.js';

@@ -9,8 +9,8 @@ import {
   buildLandmarkerModel,
   buildUltraFaceModel,
   buildYoloFaceModel,
-} from '../../../../test/fixtures/onnx/face-models.js';
-import { writeModel } from '../../../../test/fixtures/onnx/write-model.js';
+} from '#test/fixtures/onnx/face-models';
+import { writeModel } from '#test/fixtures/onnx/write-model';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { ModelRef, Point, RgbImage } from '../inference.types.js';
 import { FACE_SELECTOR_ORDERS } from './face-selection.js';

@@ -13,8 +13,8 @@ import {
   buildYoloFaceModel,
   buildYunetModel,
   defaultEmap,
-} from '../../../../test/fixtures/onnx/face-models.js';
-import { writeModel } from '../../../../test/fixtures/onnx/write-model.js';
+} from '#test/fixtures/onnx/face-models';
+import { writeModel } from '#test/fixtures/onnx/write-model';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { ModelRef, RgbImage } from '../inference.types.js';
 import { DETECTOR_SPECS, detectFaces, prepareDetectorInput } from '../models/detectors.js';

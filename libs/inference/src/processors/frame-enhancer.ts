@@ -1,4 +1,5 @@
 import * as ort from 'onnxruntime-node';
+import { bilinearColumns, bilinearRow } from '../image/image-ops.js';
 import type { RgbImage } from '../inference.types.js';
 import { InferenceErrorCode, inferenceError } from '../inference.errors.js';
 import type { LoadedModel, ModelRunner } from '../models/loaded-model.js';
@@ -169,26 +170,12 @@ function placeInterior(
 function blendWithUpscaled(out: RgbImage, frame: RgbImage, f: number): void {
   const { width: sw, height: sh, data } = frame;
   const { width, height } = out;
-  const sx = sw / width;
   const sy = sh / height;
-  const x0s = new Int32Array(width);
-  const x1s = new Int32Array(width);
-  const fxs = new Float32Array(width);
-  for (let x = 0; x < width; x++) {
-    const fx = Math.min(Math.max((x + 0.5) * sx - 0.5, 0), sw - 1);
-    const x0 = Math.floor(fx);
-    x0s[x] = x0 * 3;
-    x1s[x] = Math.min(x0 + 1, sw - 1) * 3;
-    fxs[x] = fx - x0;
-  }
+  const { x0s, x1s, fxs } = bilinearColumns(sw, width, Float32Array);
   const g = 1 - f;
   const od = out.data;
   for (let y = 0; y < height; y++) {
-    const fy = Math.min(Math.max((y + 0.5) * sy - 0.5, 0), sh - 1);
-    const y0 = Math.floor(fy);
-    const wy = fy - y0;
-    const row0 = y0 * sw * 3;
-    const row1 = Math.min(y0 + 1, sh - 1) * sw * 3;
+    const { row0, row1, wy } = bilinearRow(y, sy, sw, sh);
     let o = y * width * 3;
     for (let x = 0; x < width; x++) {
       const wx = fxs[x];

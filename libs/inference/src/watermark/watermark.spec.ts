@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import sharp, { type Sharp } from 'sharp';
-import { ensureRealFixtures } from '../../../../test/fixtures/real-fixtures.js';
+import { ensureRealFixtures } from '#test/fixtures/real-fixtures';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { RgbImage } from '../inference.types.js';
 import { CODED_BITS, decodeMessage } from './error-correction.js';

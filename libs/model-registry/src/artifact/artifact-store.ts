@@ -1,5 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { RequestContext } from '#libs/common';
+import { Transactions } from '#libs/database';
 import { BLOB_STORE, type BlobInfo, type BlobStore } from '#libs/storage';
 
 /** How long an upload may take between leasing its artifact and committing its version. */
@@ -23,6 +25,7 @@ export class ArtifactStore implements OnApplicationBootstrap, OnApplicationShutd
   constructor(
     private readonly dataSource: DataSource,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+    private readonly transactions: Transactions,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,7 +42,7 @@ export class ArtifactStore implements OnApplicationBootstrap, OnApplicationShutd
    * lease ends or a version references it, garbage collection leaves its blob alone.
    */
   async lease(info: BlobInfo): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await this.transactions.run(RequestContext.system('artifact-store'), async (_, manager) => {
       await lockDigest(manager, info.sha256);
       await manager.query(
         `INSERT INTO model_artifact (sha256, size_bytes, leased_until)
@@ -72,7 +75,7 @@ export class ArtifactStore implements OnApplicationBootstrap, OnApplicationShutd
     const removed: string[] = [];
     for (const sha256 of new Set(digests)) {
       try {
-        const deleted = await this.dataSource.transaction(async (manager) => {
+        const deleted = await this.transactions.run(RequestContext.system('artifact-store'), async (_, manager) => {
           await lockDigest(manager, sha256);
           const [row] = (await manager.query(
             `SELECT sha256 FROM model_artifact a

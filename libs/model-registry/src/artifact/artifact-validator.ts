@@ -58,7 +58,8 @@ export class ValidationBusyError extends Error {
 function workerUrl(): URL {
   const compiled = new URL('./artifact-inspector.worker.js', import.meta.url);
   if (import.meta.url.endsWith('.js') && existsSync(fileURLToPath(compiled))) return compiled;
-  return new URL('./artifact-inspector.worker.dev.mjs', import.meta.url);
+  // From TypeScript sources (tests, tools): the entry in test/support that loads them.
+  return new URL('../../../../test/support/ts-loader/artifact-inspector-worker.mjs', import.meta.url);
 }
 
 const rejected = (code: ArtifactRejection['code'], reason: string): ValidationOutcome => ({

@@ -1,10 +1,11 @@
-// Module hooks that let a worker thread load this library's TypeScript sources directly (tests,
-// benches and tools running from source). Compiled builds load pipeline.worker.js and never use this.
+// Module hooks that let a worker thread (or `node --import ./test/support/ts-loader/register.mjs`) load
+// the project's TypeScript sources directly: tests, benches and tools running from source. Compiled
+// builds load the workers' .js files and never use this.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import swc from '@swc/core';
 
-const root = new URL('../../../../', import.meta.url);
+const root = new URL('../../../', import.meta.url);
 const { imports } = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
 
 /** package.json `imports` (#libs/…) resolved to TypeScript sources, as tsc and Jest see them. */
