@@ -22,3 +22,4 @@ export * from './job-blobs.js';
 export * from './job-uploads.js';
 export * from './quota.service.js';
 export * from './jobs.module.js';
+export * from './video/segment-fuser.js';
