@@ -23,3 +23,5 @@ export * from './job-uploads.js';
 export * from './quota.service.js';
 export * from './jobs.module.js';
 export * from './video/segment-fuser.js';
+export * from './video/video-watermark.js';
+export * from './video/video-problems.js';
