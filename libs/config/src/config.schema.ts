@@ -133,6 +133,9 @@ export const envSchema = z.object({
   INFERENCE_MAX_PIXELS: int(1, 1_000_000_000).default(40_000_000),
   INFERENCE_CODEC: z.enum(['auto', 'sharp', 'jimp']).default('auto'),
 
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+
   JOBS_WORKER_CONCURRENCY: int(1, 256).optional(),
   JOBS_ATTEMPTS: int(1, 20).default(3),
   JOBS_BACKOFF_MS: int(0, 3_600_000).default(2_000),
@@ -143,6 +146,7 @@ export const envSchema = z.object({
   JOBS_DEFER_MS: int(10, 600_000).default(1_000),
   JOBS_MAX_SOURCES: int(1, 100).default(10),
   JOBS_MAX_INPUT_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
+  JOBS_MAX_VIDEO_BYTES: int(1024, 64 * 1024 ** 3).default(1024 ** 3),
   JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
 
@@ -327,6 +331,8 @@ export interface ConfigValues {
     maxPixels: number;
     codec: 'auto' | 'sharp' | 'jimp';
   };
+  /** Video tools (libs/media): unset paths use the binaries of the ffmpeg/ffprobe installer packages. */
+  media: { ffmpegPath?: string; ffprobePath?: string };
   /** Fusion jobs: the Bull queue, worker processing, limits of a submission. */
   jobs: {
     /** Jobs one worker process runs at once (default: its pipeline threads). */
@@ -346,6 +352,8 @@ export interface ConfigValues {
     maxSources: number;
     /** Largest source or target file. */
     maxInputBytes: number;
+    /** Largest video target file (videos are probed before anything is stored). */
+    maxVideoBytes: number;
     /** How often expired results are purged; 0 = never. */
     resultPurgeIntervalMs: number;
     /** Optional health/metrics listener of the worker process. */
@@ -538,6 +546,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       maxPixels: env.INFERENCE_MAX_PIXELS,
       codec: env.INFERENCE_CODEC,
     },
+    media: { ffmpegPath: env.FFMPEG_PATH, ffprobePath: env.FFPROBE_PATH },
     jobs: {
       workerConcurrency: env.JOBS_WORKER_CONCURRENCY,
       attempts: env.JOBS_ATTEMPTS,
@@ -549,6 +558,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       deferMs: env.JOBS_DEFER_MS,
       maxSources: env.JOBS_MAX_SOURCES,
       maxInputBytes: env.JOBS_MAX_INPUT_BYTES,
+      maxVideoBytes: env.JOBS_MAX_VIDEO_BYTES,
       resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },

@@ -22,3 +22,6 @@ export * from './job-blobs.js';
 export * from './job-uploads.js';
 export * from './quota.service.js';
 export * from './jobs.module.js';
+export * from './video/segment-fuser.js';
+export * from './video/video-watermark.js';
+export * from './video/video-problems.js';

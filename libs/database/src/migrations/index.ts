@@ -14,6 +14,7 @@ import { FaceMaskModels1765800000000 } from './1765800000000-face-mask-models.js
 import { JobWatermarkOutcome1765810000000 } from './1765810000000-job-watermark-outcome.js';
 import { ModelArtifacts1766000000000 } from './1766000000000-model-artifacts.js';
 import { AuditSequencer1767100000000 } from './1767100000000-audit-sequencer.js';
+import { VideoLimits1767200000000 } from './1767200000000-video-limits.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -36,4 +37,5 @@ export const migrations = [
   JobWatermarkOutcome1765810000000,
   ModelArtifacts1766000000000,
   AuditSequencer1767100000000,
+  VideoLimits1767200000000,
 ];
