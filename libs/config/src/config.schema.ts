@@ -144,6 +144,7 @@ export const envSchema = z.object({
   JOBS_MAX_SOURCES: int(1, 100).default(10),
   JOBS_MAX_INPUT_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
   JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
+  JOBS_VIDEO_SEGMENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
 
   PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -348,6 +349,8 @@ export interface ConfigValues {
     maxInputBytes: number;
     /** How often expired results are purged; 0 = never. */
     resultPurgeIntervalMs: number;
+    /** Target length of the segments a video is split into (cut at the next keyframe), fused in parallel. */
+    videoSegmentSeconds: number;
     /** Optional health/metrics listener of the worker process. */
     workerMetricsPort?: number;
   };
@@ -550,6 +553,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       maxSources: env.JOBS_MAX_SOURCES,
       maxInputBytes: env.JOBS_MAX_INPUT_BYTES,
       resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
+      videoSegmentSeconds: env.JOBS_VIDEO_SEGMENT_SECONDS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,
