@@ -133,6 +133,9 @@ export const envSchema = z.object({
   INFERENCE_MAX_PIXELS: int(1, 1_000_000_000).default(40_000_000),
   INFERENCE_CODEC: z.enum(['auto', 'sharp', 'jimp']).default('auto'),
 
+  FFMPEG_PATH: z.string().min(1).optional(),
+  FFPROBE_PATH: z.string().min(1).optional(),
+
   JOBS_WORKER_CONCURRENCY: int(1, 256).optional(),
   JOBS_ATTEMPTS: int(1, 20).default(3),
   JOBS_BACKOFF_MS: int(0, 3_600_000).default(2_000),
@@ -328,6 +331,8 @@ export interface ConfigValues {
     maxPixels: number;
     codec: 'auto' | 'sharp' | 'jimp';
   };
+  /** Video tools (libs/media): unset paths use the binaries of the ffmpeg/ffprobe installer packages. */
+  media: { ffmpegPath?: string; ffprobePath?: string };
   /** Fusion jobs: the Bull queue, worker processing, limits of a submission. */
   jobs: {
     /** Jobs one worker process runs at once (default: its pipeline threads). */
@@ -541,6 +546,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       maxPixels: env.INFERENCE_MAX_PIXELS,
       codec: env.INFERENCE_CODEC,
     },
+    media: { ffmpegPath: env.FFMPEG_PATH, ffprobePath: env.FFPROBE_PATH },
     jobs: {
       workerConcurrency: env.JOBS_WORKER_CONCURRENCY,
       attempts: env.JOBS_ATTEMPTS,

@@ -1,0 +1,5 @@
+export * from './ffmpeg-binary.js';
+export * from './frames.js';
+export * from './media.errors.js';
+export * from './probe.js';
+export * from './types.js';
