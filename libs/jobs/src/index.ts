@@ -27,3 +27,4 @@ export * from './jobs.module.js';
 export * from './video/job-segments.js';
 export * from './video/video-queue.js';
 export * from './video/video-progress.js';
+export * from './video/video-plan.js';

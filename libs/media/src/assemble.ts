@@ -15,6 +15,11 @@ export interface AssembleOptions {
   original: string;
   /** The MP4 file to write. */
   output: string;
+  /**
+   * Display rotation (degrees, as ffprobe reports it) the result carries; default the original's.
+   * Segments made of frames already turned upright take 0.
+   */
+  rotation?: number;
   signal?: AbortSignal;
 }
 
@@ -32,7 +37,7 @@ export async function assembleSegments(options: AssembleOptions): Promise<void> 
     await writeFile(list, options.segments.map((s) => `file '${s.replaceAll("'", "'\\''")}'\n`).join(''));
     const [audio, rotation, segmentRotation] = await Promise.all([
       audioCodec(options.ffprobe, options.original, options.signal),
-      displayRotation(options.ffprobe, options.original, options.signal),
+      options.rotation ?? displayRotation(options.ffprobe, options.original, options.signal),
       displayRotation(options.ffprobe, options.segments[0], options.signal),
     ]);
     const args = [

@@ -95,3 +95,26 @@ export function framesForSeconds(index: FrameIndex, seconds: number): number {
   const fps = index.duration > 0 ? index.frames / index.duration : 25;
   return Math.max(1, Math.round(fps * seconds));
 }
+
+/**
+ * The index as a frame reader on a constant-rate grid counts frames (a variable-rate video read
+ * at its average rate): keyframes move to the grid frame shown at their time, and the frame count
+ * is the reader's. For a constant-rate video this changes nothing.
+ */
+export function onFrameGrid(
+  index: FrameIndex,
+  grid: { fps: number; frameCount: number; startSeconds: number },
+): FrameIndex {
+  const { fps, frameCount } = grid;
+  if (!(fps > 0) || frameCount <= 0) return index;
+  const start = index.times[0] ?? grid.startSeconds;
+  const keyframes = [
+    ...new Set(index.keyframes.map((k) => Math.round((index.times[k] - start) * fps)).filter((f) => f < frameCount)),
+  ].sort((a, b) => a - b);
+  return {
+    frames: frameCount,
+    keyframes,
+    times: Array.from({ length: frameCount }, (_, i) => start + i / fps),
+    duration: frameCount / fps,
+  };
+}

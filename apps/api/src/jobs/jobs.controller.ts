@@ -54,7 +54,7 @@ function checkSources(processors: string[], sources: number): void {
     extensions: { errors: [{ field: 'source', message }] },
   });
 }
-const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', mp4: 'video/mp4' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
 /** The row is re-read this often while streaming, in case a published event was missed. */
