@@ -35,7 +35,8 @@ function packagedBinaries(): MediaBinaries {
       return (require(name) as { path: string }).path;
     } catch (error) {
       throw new Error(
-        `${name} provides no binary for this platform (${process.platform}-${process.arch}); set FFMPEG_PATH and FFPROBE_PATH. ${String(error)}`,
+        `${name} provides no binary for this platform (${process.platform}-${process.arch}); set FFMPEG_PATH and FFPROBE_PATH.`,
+        { cause: error },
       );
     }
   };

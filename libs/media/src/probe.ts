@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { resolveMediaBinaries } from './ffmpeg-binary.js';
 import { VideoError } from './media.errors.js';
 import { lastLine, runProcess } from './run-process.js';
@@ -56,11 +56,14 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
   const binaries = options.binaries ?? resolveMediaBinaries();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const sizeBytes = (await stat(path)).size;
-  const main = await ffprobe(binaries.ffprobe, ['-show_format', '-show_streams', path], timeoutMs, (stderr) =>
-    /Invalid data found|could not find codec parameters|unknown format|EBML header parsing failed/i.test(stderr) &&
-    !/moov atom not found/i.test(stderr)
-      ? new VideoError('not_a_video', 'The file is not a video container that can be read.')
-      : new VideoError('video_unreadable', `The video cannot be read: ${lastLine(stderr)}`),
+  if (!sniffVideoContainer(await readHead(path, 64))) {
+    throw new VideoError('not_a_video', 'The file is not an MP4, MOV, WebM or Matroska video.');
+  }
+  const main = await ffprobe(
+    binaries.ffprobe,
+    ['-show_format', '-show_streams', path],
+    timeoutMs,
+    (stderr) => new VideoError('video_unreadable', `The video is corrupt or truncated: ${lastLine(stderr)}`),
   );
   const formatName = main.format?.format_name ?? '';
   const streams = main.streams ?? [];
@@ -88,16 +91,16 @@ export async function probeVideo(path: string, options: ProbeOptions = {}): Prom
     [
       '-select_streams',
       String(videoStream.index),
-      '-read_intervals',
-      `%+#${TIMING_PACKETS}`,
       '-show_entries',
       'packet=pts_time',
+      '-read_intervals',
+      `%+#${TIMING_PACKETS}`,
       path,
     ],
     timeoutMs,
     (stderr) => new VideoError('video_unreadable', `The video cannot be read: ${lastLine(stderr)}`),
   );
-  await checkComplete(binaries.ffprobe, path, sizeBytes, durationSeconds, timeoutMs);
+  await checkComplete(binaries.ffprobe, path, videoStream.index, sizeBytes, durationSeconds, timeoutMs);
 
   const avgFrameRate = videoStream.avg_frame_rate ?? '0/0';
   const rFrameRate = videoStream.r_frame_rate ?? '0/0';
@@ -211,6 +214,35 @@ export function checkVideoLimits(probe: VideoProbe, limits: VideoLimits): void {
   }
 }
 
+/** Top-level ISO base media boxes that may open an MP4 or QuickTime file. */
+const ISO_BOXES = new Set(['ftyp', 'moov', 'mdat', 'free', 'skip', 'wide', 'pnot']);
+
+/**
+ * The container family by its first bytes: `iso-bmff` (MP4, MOV: a top-level box, normally
+ * `ftyp`), `matroska` (MKV, WebM: the EBML magic), or undefined for anything else.
+ */
+export function sniffVideoContainer(head: Uint8Array): 'iso-bmff' | 'matroska' | undefined {
+  if (head.length >= 4 && head[0] === 0x1a && head[1] === 0x45 && head[2] === 0xdf && head[3] === 0xa3) {
+    return 'matroska';
+  }
+  if (head.length >= 8 && ISO_BOXES.has(Buffer.from(head.subarray(4, 8)).toString('latin1'))) {
+    const size = Buffer.from(head.subarray(0, 4)).readUInt32BE(0);
+    if (size === 1 || size >= 8) return 'iso-bmff';
+  }
+  return undefined;
+}
+
+async function readHead(path: string, length: number): Promise<Uint8Array> {
+  const handle = await open(path, 'r');
+  try {
+    const buffer = new Uint8Array(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
 /** `num/den` (or a plain number) as a number; 0 when undefined or invalid. */
 export function rational(value: string): number {
   const [num, den = '1'] = value.split('/');
@@ -243,24 +275,29 @@ async function ffprobe(
 async function checkComplete(
   binary: string,
   path: string,
+  video: number,
   sizeBytes: number,
   durationSeconds: number,
   timeoutMs: number,
 ): Promise<void> {
   const from = Math.max(0, durationSeconds - 2);
-  const tail = await ffprobe(
-    binary,
-    ['-read_intervals', `${from.toFixed(3)}%`, '-show_entries', 'packet=pos,size', path],
-    timeoutMs,
-    (stderr) => new VideoError('video_unreadable', `The video is corrupt or truncated: ${lastLine(stderr)}`),
-  );
-  const packets = tail.packets ?? [];
+  const args = ['-v', 'error', '-print_format', 'json', '-select_streams', String(video)];
+  // ffprobe applies -read_intervals only after -show_entries, and needs the packets' times to do so.
+  args.push('-show_entries', 'packet=pts_time,pos,size', '-read_intervals', `${from.toFixed(3)}%`, path);
+  const result = await runProcess(binary, args, timeoutMs);
+  if (result.timedOut) throw new VideoError('video_unreadable', 'Reading the video took too long.');
+  const truncated = new VideoError('video_unreadable', 'The video is truncated: its data ends before its last frames.');
+  if (result.code !== 0 || /partial file|truncat|end of file/i.test(result.stderr)) throw truncated;
+  let packets: Array<{ pos?: string; size?: string }>;
+  try {
+    packets = (JSON.parse(result.stdout) as FfprobeOutput).packets ?? [];
+  } catch {
+    throw truncated;
+  }
   for (const packet of packets) {
     const pos = Number(packet.pos);
     const size = Number(packet.size);
-    if (Number.isFinite(pos) && Number.isFinite(size) && pos >= 0 && pos + size > sizeBytes) {
-      throw new VideoError('video_unreadable', 'The video is truncated: its data ends before its last frames.');
-    }
+    if (Number.isFinite(pos) && Number.isFinite(size) && pos >= 0 && pos + size > sizeBytes) throw truncated;
   }
 }
 
