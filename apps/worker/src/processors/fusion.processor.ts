@@ -5,13 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { Job, Queue } from 'bull';
 import { DomainError, inConsumerSpan, metrics } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import {
-  FaceFusionEngine,
-  FUSION_STAGES,
-  InferenceErrorCode,
-  type FaceMaskRegion,
-  type FusionProgress,
-} from '#libs/inference';
+import { FaceFusionEngine, FUSION_STAGES, InferenceErrorCode, type FusionProgress } from '#libs/inference';
 import {
   FUSION_QUEUE,
   FusionJobName,
@@ -24,7 +18,7 @@ import {
   type JobEntity,
 } from '#libs/jobs';
 import { VideoError } from '#libs/media';
-import { JobModelRefs, selectionOf } from './job-model-refs.js';
+import { engineRequest, JobModelRefs } from './job-model-refs.js';
 import { VideoProcessor } from './video.processor.js';
 
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;
@@ -173,31 +167,9 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       ]);
       const started = performance.now();
       const reached = { percent: 0 };
-      const mask = job.options.faceMask;
       const result = await this.engine.run({
-        source: sources[0],
-        moreSources: sources.slice(1),
+        ...engineRequest(job, sources, models),
         target,
-        models: models.models,
-        processors: models.processors,
-        faceMask: mask
-          ? {
-              types: mask.types,
-              blur: mask.blur,
-              padding: mask.padding,
-              regions: mask.regions as FaceMaskRegion[] | undefined,
-              occluder: models.occluder,
-              parser: models.parser,
-            }
-          : undefined,
-        detector: {
-          ...(job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : {}),
-          ...(job.options.detectorAngles ? { angles: job.options.detectorAngles } : {}),
-        },
-        selection: selectionOf(job),
-        outputFormat: job.options.outputFormat,
-        quality: job.options.outputQuality,
-        watermark: { payload: job.watermarkPayload },
         cancel: flag,
         onProgress: (event) => this.progress(job.id, event, reached),
       });

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import type { FaceSelection, FusionModels, ModelRef, ProcessorStep } from '#libs/inference';
+import type {
+  FaceFusionRunRequest,
+  FaceMaskRegion,
+  FaceSelection,
+  FusionModels,
+  ModelRef,
+  ProcessorStep,
+} from '#libs/inference';
 import type { JobEntity } from '#libs/jobs';
 import { ModelFiles } from './model-files.js';
 
@@ -66,4 +73,37 @@ export function selectionOf(job: JobEntity): FaceSelection {
   if (faceSelector === 'one') return { mode: 'one', order };
   if (faceSelector === 'reference') return { mode: 'reference', referenceFaceIndex: referenceFaceIndex ?? 0, order };
   return { mode: 'all', order };
+}
+
+/** The engine request for the job's options and models, without its target, cancel flag and progress. */
+export function engineRequest(
+  job: JobEntity,
+  sources: Uint8Array[],
+  models: Awaited<ReturnType<JobModelRefs['of']>>,
+): Omit<FaceFusionRunRequest, 'target' | 'cancel' | 'onProgress'> {
+  const mask = job.options.faceMask;
+  return {
+    source: sources[0],
+    moreSources: sources.slice(1),
+    models: models.models,
+    processors: models.processors,
+    faceMask: mask
+      ? {
+          types: mask.types,
+          blur: mask.blur,
+          padding: mask.padding,
+          regions: mask.regions as FaceMaskRegion[] | undefined,
+          occluder: models.occluder,
+          parser: models.parser,
+        }
+      : undefined,
+    detector: {
+      ...(job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : {}),
+      ...(job.options.detectorAngles ? { angles: job.options.detectorAngles } : {}),
+    },
+    selection: selectionOf(job),
+    outputFormat: job.options.outputFormat,
+    quality: job.options.outputQuality,
+    watermark: { payload: job.watermarkPayload },
+  };
 }

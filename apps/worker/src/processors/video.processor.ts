@@ -8,6 +8,7 @@ import type { Job } from 'bull';
 import { DataSource } from 'typeorm';
 import { DomainError } from '#libs/common';
 import { AppConfig } from '#libs/config';
+import { watermarkSupport } from '#libs/inference';
 import {
   FusionJobName,
   JobBlobs,
@@ -117,7 +118,7 @@ export class VideoProcessor {
     try {
       const output = join(dir, `segment-${index}.mp4`);
       const total = (await this.segments.list(jobId)).at(-1)?.endFrame ?? segment.endFrame;
-      await this.withTarget(job, controller.signal, (file, probe) =>
+      const fused = await this.withTarget(job, controller.signal, (file, probe) =>
         this.fusion.fuse(job, {
           input: file,
           probe,
@@ -130,6 +131,10 @@ export class VideoProcessor {
       );
       const stored = await this.blobs.store.put(createReadStream(output));
       const { recorded, remaining } = await this.segments.complete(segment, stored);
+      this.logger.log(
+        `job ${jobId} segment ${index} (attempt ${segment.attempt}): ${fused.frames} frames in ${fused.wallMs.toFixed(0)} ms, ` +
+          `engine ${fused.engineMs.toFixed(0)} ms, models ${fused.modelMs.toFixed(0)} ms`,
+      );
       if (!recorded) {
         await this.blobs.release([stored.sha256]);
         this.logger.warn(`job ${jobId} segment ${index}: attempt ${segment.attempt} finished after another took over`);
@@ -177,6 +182,7 @@ export class VideoProcessor {
       });
       const stored = await this.blobs.store.put(createReadStream(output));
       const frames = rows.at(-1)!.endFrame;
+      const marked = watermarkSupport(probe.video.width, probe.video.height);
       const completed = await this.execution.complete(job, job.attempt, {
         resultSha256: stored.sha256,
         resultSize: stored.size,
@@ -186,7 +192,8 @@ export class VideoProcessor {
         faces: [],
         timings: { assemble: performance.now() - started, segments: rows.length, frames },
         executionProvider: this.fusion.executionProvider,
-        watermark: 'embedded',
+        watermark: marked.supported ? 'embedded' : 'none',
+        ...(marked.supported ? {} : { watermarkReason: marked.reason }),
       });
       if (completed) await this.releaseSegments(job.id);
     } catch (error) {
