@@ -28,3 +28,4 @@ export * from './video/job-segments.js';
 export * from './video/video-queue.js';
 export * from './video/video-progress.js';
 export * from './video/video-plan.js';
+export * from './video/segment-fuser.js';

@@ -217,6 +217,7 @@ export async function runFusionPipeline(
         selection.mode === 'reference' && 'referenceEmbedding' in selection
           ? cosineSimilarity(embeddings[i].normed, selection.referenceEmbedding)
           : undefined,
+      ...(selection.mode === 'reference' ? { embedding: Array.from(embeddings[i].normed) } : {}),
       swapped: swaps && selected.has(i),
     }));
 
@@ -295,6 +296,9 @@ export async function runFusionPipeline(
       height: frame.height,
       faces,
       sourceEmbedding: sourceEmbedding ? Array.from(sourceEmbedding.normed) : [],
+      ...(selection.mode === 'reference' && 'referenceEmbedding' in selection
+        ? { referenceEmbedding: selection.referenceEmbedding }
+        : {}),
       timings: clock.timings,
       executionProvider: used?.provider ?? 'cpu',
       codec: context.codec.name,

@@ -135,6 +135,8 @@ export interface FusionFace {
   landmarkerScore?: number;
   /** Cosine similarity to the reference embedding, in `reference` selection mode. */
   similarity?: number;
+  /** The face's L2-normalised embedding, in `reference` selection mode (to follow a person across video frames). */
+  embedding?: number[];
   swapped: boolean;
 }
 
@@ -153,6 +155,8 @@ export interface FusionResult {
   faces: FusionFace[];
   /** The source face's L2-normalised embedding (for later `reference` selection); empty without a swap. */
   sourceEmbedding: number[];
+  /** In `reference` mode, the embedding faces were compared with (resolved from `referenceFaceIndex` when given). */
+  referenceEmbedding?: number[];
   timings: FusionTimings;
   executionProvider: 'cpu' | 'cuda';
   codec: 'sharp' | 'jimp';
