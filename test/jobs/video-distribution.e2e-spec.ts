@@ -14,7 +14,6 @@ import { ensureBuild, startWorker, type WorkerProcess } from '../support/workers
 import {
   binary,
   fuse,
-  getJob,
   http,
   jobAuditActions,
   orgBase,
