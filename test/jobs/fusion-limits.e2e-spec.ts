@@ -76,7 +76,18 @@ describe('fusion job limits', () => {
           415,
           'image_unsupported',
         ],
-        ['a video', fuse(t, a, 'developer', models.swapperId, { target: mp4 }), 415, 'video_not_supported'],
+        [
+          'a video as source',
+          fuse(t, a, 'developer', models.swapperId, { sources: [mp4] }),
+          415,
+          'video_not_supported',
+        ],
+        [
+          'an unreadable video as target',
+          fuse(t, a, 'developer', models.swapperId, { target: mp4 }),
+          422,
+          'video_unreadable',
+        ],
         [
           '50 000 px image',
           fuse(t, a, 'developer', models.swapperId, { target: bomb, targetType: 'image/png' }),

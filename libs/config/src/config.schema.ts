@@ -146,6 +146,7 @@ export const envSchema = z.object({
   JOBS_DEFER_MS: int(10, 600_000).default(1_000),
   JOBS_MAX_SOURCES: int(1, 100).default(10),
   JOBS_MAX_INPUT_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
+  JOBS_MAX_VIDEO_BYTES: int(1024, 64 * 1024 ** 3).default(1024 ** 3),
   JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
   JOBS_VIDEO_SEGMENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
@@ -352,6 +353,8 @@ export interface ConfigValues {
     maxSources: number;
     /** Largest source or target file. */
     maxInputBytes: number;
+    /** Largest video target file (videos are probed before anything is stored). */
+    maxVideoBytes: number;
     /** How often expired results are purged; 0 = never. */
     resultPurgeIntervalMs: number;
     /** Target length of the segments a video is split into (cut at the next keyframe), fused in parallel. */
@@ -558,6 +561,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       deferMs: env.JOBS_DEFER_MS,
       maxSources: env.JOBS_MAX_SOURCES,
       maxInputBytes: env.JOBS_MAX_INPUT_BYTES,
+      maxVideoBytes: env.JOBS_MAX_VIDEO_BYTES,
       resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
       videoSegmentSeconds: env.JOBS_VIDEO_SEGMENT_SECONDS,
       workerMetricsPort: env.WORKER_METRICS_PORT,

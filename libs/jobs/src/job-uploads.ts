@@ -8,16 +8,32 @@ import { Injectable } from '@nestjs/common';
 import { BadRequestError, PayloadTooLargeError, UnsupportedMediaTypeError } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { mimeTypeOf, probeImage, type ImageHeader } from '#libs/inference';
+import {
+  probeVideo,
+  resolveMediaBinaries,
+  sniffVideoContainer,
+  VideoError,
+  type MediaBinaries,
+  type VideoProbe,
+} from '#libs/media';
 import { BlobTooLargeError, DigestStream } from '#libs/storage';
+import { videoProblem } from './video/video-problems.js';
 
-/** An input image received to a temporary file, hashed on the way and its header checked. */
+/**
+ * An input file received to a temporary file, hashed on the way and checked: an image (its
+ * header) or, for a target, a video (its probe; `header` then holds its upright frame size).
+ */
 export interface ReceivedImage {
   path: string;
   sha256: string;
   size: number;
-  header: ImageHeader;
+  header: Pick<ImageHeader, 'width' | 'height'> & { format: ImageHeader['format'] | 'video' };
   mediaType: string;
+  video?: VideoProbe;
 }
+
+/** Media types of the accepted video containers. */
+const VIDEO_MEDIA_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska' };
 
 /** Reads this much of a file to find its dimensions (JPEG frame headers may follow large EXIF blocks). */
 const PROBE_BYTES = 4 * 1024 * 1024;
@@ -40,19 +56,30 @@ function looksLikeVideo(head: Uint8Array): boolean {
 @Injectable()
 export class JobUploads {
   private readonly dir: string;
+  private readonly binaries: MediaBinaries;
 
   constructor(private readonly config: AppConfig) {
     this.dir = join(config.dataDir, 'tmp', 'job-uploads');
+    this.binaries = resolveMediaBinaries(config.media);
   }
 
+  /**
+   * Receives one file. A `target` may be a video (MP4, MOV, WebM or Matroska, by its bytes or its
+   * declared `video/*` type) up to `maxVideoBytes`: it is probed with ffprobe and refused with
+   * `not_a_video`, `video_unreadable` or `video_no_stream` before anything is stored; the
+   * organization's video limits are checked at submission. Sources are images only.
+   */
   async receive(stream: Readable, field: string, declaredType?: string): Promise<ReceivedImage> {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, randomUUID());
-    const digest = new DigestStream(this.config.jobs.maxInputBytes);
+    const { maxInputBytes, maxVideoBytes } = this.config.jobs;
+    const videoAllowed = field === 'target';
+    const maxBytes = videoAllowed ? Math.max(maxInputBytes, maxVideoBytes) : maxInputBytes;
+    const digest = new DigestStream(maxBytes);
+    let limit = maxBytes;
     try {
       await pipeline(stream, digest, createWriteStream(path, { mode: 0o600 }));
-      if ((stream as Readable & { truncated?: boolean }).truncated)
-        throw new BlobTooLargeError(this.config.jobs.maxInputBytes);
+      if ((stream as Readable & { truncated?: boolean }).truncated) throw new BlobTooLargeError(maxBytes);
       const { sha256, size } = digest.result();
       if (size === 0) {
         throw new BadRequestError({
@@ -61,6 +88,20 @@ export class JobUploads {
           extensions: { field },
         });
       }
+      if (videoAllowed && (await this.isVideo(path, declaredType))) {
+        if (size > maxVideoBytes) {
+          limit = maxVideoBytes;
+          throw new BlobTooLargeError(maxVideoBytes);
+        }
+        const video = await this.probeVideo(path, field);
+        const header = { format: 'video' as const, width: video.video.width, height: video.video.height };
+        const mediaType = video.container === 'other' ? 'video/mp4' : VIDEO_MEDIA_TYPES[video.container];
+        return { path, sha256, size, header, mediaType, video };
+      }
+      if (size > maxInputBytes) {
+        limit = maxInputBytes;
+        throw new BlobTooLargeError(maxInputBytes);
+      }
       const header = await this.probe(path, size, field, declaredType);
       return { path, sha256, size, header, mediaType: mimeTypeOf(header.format) };
     } catch (error) {
@@ -68,10 +109,32 @@ export class JobUploads {
       if (error instanceof BlobTooLargeError) {
         throw new PayloadTooLargeError({
           code: 'input_too_large',
-          detail: `The ${field} file is larger than ${this.config.jobs.maxInputBytes} bytes.`,
-          extensions: { field, limit: this.config.jobs.maxInputBytes },
+          detail: `The ${field} file is larger than ${limit} bytes.`,
+          extensions: { field, limit },
         });
       }
+      throw error;
+    }
+  }
+
+  /** An MP4/MOV/WebM/Matroska signature, or a declared video type (checked by the probe). */
+  private async isVideo(path: string, declaredType?: string): Promise<boolean> {
+    if (normaliseType(declaredType)?.startsWith('video/')) return true;
+    const handle = await open(path, 'r');
+    try {
+      const head = new Uint8Array(64);
+      const { bytesRead } = await handle.read(head, 0, head.length, 0);
+      return sniffVideoContainer(head.subarray(0, bytesRead)) !== undefined;
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private async probeVideo(path: string, field: string): Promise<VideoProbe> {
+    try {
+      return await probeVideo(path, { binaries: this.binaries });
+    } catch (error) {
+      if (error instanceof VideoError) throw videoProblem(error, field);
       throw error;
     }
   }
@@ -93,7 +156,10 @@ export class JobUploads {
       if (looksLikeVideo(head)) {
         throw new UnsupportedMediaTypeError({
           code: 'video_not_supported',
-          detail: `The ${field} file is a video or animation; fusion takes JPEG, PNG or WebP images.`,
+          detail:
+            field === 'target'
+              ? 'The target is a video or animation in a format not accepted; send a JPEG, PNG or WebP image or an MP4, MOV, WebM or Matroska video.'
+              : `The ${field} file is a video or animation; ${field} files must be JPEG, PNG or WebP images.`,
           extensions: { field },
         });
       }

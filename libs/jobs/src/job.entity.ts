@@ -56,6 +56,21 @@ export interface JobInput {
   mediaType: string;
   width: number;
   height: number;
+  /** A video target's probe, as it was accepted. */
+  video?: JobVideoInput;
+}
+
+/** What a job records of a video target (its frames are what the quota counts). */
+export interface JobVideoInput {
+  container: string;
+  codec: string;
+  frameCount: number;
+  durationSeconds: number;
+  /** `num/den`, the rate frames are read and written at. */
+  frameRate: string;
+  variableFrameRate: boolean;
+  rotation: number;
+  hasAudio: boolean;
 }
 
 /** A job's face mask settings (its occluder and parser models are in the job's models). */

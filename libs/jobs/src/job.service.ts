@@ -13,7 +13,8 @@ import type { RequestContext } from '#libs/common';
 import { Transactions } from '#libs/database';
 import { ModelVersionService } from '#libs/model-registry';
 import { ModelService } from '#libs/model-registry';
-import { OrganizationService } from '#libs/organizations';
+import { OrganizationService, type OrganizationEntity } from '#libs/organizations';
+import { checkVideoLimits, VideoError, type VideoProbe } from '#libs/media';
 import { PolicyService } from '#libs/policies';
 import { BlobNotFoundError } from '#libs/storage';
 import { JobBlobs } from './job-blobs.js';
@@ -35,6 +36,7 @@ import {
   type ModelSlot,
 } from './job.entity.js';
 import { QuotaService } from './quota.service.js';
+import { videoProblem } from './video/video-problems.js';
 
 /** A model choice for one pipeline role: a model id plus its version number or stage. */
 export interface ModelChoice {
@@ -170,6 +172,8 @@ export class JobService {
       job = await this.transactions.run(ctx, async (ctx, manager) => {
         const organization = await this.organizations.settings(organizationId, manager);
         if (!organization) throw new NotFoundError({ code: 'organization_not_found', detail: 'No such organization.' });
+        // A video target within the organization's limits, checked before anything is stored.
+        if (input.target.video) checkVideoTarget(input.target.video, organization);
         for (const file of [...input.sources, input.target]) await this.blobs.storeInTransaction(manager, file);
         const ahead: Array<{ n: string }> = await manager.query(
           `SELECT count(*) AS n FROM job WHERE organization_id = $1 AND status IN ('queued', 'running')`,
@@ -204,6 +208,7 @@ export class JobService {
           organizationLimit: organization.dailyInferenceQuota,
           memberLimit: organization.memberDailyInferenceQuota,
           now: ctx.now,
+          units: quotaUnits(input.target),
         });
         if (standing) ctx.rateLimits?.report(standing);
         await this.audit?.record(ctx, {
@@ -212,7 +217,14 @@ export class JobService {
           resourceId: saved.id,
           details: {
             models: summariseModels(models.resolved),
-            inputs: inputs.map(({ role, sha256, size, mediaType }) => ({ role, sha256, size, mediaType })),
+            inputs: inputs.map(({ role, sha256, size, mediaType, video }) => ({
+              role,
+              sha256,
+              size,
+              mediaType,
+              ...(video ? { video } : {}),
+            })),
+            quotaUnits: quotaUnits(input.target),
             options,
             watermarkPayload: saved.watermarkPayload,
           },
@@ -485,6 +497,7 @@ function toModelVersion(
 }
 
 function toInput(role: 'source' | 'target', file: ReceivedImage): JobInput {
+  const video = file.video?.video;
   return {
     role,
     sha256: file.sha256,
@@ -492,7 +505,47 @@ function toInput(role: 'source' | 'target', file: ReceivedImage): JobInput {
     mediaType: file.mediaType,
     width: file.header.width,
     height: file.header.height,
+    ...(file.video && video
+      ? {
+          video: {
+            container: file.video.container,
+            codec: video.codec,
+            frameCount: video.frameCount,
+            durationSeconds: video.durationSeconds,
+            frameRate: video.frameRate,
+            variableFrameRate: video.variableFrameRate,
+            rotation: video.rotation,
+            hasAudio: file.video.hasAudio,
+          },
+        }
+      : {}),
   };
+}
+
+/** Daily quota units a submission takes: 1 for an image target, one per frame for a video. */
+export function quotaUnits(target: Pick<ReceivedImage, 'video'>): number {
+  return target.video ? Math.max(1, target.video.video.frameCount) : 1;
+}
+
+function checkVideoTarget(
+  video: VideoProbe,
+  organization: Pick<
+    OrganizationEntity,
+    'videoMaxDurationSeconds' | 'videoMaxLongSide' | 'videoMaxShortSide' | 'videoMaxFrameRate' | 'videoMaxFrameCount'
+  >,
+): void {
+  try {
+    checkVideoLimits(video, {
+      maxDurationSeconds: organization.videoMaxDurationSeconds,
+      maxLongSide: organization.videoMaxLongSide,
+      maxShortSide: organization.videoMaxShortSide,
+      maxFrameRate: organization.videoMaxFrameRate,
+      maxFrameCount: organization.videoMaxFrameCount,
+    });
+  } catch (error) {
+    if (error instanceof VideoError) throw videoProblem(error);
+    throw error;
+  }
 }
 
 /** Model versions of a job as the audit trail records them. */

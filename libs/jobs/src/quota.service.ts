@@ -44,9 +44,12 @@ export class QuotaService {
       organizationLimit: number | null;
       memberLimit: number | null;
       now: Date;
+      /** Units this submission takes: 1 for an image, the frame count for a video (default 1). */
+      units?: number;
     },
   ): Promise<RateLimitState | undefined> {
     const { day, secondsLeft } = dayIn(input.timezone, input.now);
+    const units = Math.max(1, Math.floor(input.units ?? 1));
     const standing = (limit: number, used: number): RateLimitState => ({
       policy: QUOTA_POLICY,
       limit,
@@ -57,24 +60,25 @@ export class QuotaService {
     const take = async (userId: string, limit: number | null, scope: 'organization' | 'member') => {
       if (limit === null) return undefined;
       const rows: { count: number }[] =
-        limit <= 0
+        limit <= 0 || units > limit
           ? []
           : await manager.query(
-              `INSERT INTO job_usage (organization_id, user_id, day, count) VALUES ($1, $2, $3, 1)
-               ON CONFLICT (organization_id, user_id, day) DO UPDATE SET count = job_usage.count + 1
-               WHERE job_usage.count < $4
+              `INSERT INTO job_usage (organization_id, user_id, day, count) VALUES ($1, $2, $3, $5)
+               ON CONFLICT (organization_id, user_id, day) DO UPDATE SET count = job_usage.count + $5
+               WHERE job_usage.count + $5 <= $4
                RETURNING count`,
-              [input.organizationId, userId, day, limit],
+              [input.organizationId, userId, day, limit, units],
             );
       if (rows.length === 0) {
         throw new TooManyRequestsError({
           code: 'quota_exceeded',
           detail:
-            scope === 'organization'
+            (scope === 'organization'
               ? `The organization's daily quota of ${limit} fusion job(s) is used up; it renews at midnight (${input.timezone}).`
-              : `Your daily quota of ${limit} fusion job(s) in this organization is used up; it renews at midnight (${input.timezone}).`,
+              : `Your daily quota of ${limit} fusion job(s) in this organization is used up; it renews at midnight (${input.timezone}).`) +
+            (units > 1 ? ` A video counts one unit per frame; this one needs ${units}.` : ''),
           retryAfterSeconds: secondsLeft,
-          extensions: { scope, limit },
+          extensions: { scope, limit, ...(units > 1 ? { units } : {}) },
           rateLimit: standing(limit, limit),
         });
       }

@@ -41,6 +41,25 @@ export class OrganizationEntity {
   @Column({ name: 'member_daily_inference_quota', type: 'integer', nullable: true })
   memberDailyInferenceQuota: number | null;
 
+  /** Longest video target accepted, in seconds. */
+  @Column({ name: 'video_max_duration_seconds', type: 'integer', default: 600 })
+  videoMaxDurationSeconds: number;
+
+  /** Largest video frame accepted: its long side and its short side, in pixels (upright). */
+  @Column({ name: 'video_max_long_side', type: 'integer', default: 3840 })
+  videoMaxLongSide: number;
+
+  @Column({ name: 'video_max_short_side', type: 'integer', default: 2160 })
+  videoMaxShortSide: number;
+
+  /** Highest video frame rate accepted, in frames per second. */
+  @Column({ name: 'video_max_frame_rate', type: 'integer', default: 60 })
+  videoMaxFrameRate: number;
+
+  /** Most frames a video target may have. */
+  @Column({ name: 'video_max_frame_count', type: 'integer', default: 36000 })
+  videoMaxFrameCount: number;
+
   /** Model uploads must declare their SHA-256 (X-Content-SHA256), so a corrupted transfer is refused. */
   @Column({ name: 'require_upload_digest', type: 'boolean', default: false })
   requireUploadDigest: boolean;

@@ -28,6 +28,11 @@ export interface OrganizationSettingsPatch {
   resultRetentionDays?: number;
   timezone?: string;
   memberDailyInferenceQuota?: number | null;
+  videoMaxDurationSeconds?: number;
+  videoMaxLongSide?: number;
+  videoMaxShortSide?: number;
+  videoMaxFrameRate?: number;
+  videoMaxFrameCount?: number;
   requireUploadDigest?: boolean;
   ssoRequired?: boolean;
 }
@@ -194,6 +199,11 @@ export class OrganizationService {
         'resultRetentionDays',
         'timezone',
         'memberDailyInferenceQuota',
+        'videoMaxDurationSeconds',
+        'videoMaxLongSide',
+        'videoMaxShortSide',
+        'videoMaxFrameRate',
+        'videoMaxFrameCount',
         'requireUploadDigest',
         'ssoRequired',
       ] as const) {

@@ -49,7 +49,7 @@ export class JobsApiModule implements OnModuleInit {
     void fastify.register(multipart, {
       throwFileSizeLimit: true,
       limits: {
-        fileSize: this.config.jobs.maxInputBytes,
+        fileSize: Math.max(this.config.jobs.maxInputBytes, this.config.jobs.maxVideoBytes),
         files: this.config.jobs.maxSources + 3,
         fields: 4,
         fieldSize: 64 * 1024,

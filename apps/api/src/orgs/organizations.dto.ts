@@ -103,6 +103,61 @@ export class UpdateOrganizationDto {
   memberDailyInferenceQuota?: number | null;
 
   @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 86_400,
+    description: 'Longest video target accepted, in seconds (default 600).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  videoMaxDurationSeconds?: number;
+
+  @ApiPropertyOptional({
+    minimum: 16,
+    maximum: 16_384,
+    description: 'Longest side of a video frame accepted, upright, in pixels (default 3840).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  @Max(16_384)
+  videoMaxLongSide?: number;
+
+  @ApiPropertyOptional({
+    minimum: 16,
+    maximum: 16_384,
+    description: 'Shortest side of a video frame accepted, upright, in pixels (default 2160).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(16)
+  @Max(16_384)
+  videoMaxShortSide?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 240,
+    description: 'Highest video frame rate accepted, in frames per second (default 60).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(240)
+  videoMaxFrameRate?: number;
+
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: INT4_MAX,
+    description: 'Most frames a video target may have (default 36000).',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(INT4_MAX)
+  videoMaxFrameCount?: number;
+
+  @ApiPropertyOptional({
     description:
       'Refuse model uploads that do not declare their SHA-256 in X-Content-SHA256 (428 `content_digest_required`).',
   })
@@ -131,6 +186,11 @@ export class OrganizationResponseDto {
   @ApiProperty() resultRetentionDays: number;
   @ApiProperty() timezone: string;
   @ApiProperty({ nullable: true, type: Number }) memberDailyInferenceQuota: number | null;
+  @ApiProperty() videoMaxDurationSeconds: number;
+  @ApiProperty() videoMaxLongSide: number;
+  @ApiProperty() videoMaxShortSide: number;
+  @ApiProperty() videoMaxFrameRate: number;
+  @ApiProperty() videoMaxFrameCount: number;
   @ApiProperty() requireUploadDigest: boolean;
   @ApiProperty() ssoRequired: boolean;
   @ApiProperty() createdAt: string;
@@ -155,6 +215,11 @@ export function toOrganizationResponse(o: OrganizationEntity): OrganizationRespo
     resultRetentionDays: o.resultRetentionDays,
     timezone: o.timezone,
     memberDailyInferenceQuota: o.memberDailyInferenceQuota,
+    videoMaxDurationSeconds: o.videoMaxDurationSeconds,
+    videoMaxLongSide: o.videoMaxLongSide,
+    videoMaxShortSide: o.videoMaxShortSide,
+    videoMaxFrameRate: o.videoMaxFrameRate,
+    videoMaxFrameCount: o.videoMaxFrameCount,
     requireUploadDigest: o.requireUploadDigest,
     ssoRequired: o.ssoRequired,
     createdAt: o.createdAt.toISOString(),
