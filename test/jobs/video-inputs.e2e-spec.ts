@@ -5,6 +5,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
+import { FaceFusionEngine } from '#libs/inference';
+import { fuseVideoSegment } from '#libs/jobs';
+import { probeVideo } from '#libs/media';
+import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
+import { writeModel } from '../fixtures/onnx/write-model.js';
+import { ensureRealFixtures } from '../fixtures/real-fixtures.js';
 import { aac, h264, lavfi, makeVideo } from '../fixtures/video-fixtures.js';
 import { http, orgBase, photos, setupFusionModels, type FusionModels } from './fusion-support.js';
 
@@ -200,5 +206,64 @@ describe('video targets at submission', () => {
     expect(await jobRows(q.orgId)).toBe(2);
     // The organization's total (no per-member quota is set, so no member row).
     expect((await usage(q.orgId)).map((u) => u.count)).toEqual([40]);
+  }, 240_000);
+
+  it('finds the watermark in a video and names the job that made it', async () => {
+    const fixtures = ensureRealFixtures();
+    const video = await makeVideo(dir, 'faces.mp4', [
+      '-loop',
+      '1',
+      '-framerate',
+      '4',
+      '-i',
+      fixtures.photos.sample1,
+      '-t',
+      '1',
+      '-vf',
+      'scale=640:-2,crop=640:360:0:0',
+      ...h264,
+    ]);
+    const accepted = await submit(a, await readFile(video), 'faces.mp4', 'video/mp4');
+    expect(accepted.status).toBe(202);
+    const payload = (await t.env.db.query(`SELECT watermark_payload FROM job WHERE id = $1`, [accepted.body.id]))
+      .rows[0].watermark_payload as string;
+    // The job's frames fused with its payload, as a worker writes them.
+    const engine = await FaceFusionEngine.create({ workers: 1 });
+    const fused = join(dir, 'fused.mp4');
+    try {
+      const swapper = writeModel(dir, 'swapper', buildInswapperModel(), 'inswapper', 'face_swapper');
+      await fuseVideoSegment({
+        engine,
+        input: video,
+        probe: await probeVideo(video),
+        output: fused,
+        startFrame: 0,
+        endFrame: 4,
+        request: {
+          source: photos().portrait,
+          models: { detector: fixtures.ultraface, recognizer: fixtures.embedding, swapper },
+        },
+        watermarkPayload: payload,
+      });
+    } finally {
+      await engine.close();
+    }
+    const detect = (bytes: Buffer, filename: string) =>
+      http(t)
+        .post(`${orgBase(a)}/watermark/detect`)
+        .set(a.developer.auth)
+        .attach('image', bytes, { filename, contentType: 'video/mp4' });
+    const marked = await detect(await readFile(fused), 'fused.mp4');
+    expect(marked.status).toBe(200);
+    expect(marked.body).toMatchObject({
+      watermarked: true,
+      job: { jobId: accepted.body.id, modelId: models.swapperId },
+      video: { framesChecked: 4, framesMarked: 4 },
+    });
+    const plain = await detect(await readFile(video), 'faces.mp4');
+    expect(plain.body).toMatchObject({ watermarked: false, job: null, video: { framesChecked: 4, framesMarked: 0 } });
+    const notVideo = await detect(Buffer.from('PK\x03\x04 not a video'), 'x.mp4');
+    expect([notVideo.status, notVideo.body.code]).toEqual([415, 'not_a_video']);
+    expect(uploadsLeft()).toEqual([]);
   }, 240_000);
 });

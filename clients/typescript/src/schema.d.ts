@@ -1086,7 +1086,7 @@ export interface paths {
     put?: never;
     /**
      * Whether an image carries a fusiongate watermark and, for this organization’s jobs, which job made it.
-     * @description multipart/form-data with one `image`. Audited as `watermark.detected`.
+     * @description multipart/form-data with one `image`: a JPEG, PNG or WebP image, or an MP4, MOV, WebM or Matroska video (five frames spread over it are read; the payload most of them carry is the answer). Audited as `watermark.detected`.
      */
     post: operations['detectWatermark'];
     delete?: never;
@@ -2068,6 +2068,11 @@ export interface components {
       slug: string;
       ssoRequired: boolean;
       timezone: string;
+      videoMaxDurationSeconds: number;
+      videoMaxFrameCount: number;
+      videoMaxFrameRate: number;
+      videoMaxLongSide: number;
+      videoMaxShortSide: number;
     };
     PasswordChangedResponse: {
       /** @description How many other sessions were signed out. */
@@ -2511,6 +2516,16 @@ export interface components {
        * @example Europe/Paris
        */
       timezone?: string;
+      /** @description Longest video target accepted, in seconds (default 600). */
+      videoMaxDurationSeconds?: number;
+      /** @description Most frames a video target may have (default 36000). */
+      videoMaxFrameCount?: number;
+      /** @description Highest video frame rate accepted, in frames per second (default 60). */
+      videoMaxFrameRate?: number;
+      /** @description Longest side of a video frame accepted, upright, in pixels (default 3840). */
+      videoMaxLongSide?: number;
+      /** @description Shortest side of a video frame accepted, upright, in pixels (default 2160). */
+      videoMaxShortSide?: number;
     };
     UpdatePolicy: {
       actions?: string[];
@@ -2653,6 +2668,8 @@ export interface components {
       confidence: number | null;
       /** @description The job that made it, when that job belongs to this organization. */
       job: components['schemas']['WatermarkJob'] | null;
+      /** @description For a video: how many sampled frames were read and how many carry the payload found. */
+      video?: components['schemas']['WatermarkVideo'];
       /** @description Whether the image carries a fusiongate watermark. */
       watermarked: boolean;
     };
@@ -2671,6 +2688,12 @@ export interface components {
     };
     /** @enum {string} */
     WatermarkState: 'embedded' | 'none';
+    WatermarkVideo: {
+      /** @description Frames sampled evenly over the video. */
+      framesChecked: number;
+      /** @description Sampled frames carrying the payload found. */
+      framesMarked: number;
+    };
   };
   responses: never;
   parameters: never;

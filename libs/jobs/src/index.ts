@@ -29,3 +29,5 @@ export * from './video/video-queue.js';
 export * from './video/video-progress.js';
 export * from './video/video-plan.js';
 export * from './video/segment-fuser.js';
+export * from './video/video-watermark.js';
+export * from './video/video-problems.js';

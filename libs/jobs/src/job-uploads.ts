@@ -32,6 +32,9 @@ export interface ReceivedImage {
   video?: VideoProbe;
 }
 
+/** Form fields that may carry a video: a fusion's target, and the image of a watermark look-up. */
+const VIDEO_FIELDS = new Set(['target', 'image']);
+
 /** Media types of the accepted video containers. */
 const VIDEO_MEDIA_TYPES = { mp4: 'video/mp4', mov: 'video/quicktime', webm: 'video/webm', mkv: 'video/x-matroska' };
 
@@ -64,7 +67,7 @@ export class JobUploads {
   }
 
   /**
-   * Receives one file. A `target` may be a video (MP4, MOV, WebM or Matroska, by its bytes or its
+   * Receives one file. A `target` (or a watermark look-up's `image`) may be a video (MP4, MOV, WebM or Matroska, by its bytes or its
    * declared `video/*` type) up to `maxVideoBytes`: it is probed with ffprobe and refused with
    * `not_a_video`, `video_unreadable` or `video_no_stream` before anything is stored; the
    * organization's video limits are checked at submission. Sources are images only.
@@ -73,7 +76,7 @@ export class JobUploads {
     await mkdir(this.dir, { recursive: true, mode: 0o700 });
     const path = join(this.dir, randomUUID());
     const { maxInputBytes, maxVideoBytes } = this.config.jobs;
-    const videoAllowed = field === 'target';
+    const videoAllowed = VIDEO_FIELDS.has(field);
     const maxBytes = videoAllowed ? Math.max(maxInputBytes, maxVideoBytes) : maxInputBytes;
     const digest = new DigestStream(maxBytes);
     let limit = maxBytes;
@@ -156,10 +159,9 @@ export class JobUploads {
       if (looksLikeVideo(head)) {
         throw new UnsupportedMediaTypeError({
           code: 'video_not_supported',
-          detail:
-            field === 'target'
-              ? 'The target is a video or animation in a format not accepted; send a JPEG, PNG or WebP image or an MP4, MOV, WebM or Matroska video.'
-              : `The ${field} file is a video or animation; ${field} files must be JPEG, PNG or WebP images.`,
+          detail: VIDEO_FIELDS.has(field)
+            ? 'The file is a video or animation in a format not accepted; send a JPEG, PNG or WebP image or an MP4, MOV, WebM or Matroska video.'
+            : `The ${field} file is a video or animation; ${field} files must be JPEG, PNG or WebP images.`,
           extensions: { field },
         });
       }

@@ -426,6 +426,11 @@ export class WatermarkJobDto {
   @ApiProperty({ nullable: true, type: String }) finishedAt: string | null;
 }
 
+export class WatermarkVideoDto {
+  @ApiProperty({ description: 'Frames sampled evenly over the video.' }) framesChecked: number;
+  @ApiProperty({ description: 'Sampled frames carrying the payload found.' }) framesMarked: number;
+}
+
 export class WatermarkDetectionDto {
   @ApiProperty({ description: 'Whether the image carries a fusiongate watermark.' }) watermarked: boolean;
   @ApiProperty({ nullable: true, type: Number, format: 'double', description: '0..1 agreement of the decoded signal.' })
@@ -436,4 +441,9 @@ export class WatermarkDetectionDto {
     description: 'The job that made it, when that job belongs to this organization.',
   })
   job: WatermarkJobDto | null;
+  @ApiPropertyOptional({
+    type: WatermarkVideoDto,
+    description: 'For a video: how many sampled frames were read and how many carry the payload found.',
+  })
+  video?: WatermarkVideoDto;
 }

@@ -14,7 +14,8 @@ import { AuditService } from '#libs/audit';
 import { BadRequestError, Ctx, RequestContext, RequirePermission } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { FaceFusionEngine } from '#libs/inference';
-import { JobService, JobUploads } from '#libs/jobs';
+import { detectVideoWatermark, JobService, JobUploads } from '#libs/jobs';
+import { resolveMediaBinaries, type MediaBinaries } from '#libs/media';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
 import { readFusionForm } from './fusion-form.js';
 import { WatermarkDetectionDto } from './jobs.dto.js';
@@ -50,15 +51,21 @@ export class WatermarkController {
     private readonly jobs: JobService,
     private readonly uploads: JobUploads,
     private readonly reader: WatermarkReader,
+    config: AppConfig,
     @Optional() private readonly audit?: AuditService,
-  ) {}
+  ) {
+    this.binaries = resolveMediaBinaries(config.media);
+  }
+
+  private readonly binaries: MediaBinaries;
 
   @Post('detect')
   @HttpCode(200)
   @RequirePermission('job:read')
   @ApiOperation({
     summary: 'Whether an image carries a fusiongate watermark and, for this organization’s jobs, which job made it.',
-    description: 'multipart/form-data with one `image`. Audited as `watermark.detected`.',
+    description:
+      'multipart/form-data with one `image`: a JPEG, PNG or WebP image, or an MP4, MOV, WebM or Matroska video (five frames spread over it are read; the payload most of them carry is the answer). Audited as `watermark.detected`.',
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({
@@ -76,7 +83,12 @@ export class WatermarkController {
       });
     }
     try {
-      const found = await this.reader.detect(new Uint8Array(await readFile(image.path)));
+      const video = image.video
+        ? await detectVideoWatermark(image.path, image.video, (frame) => this.reader.detect(frame), {
+            binaries: this.binaries,
+          })
+        : undefined;
+      const found = video ? video.found : await this.reader.detect(new Uint8Array(await readFile(image.path)));
       // The detector answers only for a pilot match whose payload passes its CRC-32 (calibrated for
       // no false positives); `confidence` is informative, not a second threshold.
       const marked = !!found;
@@ -89,6 +101,9 @@ export class WatermarkController {
           imageSha256: image.sha256,
           watermarked: marked,
           confidence: found?.confidence ?? null,
+          ...(video
+            ? { mediaType: image.mediaType, framesChecked: video.framesChecked, framesMarked: video.framesMarked }
+            : {}),
           ...(job ? { jobId: job.id } : {}),
         },
       });
@@ -105,6 +120,7 @@ export class WatermarkController {
               finishedAt: job.finishedAt?.toISOString() ?? null,
             }
           : null,
+        ...(video ? { video: { framesChecked: video.framesChecked, framesMarked: video.framesMarked } } : {}),
       };
     } finally {
       await this.uploads.discard([image]);
