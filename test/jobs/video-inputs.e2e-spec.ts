@@ -3,6 +3,7 @@ import { mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import sharp from 'sharp';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { FaceFusionEngine } from '#libs/inference';
@@ -265,5 +266,48 @@ describe('video targets at submission', () => {
     const notVideo = await detect(Buffer.from('PK\x03\x04 not a video'), 'x.mp4');
     expect([notVideo.status, notVideo.body.code]).toEqual([415, 'not_a_video']);
     expect(uploadsLeft()).toEqual([]);
+  }, 240_000);
+});
+
+describe('upload size limits of video and image targets', () => {
+  let t: TestApp;
+  let a: Tenant;
+  let models: FusionModels;
+  let dir: string;
+  let source: Buffer; // a small JPEG, under the image limit
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'video-sizes-'));
+    // Images up to 100 kB, videos up to 60 kB: the fixture photo (~400 kB) is over the image limit.
+    t = await createTestApp({ env: { JOBS_MAX_INPUT_BYTES: '100000', JOBS_MAX_VIDEO_BYTES: '60000' } });
+    source = await sharp(photos().portrait).resize(400).jpeg({ quality: 70 }).toBuffer();
+    a = await createTenant(t);
+    models = await setupFusionModels(t, a);
+  }, 240_000);
+  afterAll(async () => {
+    await t?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('refuses a video over JOBS_MAX_VIDEO_BYTES and an image over JOBS_MAX_INPUT_BYTES, each naming its limit', async () => {
+    const small = await readFile(await makeVideo(dir, 'small.mp4', [...lavfi.testsrc('160x120', 10, 1), ...h264]));
+    const big = await readFile(
+      await makeVideo(dir, 'big.mp4', [...lavfi.testsrc('640x480', 25, 4), ...h264, '-qp', '0']),
+    );
+    expect(small.length).toBeLessThan(60_000);
+    expect(big.length).toBeGreaterThan(60_000);
+    const send = (target: Buffer, filename: string, contentType: string) =>
+      http(t)
+        .post(`${orgBase(a)}/models/${models.swapperId}/fuse`)
+        .set(a.developer.auth)
+        .attach('source', source, { filename: 'source.jpg', contentType: 'image/jpeg' })
+        .attach('target', target, { filename, contentType });
+    const tooBig = await send(big, 'big.mp4', 'video/mp4');
+    expect([tooBig.status, tooBig.body.code, tooBig.body.limit]).toEqual([413, 'input_too_large', 60_000]);
+    const photo = photos().group;
+    expect(photo.length).toBeGreaterThan(100_000);
+    const bigImage = await send(photo, 'target.jpg', 'image/jpeg');
+    expect([bigImage.status, bigImage.body.code, bigImage.body.limit]).toEqual([413, 'input_too_large', 100_000]);
+    expect((await send(small, 'small.mp4', 'video/mp4')).status).toBe(202);
   }, 240_000);
 });

@@ -108,6 +108,10 @@ export class JobUploads {
       const header = await this.probe(path, size, field, declaredType);
       return { path, sha256, size, header, mediaType: mimeTypeOf(header.format) };
     } catch (error) {
+      // Cut off while streaming: the limit to name is the video's or the image's, by what arrived.
+      if (error instanceof BlobTooLargeError && limit === maxBytes && videoAllowed && maxInputBytes !== maxVideoBytes) {
+        limit = (await this.isVideo(path, declaredType).catch(() => false)) ? maxVideoBytes : maxInputBytes;
+      }
       await rm(path, { force: true });
       if (error instanceof BlobTooLargeError) {
         throw new PayloadTooLargeError({
