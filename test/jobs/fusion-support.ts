@@ -90,6 +90,8 @@ export interface FuseInput {
   target?: Buffer;
   /** Declared media type of the target part (default image/jpeg). */
   targetType?: string;
+  /** File name of the target part (default target.jpg). */
+  targetName?: string;
   options?: Record<string, unknown> | string;
   idempotencyKey?: string;
   query?: string;
@@ -106,7 +108,7 @@ export function fuse(t: TestApp, tenant: Tenant, role: BuiltInRoleName, modelId:
   }
   if (input.target !== undefined || !('target' in input)) {
     req = req.attach('target', input.target ?? p.group, {
-      filename: 'target.jpg',
+      filename: input.targetName ?? 'target.jpg',
       contentType: input.targetType ?? 'image/jpeg',
     });
   }

@@ -7,7 +7,10 @@ import { AuditModule } from '#libs/audit';
 import { JobsModule } from '#libs/jobs';
 import { InferenceEngineModule } from './inference/inference-engine.module.js';
 import { FusionProcessor } from './processors/fusion.processor.js';
+import { JobModelRefs } from './processors/job-model-refs.js';
 import { ModelFiles } from './processors/model-files.js';
+import { VideoSegmentFusion } from './processors/video-segment-fusion.js';
+import { VideoProcessor } from './processors/video.processor.js';
 import { WorkerHealth } from './worker-health.js';
 
 /** The worker: no HTTP, same database and Redis as the API; consumes the fusion queue. */
@@ -24,7 +27,7 @@ export class WorkerModule {
         JobsModule,
         InferenceEngineModule,
       ],
-      providers: [ModelFiles, FusionProcessor, WorkerHealth],
+      providers: [ModelFiles, JobModelRefs, FusionProcessor, VideoProcessor, VideoSegmentFusion, WorkerHealth],
     };
   }
 }

@@ -678,7 +678,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage (stage, percent, face i/n); the stream ends after the final state. */
+    /** Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage (stage, percent, face i/n; for a video: frames done/total, fps, etaSeconds); the stream ends after the final state. */
     get: operations['streamJobEvents'];
     put?: never;
     post?: never;
@@ -1737,7 +1737,7 @@ export interface components {
       principalType: components['schemas']['GrantPrincipalType'];
     };
     /** @enum {string} */
-    ImageFormat: 'jpeg' | 'png' | 'webp';
+    ImageFormat: 'jpeg' | 'png' | 'webp' | 'mp4';
     /** @enum {string} */
     InvitationDelivery: 'email' | 'email_failed' | 'token';
     InvitationList: {

@@ -148,6 +148,7 @@ export const envSchema = z.object({
   JOBS_MAX_INPUT_BYTES: int(1024, 1024 ** 3).default(50 * 1024 * 1024),
   JOBS_MAX_VIDEO_BYTES: int(1024, 64 * 1024 ** 3).default(1024 ** 3),
   JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
+  JOBS_VIDEO_SEGMENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
 
   PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -356,6 +357,8 @@ export interface ConfigValues {
     maxVideoBytes: number;
     /** How often expired results are purged; 0 = never. */
     resultPurgeIntervalMs: number;
+    /** Target length of the segments a video is split into (cut at the next keyframe), fused in parallel. */
+    videoSegmentSeconds: number;
     /** Optional health/metrics listener of the worker process. */
     workerMetricsPort?: number;
   };
@@ -560,6 +563,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       maxInputBytes: env.JOBS_MAX_INPUT_BYTES,
       maxVideoBytes: env.JOBS_MAX_VIDEO_BYTES,
       resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
+      videoSegmentSeconds: env.JOBS_VIDEO_SEGMENT_SECONDS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

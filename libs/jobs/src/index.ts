@@ -10,6 +10,8 @@
  *   `purgeResults` (result retention).
  * - {@link JobEvents}: progress and state through Redis pub/sub (any API instance streams any job).
  * - {@link JobUploads}: streamed, hashed, header-checked input files.
+ * - Videos: {@link JobSegments} (the `job_segment` rows: plan, claim, complete, cancel),
+ *   {@link VideoQueue} (segment and assembly entries), {@link VideoProgress} (frames, fps, time left).
  */
 export * from './job.entity.js';
 export * from './jobs.constants.js';
@@ -22,6 +24,10 @@ export * from './job-blobs.js';
 export * from './job-uploads.js';
 export * from './quota.service.js';
 export * from './jobs.module.js';
+export * from './video/job-segments.js';
+export * from './video/video-queue.js';
+export * from './video/video-progress.js';
+export * from './video/video-plan.js';
 export * from './video/segment-fuser.js';
 export * from './video/video-watermark.js';
 export * from './video/video-problems.js';

@@ -15,6 +15,10 @@ export type JobEvent =
       /** 0..1 over the whole pipeline. */
       percent: number;
       face?: { index: number; total: number };
+      /** Videos: frames fused so far of all, frames per second so far, and seconds left at that rate. */
+      frames?: { done: number; total: number };
+      fps?: number;
+      etaSeconds?: number;
     }
   | { type: 'state'; jobId: string; status: JobStatus };
 

@@ -26,7 +26,7 @@ export type StartDecision =
 export interface JobOutcome {
   resultSha256: string;
   resultSize: number;
-  format: 'jpeg' | 'png' | 'webp';
+  format: 'jpeg' | 'png' | 'webp' | 'mp4';
   width: number;
   height: number;
   faces: JobEntity['faces'];

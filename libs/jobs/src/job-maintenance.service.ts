@@ -2,12 +2,17 @@ import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobBlobs } from './job-blobs.js';
 import { JobQueue } from './job-queue.js';
+import { JobSegments } from './video/job-segments.js';
+import { VideoQueue } from './video/video-queue.js';
 
 /**
  * Keeps the queue honest with the database and the blob store tidy:
  * - `reconcile()` re-enqueues queued or running rows whose queue entry is missing or finished
  *   (Redis flushed, restarted without persistence, an enqueue that timed out), so no accepted
  *   job is lost; entries are keyed by the row's `queue_job_id`, so running it twice adds nothing.
+ *   A video job split into segments is carried by its segment entries instead: unfinished
+ *   segments whose entry is gone are enqueued again, and a job whose segments are all done but
+ *   that is still running gets its assembly entry back.
  * - `purgeResults()` deletes results past their organization's retention.
  */
 @Injectable()
@@ -18,6 +23,8 @@ export class JobMaintenanceService {
     private readonly dataSource: DataSource,
     private readonly queue: JobQueue,
     private readonly blobs: JobBlobs,
+    private readonly segments: JobSegments,
+    private readonly video: VideoQueue,
   ) {}
 
   /** Returns how many jobs were re-enqueued. `minAgeMs` leaves rows alone that were just submitted. */
@@ -27,6 +34,7 @@ export class JobMaintenanceService {
         `SELECT id, organization_id, queue_job_id, priority FROM job
           WHERE status IN ('queued', 'running') AND NOT cancel_requested
             AND updated_at < now() - make_interval(secs => $1)
+            AND NOT EXISTS (SELECT 1 FROM job_segment s WHERE s.job_id = job.id)
           ORDER BY queued_at LIMIT $2`,
         [minAgeMs / 1000, batch],
       );
@@ -42,7 +50,18 @@ export class JobMaintenanceService {
       });
       if (ok) added++;
     }
-    if (added) this.logger.warn(`Re-enqueued ${added} job(s) whose queue entry was missing.`);
+    const outstanding = await this.segments.outstanding(minAgeMs, batch);
+    for (const s of outstanding.segments) {
+      added += await this.video.enqueueSegments(
+        { id: s.jobId, organizationId: s.organizationId, priority: s.priority },
+        [s.index],
+      );
+    }
+    for (const a of outstanding.assemblies) {
+      if (await this.video.enqueueAssembly({ id: a.jobId, organizationId: a.organizationId, priority: a.priority }))
+        added++;
+    }
+    if (added) this.logger.warn(`Re-enqueued ${added} job(s) or video segment(s) whose queue entry was missing.`);
     return added;
   }
 

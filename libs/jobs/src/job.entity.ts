@@ -196,7 +196,7 @@ export class JobEntity {
   resultSize: number | null;
 
   @Column({ name: 'result_format', type: 'text', nullable: true })
-  resultFormat: 'jpeg' | 'png' | 'webp' | null;
+  resultFormat: 'jpeg' | 'png' | 'webp' | 'mp4' | null;
 
   @Column({ name: 'result_width', type: 'integer', nullable: true })
   resultWidth: number | null;

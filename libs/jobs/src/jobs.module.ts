@@ -16,8 +16,22 @@ import { JobEntity } from './job.entity.js';
 import { JobService } from './job.service.js';
 import { FUSION_QUEUE } from './jobs.constants.js';
 import { QuotaService } from './quota.service.js';
+import { JobSegments } from './video/job-segments.js';
+import { VideoProgress } from './video/video-progress.js';
+import { VideoQueue } from './video/video-queue.js';
 
-const EXPORTED = [JobService, JobExecutionService, JobMaintenanceService, JobQueue, JobEvents, JobBlobs, JobUploads];
+const EXPORTED = [
+  JobService,
+  JobExecutionService,
+  JobMaintenanceService,
+  JobQueue,
+  JobEvents,
+  JobBlobs,
+  JobUploads,
+  JobSegments,
+  VideoQueue,
+  VideoProgress,
+];
 
 /**
  * Fusion jobs: records, the Bull queue (producer side; consumers live in apps/worker), quotas,

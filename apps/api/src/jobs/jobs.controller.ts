@@ -43,7 +43,7 @@ function checkSources(processors: string[], sources: number): void {
     extensions: { errors: [{ field: 'source', message }] },
   });
 }
-const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp' } as const;
+const MEDIA_TYPES = { jpeg: 'image/jpeg', png: 'image/png', webp: 'image/webp', mp4: 'video/mp4' } as const;
 /** A comment line keeps proxies from closing an idle event stream. */
 const HEARTBEAT_MS = 15_000;
 /** The row is re-read this often while streaming, in case a published event was missed. */
@@ -239,7 +239,7 @@ export class JobsController {
   @ApiOperation({
     summary:
       'Server-Sent Events: `state` (the job) on connect and on each status change, `progress` per stage ' +
-      '(stage, percent, face i/n); the stream ends after the final state.',
+      '(stage, percent, face i/n; for a video: frames done/total, fps, etaSeconds); the stream ends after the final state.',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ schema: { type: 'string' } })
@@ -282,14 +282,14 @@ export class JobsController {
       }
     };
     unsubscribe = await this.events.subscribe(jobId, (event: JobEvent) => {
-      if (event.type === 'progress') send('progress', { stage: event.stage, percent: event.percent, face: event.face });
+      if (event.type === 'progress') send('progress', progressOf(event));
       else void refresh();
     });
     await refresh();
     if (closed) return;
     const last = await this.events.lastProgress(jobId);
     if (last?.type === 'progress' && lastStatus === 'running') {
-      send('progress', { stage: last.stage, percent: last.percent, face: last.face });
+      send('progress', progressOf(last));
     }
     timers.push(setInterval(() => !closed && raw.write(': keep-alive\n\n'), HEARTBEAT_MS).unref());
     timers.push(setInterval(() => void refresh(), RECHECK_MS).unref());
@@ -303,4 +303,16 @@ export class JobsController {
     const progress = last?.type === 'progress' ? { stage: last.stage, percent: last.percent } : null;
     return toJobResponse(job, { position, progress });
   }
+}
+
+/** What a progress event tells the client: stage and share; faces of an image; frames, fps and time left of a video. */
+function progressOf(event: Extract<JobEvent, { type: 'progress' }>) {
+  return {
+    stage: event.stage,
+    percent: event.percent,
+    face: event.face,
+    frames: event.frames,
+    fps: event.fps,
+    etaSeconds: event.etaSeconds,
+  };
 }

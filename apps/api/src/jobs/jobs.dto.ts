@@ -288,7 +288,7 @@ class JobInputDto {
 class JobResultDto {
   @ApiProperty() sha256: string;
   @ApiProperty() size: number;
-  @ApiProperty({ enum: ['jpeg', 'png', 'webp'] }) format: string;
+  @ApiProperty({ enum: ['jpeg', 'png', 'webp', 'mp4'] }) format: string;
   @ApiProperty() width: number;
   @ApiProperty() height: number;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) expiresAt: string | null;

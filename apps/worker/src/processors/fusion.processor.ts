@@ -5,17 +5,7 @@ import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShut
 import type { Job, Queue } from 'bull';
 import { DomainError, inConsumerSpan, metrics } from '#libs/common';
 import { AppConfig } from '#libs/config';
-import {
-  FaceFusionEngine,
-  FUSION_STAGES,
-  InferenceErrorCode,
-  type FaceMaskRegion,
-  type FaceSelection,
-  type FusionModels,
-  type FusionProgress,
-  type ModelRef,
-  type ProcessorStep,
-} from '#libs/inference';
+import { FaceFusionEngine, FUSION_STAGES, InferenceErrorCode, type FusionProgress } from '#libs/inference';
 import {
   FUSION_QUEUE,
   FusionJobName,
@@ -27,7 +17,9 @@ import {
   type FusionJobPayloads,
   type JobEntity,
 } from '#libs/jobs';
-import { ModelFiles } from './model-files.js';
+import { VideoError } from '#libs/media';
+import { engineRequest, JobModelRefs } from './job-model-refs.js';
+import { VideoProcessor } from './video.processor.js';
 
 type FuseJob = Job<FusionJobPayloads[FusionJobName.Fuse]>;
 
@@ -63,7 +55,8 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     private readonly producer: JobQueue,
     private readonly blobs: JobBlobs,
     private readonly events: JobEvents,
-    private readonly modelFiles: ModelFiles,
+    private readonly refs: JobModelRefs,
+    private readonly video: VideoProcessor,
   ) {}
 
   /** Jobs this process runs at once. */
@@ -75,14 +68,20 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     this.stopCancelListener = await this.events.onCancel((jobId) => {
       const flag = this.running.get(jobId);
       if (flag) Atomics.store(flag, 0, CANCELLED);
+      this.video.cancelRunning(jobId);
     });
     // One handler per job name, checked by the compiler: a new name without a handler does not build.
     const handlers: { [N in FusionJobName]: (job: Job<FusionJobPayloads[N]>) => Promise<void> } = {
       [FusionJobName.Fuse]: (job) => this.handle(job),
+      [FusionJobName.Segment]: (job) => this.traced(job, () => this.video.segment(job)),
+      [FusionJobName.Assemble]: (job) => this.traced(job, () => this.video.assemble(job)),
     };
-    for (const name of Object.values(FusionJobName)) {
-      void this.queue.process(name, this.concurrency, handlers[name]);
-    }
+    // One set of slots for every name (Bull gives each `process(name, n)` call n more slots).
+    void this.queue.process('*', this.concurrency, (entry: Job) => {
+      const handler = handlers[entry.name as FusionJobName] as ((job: Job) => Promise<void>) | undefined;
+      if (!handler) throw new Error(`no handler for ${FUSION_QUEUE} entries named ${entry.name}`);
+      return handler(entry);
+    });
     this.countSlots();
     const { reconcileIntervalMs, resultPurgeIntervalMs } = this.config.jobs;
     void this.maintenance.reconcile().catch((e: Error) => this.logger.warn(`reconcile: ${e.message}`));
@@ -120,6 +119,15 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     );
   }
 
+  private traced(entry: Job<{ jobId: string; trace?: Record<string, string> }>, work: () => Promise<void>) {
+    return inConsumerSpan(
+      `${FUSION_QUEUE} ${entry.name}`,
+      entry.data.trace,
+      { 'messaging.system': 'bull', 'messaging.destination.name': FUSION_QUEUE, 'fusiongate.job_id': entry.data.jobId },
+      work,
+    );
+  }
+
   private async deliver(entry: FuseJob): Promise<void> {
     const { jobId } = entry.data;
     const decision = await this.execution.start(jobId, String(entry.id), this.workerId);
@@ -135,6 +143,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
         return;
       }
       case 'run':
+        if (VideoProcessor.isVideo(decision.job)) return this.planVideo(entry, decision.job, decision.attempt);
         return this.run(entry, decision.job, decision.attempt);
       default: {
         const unreachable: never = decision;
@@ -154,35 +163,13 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       const [sources, target, models] = await Promise.all([
         Promise.all(job.inputs.filter((i) => i.role === 'source').map((i) => this.read(i.sha256))),
         this.read(job.inputs.find((i) => i.role === 'target')!.sha256),
-        this.modelRefs(job),
+        this.refs.of(job),
       ]);
       const started = performance.now();
       const reached = { percent: 0 };
-      const mask = job.options.faceMask;
       const result = await this.engine.run({
-        source: sources[0],
-        moreSources: sources.slice(1),
+        ...engineRequest(job, sources, models),
         target,
-        models: models.models,
-        processors: models.processors,
-        faceMask: mask
-          ? {
-              types: mask.types,
-              blur: mask.blur,
-              padding: mask.padding,
-              regions: mask.regions as FaceMaskRegion[] | undefined,
-              occluder: models.occluder,
-              parser: models.parser,
-            }
-          : undefined,
-        detector: {
-          ...(job.options.detectorScore !== undefined ? { scoreThreshold: job.options.detectorScore } : {}),
-          ...(job.options.detectorAngles ? { angles: job.options.detectorAngles } : {}),
-        },
-        selection: selectionOf(job),
-        outputFormat: job.options.outputFormat,
-        quality: job.options.outputQuality,
-        watermark: { payload: job.watermarkPayload },
         cancel: flag,
         onProgress: (event) => this.progress(job.id, event, reached),
       });
@@ -209,6 +196,15 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
+  /** A video's own entry only plans it: its segments run as their own entries, on any worker. */
+  private async planVideo(entry: FuseJob, job: JobEntity, attempt: number): Promise<void> {
+    try {
+      await this.video.plan(job);
+    } catch (error) {
+      await this.failed(entry, job, attempt, error, 0);
+    }
+  }
+
   private countSlots(): void {
     const busy = Math.min(this.running.size, this.concurrency);
     metrics.workerSlots.set({ state: 'busy' }, busy);
@@ -231,7 +227,7 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       }
       return;
     }
-    if (error instanceof DomainError && error.status < 500) {
+    if ((error instanceof DomainError && error.status < 500) || error instanceof VideoError) {
       await this.execution.finish(job, attempt, 'failed', { code: error.code, detail: error.message });
       return;
     }
@@ -252,56 +248,6 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
     const chunks: Buffer[] = [];
     for await (const chunk of await this.blobs.store.get(sha256)) chunks.push(chunk as Buffer);
     return new Uint8Array(Buffer.concat(chunks));
-  }
-
-  /** The job's model files, its face mask models, and its processors with the model each runs. */
-  private async modelRefs(job: JobEntity): Promise<{
-    models: FusionModels;
-    processors?: ProcessorStep[];
-    occluder?: ModelRef;
-    parser?: ModelRef;
-  }> {
-    const ref = async (m: JobEntity['models']['swapper']): Promise<ModelRef | undefined> =>
-      m && { path: await this.modelFiles.pathOf(m.sha256), sha256: m.sha256, family: m.family, kind: m.kind };
-    const { swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser } = job.models;
-    const [
-      swapperRef,
-      detectorRef,
-      recognizerRef,
-      landmarkerRef,
-      faceEnhancerRef,
-      frameEnhancerRef,
-      occluderRef,
-      parserRef,
-    ] = await Promise.all(
-      [swapper, detector, recognizer, landmarker, faceEnhancer, frameEnhancer, occluder, parser].map(ref),
-    );
-    const models: FusionModels = {
-      ...(swapperRef ? { swapper: swapperRef } : {}),
-      ...(detectorRef ? { detector: detectorRef } : {}),
-      ...(recognizerRef ? { recognizer: recognizerRef } : {}),
-      ...(landmarkerRef ? { landmarker: landmarkerRef } : {}),
-    };
-    const processors = job.options.processors?.map((step): ProcessorStep => {
-      switch (step.processor) {
-        case 'face_swapper':
-          return { processor: 'face_swapper' };
-        case 'face_enhancer':
-          return { processor: 'face_enhancer', model: faceEnhancerRef!, blend: step.blend, weight: step.weight };
-        case 'frame_enhancer':
-          return { processor: 'frame_enhancer', model: frameEnhancerRef!, blend: step.blend };
-        default: {
-          const unreachable: never = step;
-          throw new Error(`unknown processor ${JSON.stringify(unreachable)}`);
-        }
-      }
-    });
-    return {
-      models,
-      ...(processors ? { processors } : {}),
-      ...(occluderRef ? { occluder: occluderRef } : {}),
-      ...(parserRef ? { parser: parserRef } : {}),
-    };
   }
 
   /**
@@ -329,12 +275,4 @@ export class FusionProcessor implements OnApplicationBootstrap, OnApplicationShu
       });
     }
   }
-}
-
-function selectionOf(job: JobEntity): FaceSelection {
-  const { faceSelector, referenceFaceIndex, faceSelectorOrder: order } = job.options;
-  if (faceSelector === 'largest') return { mode: 'largest' };
-  if (faceSelector === 'one') return { mode: 'one', order };
-  if (faceSelector === 'reference') return { mode: 'reference', referenceFaceIndex: referenceFaceIndex ?? 0, order };
-  return { mode: 'all', order };
 }

@@ -15,6 +15,7 @@ import { JobWatermarkOutcome1765810000000 } from './1765810000000-job-watermark-
 import { ModelArtifacts1766000000000 } from './1766000000000-model-artifacts.js';
 import { AuditSequencer1767100000000 } from './1767100000000-audit-sequencer.js';
 import { VideoLimits1767200000000 } from './1767200000000-video-limits.js';
+import { JobSegments1767250000000 } from './1767250000000-job-segments.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -38,4 +39,5 @@ export const migrations = [
   ModelArtifacts1766000000000,
   AuditSequencer1767100000000,
   VideoLimits1767200000000,
+  JobSegments1767250000000,
 ];
