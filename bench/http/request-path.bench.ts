@@ -12,10 +12,11 @@
  *   npm run bench:request-path [-- --quick]     (--quick: 3 s rounds)
  *   env: BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL (see bench/support/scratch.ts), BENCH_ROUNDS (default 3),
  *        BENCH_DURATION (seconds per round, default 10; 3 with --quick), BENCH_CONNECTIONS (default 50),
- *        BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there)
+ *        BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there when it stops),
+ *        BENCH_TARGETS (comma-separated subset of hello,live,guarded,models; default all)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { loadavg } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
@@ -183,50 +184,61 @@ await withScratch('reqpath', async (scratch) => {
       throw new Error('the API and the hand-written read do not answer the same 50 models');
     }
 
-    const targets = {
-      hello: () => load(`${hello.url}/hello`),
-      live: () => load(`${api.url}/health/live`),
-      guarded: () => load(`${guarded.url}${modelsPath}`, { authorization: `Bearer ${token}` }),
-      models: async () =>
-        load(`${api.url}${modelsPath}`, { authorization: `Bearer ${await signIn(api.url, email, password)}` }),
-    };
-    const runs: Record<keyof typeof targets, Figures[]> = { hello: [], live: [], guarded: [], models: [] };
+    type Target = 'hello' | 'live' | 'guarded' | 'models';
+    const targets: [Target, string, (duration?: number) => Promise<Figures>][] = [
+      ['hello', 'bare NestJS on Fastify: GET /hello', (d) => load(`${hello.url}/hello`, {}, d)],
+      ['live', 'fusiongate: GET /health/live', (d) => load(`${api.url}/health/live`, {}, d)],
+      [
+        'guarded',
+        'hand-written guarded read (jose + CASL + pg, 50 rows)',
+        (d) => load(`${guarded.url}${modelsPath}`, { authorization: `Bearer ${token}` }, d),
+      ],
+      [
+        'models',
+        'fusiongate: GET /orgs/:orgId/models?limit=50 (developer)',
+        // A fresh token each round: the rounds outlast no access token.
+        async (d) =>
+          load(`${api.url}${modelsPath}`, { authorization: `Bearer ${await signIn(api.url, email, password)}` }, d),
+      ],
+    ];
+    const chosen = process.env.BENCH_TARGETS?.split(',');
+    const measured = targets.filter(([name]) => !chosen || chosen.includes(name));
     // Warm-up (JIT, pools, caches), not counted.
-    for (const run of Object.values(targets)) await run().catch(() => undefined);
+    for (const [, , run] of measured) await run(Math.min(DURATION, 3));
+    const runs = new Map<Target, Figures[]>(measured.map(([name]) => [name, []]));
     const loads: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [name, run] of Object.entries(targets) as [keyof typeof targets, () => Promise<Figures>][]) {
-        runs[name].push(await run());
+      for (const [name, , run] of measured) {
+        runs.get(name)!.push(await run());
         loads.push(loadavg()[0]);
       }
     }
 
-    const fig = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, summary(v)])) as Record<
-      keyof typeof targets,
-      Figures
-    >;
-    const row = (label: string, f: Figures, ratio = '') =>
-      `${label.padEnd(52)}${f.rps.toFixed(0).padStart(9)}${f.p50.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${ratio.padStart(9)}`;
+    const fig = new Map([...runs].map(([name, figures]) => [name, summary(figures)]));
+    const ratio = (name: Target, base: Target) => {
+      const [a, b] = [fig.get(name), fig.get(base)];
+      return a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '';
+    };
     console.log(
       `request path: ${CONNECTIONS} connections, ${DURATION} s rounds, median of ${ROUNDS}; ` +
-        `load average during the rounds ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)}`,
+        `load average during the rounds ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (${cpus().length} cores)`,
     );
     console.log(
-      `${''.padEnd(52)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`,
+      `${''.padEnd(58)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`,
     );
-    console.log(row('bare NestJS on Fastify: GET /hello', fig.hello));
-    console.log(row('fusiongate: GET /health/live', fig.live, `${(fig.live.rps / fig.hello.rps).toFixed(2)}×`));
-    console.log(row('hand-written guarded read (jose + CASL + pg, 50 rows)', fig.guarded));
-    console.log(
-      row(
-        'fusiongate: GET /orgs/:orgId/models?limit=50 (developer)',
-        fig.models,
-        `${(fig.models.rps / fig.guarded.rps).toFixed(2)}×`,
-      ),
-    );
-    console.log(
-      `p99 of the model list against the hand-written read: ${fig.models.p99.toFixed(1)} ms vs ${fig.guarded.p99.toFixed(1)} ms`,
-    );
+    for (const [name, label] of measured) {
+      const f = fig.get(name)!;
+      const r = name === 'live' ? ratio('live', 'hello') : name === 'models' ? ratio('models', 'guarded') : '';
+      console.log(
+        `${label.padEnd(58)}${f.rps.toFixed(0).padStart(9)}${f.p50.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${r.padStart(9)}`,
+      );
+    }
+    const [models, guardedRead] = [fig.get('models'), fig.get('guarded')];
+    if (models && guardedRead) {
+      console.log(
+        `model list p99 against the hand-written read: ${models.p99.toFixed(1)} ms vs ${guardedRead.p99.toFixed(1)} ms`,
+      );
+    }
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
