@@ -1,7 +1,7 @@
 // `npm run bench [name…]`: runs the benchmarks (all by default) one after another, each printing its figures.
 import { spawnSync } from 'node:child_process';
 
-const all = ['startup', 'auth', 'authz', 'audit', 'registry', 'http', 'inference', 'jobs', 'watermark'];
+const all = ['startup', 'auth', 'authz', 'audit', 'registry', 'http', 'request-path', 'inference', 'jobs', 'watermark'];
 const chosen = process.argv.slice(2).length ? process.argv.slice(2) : all;
 for (const name of chosen) {
   if (!all.includes(name)) {
