@@ -6,7 +6,9 @@
  * - a minimal hand-written guarded read on plain Fastify (EdDSA JWT verified with jose, a cached CASL
  *   ability, one pg query) against fusiongate's `GET /api/v1/orgs/:orgId/models?limit=50` as a
  *   developer, both reading the same 50 rows of the same database.
- * Rounds alternate between the servers; each figure is the median of the rounds. The API runs from
+ * Rounds alternate between the servers; each figure is the median of the rounds. Beside req/s and
+ * latency, the CPU time each server process spent per request (from /proc), which the load of a
+ * shared machine distorts least; ratios of both are printed. The API runs from
  * dist/ with production settings (JSON logs at `info`, sent to /dev/null).
  *
  *   npm run bench:request-path [-- --quick]     (--quick: 3 s rounds)
@@ -16,6 +18,7 @@
  *        BENCH_TARGETS (comma-separated subset of hello,live,guarded,models; default all)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import argon2 from 'argon2';
@@ -32,9 +35,12 @@ const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 3 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const MODELS = 200;
 const dist = new URL('../../', import.meta.url).pathname;
+/** Linux reports process CPU time in ticks of 1/100 s. */
+const CLOCK_TICKS = 100;
 
 interface Server {
   url: string;
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ async function start(entry: string, env: Record<string, string>, probe?: string,
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -79,13 +86,33 @@ interface Figures {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU time the server process spent per answered request (µs): what contention on the machine hides least. */
+  cpu: number;
 }
 
-async function load(url: string, headers: Record<string, string> = {}, duration = DURATION): Promise<Figures> {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration, headers });
+/** User + system CPU time of a process so far, in µs (Linux; 0 elsewhere). */
+function cpuTime(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+async function load(
+  server: Server,
+  path: string,
+  headers: Record<string, string> = {},
+  duration = DURATION,
+): Promise<Figures> {
+  const before = cpuTime(server.pid);
+  const result = await autocannon({ url: `${server.url}${path}`, connections: CONNECTIONS, duration, headers });
+  const cpu = (cpuTime(server.pid) - before) / Math.max(1, result.requests.total);
+  const url = `${server.url}${path}`;
   const failed = result.errors + result.timeouts + result.non2xx;
   if (failed > 0) throw new Error(`${url}: ${failed} of ${result.requests.total} requests failed`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpu };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -93,6 +120,7 @@ const summary = (runs: Figures[]): Figures => ({
   rps: median(runs.map((r) => r.rps)),
   p50: median(runs.map((r) => r.p50)),
   p99: median(runs.map((r) => r.p99)),
+  cpu: median(runs.map((r) => r.cpu)),
 });
 
 /** An organization, a developer in it (password sign-in) and MODELS models, straight into the database. */
@@ -186,19 +214,18 @@ await withScratch('reqpath', async (scratch) => {
 
     type Target = 'hello' | 'live' | 'guarded' | 'models';
     const targets: [Target, string, (duration?: number) => Promise<Figures>][] = [
-      ['hello', 'bare NestJS on Fastify: GET /hello', (d) => load(`${hello.url}/hello`, {}, d)],
-      ['live', 'fusiongate: GET /health/live', (d) => load(`${api.url}/health/live`, {}, d)],
+      ['hello', 'bare NestJS on Fastify: GET /hello', (d) => load(hello, '/hello', {}, d)],
+      ['live', 'fusiongate: GET /health/live', (d) => load(api, '/health/live', {}, d)],
       [
         'guarded',
         'hand-written guarded read (jose + CASL + pg, 50 rows)',
-        (d) => load(`${guarded.url}${modelsPath}`, { authorization: `Bearer ${token}` }, d),
+        (d) => load(guarded, modelsPath, { authorization: `Bearer ${token}` }, d),
       ],
       [
         'models',
         'fusiongate: GET /orgs/:orgId/models?limit=50 (developer)',
         // A fresh token each round: the rounds outlast no access token.
-        async (d) =>
-          load(`${api.url}${modelsPath}`, { authorization: `Bearer ${await signIn(api.url, email, password)}` }, d),
+        async (d) => load(api, modelsPath, { authorization: `Bearer ${await signIn(api.url, email, password)}` }, d),
       ],
     ];
     const chosen = process.env.BENCH_TARGETS?.split(',');
@@ -215,22 +242,27 @@ await withScratch('reqpath', async (scratch) => {
     }
 
     const fig = new Map([...runs].map(([name, figures]) => [name, summary(figures)]));
-    const ratio = (name: Target, base: Target) => {
+    // req/s: the base's CPU time per request over this one's (the second ratio: contention on a
+    // shared machine moves it least).
+    const ratios = (name: Target, base: Target): [string, string] => {
       const [a, b] = [fig.get(name), fig.get(base)];
-      return a && b ? `${(a.rps / b.rps).toFixed(2)}×` : '';
+      if (!a || !b) return ['', ''];
+      return [`${(a.rps / b.rps).toFixed(2)}×`, a.cpu > 0 ? `${(b.cpu / a.cpu).toFixed(2)}×` : ''];
     };
     console.log(
       `request path: ${CONNECTIONS} connections, ${DURATION} s rounds, median of ${ROUNDS}; ` +
         `load average during the rounds ${Math.min(...loads).toFixed(2)}–${Math.max(...loads).toFixed(2)} (${cpus().length} cores)`,
     );
     console.log(
-      `${''.padEnd(58)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}`,
+      `${''.padEnd(58)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'ratio'.padStart(9)}${'CPU µs/req'.padStart(12)}${'ratio'.padStart(9)}`,
     );
     for (const [name, label] of measured) {
       const f = fig.get(name)!;
-      const r = name === 'live' ? ratio('live', 'hello') : name === 'models' ? ratio('models', 'guarded') : '';
+      const [r, c] =
+        name === 'live' ? ratios('live', 'hello') : name === 'models' ? ratios('models', 'guarded') : ['', ''];
       console.log(
-        `${label.padEnd(58)}${f.rps.toFixed(0).padStart(9)}${f.p50.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}${r.padStart(9)}`,
+        `${label.padEnd(58)}${f.rps.toFixed(0).padStart(9)}${f.p50.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}` +
+          `${r.padStart(9)}${f.cpu.toFixed(0).padStart(12)}${c.padStart(9)}`,
       );
     }
     const [models, guardedRead] = [fig.get('models'), fig.get('guarded')];
