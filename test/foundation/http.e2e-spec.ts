@@ -128,6 +128,27 @@ describe('HTTP edge', () => {
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
   });
 
+  it('sends the same security headers on problems and unknown routes as on a probe', async () => {
+    const server = t.app.getHttpServer();
+    const names = [
+      'content-security-policy',
+      'cross-origin-resource-policy',
+      'referrer-policy',
+      'x-content-type-options',
+      'x-frame-options',
+    ];
+    const probe = await request(server).get('/health/live');
+    for (const res of [
+      await request(server).get('/api/v1/auth/me'),
+      await request(server).get('/api/v1/samples/boom'),
+      await request(server).get('/no-such-route'),
+    ]) {
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      for (const name of names) expect([name, res.headers[name]]).toEqual([name, probe.headers[name]]);
+      expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    }
+  });
+
   it('refuses a route that declares neither a policy nor @Public()', async () => {
     const res = await request(t.app.getHttpServer()).get('/api/v1/samples/unguarded');
     expect(res.status).toBe(401);

@@ -1,7 +1,7 @@
-import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
+import { Module, type DynamicModule, type NestInterceptor } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { LocationInterceptor, ProblemDetailsFilter } from '#libs/common';
+import { LocationInterceptor, ProblemDetailsFilter, ROUTE_INTERCEPTORS } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { AuthLifecycleModule, AuthModule } from '#libs/auth';
@@ -46,12 +46,18 @@ export class AppModule {
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // One guard decides: deny by default, authentication, route authorization, step-up.
         { provide: APP_GUARD, useClass: AuthGuard },
-        // Idempotency-Key on the creates marked @Idempotent(); outermost, so a replay is the whole answer.
-        { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor },
-        // ETag / If-None-Match / If-Match on the routes marked @ETagged().
-        { provide: APP_INTERCEPTOR, useClass: ETagInterceptor },
-        // Location on creates marked @CreatedLocation().
-        { provide: APP_INTERCEPTOR, useClass: LocationInterceptor },
+        // The interceptors of the routes marked @Idempotent(), @ETagged() or @CreatedLocation(), bound to
+        // those routes only (no other route pays for them), in this order:
+        // Idempotency-Key on creates, outermost, so a replay is the whole answer;
+        // ETag / If-None-Match / If-Match; then Location on creates.
+        IdempotencyInterceptor,
+        ETagInterceptor,
+        LocationInterceptor,
+        {
+          provide: ROUTE_INTERCEPTORS,
+          useFactory: (...chain: NestInterceptor[]) => chain,
+          inject: [IdempotencyInterceptor, ETagInterceptor, LocationInterceptor],
+        },
       ],
     };
   }

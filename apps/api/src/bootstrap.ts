@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import helmet from '@fastify/helmet';
+import helmet, { type FastifyHelmetOptions } from '@fastify/helmet';
 import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import {
   acceptRequestId,
@@ -57,6 +57,26 @@ export const CORS_EXPOSED_HEADERS = [
   'idempotent-replayed',
   'allow',
 ];
+
+/**
+ * The headers @fastify/helmet sends with `options`, worked out once: they depend on nothing in the
+ * request (no CSP nonces), so every answer gets the same set from one `reply.headers()` instead of
+ * helmet's middleware chain re-parsing its directives on each request.
+ */
+async function securityHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
+  const probe = Fastify();
+  await probe.register(helmet, options);
+  probe.get('/', async () => '');
+  const plain = Fastify();
+  plain.get('/', async () => '');
+  const [secured, bare] = await Promise.all([probe.inject('/'), plain.inject('/')]);
+  await Promise.all([probe.close(), plain.close()]);
+  return Object.fromEntries(
+    Object.entries(secured.headers)
+      .filter(([name]) => !(name in bare.headers))
+      .map(([name, value]) => [name, String(value)]),
+  );
+}
 
 /** The certificate and key of the optional TLS listener, or one line naming what cannot be read. */
 function readTls(tls: { certFile: string; keyFile: string }): { cert: Buffer; key: Buffer } {
@@ -148,70 +168,13 @@ export async function createApiApp(
       route.bodyLimit = http.publicBodyLimitBytes;
     }
   });
-  // RateLimit headers for the limits services reported while answering, errors included.
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    sendReportedRateLimit(request, reply);
-    return payload;
-  });
   capConnectionsPerAddress(fastify.server, http.maxConnectionsPerIp, trustedPeer(http.trustProxy));
-  fastify.addHook('onRequest', async (request, reply) => {
-    void reply.header('x-request-id', request.id);
-  });
-  // A known path asked with a method it does not answer: 405 with `Allow`, not "no such route".
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (!request.is404) return;
-    const url = request.url.split('?')[0];
-    const allow = CORS_METHODS.filter((method) => fastify.findRoute({ method: method as 'GET', url }) !== null);
-    if (allow.length === 0) return;
-    void reply.header('allow', allow.join(', '));
-    sendProblem(
-      reply,
-      request,
-      new MethodNotAllowedError({
-        code: 'method_not_allowed',
-        detail: `${url} does not answer ${request.method}; it answers ${allow.join(', ')}.`,
-      }),
-    );
-    return reply;
-  });
-  // While draining for shutdown, answers end their keep-alive connection so app.close() need not
-  // wait out the keep-alive timeout (idle sockets are closed by Fastify itself).
-  let draining = false;
-  fastify.addHook('preClose', async () => {
-    draining = true;
-  });
-  fastify.addHook('onSend', async (_request, reply) => {
-    if (draining) void reply.header('connection', 'close');
-  });
-  fastify.addHook('onResponse', async (request, reply) => {
-    metrics.httpDuration.observe(
-      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-  // Maintenance (read-only) mode: writes are refused before their body is read; reads go on.
-  const maintenance = app.get(MaintenanceMode);
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (SAFE_METHODS.has(request.method)) return;
-    const state = maintenance.current();
-    if (!state.readOnly) return;
-    if ((request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[READ_SAFE_ROUTE_CONFIG])
-      return;
-    sendProblem(
-      reply,
-      request,
-      readOnlyError(state.message ? `Read-only for maintenance: ${state.message}` : undefined),
-    );
-    return reply;
-  });
-  // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.
-
   // Browsers are told to upgrade to HTTPS, and to stay on it, only where HTTPS is served (here, or by
   // the proxy in front of PUBLIC_URL): over plain HTTP on an internal host name, upgrading would
   // break Swagger UI's scripts and styles. Cross-Origin-Opener-Policy only applies to secure origins;
   // over plain HTTP browsers ignore it with a console error, so it is sent with HTTPS only.
   const https = !!http.tls || !!http.publicUrl?.startsWith('https:');
-  await app.register(helmet, {
+  const security = await securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -226,6 +189,68 @@ export async function createApiApp(
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
+  // Every request, in one synchronous hook (each hook, and each async one above all, costs every
+  // request a turn of the event loop's queues): the request id is echoed; a known path asked with a
+  // method it does not answer is a 405 with `Allow`, not "no such route"; in maintenance (read-only)
+  // mode writes are refused before their body is read; then the security headers.
+  const maintenance = app.get(MaintenanceMode);
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    if (request.is404) {
+      const url = request.url.split('?')[0];
+      const allow = CORS_METHODS.filter((method) => fastify.findRoute({ method: method as 'GET', url }) !== null);
+      if (allow.length > 0) {
+        void reply.header('allow', allow.join(', '));
+        sendProblem(
+          reply,
+          request,
+          new MethodNotAllowedError({
+            code: 'method_not_allowed',
+            detail: `${url} does not answer ${request.method}; it answers ${allow.join(', ')}.`,
+          }),
+        );
+        return;
+      }
+    }
+    if (!SAFE_METHODS.has(request.method)) {
+      const state = maintenance.current();
+      if (
+        state.readOnly &&
+        !(request.routeOptions.config as unknown as Record<string, unknown> | undefined)?.[READ_SAFE_ROUTE_CONFIG]
+      ) {
+        sendProblem(
+          reply,
+          request,
+          readOnlyError(state.message ? `Read-only for maintenance: ${state.message}` : undefined),
+        );
+        return;
+      }
+    }
+    void reply.headers(security);
+    done();
+  });
+  // While draining for shutdown, answers end their keep-alive connection so app.close() need not
+  // wait out the keep-alive timeout (idle sockets are closed by Fastify itself).
+  let draining = false;
+  fastify.addHook('preClose', async () => {
+    draining = true;
+  });
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    // RateLimit headers for the limits services reported while answering, errors included.
+    sendReportedRateLimit(request, reply);
+    if (draining) void reply.header('connection', 'close');
+    done(null, payload);
+  });
+  // Every answer is counted and timed, probes included.
+  fastify.addHook('onResponse', (request, reply, done) => {
+    metrics.httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+    done();
+  });
+  // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.
+
   // Browser apps on the allowed origins may use every method the API answers and read the headers
   // it documents; request headers (Authorization, If-Match, Content-Type…) are reflected.
   app.enableCors({

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { WithRouteInterceptors } from './route-interceptors.js';
 
 export const ETAG_ROUTE = 'fusiongate:etag';
 
@@ -13,6 +14,7 @@ export const ETAG_ROUTE = 'fusiongate:etag';
 export const ETagged = (): MethodDecorator =>
   applyDecorators(
     SetMetadata(ETAG_ROUTE, true),
+    WithRouteInterceptors(),
     ApiHeader({
       name: 'If-None-Match',
       required: false,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { applyDecorators, SetMetadata } from '@nestjs/common';
 import { ApiHeader, ApiResponse } from '@nestjs/swagger';
+import { WithRouteInterceptors } from './route-interceptors.js';
 import { BadRequestError } from './errors.js';
 
 export const IDEMPOTENT_ROUTE = 'fusiongate:idempotent';
@@ -35,6 +36,7 @@ export interface IdempotentOptions {
 export const Idempotent = (options: IdempotentOptions = {}): MethodDecorator =>
   applyDecorators(
     SetMetadata(IDEMPOTENT_ROUTE, options),
+    WithRouteInterceptors(),
     ApiHeader({
       name: 'Idempotency-Key',
       required: false,

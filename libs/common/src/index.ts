@@ -19,3 +19,4 @@ export * from './etag.js';
 export * from './rate-limit.js';
 export * from './location.js';
 export * from './idempotency.js';
+export * from './route-interceptors.js';

@@ -1,7 +1,15 @@
-import { Injectable, SetMetadata, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  SetMetadata,
+  type CallHandler,
+  type ExecutionContext,
+  type NestInterceptor,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { map, type Observable } from 'rxjs';
+import { WithRouteInterceptors } from './route-interceptors.js';
 
 export const LOCATION_ROUTE = 'fusiongate:location';
 
@@ -10,7 +18,8 @@ export const LOCATION_ROUTE = 'fusiongate:location';
  * resolves a relative link), its `:field`s taken from the created resource, e.g. `projects/:id`
  * on `POST /orgs/:orgId/projects`, or `../../jobs/:id` on `POST /orgs/:orgId/models/:modelId/fuse`.
  */
-export const CreatedLocation = (reference: string): MethodDecorator => SetMetadata(LOCATION_ROUTE, reference);
+export const CreatedLocation = (reference: string): MethodDecorator =>
+  applyDecorators(SetMetadata(LOCATION_ROUTE, reference), WithRouteInterceptors());
 
 /** The global interceptor behind `@CreatedLocation()`. */
 @Injectable()

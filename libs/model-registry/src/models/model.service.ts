@@ -7,7 +7,8 @@ import {
   ForbiddenError,
   NotFoundError,
   isUuid,
-  newestFirstPage,
+  decodeCursor,
+  encodeCursor,
   type Page,
   type RequestContext,
 } from '#libs/common';
@@ -54,6 +55,25 @@ export interface ModelListQuery {
   label?: string;
   projectId?: string;
 }
+
+/** Every column of `model` (alias `m`) under its entity property name. */
+const MODEL_COLUMNS = [
+  'm.id AS "id"',
+  'm.organization_id AS "organizationId"',
+  'm.project_id AS "projectId"',
+  'm.name AS "name"',
+  'm.slug AS "slug"',
+  'm.kind AS "kind"',
+  'm.family AS "family"',
+  'm.description AS "description"',
+  'm.labels AS "labels"',
+  'm.licence AS "licence"',
+  'm.redistribution_allowed AS "redistributionAllowed"',
+  'm.export_override AS "exportOverride"',
+  'm.owner_id AS "ownerId"',
+  'm.created_at AS "createdAt"',
+  'm.updated_at AS "updatedAt"',
+].join(', ');
 
 const notFound = () => new NotFoundError({ code: 'model_not_found', detail: 'No such model.' });
 
@@ -141,19 +161,45 @@ export class ModelService {
     }
   }
 
+  /**
+   * One page of the models the caller may read, newest first: one SQL statement (the caller's
+   * ability as its filter, keyset on `(created_at, id)`, one row more than the page to know whether
+   * another follows), rows read as plain objects with the entity's property names.
+   */
   async list(ctx: RequestContext, query: ModelListQuery): Promise<Page<ModelEntity>> {
     const access = await this.policies.accessibleWhere(ctx, 'read', 'Model', 'm');
-    const qb = this.transactions
-      .manager(ctx)
-      .getRepository(ModelEntity)
-      .createQueryBuilder('m')
-      .where('m.organization_id = :org', { org: ctx.organizationId })
-      .andWhere(access.brackets);
-    if (query.kind) qb.andWhere('m.kind = :kind', { kind: query.kind });
-    if (query.family) qb.andWhere('m.family = :family', { family: query.family });
-    if (query.label) qb.andWhere(':label = ANY(m.labels)', { label: query.label });
-    if (query.projectId) qb.andWhere('m.project_id = :projectId', { projectId: query.projectId });
-    return newestFirstPage(qb, 'm', query);
+    const limit = query.limit ?? 50;
+    const where = ['m.organization_id = :org', `(${access.sql})`];
+    const params: Record<string, unknown> = { ...access.params, org: ctx.organizationId, take: limit + 1 };
+    const filters = {
+      kind: 'm.kind = :kind',
+      family: 'm.family = :family',
+      label: ':label = ANY(m.labels)',
+      projectId: 'm.project_id = :projectId',
+    } as const;
+    for (const [name, test] of Object.entries(filters) as [keyof typeof filters, string][]) {
+      if (!query[name]) continue;
+      where.push(test);
+      params[name] = query[name];
+    }
+    if (query.cursor) {
+      const c = decodeCursor<{ t: string; id: string }>(query.cursor, { t: 'timestamp', id: 'uuid' });
+      where.push('(m.created_at, m.id) < (:cursorT, :cursorId)');
+      Object.assign(params, { cursorT: c.t, cursorId: c.id });
+    }
+    const manager = this.transactions.manager(ctx);
+    const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
+      `SELECT ${MODEL_COLUMNS} FROM model m WHERE ${where.join(' AND ')}
+        ORDER BY m.created_at DESC, m.id DESC LIMIT :take`,
+      params,
+    );
+    const rows = (await manager.query(sql, values)) as ModelEntity[];
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items,
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+    };
   }
 
   async update(ctx: RequestContext, modelId: string, patch: UpdateModelInput): Promise<ModelEntity> {
