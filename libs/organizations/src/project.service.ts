@@ -119,9 +119,6 @@ export class ProjectService {
     const project = await this.get(ctx, projectId);
     await this.policies.assertCan(ctx, 'delete', 'Project', { ...project });
     await this.transactions.run(ctx, async (ctx, manager) => {
-      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'project' AND principal_id = $1`, [
-        project.id,
-      ]);
       await manager.getRepository(ProjectEntity).delete({ id: project.id });
       await this.audit?.record(ctx, {
         action: 'project.deleted',

@@ -176,7 +176,6 @@ export class RoleService {
         [role.id],
       )) as { n: string }[];
       if (Number(n) > 0) throw new ConflictError({ code: 'role_in_use', detail: 'Members still hold this role.' });
-      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'role' AND principal_id = $1`, [role.id]);
       await manager.query(
         `UPDATE organization SET mfa_required_roles = array_remove(mfa_required_roles, $2) WHERE id = $1`,
         [role.organizationId, role.name],

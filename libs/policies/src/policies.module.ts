@@ -9,15 +9,18 @@ import { ModelGrantEntity } from './model-grant.entity.js';
 import { PoliciesGuard } from './policies.guard.js';
 import { PolicyVersionService } from './policy-version.service.js';
 import { PolicyService, sqlSubjectLoader } from './policy.service.js';
+import { PrincipalDirectoryRef } from './principal-directory.js';
 import { ProfileLoader } from './profile.loader.js';
 
 /**
  * The policy engine. Needs ConfigModule and DatabaseModule; records audit events when AuditModule
- * (global) is present. The API registers PoliciesGuard as an APP_GUARD after authentication.
+ * (global) is present; reads principals through the directory another library registers with
+ * {@link PrincipalDirectoryRef} (OrganizationsModule does). The API registers PoliciesGuard as an APP_GUARD after authentication.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelGrantEntity, AbacPolicyEntity])],
   providers: [
+    PrincipalDirectoryRef,
     ProfileLoader,
     PolicyVersionService,
     PolicyService,
@@ -26,7 +29,9 @@ import { ProfileLoader } from './profile.loader.js';
     AuthzService,
     PoliciesGuard,
   ],
-  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, PoliciesGuard],
+  exports: [
+    PrincipalDirectoryRef,
+    PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, PoliciesGuard],
 })
 export class PoliciesModule implements OnModuleInit {
   constructor(
@@ -39,12 +44,6 @@ export class PoliciesModule implements OnModuleInit {
     this.policies.registerLoader(
       'Policy',
       byId(`SELECT id, organization_id AS "organizationId" FROM abac_policy WHERE id = $1 AND organization_id = $2`),
-    );
-    this.policies.registerLoader(
-      'ApiKey',
-      byId(
-        `SELECT id, organization_id AS "organizationId", project_id AS "projectId" FROM api_key WHERE id = $1 AND organization_id = $2`,
-      ),
     );
   }
 }

@@ -13,6 +13,7 @@ import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
 import { FaceMaskModels1765800000000 } from './1765800000000-face-mask-models.js';
 import { JobWatermarkOutcome1765810000000 } from './1765810000000-job-watermark-outcome.js';
 import { ModelArtifacts1766000000000 } from './1766000000000-model-artifacts.js';
+import { GrantPrincipalKeys1767000000000 } from './1767000000000-grant-principal-keys.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -34,4 +35,5 @@ export const migrations = [
   FaceMaskModels1765800000000,
   JobWatermarkOutcome1765810000000,
   ModelArtifacts1766000000000,
+  GrantPrincipalKeys1767000000000,
 ];

@@ -14,7 +14,7 @@ import { Ctx, RequestContext, RequirePermission, PageQueryDto, Idempotent } from
 import { ModelService, modelRow } from '#libs/model-registry';
 import { GrantService } from '#libs/policies';
 import { API_KEY_SCHEME, BEARER_SCHEME } from '../swagger.js';
-import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './models.dto.js';
+import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './grants.dto.js';
 
 @ApiTags('models')
 @ApiBearerAuth(BEARER_SCHEME)
