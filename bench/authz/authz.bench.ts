@@ -214,8 +214,8 @@ async function measure(app: NestFastifyApplication): Promise<void> {
       [org.id, p, guest.id, guestRole],
     );
   await db.query(
-    `INSERT INTO model_grant (organization_id, model_id, principal_type, principal_id, actions)
-       SELECT $1, id, 'user', $2, ARRAY['view'] FROM model WHERE organization_id = $1 AND project_id = ANY($3::uuid[]) LIMIT 50`,
+    `INSERT INTO model_grant (organization_id, model_id, grantee_user_id, actions)
+       SELECT $1, id, $2, ARRAY['view'] FROM model WHERE organization_id = $1 AND project_id = ANY($3::uuid[]) LIMIT 50`,
     [org.id, guest.id, projects.slice(10)],
   );
   await db.query(

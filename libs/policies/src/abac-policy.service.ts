@@ -11,7 +11,6 @@ import { AbacPolicyEntity } from './abac-policy.entity.js';
 import {
   buildAbility,
   expandPolicyActions,
-  type PolicyPrincipals,
   type PrincipalProfile,
   type ProfilePolicy,
 } from './ability.factory.js';

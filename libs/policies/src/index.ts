@@ -33,7 +33,7 @@
  */
 export * from './abac.js';
 export * from './ability.factory.js';
-export * from './abac-policy.entity.js';
+export type { AbacPolicyEntity } from './abac-policy.entity.js';
 export * from './abac-policy.service.js';
 export * from './authz.service.js';
 export * from './conditions-sql.js';

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isUuid } from '#libs/common';
 import { AuthzService } from './authz.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
@@ -8,7 +9,7 @@ import { GrantService } from './grant.service.js';
 import { ModelGrantEntity } from './model-grant.entity.js';
 import { PoliciesGuard } from './policies.guard.js';
 import { PolicyVersionService } from './policy-version.service.js';
-import { PolicyService, sqlSubjectLoader } from './policy.service.js';
+import { PolicyService } from './policy.service.js';
 import { PrincipalDirectoryRef } from './principal-directory.js';
 import { ProfileLoader } from './profile.loader.js';
 
@@ -31,7 +32,13 @@ import { ProfileLoader } from './profile.loader.js';
   ],
   exports: [
     PrincipalDirectoryRef,
-    PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, PoliciesGuard],
+    PolicyVersionService,
+    PolicyService,
+    GrantService,
+    AbacPolicyService,
+    AuthzService,
+    PoliciesGuard,
+  ],
 })
 export class PoliciesModule implements OnModuleInit {
   constructor(
@@ -40,10 +47,10 @@ export class PoliciesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const byId = (sql: string) => sqlSubjectLoader(this.dataSource, sql);
-    this.policies.registerLoader(
-      'Policy',
-      byId(`SELECT id, organization_id AS "organizationId" FROM abac_policy WHERE id = $1 AND organization_id = $2`),
-    );
+    const repo = this.dataSource.getRepository(AbacPolicyEntity);
+    this.policies.registerLoader('Policy', async (organizationId, id) => {
+      const row = isUuid(id) ? await repo.findOneBy({ id, organizationId }) : null;
+      return row && { id: row.id, organizationId: row.organizationId };
+    });
   }
 }

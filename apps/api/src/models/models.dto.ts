@@ -4,7 +4,6 @@ import {
   IsArray,
   IsBoolean,
   IsIn,
-  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -12,7 +11,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { IsDateTime, IsVisibleText, PageQueryDto } from '#libs/common';
+import { IsVisibleText, PageQueryDto } from '#libs/common';
 import {
   MODEL_FAMILY_NAMES,
   MODEL_KINDS,
