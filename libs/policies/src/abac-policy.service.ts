@@ -8,12 +8,7 @@ import type { RequestContext } from '#libs/common';
 import { Transactions } from '#libs/database';
 import { AuditService } from '#libs/audit';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
-import {
-  buildAbility,
-  expandPolicyActions,
-  type PrincipalProfile,
-  type ProfilePolicy,
-} from './ability.factory.js';
+import { buildAbility, expandPolicyActions, type PrincipalProfile, type ProfilePolicy } from './ability.factory.js';
 import type { PolicyConditions, RequestFacts } from './abac.js';
 import { PolicyService } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';

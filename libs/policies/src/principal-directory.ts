@@ -34,7 +34,11 @@ export interface PrincipalDirectory {
   /** The member's facts in `organizationId`; null when the organization does not exist. */
   memberFacts(organizationId: string, userId: string, manager?: EntityManager): Promise<MemberFacts | null>;
   /** Which of `ids` are not principals of the organization (members, its roles, its projects). */
-  missingPrincipals(organizationId: string, ids: PrincipalIds, manager?: EntityManager): Promise<(keyof PrincipalIds)[]>;
+  missingPrincipals(
+    organizationId: string,
+    ids: PrincipalIds,
+    manager?: EntityManager,
+  ): Promise<(keyof PrincipalIds)[]>;
   /** Members holding the built-in admin role without expiry, oldest first. */
   adminUserIds(organizationId: string, manager?: EntityManager): Promise<string[]>;
   /** An API key that is not revoked. */
