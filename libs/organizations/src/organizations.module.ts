@@ -35,7 +35,14 @@ import { RoleService } from './role.service.js';
     AuthModule,
     MailModule,
   ],
-  providers: [OrganizationDirectory, OrganizationService, RoleService, MembershipService, InvitationService, ProjectService],
+  providers: [
+    OrganizationDirectory,
+    OrganizationService,
+    RoleService,
+    MembershipService,
+    InvitationService,
+    ProjectService,
+  ],
   exports: [OrganizationService, RoleService, MembershipService, InvitationService, ProjectService, PoliciesModule],
 })
 export class OrganizationsModule implements OnModuleInit {
