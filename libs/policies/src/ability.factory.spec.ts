@@ -314,11 +314,28 @@ describe('ability factory: merged grants', () => {
     const p = guestWith(models.map((m, i) => grant(m, i)));
     expect(inferRules(p)).toHaveLength(1);
     expect(inferRules(p, 'per-grant')).toHaveLength(models.length);
-    const merged = buildAbility(p, facts()).ability;
-    const perGrant = buildAbility(p, facts(), undefined, { grantRules: 'per-grant' }).ability;
-    for (const id of [...models, OUTSIDE, FF_PRO]) {
-      for (const action of ['read', 'infer', 'edit', 'export'] as const) {
-        expect(merged.can(action, model({ id }))).toBe(perGrant.can(action, model({ id })));
+    const withProjects = profile('developer', {
+      grants: p.grants,
+      projects: [
+        { projectId: PROJECT_A, role: roles.developer },
+        { projectId: PROJECT_B, role: { id: 'tester', name: 'tester', permissions: [...BUILT_IN_ROLES.tester] } },
+      ],
+    });
+    for (const who of [p, withProjects]) {
+      const merged = buildAbility(who, facts()).ability;
+      const perGrant = buildAbility(who, facts(), undefined, { grantRules: 'per-grant' }).ability;
+      for (const id of [...models, OUTSIDE, FF_PRO]) {
+        for (const projectId of [null, PROJECT_A, PROJECT_B]) {
+          for (const action of ['read', 'infer', 'edit', 'test', 'export', 'delete'] as const) {
+            expect(merged.can(action, model({ id, projectId }))).toBe(perGrant.can(action, model({ id, projectId })));
+          }
+        }
+      }
+      for (const action of ['read', 'create', 'cancel'] as const) {
+        for (const projectId of [null, PROJECT_A, PROJECT_B]) {
+          const job = subject('Job', { id: OUTSIDE, organizationId: ORG, projectId, ownerId: FF_PRO });
+          expect(merged.can(action, job)).toBe(perGrant.can(action, job));
+        }
       }
     }
   });

@@ -168,8 +168,10 @@ export interface BuiltAbility {
 export interface BuildOptions {
   /**
    * `merged` (the default): the grants' models of one action and subject share one rule, with the
-   * model ids as `$in`, so a decision reads one rule whatever the number of grants. `per-grant`:
-   * one rule per grant, so `explain` can name the grant that decided.
+   * model ids as `$in`, and a project role adds no rule for what the organization role already
+   * gives, so a decision reads few rules whatever the number of grants. `per-grant`: one rule per
+   * grant and per project-role permission, so `explain` can name the source that decided.
+   * Decisions are the same either way.
    */
   grantRules?: 'merged' | 'per-grant';
 }
@@ -235,6 +237,7 @@ export function buildAbility(
   const org = profile.organizationId;
   const memberProjects = profile.projects.map((p) => p.projectId);
   const orgPermissions = new Set(membership.role.permissions);
+  const perSource = options.grantRules === 'per-grant';
 
   // Organization-wide models, plus those of one's projects (all projects for project managers).
   const keyProject = scope?.projectId ?? undefined;
@@ -285,6 +288,8 @@ export function buildAbility(
     for (const permission of role.permissions) {
       // A project role reaches only the project's models and jobs.
       if (!inScope(permission) || !(permission.startsWith('model:') || permission.startsWith('job:'))) continue;
+      // What the organization role already gives reaches this project too: no second rule to read.
+      if (!perSource && orgPermissions.has(permission)) continue;
       allow.push(
         ...permissionRules(
           permission,
@@ -298,7 +303,6 @@ export function buildAbility(
   // Grants: the models granted one action under the same resource conditions share one rule, with
   // the model ids as `$in` (as the SQL filter writes them); `explain` asks for one rule per grant
   // to name the grant that decided.
-  const perGrant = options.grantRules === 'per-grant';
   const merged = new Map<
     string,
     { verb: Action; conditions: PolicyConditions; models: Set<string>; grants: string[] }
@@ -310,14 +314,14 @@ export function buildAbility(
       continue;
     }
     const reason = `grant:${grant.id}`;
-    if (perGrant) sources.set(reason, { kind: 'grant', id: grant.id });
+    if (perSource) sources.set(reason, { kind: 'grant', id: grant.id });
     const { stages, labels, projectIds } = grant.conditions;
     const resourceKey = stages || labels || projectIds ? JSON.stringify([stages, labels, projectIds]) : '';
     for (const action of grant.actions) {
       const permission = MODEL_GRANT_ACTIONS[action];
       if (!permission || !inScope(permission)) continue;
       const verb = permission.slice(permission.indexOf(':') + 1) as Action;
-      if (perGrant) {
+      if (perSource) {
         allow.push(...grantRules(verb, grant.conditions, org, keyProject, grant.modelId, reason));
         continue;
       }
