@@ -10,6 +10,7 @@ import { AuthApiModule } from './auth/auth-api.module.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { HealthController } from './health/health.controller.js';
 import { JobsApiModule } from './jobs/jobs-api.module.js';
+import { GrantsApiModule } from './grants/grants-api.module.js';
 import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { UsersApiModule } from './users/users-api.module.js';
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         AuthApiModule,
         ModelsApiModule,
+        GrantsApiModule,
         JobsApiModule,
         OrganizationsApiModule,
         UsersApiModule,

@@ -247,10 +247,6 @@ export class MembershipService {
         organizationId,
         userId,
       ]);
-      await manager.query(
-        `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
-        [organizationId, userId],
-      );
       await manager.getRepository(MembershipEntity).delete({ organizationId, userId });
       for (const handler of this.endedHandlers) await handler(ctx, organizationId, userId);
       await this.audit?.record(ctx, {
@@ -308,10 +304,6 @@ export class MembershipService {
           organizationId,
           userId,
         ]);
-        await manager.query(
-          `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
-          [organizationId, userId],
-        );
         await manager.getRepository(MembershipEntity).delete({ organizationId, userId });
         for (const handler of this.endedHandlers) await handler(ctx, organizationId, userId);
         await audit('member.removed', { role: current.name });
@@ -363,10 +355,6 @@ export class MembershipService {
         m.organization_id,
         person.userId,
       ]);
-      await manager.query(
-        `DELETE FROM model_grant WHERE organization_id = $1 AND principal_type = 'user' AND principal_id = $2`,
-        [m.organization_id, person.userId],
-      );
       await manager.query(`DELETE FROM membership WHERE organization_id = $1 AND user_id = $2`, [
         m.organization_id,
         person.userId,

@@ -1,14 +1,15 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { PolicyService, sqlSubjectLoader } from '#libs/policies';
+import { PolicyService, PrincipalDirectoryRef, sqlSubjectLoader } from '#libs/policies';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { PoliciesModule } from '#libs/policies';
-import { AuthModule } from '#libs/auth';
+import { ApiKeyService, AuthModule } from '#libs/auth';
 import { MailModule } from '#libs/mail';
 import { InvitationEntity } from './invitation.entity.js';
 import { InvitationService } from './invitation.service.js';
 import { MembershipEntity } from './membership.entity.js';
 import { MembershipService } from './membership.service.js';
+import { OrganizationDirectory } from './organization-directory.js';
 import { OrganizationEntity } from './organization.entity.js';
 import { OrganizationService } from './organization.service.js';
 import { ProjectEntity, ProjectMemberEntity } from './project.entity.js';
@@ -16,7 +17,10 @@ import { ProjectService } from './project.service.js';
 import { RoleEntity } from './role.entity.js';
 import { RoleService } from './role.service.js';
 
-/** Tenants, roles, memberships, invitations and projects. Re-exports the policy engine. */
+/**
+ * Tenants, roles, memberships, invitations and projects. Re-exports the policy engine and supplies
+ * its principal directory (the policy engine reads none of these tables itself).
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([
@@ -31,17 +35,35 @@ import { RoleService } from './role.service.js';
     AuthModule,
     MailModule,
   ],
-  providers: [OrganizationService, RoleService, MembershipService, InvitationService, ProjectService],
+  providers: [
+    OrganizationDirectory,
+    OrganizationService,
+    RoleService,
+    MembershipService,
+    InvitationService,
+    ProjectService,
+  ],
   exports: [OrganizationService, RoleService, MembershipService, InvitationService, ProjectService, PoliciesModule],
 })
 export class OrganizationsModule implements OnModuleInit {
   constructor(
     private readonly policies: PolicyService,
     private readonly dataSource: DataSource,
+    private readonly directoryRef: PrincipalDirectoryRef,
+    private readonly directory: OrganizationDirectory,
+    private readonly apiKeys: ApiKeyService,
   ) {}
 
-  /** Makes projects, roles, members and the organization checkable by id in `authz/check`. */
+  /**
+   * Supplies the policy engine's principal directory, and makes projects, roles, members, API keys
+   * and the organization checkable by id in `authz/check`.
+   */
   onModuleInit(): void {
+    this.directoryRef.use(this.directory);
+    this.policies.registerLoader('ApiKey', async (organizationId, id) => {
+      const key = await this.apiKeys.find(id, { organizationId });
+      return key && { id: key.id, organizationId: key.organizationId, projectId: key.projectId };
+    });
     const byId = (sql: string) => sqlSubjectLoader(this.dataSource, sql);
     this.policies.registerLoader(
       'Project',

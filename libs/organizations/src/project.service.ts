@@ -9,7 +9,8 @@ import { Transactions } from '#libs/database';
 import { PolicyService } from '#libs/policies';
 import { PolicyVersionService } from '#libs/policies';
 import { isUniqueViolation } from './organization.service.js';
-import { ProjectEntity } from './project.entity.js';
+import { MembershipEntity } from './membership.entity.js';
+import { ProjectEntity, ProjectMemberEntity } from './project.entity.js';
 import { findRole } from './role.service.js';
 
 export interface ProjectInput {
@@ -119,9 +120,6 @@ export class ProjectService {
     const project = await this.get(ctx, projectId);
     await this.policies.assertCan(ctx, 'delete', 'Project', { ...project });
     await this.transactions.run(ctx, async (ctx, manager) => {
-      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'project' AND principal_id = $1`, [
-        project.id,
-      ]);
       await manager.getRepository(ProjectEntity).delete({ id: project.id });
       await this.audit?.record(ctx, {
         action: 'project.deleted',
@@ -167,19 +165,19 @@ export class ProjectService {
     await this.transactions.run(ctx, async (ctx, manager) => {
       const role = await findRole(manager, project.organizationId, roleRef);
       await this.policies.assertHoldsAll(ctx, role.permissions);
-      const [member] = (await manager.query(`SELECT 1 FROM membership WHERE organization_id = $1 AND user_id = $2`, [
-        project.organizationId,
-        userId,
-      ])) as unknown[];
+      const member = await manager
+        .getRepository(MembershipEntity)
+        .existsBy({ organizationId: project.organizationId, userId });
       if (!member) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
       const previous = await currentProjectRole(manager, project.id, userId);
       // As with organization roles: nobody changes the project role of someone stronger than themselves.
       if (previous) await this.policies.assertHoldsAll(ctx, previous.permissions);
-      await manager.query(
-        `INSERT INTO project_member (organization_id, project_id, user_id, role_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (project_id, user_id) DO UPDATE SET role_id = EXCLUDED.role_id`,
-        [project.organizationId, project.id, userId, role.id],
-      );
+      await manager
+        .getRepository(ProjectMemberEntity)
+        .upsert(
+          { organizationId: project.organizationId, projectId: project.id, userId, roleId: role.id },
+          { conflictPaths: ['projectId', 'userId'], skipUpdateIfNoValuesChanged: false },
+        );
       await this.audit?.record(ctx, {
         action: 'project.member_set',
         resourceType: 'project',
@@ -202,11 +200,8 @@ export class ProjectService {
       const current = await currentProjectRole(manager, project.id, userId);
       if (!current) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
       await this.policies.assertHoldsAll(ctx, current.permissions);
-      const [, count] = (await manager.query(`DELETE FROM project_member WHERE project_id = $1 AND user_id = $2`, [
-        project.id,
-        userId,
-      ])) as [unknown, number];
-      if (!count) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
+      const { affected } = await manager.getRepository(ProjectMemberEntity).delete({ projectId: project.id, userId });
+      if (!affected) throw new NotFoundError({ code: 'member_not_found', detail: 'No such member.' });
       await this.audit?.record(ctx, {
         action: 'project.member_removed',
         resourceType: 'project',

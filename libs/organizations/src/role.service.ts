@@ -10,6 +10,8 @@ import { Transactions } from '#libs/database';
 import { PolicyService } from '#libs/policies';
 import { PolicyVersionService } from '#libs/policies';
 import { isUniqueViolation } from './organization.service.js';
+import { MembershipEntity } from './membership.entity.js';
+import { ProjectMemberEntity } from './project.entity.js';
 import { RoleEntity } from './role.entity.js';
 
 export interface RoleInput {
@@ -171,12 +173,10 @@ export class RoleService {
     if (role.builtIn) throw new ConflictError({ code: 'role_built_in', detail: 'Built-in roles cannot be deleted.' });
     await this.policies.assertHoldsAll(ctx, role.permissions);
     await this.transactions.run(ctx, async (ctx, manager) => {
-      const [{ n }] = (await manager.query(
-        `SELECT (SELECT count(*) FROM membership WHERE role_id = $1) + (SELECT count(*) FROM project_member WHERE role_id = $1) AS n`,
-        [role.id],
-      )) as { n: string }[];
-      if (Number(n) > 0) throw new ConflictError({ code: 'role_in_use', detail: 'Members still hold this role.' });
-      await manager.query(`DELETE FROM model_grant WHERE principal_type = 'role' AND principal_id = $1`, [role.id]);
+      const holders =
+        (await manager.getRepository(MembershipEntity).countBy({ roleId: role.id })) +
+        (await manager.getRepository(ProjectMemberEntity).countBy({ roleId: role.id }));
+      if (holders > 0) throw new ConflictError({ code: 'role_in_use', detail: 'Members still hold this role.' });
       await manager.query(
         `UPDATE organization SET mfa_required_roles = array_remove(mfa_required_roles, $2) WHERE id = $1`,
         [role.organizationId, role.name],

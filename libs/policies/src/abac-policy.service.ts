@@ -8,19 +8,13 @@ import type { RequestContext } from '#libs/common';
 import { Transactions } from '#libs/database';
 import { AuditService } from '#libs/audit';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
-import {
-  buildAbility,
-  expandPolicyActions,
-  type PolicyPrincipals,
-  type PrincipalProfile,
-  type ProfilePolicy,
-} from './ability.factory.js';
+import { buildAbility, expandPolicyActions, type PrincipalProfile, type ProfilePolicy } from './ability.factory.js';
 import type { PolicyConditions, RequestFacts } from './abac.js';
 import { PolicyService } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';
-import { ProfileLoader } from './profile.loader.js';
+import { enabledPolicies, ProfileLoader } from './profile.loader.js';
 import { validateConditions, validatePolicyActions, validatePrincipals } from './policy-validation.js';
-import { assertPrincipalsInOrganization } from './principal-directory.js';
+import { PrincipalDirectoryRef } from './principal-directory.js';
 import { PERMISSION_CHECK } from './subjects.js';
 
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -48,6 +42,7 @@ export class AbacPolicyService {
     private readonly policies: PolicyService,
     private readonly versions: PolicyVersionService,
     private readonly profiles: ProfileLoader,
+    private readonly directory: PrincipalDirectoryRef,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
@@ -238,18 +233,12 @@ export class AbacPolicyService {
       throw lockout('This change would take policy:manage away from you, and nobody could undo it.');
     }
 
-    const admins = (await manager.query(
-      `SELECT m.user_id FROM membership m JOIN role r ON r.id = m.role_id
-        WHERE m.organization_id = $1 AND r.built_in AND r.name = 'admin' AND m.expires_at IS NULL
-          AND 'policy:manage' = ANY(r.permissions)
-        ORDER BY m.created_at, m.user_id`,
-      [organizationId],
-    )) as { user_id: string }[];
+    const admins = await this.directory.get().adminUserIds(organizationId, manager);
     // The caller's own check above already covers them as an admin (a key's scope only narrows).
-    if (ctx.actor.type === 'user' && admins.some((a) => a.user_id === ctx.actor.id)) return;
+    if (ctx.actor.type === 'user' && admins.includes(ctx.actor.id)) return;
     const profiles: (PrincipalProfile | null)[] = [];
-    for (const { user_id } of admins) {
-      const profile = await this.profiles.load(user_id, organizationId, manager);
+    for (const userId of admins) {
+      const profile = await this.profiles.load(userId, organizationId, manager);
       if (manages(profile, after)) return;
       profiles.push(profile);
     }
@@ -274,39 +263,24 @@ export class AbacPolicyService {
     ctx: RequestContext,
     principals: ReturnType<typeof validatePrincipals>,
   ): Promise<void> {
-    await assertPrincipalsInOrganization(this.transactions.manager(ctx), ctx.organizationId!, {
-      users: [...(principals.users ?? []), ...(principals.exceptUsers ?? [])],
-      roles: [...(principals.roles ?? []), ...(principals.exceptRoles ?? [])],
-      projects: principals.projects,
-    });
+    await this.directory.assertInOrganization(
+      ctx.organizationId!,
+      {
+        users: [...(principals.users ?? []), ...(principals.exceptUsers ?? [])],
+        roles: [...(principals.roles ?? []), ...(principals.exceptRoles ?? [])],
+        projects: principals.projects,
+      },
+      this.transactions.manager(ctx),
+    );
   }
-}
-
-interface PolicyRow {
-  id: string;
-  name: string;
-  effect: 'allow' | 'deny';
-  actions: string[];
-  principals: PolicyPrincipals;
-  conditions: PolicyConditions | null;
-}
-
-/** The organization's enabled policies as the transaction sees them, in the order abilities load them. */
-async function enabledPolicies(manager: EntityManager, organizationId: string): Promise<ProfilePolicy[]> {
-  const rows = (await manager.query(
-    `SELECT id, name, effect, actions, principals, conditions FROM abac_policy
-      WHERE organization_id = $1 AND enabled ORDER BY created_at, id`,
-    [organizationId],
-  )) as PolicyRow[];
-  return rows.map((p) => ({ ...p, conditions: p.conditions ?? {} }));
 }
 
 /**
  * Serialises policy changes of one organization (two changes each harmless alone must not lock
- * everyone out together), then reads the policies in force. The lock mode leaves foreign-key
- * checks of other tables on the organization row unblocked.
+ * everyone out together), then reads the policies in force. The lock is the policy engine's own
+ * (an advisory lock per organization), so no other table's rows are held.
  */
 async function lockedPolicies(manager: EntityManager, organizationId: string): Promise<ProfilePolicy[]> {
-  await manager.query(`SELECT 1 FROM organization WHERE id = $1 FOR NO KEY UPDATE`, [organizationId]);
+  await manager.query(`SELECT pg_advisory_xact_lock(hashtextextended($1, 0))`, [`policies:${organizationId}`]);
   return enabledPolicies(manager, organizationId);
 }

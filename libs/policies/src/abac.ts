@@ -74,6 +74,19 @@ export function isValidCidr(cidr: string): boolean {
  * address itself, IPv4-mapped ones to IPv4, so a range written for the address matches it.
  */
 export function parseSourceIp(raw: string | undefined | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  // One request's address is read by every condition that names addresses: parse it once.
+  if (raw === lastSource.raw) return lastSource.parsed;
+  const parsed = readSourceIp(raw);
+  lastSource = { raw, parsed };
+  return parsed;
+}
+
+let lastSource: { raw: string | undefined | null; parsed: ipaddr.IPv4 | ipaddr.IPv6 | null } = {
+  raw: undefined,
+  parsed: null,
+};
+
+function readSourceIp(raw: string | undefined | null): ipaddr.IPv4 | ipaddr.IPv6 | null {
   if (typeof raw !== 'string') return null;
   let text = raw.trim();
   if (!text || text.length > 100) return null;

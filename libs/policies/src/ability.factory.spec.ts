@@ -288,3 +288,97 @@ describe('contextKey', () => {
     expect(contextKey(prof, facts({ mfa: true }))).not.toBe(contextKey(prof, facts({ mfa: false })));
   });
 });
+
+describe('ability factory: merged grants', () => {
+  const models = Array.from(
+    { length: 40 },
+    (_, i) => `00000000-0000-4000-8000-0000000001${String(i).padStart(2, '0')}`,
+  );
+  const OUTSIDE = '00000000-0000-4000-8000-0000000002ff';
+  const grant = (modelId: string, i: number, patch: Partial<PrincipalProfile['grants'][number]> = {}) => ({
+    id: `00000000-0000-4000-8000-0000000003${String(i).padStart(2, '0')}`,
+    modelId,
+    actions: ['view' as const, 'infer' as const],
+    conditions: {},
+    expiresAt: null,
+    ...patch,
+  });
+  const guestWith = (grants: PrincipalProfile['grants'], policies: ProfilePolicy[] = []) =>
+    profile('guest', { grants, policies });
+  const inferRules = (p: PrincipalProfile, grantRules?: 'merged' | 'per-grant') =>
+    buildAbility(p, facts(), undefined, { grantRules })
+      .ability.rulesFor('infer', 'Model')
+      .filter((r) => !r.inverted);
+
+  it('writes the grants of one action as one rule over the models, and decides as one rule per grant does', () => {
+    const p = guestWith(models.map((m, i) => grant(m, i)));
+    expect(inferRules(p)).toHaveLength(1);
+    expect(inferRules(p, 'per-grant')).toHaveLength(models.length);
+    const withProjects = profile('developer', {
+      grants: p.grants,
+      projects: [
+        { projectId: PROJECT_A, role: roles.developer },
+        { projectId: PROJECT_B, role: { id: 'tester', name: 'tester', permissions: [...BUILT_IN_ROLES.tester] } },
+      ],
+    });
+    for (const who of [p, withProjects]) {
+      const merged = buildAbility(who, facts()).ability;
+      const perGrant = buildAbility(who, facts(), undefined, { grantRules: 'per-grant' }).ability;
+      for (const id of [...models, OUTSIDE, FF_PRO]) {
+        for (const projectId of [null, PROJECT_A, PROJECT_B]) {
+          for (const action of ['read', 'infer', 'edit', 'test', 'export', 'delete'] as const) {
+            expect(merged.can(action, model({ id, projectId }))).toBe(perGrant.can(action, model({ id, projectId })));
+          }
+        }
+      }
+      for (const action of ['read', 'create', 'cancel'] as const) {
+        for (const projectId of [null, PROJECT_A, PROJECT_B]) {
+          const job = subject('Job', { id: OUTSIDE, organizationId: ORG, projectId, ownerId: FF_PRO });
+          expect(merged.can(action, job)).toBe(perGrant.can(action, job));
+        }
+      }
+    }
+  });
+
+  it('still refuses a model outside the granted list, and another organization’s row with a granted id', () => {
+    const ability = buildAbility(guestWith(models.map((m, i) => grant(m, i))), facts()).ability;
+    expect(ability.can('infer', model({ id: models[17] }))).toBe(true);
+    expect(ability.can('infer', model({ id: OUTSIDE }))).toBe(false);
+    expect(ability.can('export', model({ id: models[17] }))).toBe(false);
+    expect(ability.can('infer', model({ id: models[17], organizationId: OTHER_ORG }))).toBe(false);
+    expect(ability.can('infer', subject('ModelVersion', { ...model({ id: OUTSIDE }), modelId: models[3] }))).toBe(true);
+    expect(ability.can('infer', subject('ModelVersion', { ...model({ id: models[3] }), modelId: OUTSIDE }))).toBe(
+      false,
+    );
+  });
+
+  it('a deny rule beats a merged allow, on the models it names and no others', () => {
+    const ability = buildAbility(
+      guestWith(
+        models.map((m, i) => grant(m, i)),
+        [policy({ actions: ['model:infer'], conditions: { modelIds: [models[5], models[30]] } })],
+      ),
+      facts(),
+    ).ability;
+    expect(ability.can('infer', model({ id: models[5] }))).toBe(false);
+    expect(ability.can('infer', model({ id: models[30] }))).toBe(false);
+    expect(ability.can('infer', model({ id: models[6] }))).toBe(true);
+    expect(ability.can('read', model({ id: models[5] }))).toBe(true);
+  });
+
+  it('keeps grants with different conditions apart, and leaves out those whose context does not hold', () => {
+    const p = guestWith([
+      grant(models[0], 0),
+      grant(models[1], 1, { conditions: { stages: ['staging'] } }),
+      grant(models[2], 2, { conditions: { sourceIp: { in: ['10.0.0.0/8'] } } }),
+      grant(models[3], 3, { expiresAt: new Date('2020-01-01T00:00:00Z') }),
+    ]);
+    const ability = buildAbility(p, facts()).ability;
+    expect(ability.can('infer', model({ id: models[0] }))).toBe(true);
+    expect(ability.can('infer', model({ id: models[1], stage: 'staging' }))).toBe(true);
+    expect(ability.can('infer', model({ id: models[1], stage: 'production' }))).toBe(false);
+    expect(ability.can('infer', model({ id: models[2] }))).toBe(false);
+    expect(buildAbility(p, facts({ ip: '10.1.2.3' })).ability.can('infer', model({ id: models[2] }))).toBe(true);
+    expect(ability.can('infer', model({ id: models[3] }))).toBe(false);
+  });
+});

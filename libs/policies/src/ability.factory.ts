@@ -165,6 +165,17 @@ export interface BuiltAbility {
   mfaWithheld?: RuleSource[];
 }
 
+export interface BuildOptions {
+  /**
+   * `merged` (the default): the grants' models of one action and subject share one rule, with the
+   * model ids as `$in`, and a project role adds no rule for what the organization role already
+   * gives, so a decision reads few rules whatever the number of grants. `per-grant`: one rule per
+   * grant and per project-role permission, so `explain` can name the source that decided.
+   * Decisions are the same either way.
+   */
+  grantRules?: 'merged' | 'per-grant';
+}
+
 /** Whether a signed-in user's project role is withheld from a session without a second factor. */
 function projectRoleNeedsMfa(profile: PrincipalProfile, role: ProfileRole, facts: RequestFacts, scope?: KeyScope) {
   // API keys are exempt as at the organization gate: MFA is a property of interactive sessions.
@@ -204,9 +215,15 @@ export function contextKey(profile: PrincipalProfile, facts: RequestFacts, scope
  * per project), per-model grants, ABAC policies and the request facts. Allow rules come first and
  * every deny rule after them, so a matching deny wins whatever the order policies were written in.
  * An API key scope keeps only the permissions it lists and, with a project, only that project's
- * models and jobs; deny policies apply to keys as to anyone.
+ * models and jobs; deny policies apply to keys as to anyone. Grants of one action share one rule
+ * (see {@link BuildOptions}); decisions are the same either way.
  */
-export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, scope?: KeyScope): BuiltAbility {
+export function buildAbility(
+  profile: PrincipalProfile,
+  facts: RequestFacts,
+  scope?: KeyScope,
+  options: BuildOptions = {},
+): BuiltAbility {
   const sources = new Map<string, RuleSource>();
   const skipped: RuleSource[] = [];
   const mfaWithheld: RuleSource[] = [];
@@ -220,6 +237,7 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
   const org = profile.organizationId;
   const memberProjects = profile.projects.map((p) => p.projectId);
   const orgPermissions = new Set(membership.role.permissions);
+  const perSource = options.grantRules === 'per-grant';
 
   // Organization-wide models, plus those of one's projects (all projects for project managers).
   const keyProject = scope?.projectId ?? undefined;
@@ -270,6 +288,8 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
     for (const permission of role.permissions) {
       // A project role reaches only the project's models and jobs.
       if (!inScope(permission) || !(permission.startsWith('model:') || permission.startsWith('job:'))) continue;
+      // What the organization role already gives reaches this project too: no second rule to read.
+      if (!perSource && orgPermissions.has(permission)) continue;
       allow.push(
         ...permissionRules(
           permission,
@@ -280,29 +300,52 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
     }
   }
 
+  // Grants: the models granted one action under the same resource conditions share one rule, with
+  // the model ids as `$in` (as the SQL filter writes them); `explain` asks for one rule per grant
+  // to name the grant that decided.
+  const merged = new Map<
+    string,
+    { verb: Action; conditions: PolicyConditions; models: Set<string>; grants: string[] }
+  >();
   for (const grant of profile.grants) {
-    const source: RuleSource = { kind: 'grant', id: grant.id };
     if (grant.expiresAt && grant.expiresAt <= facts.now) continue;
     if (!contextHolds(grant.conditions, facts)) {
-      skipped.push(source);
+      skipped.push({ kind: 'grant', id: grant.id });
       continue;
     }
     const reason = `grant:${grant.id}`;
-    sources.set(reason, source);
+    if (perSource) sources.set(reason, { kind: 'grant', id: grant.id });
+    const { stages, labels, projectIds } = grant.conditions;
+    const resourceKey = stages || labels || projectIds ? JSON.stringify([stages, labels, projectIds]) : '';
     for (const action of grant.actions) {
       const permission = MODEL_GRANT_ACTIONS[action];
       if (!permission || !inScope(permission)) continue;
-      const verb = permission.split(':')[1] as Action;
-      for (const subject of MODEL_SUBJECTS) {
-        const conditions = {
-          organizationId: org,
-          ...(resourceQuery(grant.conditions, subject) as object),
-          [subject === 'ModelVersion' ? 'modelId' : 'id']: grant.modelId,
-          ...(keyProject ? { projectId: keyProject } : {}),
-        };
-        allow.push({ action: verb, subject, conditions: conditions as MongoQuery, reason });
+      const verb = permission.slice(permission.indexOf(':') + 1) as Action;
+      if (perSource) {
+        allow.push(...grantRules(verb, grant.conditions, org, keyProject, grant.modelId, reason));
+        continue;
+      }
+      const key = `${verb}|${resourceKey}`;
+      const group = merged.get(key);
+      if (group) {
+        group.models.add(grant.modelId);
+        group.grants.push(grant.id);
+      } else {
+        merged.set(key, { verb, conditions: grant.conditions, models: new Set([grant.modelId]), grants: [grant.id] });
       }
     }
+  }
+  let merges = 0;
+  for (const { verb, conditions, models, grants } of merged.values()) {
+    // The rule names its first grant; `explain` (one rule per grant) names the one that decided.
+    const reason = grants.length === 1 ? `grant:${grants[0]}` : `grants:${merges++}`;
+    sources.set(reason, {
+      kind: 'grant',
+      id: grants[0],
+      ...(grants.length > 1 ? { name: `${grants.length} grants` } : {}),
+    });
+    const ids = models.size === 1 ? models.values().next().value! : { $in: [...models] };
+    allow.push(...grantRules(verb, conditions, org, keyProject, ids, reason));
   }
 
   for (const policy of profile.policies) {
@@ -328,6 +371,31 @@ export function buildAbility(profile: PrincipalProfile, facts: RequestFacts, sco
     skipped,
     ...(mfaWithheld.length ? { mfaWithheld } : {}),
   };
+}
+
+/** The Model and ModelVersion rules of a grant (or of grants merged) for `verb` on `models`. */
+function grantRules(
+  verb: Action,
+  conditions: PolicyConditions,
+  organizationId: string,
+  keyProject: string | undefined,
+  models: string | { $in: string[] },
+  reason: string,
+): Rule[] {
+  return MODEL_SUBJECTS.map((subject) => {
+    const idField = subject === 'ModelVersion' ? 'modelId' : 'id';
+    return {
+      action: verb,
+      subject,
+      conditions: {
+        organizationId,
+        ...(resourceQuery(conditions, subject) as object),
+        [idField]: models,
+        ...(keyProject ? { projectId: keyProject } : {}),
+      } as MongoQuery,
+      reason,
+    };
+  });
 }
 
 /**

@@ -6,11 +6,17 @@ import { MODEL_GRANT_ACTIONS, type ModelGrantAction } from '#libs/common';
 import type { RequestContext } from '#libs/common';
 import { Transactions } from '#libs/database';
 import { AuditService } from '#libs/audit';
-import { ModelGrantEntity, type GrantPrincipalType } from './model-grant.entity.js';
+import {
+  granteeColumns,
+  ModelGrantEntity,
+  toModelGrant,
+  type GrantPrincipalType,
+  type ModelGrant,
+} from './model-grant.entity.js';
 import { PolicyService, type SubjectRow } from './policy.service.js';
 import { PolicyVersionService } from './policy-version.service.js';
 import { validateConditions, validateGrantActions } from './policy-validation.js';
-import { assertPrincipalsInOrganization } from './principal-directory.js';
+import { PrincipalDirectoryRef } from './principal-directory.js';
 import type { Action } from './subjects.js';
 
 export interface CreateGrantInput {
@@ -32,11 +38,12 @@ export class GrantService {
     private readonly transactions: Transactions,
     private readonly policies: PolicyService,
     private readonly versions: PolicyVersionService,
+    private readonly directory: PrincipalDirectoryRef,
     @Optional() private readonly audit?: AuditService,
   ) {}
 
   /** Oldest first. */
-  async list(ctx: RequestContext, model: SubjectRow, query: PageQuery): Promise<Page<ModelGrantEntity>> {
+  async list(ctx: RequestContext, model: SubjectRow, query: PageQuery): Promise<Page<ModelGrant>> {
     await this.policies.assertCan(ctx, 'grant', 'Model', model);
     const qb = this.transactions
       .manager(ctx)
@@ -46,14 +53,15 @@ export class GrantService {
         org: ctx.organizationId,
         modelId: model.id as string,
       });
-    return keysetPage(qb, byCreatedThenId('g', 'ASC'), query);
+    const page = await keysetPage(qb, byCreatedThenId('g', 'ASC'), query);
+    return { ...page, items: page.items.map(toModelGrant) };
   }
 
   /**
    * Grants actions on a model. Nobody grants what they could not do themselves on this model,
    * so `grant` never escalates. The principal must belong to the organization.
    */
-  async create(ctx: RequestContext, model: SubjectRow, input: CreateGrantInput): Promise<ModelGrantEntity> {
+  async create(ctx: RequestContext, model: SubjectRow, input: CreateGrantInput): Promise<ModelGrant> {
     await this.policies.assertCan(ctx, 'grant', 'Model', model);
     const actions = validateGrantActions(input.actions);
     const conditions = validateConditions(input.conditions);
@@ -71,21 +79,23 @@ export class GrantService {
     }
     const organizationId = ctx.organizationId!;
     const created = await this.transactions.run(ctx, async (ctx, manager) => {
-      await assertPrincipalsInOrganization(manager, organizationId, {
-        [`${input.principalType}s`]: [input.principalId],
-      });
-      const grant = await manager.getRepository(ModelGrantEntity).save(
+      await this.directory.assertInOrganization(
+        organizationId,
+        { [`${input.principalType}s`]: [input.principalId] },
+        manager,
+      );
+      const saved = await manager.getRepository(ModelGrantEntity).save(
         manager.getRepository(ModelGrantEntity).create({
           organizationId,
           modelId: model.id as string,
-          principalType: input.principalType,
-          principalId: input.principalId,
+          ...granteeColumns(input.principalType, input.principalId),
           actions,
           conditions,
           expiresAt: input.expiresAt ?? null,
           createdBy: ctx.actor.userId ?? null,
         }),
       );
+      const grant = toModelGrant(saved);
       await this.audit?.record(ctx, {
         action: 'grant.created',
         resourceType: 'model',
@@ -109,9 +119,10 @@ export class GrantService {
     const organizationId = ctx.organizationId!;
     await this.transactions.run(ctx, async (ctx, manager) => {
       const repo = manager.getRepository(ModelGrantEntity);
-      const grant = isUuid(grantId)
+      const row = isUuid(grantId)
         ? await repo.findOneBy({ id: grantId, organizationId, modelId: model.id as string })
         : null;
+      const grant = row && toModelGrant(row);
       if (!grant) throw new NotFoundError({ code: 'grant_not_found', detail: 'No such grant.' });
       await repo.delete({ id: grant.id });
       await this.audit?.record(ctx, {

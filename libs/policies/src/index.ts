@@ -25,21 +25,24 @@
  *   call checks `grant` on the model and nobody grants an action they do not hold.
  * - {@link PolicyVersionService}.bump(ctx, orgId) after a change that alters abilities (after the
  *   transaction commits when ctx is in one): every API instance rebuilds within 500 ms.
+ * - {@link PrincipalDirectoryRef}.use(directory): the organizations library supplies who exists
+ *   (members, roles, projects, API keys); the policy engine owns `model_grant` and `abac_policy`
+ *   and reads no other library's table.
  * - {@link AuthzService}: batch `check` and `explain` behind `/orgs/:orgId/authz/*`.
  * - {@link RouteAuthorizer}: route-level authorization, called by the API's guard after authentication.
  */
 export * from './abac.js';
 export * from './ability.factory.js';
-export * from './abac-policy.entity.js';
+export type { AbacPolicyEntity } from './abac-policy.entity.js';
 export * from './abac-policy.service.js';
 export * from './authz.service.js';
 export * from './conditions-sql.js';
 export * from './grant.service.js';
-export * from './model-grant.entity.js';
+export type { GrantPrincipalType, ModelGrant } from './model-grant.entity.js';
 export * from './route-authorizer.js';
 export * from './policies.module.js';
 export * from './policy-validation.js';
 export * from './policy-version.service.js';
 export * from './policy.service.js';
-export * from './profile.loader.js';
+export * from './principal-directory.js';
 export * from './subjects.js';

@@ -1,5 +1,6 @@
 import { Module, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isUuid } from '#libs/common';
 import { AuthzService } from './authz.service.js';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AbacPolicyEntity } from './abac-policy.entity.js';
@@ -8,16 +9,19 @@ import { GrantService } from './grant.service.js';
 import { ModelGrantEntity } from './model-grant.entity.js';
 import { RouteAuthorizer } from './route-authorizer.js';
 import { PolicyVersionService } from './policy-version.service.js';
-import { PolicyService, sqlSubjectLoader } from './policy.service.js';
+import { PolicyService } from './policy.service.js';
+import { PrincipalDirectoryRef } from './principal-directory.js';
 import { ProfileLoader } from './profile.loader.js';
 
 /**
  * The policy engine. Needs ConfigModule and DatabaseModule; records audit events when AuditModule
- * (global) is present. The API's global guard calls RouteAuthorizer after authentication.
+ * (global) is present; reads principals through the directory another library registers with
+ * {@link PrincipalDirectoryRef} (OrganizationsModule does). The API's global guard calls RouteAuthorizer after authentication.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([ModelGrantEntity, AbacPolicyEntity])],
   providers: [
+    PrincipalDirectoryRef,
     ProfileLoader,
     PolicyVersionService,
     PolicyService,
@@ -26,7 +30,15 @@ import { ProfileLoader } from './profile.loader.js';
     AuthzService,
     RouteAuthorizer,
   ],
-  exports: [PolicyVersionService, PolicyService, GrantService, AbacPolicyService, AuthzService, RouteAuthorizer],
+  exports: [
+    PrincipalDirectoryRef,
+    PolicyVersionService,
+    PolicyService,
+    GrantService,
+    AbacPolicyService,
+    AuthzService,
+    RouteAuthorizer,
+  ],
 })
 export class PoliciesModule implements OnModuleInit {
   constructor(
@@ -35,16 +47,10 @@ export class PoliciesModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
-    const byId = (sql: string) => sqlSubjectLoader(this.dataSource, sql);
-    this.policies.registerLoader(
-      'Policy',
-      byId(`SELECT id, organization_id AS "organizationId" FROM abac_policy WHERE id = $1 AND organization_id = $2`),
-    );
-    this.policies.registerLoader(
-      'ApiKey',
-      byId(
-        `SELECT id, organization_id AS "organizationId", project_id AS "projectId" FROM api_key WHERE id = $1 AND organization_id = $2`,
-      ),
-    );
+    const repo = this.dataSource.getRepository(AbacPolicyEntity);
+    this.policies.registerLoader('Policy', async (organizationId, id) => {
+      const row = isUuid(id) ? await repo.findOneBy({ id, organizationId }) : null;
+      return row && { id: row.id, organizationId: row.organizationId };
+    });
   }
 }

@@ -249,7 +249,11 @@ export class PolicyService {
 
   /** Why the caller may or may not do `action` on `row`: the deciding rule, every matching rule, rules not in force. */
   async explain(ctx: RequestContext, action: Action, subjectType: SubjectType, row?: SubjectRow): Promise<Explanation> {
-    const { built } = await this.resolve(ctx);
+    const resolved = await this.resolve(ctx);
+    // One rule per grant here, so the deciding grant is named (decisions are the same as merged).
+    const built = resolved.profile
+      ? buildAbility(resolved.profile, factsOf(ctx), resolved.scope, { grantRules: 'per-grant' })
+      : resolved.built;
     const { ability } = built;
     const describe = (rule: ReturnType<AppAbility['rulesFor']>[number]): ExplainedRule => ({
       effect: rule.inverted ? 'deny' : 'allow',

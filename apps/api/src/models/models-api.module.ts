@@ -2,14 +2,13 @@ import { Module, type OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance } from 'fastify';
 import { ModelRegistryModule } from '#libs/model-registry';
-import { ModelGrantsController } from './model-grants.controller.js';
 import { ModelVersionsController } from './model-versions.controller.js';
 import { ModelsController } from './models.controller.js';
 
-/** Models, versions (upload, stages, export) and per-model grants under /orgs/:orgId/models. */
+/** Models and versions (upload, stages, export) under /orgs/:orgId/models. */
 @Module({
   imports: [ModelRegistryModule],
-  controllers: [ModelsController, ModelVersionsController, ModelGrantsController],
+  controllers: [ModelsController, ModelVersionsController],
 })
 export class ModelsApiModule implements OnModuleInit {
   constructor(private readonly host: HttpAdapterHost) {}

@@ -6,6 +6,7 @@ import { IsNull, Repository, type EntityManager } from 'typeorm';
 import {
   byCreatedThenId,
   ForbiddenError,
+  isUuid,
   keysetPage,
   NotFoundError,
   UnauthorizedError,
@@ -121,6 +122,19 @@ export class ApiKeyService {
     if (parent.expiresAt && (!input.expiresAt || input.expiresAt.getTime() > parent.expiresAt.getTime())) {
       throw exceeded('A key can only create keys that expire no later than itself.');
     }
+  }
+
+  /**
+   * One key by id, or null (also for an id that is not a UUID): with `organizationId`, only a key of
+   * that organization; with `live`, only a key that is not revoked.
+   */
+  async find(keyId: string, options: { organizationId?: string; live?: boolean } = {}): Promise<ApiKeyEntity | null> {
+    if (!isUuid(keyId)) return null;
+    return this.keys.findOneBy({
+      id: keyId,
+      ...(options.organizationId ? { organizationId: options.organizationId } : {}),
+      ...(options.live ? { revokedAt: IsNull() } : {}),
+    });
   }
 
   /** Keys of an organization, newest first (revoked ones included, marked by `revokedAt`). */

@@ -13,6 +13,7 @@ import { SingleSignOn1765700000000 } from './1765700000000-single-sign-on.js';
 import { FaceMaskModels1765800000000 } from './1765800000000-face-mask-models.js';
 import { JobWatermarkOutcome1765810000000 } from './1765810000000-job-watermark-outcome.js';
 import { ModelArtifacts1766000000000 } from './1766000000000-model-artifacts.js';
+import { GrantPrincipalKeys1767000000000 } from './1767000000000-grant-principal-keys.js';
 import { AuditSequencer1767100000000 } from './1767100000000-audit-sequencer.js';
 import { VideoLimits1767200000000 } from './1767200000000-video-limits.js';
 import { JobSegments1767250000000 } from './1767250000000-job-segments.js';
@@ -37,6 +38,7 @@ export const migrations = [
   FaceMaskModels1765800000000,
   JobWatermarkOutcome1765810000000,
   ModelArtifacts1766000000000,
+  GrantPrincipalKeys1767000000000,
   AuditSequencer1767100000000,
   VideoLimits1767200000000,
   JobSegments1767250000000,

@@ -10,7 +10,7 @@ import {
 import { Ctx, RequestContext, PageQueryDto, Idempotent } from '#libs/common';
 import { ModelService, modelRow } from '#libs/model-registry';
 import { GrantService } from '#libs/policies';
-import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './models.dto.js';
+import { CreateGrantDto, GrantListDto, GrantResponseDto, toGrantResponse } from './grants.dto.js';
 import { Allow } from '../auth/allow.decorator.js';
 
 /** 403 codes several routes here document, besides those every secured route shares. */
