@@ -10,7 +10,19 @@ import { join } from 'node:path';
 import * as prettier from 'prettier';
 
 const root = new URL('..', import.meta.url).pathname;
-const all = ['startup', 'auth', 'authz', 'audit', 'registry', 'http', 'request-path', 'inference', 'jobs', 'watermark', 'video'];
+const all = [
+  'startup',
+  'auth',
+  'authz',
+  'audit',
+  'registry',
+  'http',
+  'request-path',
+  'inference',
+  'jobs',
+  'watermark',
+  'video',
+];
 const QUICK = {
   BENCH_RUNS: '1',
   BENCH_REQUESTS: '300',
