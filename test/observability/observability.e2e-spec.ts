@@ -375,8 +375,10 @@ describe('observability', () => {
     });
   });
 
-  // Last: a second application in this process takes over passport's global strategies, and closing it
-  // leaves the first one's tokens unverifiable (a test-harness artefact, not a production path).
+  // Last: passport keeps its strategies per process, by name, so a second application in this process
+  // registers its own `jwt` and `api-key` strategies in place of the first one's; once it is closed, the
+  // first application's authenticated requests fail (500): the strategies passport holds are the closed
+  // one's (a test-harness artefact: production runs one application per process).
   describe('metrics token', () => {
     it('with METRICS_TOKEN, the public port serves them to that bearer token only', async () => {
       const token = randomBytes(24).toString('hex');

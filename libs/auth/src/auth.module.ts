@@ -5,6 +5,7 @@ import { ApiKeyService } from './api-keys/api-key.service.js';
 import { AuthEvents } from './auth-events.js';
 import { AuthService } from './auth.service.js';
 import { SecretBox } from './crypto/secret-box.js';
+import { ApiKeyStrategy, JwtStrategy } from './guard/auth.strategies.js';
 import { Authenticator } from './guard/authenticator.js';
 import { RecoveryCodeEntity } from './mfa/recovery-code.entity.js';
 import { RecoveryCodeService } from './mfa/recovery-code.service.js';
@@ -35,11 +36,13 @@ const services = [
   PasswordTokenService,
   SecurityNoticeService,
   ApiKeyService,
+  ApiKeyStrategy,
   AttemptThrottleService,
   AuthEvents,
   AuthService,
   Authenticator,
   FirstAdminService,
+  JwtStrategy,
   PasswordHasher,
   PrincipalCache,
   RecoveryCodeService,

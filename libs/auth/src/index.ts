@@ -4,6 +4,7 @@ export * from './auth-events.js';
 export * from './api-keys/api-key.entity.js';
 export * from './api-keys/api-key.service.js';
 export * from './crypto/secret-box.js';
+export * from './guard/auth.strategies.js';
 export * from './guard/authenticator.js';
 export * from './lifecycle/auth-lifecycle.module.js';
 export * from './lifecycle/user-lifecycle.scheduler.js';

@@ -1,6 +1,7 @@
-import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Injectable, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { Authenticator, StepUpService } from '#libs/auth';
+import { AuthGuard as PassportAuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
+import { API_KEY_STRATEGY, Authenticator, JWT_STRATEGY, StepUpService } from '#libs/auth';
 import {
   anonymousContext,
   describeRefusal,
@@ -22,17 +23,23 @@ interface RouteRequirements {
   stepUp: boolean;
 }
 
+/** Stateless: no passport session, and the strategies' result becomes `request.ctx`. */
+const AUTHENTICATE_OPTIONS: AuthGuardAuthenticateOptions = Object.freeze({ session: false, property: 'ctx' });
+
 /**
  * The one global guard: it reads what the route demands once per handler and decides, in order,
  * - deny by default: a route that is neither `@Public()` nor carries a policy is refused (401);
- * - authentication (Authenticator: Bearer access token or `X-API-Key`) → `request.ctx`;
+ * - authentication through passport (`super.canActivate`): the `jwt` strategy (Bearer access
+ *   token) or the `api-key` strategy (`X-API-Key`), both delegating to the Authenticator →
+ *   `request.ctx`; an API key is then held to the routes and organization open to it;
  * - route-level authorization (RouteAuthorizer: membership, permission, platform admin), which
  *   scopes `ctx` to the route's organization;
  * - step-up last on `@StepUp()` routes, so a caller who may not act at all hears 403/404 first and
  *   is never asked for a factor for nothing; its refusals are audited as denials (buffered).
+ * `@Public()` routes never reach passport.
  */
 @Injectable()
-export class AuthGuard implements CanActivate {
+export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY]) {
   private readonly requirements = new WeakMap<object, RouteRequirements>();
 
   constructor(
@@ -40,9 +47,11 @@ export class AuthGuard implements CanActivate {
     private readonly authenticator: Authenticator,
     private readonly authorizer: RouteAuthorizer,
     private readonly stepUp: StepUpService,
-  ) {}
+  ) {
+    super();
+  }
 
-  async canActivate(execution: ExecutionContext): Promise<boolean> {
+  override async canActivate(execution: ExecutionContext): Promise<boolean> {
     const route = this.requirementsOf(execution);
     const request = execution.switchToHttp().getRequest<ContextRequest>();
     if (route.isPublic) {
@@ -52,14 +61,30 @@ export class AuthGuard implements CanActivate {
     if (!route.policy) {
       throw new UnauthorizedError({ code: 'token_missing', detail: 'This route requires authentication.' });
     }
-    let ctx = (await this.authenticator.authenticate(request, route.policy)).with({
-      rateLimits: rateLimitReportOf(request),
-    });
+    await super.canActivate(execution);
+    let ctx = (request.ctx as RequestContext).with({ rateLimits: rateLimitReportOf(request) });
     request.ctx = ctx;
+    if (ctx.actor.type === 'api_key') this.authenticator.assertApiKeyMayCall(request, ctx, route.policy);
     ctx = await this.authorizer.authorize(request, ctx, route.policy);
     request.ctx = ctx;
     if (route.stepUp) await this.assertSteppedUp(request, ctx);
     return true;
+  }
+
+  override getAuthenticateOptions(): AuthGuardAuthenticateOptions {
+    return AUTHENTICATE_OPTIONS;
+  }
+
+  /**
+   * A strategy's error is already a problem (401 `token_expired`, `token_invalid`,
+   * `account_disabled`…) and passes as is; no strategy finding its credential is a missing token.
+   */
+  override handleRequest<T>(error: unknown, ctx: T | false | null): T {
+    if (error) throw error;
+    if (!ctx) {
+      throw new UnauthorizedError({ code: 'token_missing', detail: 'Send a Bearer access token or an X-API-Key.' });
+    }
+    return ctx;
   }
 
   private requirementsOf(execution: ExecutionContext): RouteRequirements {

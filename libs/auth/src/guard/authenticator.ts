@@ -16,10 +16,13 @@ const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*)$/;
 
 /**
  * Who is calling a route that carries a policy: a Bearer access token (`Authorization`) or an API
- * key (`X-API-Key`), never both. Yields the request's RequestContext or throws 401:
- * `token_missing`, `token_expired`, `token_invalid` (bad signature, revoked session, unknown or
- * revoked key), `account_disabled` (disabled or expired account); and 403 `api_key_not_allowed`
- * (or 404 outside the key's organization) when an API key calls where keys may not.
+ * key (`X-API-Key`), never both. The passport strategies (auth.strategies.ts) delegate here: each
+ * method yields the request's RequestContext, `null` when the request does not carry its kind of
+ * credential (passport then tries the other strategy), or throws 401: `token_expired`,
+ * `token_invalid` (bad signature, revoked session, unknown or revoked key, both credentials),
+ * `account_disabled` (disabled or expired account). `assertApiKeyMayCall` answers 403
+ * `api_key_not_allowed` (or 404 outside the key's organization) when an API key calls where keys
+ * may not.
  *
  * The token's signature is checked once per token (VerifiedTokenCache); the session and account
  * are checked on every request against the state every process keeps (PrincipalCache), so
@@ -33,21 +36,11 @@ export class Authenticator {
     private readonly apiKeys: ApiKeyService,
   ) {}
 
-  async authenticate(request: ContextRequest, policy: RoutePolicy): Promise<RequestContext> {
-    const { authorization } = request.headers;
-    const apiKey = request.headers['x-api-key'];
-    if (authorization !== undefined && apiKey !== undefined) {
-      throw new UnauthorizedError({
-        code: 'token_invalid',
-        detail: 'Send either a Bearer token or an API key, not both.',
-      });
-    }
-    if (authorization !== undefined) return this.bearer(request, authorization);
-    if (apiKey !== undefined) return this.apiKey(request, apiKey, policy);
-    throw new UnauthorizedError({ code: 'token_missing', detail: 'Send a Bearer access token or an X-API-Key.' });
-  }
-
-  private async bearer(request: ContextRequest, header: string): Promise<RequestContext> {
+  /** `Authorization: Bearer <access token>`: a signed-in user's session. */
+  async bearer(request: ContextRequest): Promise<RequestContext | null> {
+    const header = request.headers.authorization;
+    if (header === undefined) return null;
+    assertOneCredential(request);
     const match = BEARER.exec(header);
     if (!match) {
       throw new UnauthorizedError({
@@ -82,8 +75,11 @@ export class Authenticator {
     });
   }
 
-  /** A service account bound to one organization and a permission scope. */
-  private async apiKey(request: ContextRequest, raw: string | string[], policy: RoutePolicy): Promise<RequestContext> {
+  /** `X-API-Key: fgk_…`: a service account bound to one organization and a permission scope. */
+  async apiKey(request: ContextRequest): Promise<RequestContext | null> {
+    const raw = request.headers['x-api-key'];
+    if (raw === undefined) return null;
+    assertOneCredential(request);
     if (typeof raw !== 'string') {
       throw new UnauthorizedError({ code: 'token_invalid', detail: 'Send exactly one X-API-Key header.' });
     }
@@ -99,6 +95,11 @@ export class Authenticator {
       key,
       `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`,
     );
+    return ctx;
+  }
+
+  /** An authenticated API key calls only routes open to keys, and only inside its organization. */
+  assertApiKeyMayCall(request: ContextRequest, ctx: RequestContext, policy: RoutePolicy): void {
     if (policy.kind === 'platform-admin' || (policy.kind === 'authenticated' && !policy.allowApiKey)) {
       throw new ForbiddenError({
         code: 'api_key_not_allowed',
@@ -110,6 +111,14 @@ export class Authenticator {
     if (orgId !== undefined && orgId !== ctx.organizationId) {
       throw new NotFoundError({ code: 'organization_not_found', detail: 'No such organization.' });
     }
-    return ctx;
+  }
+}
+
+function assertOneCredential(request: ContextRequest): void {
+  if (request.headers.authorization !== undefined && request.headers['x-api-key'] !== undefined) {
+    throw new UnauthorizedError({
+      code: 'token_invalid',
+      detail: 'Send either a Bearer token or an API key, not both.',
+    });
   }
 }
