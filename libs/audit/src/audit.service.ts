@@ -43,6 +43,15 @@ const MAX_FLUSH_ATTEMPTS = 5;
  * and denials: events are kept in memory and written on an interval, when the buffer fills, and on
  * graceful shutdown. Alert rules run on every event once it is committed.
  */
+/** How `record` returns for an event written on its own (no caller transaction). */
+export interface RecordOptions {
+  /**
+   * false: return once the event is committed, with `seq` and `hash` null, and link it in the
+   * background (the request answering never waits for the chain); default true: once it is linked.
+   */
+  waitForLink?: boolean;
+}
+
 @Injectable()
 export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
@@ -85,8 +94,8 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
    * Records one event. In the caller's transaction when `ctx.manager` is one: the event commits
    * or rolls back with the change it describes.
    */
-  async record(ctx: RequestContext, input: AuditEventInput): Promise<RecordedEvent> {
-    const [recorded] = await this.recordMany(ctx, [input]);
+  async record(ctx: RequestContext, input: AuditEventInput, options?: RecordOptions): Promise<RecordedEvent> {
+    const [recorded] = await this.recordMany(ctx, [input], options);
     return recorded;
   }
 
@@ -96,7 +105,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
    * transaction, when it carries one) returns; `seq` and `hash` are known then, so they are null
    * in what is returned inside the caller's transaction.
    */
-  async recordMany(ctx: RequestContext, inputs: AuditEventInput[]): Promise<RecordedEvent[]> {
+  async recordMany(ctx: RequestContext, inputs: AuditEventInput[], options?: RecordOptions): Promise<RecordedEvent[]> {
     const prepared = inputs.map((input) => this.prepare(ctx, input));
     const outer = ctx.manager?.queryRunner?.isTransactionActive === true;
     const written = await this.transactions.run(ctx, async (tx) => {
@@ -104,12 +113,21 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
         this.transactions.manager(tx),
         prepared.map((p) => ({ ...p.event, organizationId: p.organizationId })),
       );
-      // Linked (on the committing connection), and alerts evaluated, once the change is durable.
-      const manager = this.transactions.manager(tx);
-      await this.transactions.afterCommit(tx, () => this.linkAndEvaluate(events, manager));
+      if (outer) {
+        // Linked (on the committing connection), and alerts evaluated, once the change is durable.
+        const manager = this.transactions.manager(tx);
+        await this.transactions.afterCommit(tx, () => this.linkAndEvaluate(events, manager));
+      }
       return events;
     });
     if (outer) return written.map(toRecorded);
+    // An event of its own: its connection is back in the pool before it waits for the link, so a
+    // burst of writers (failed sign-ins, say) never holds the pool while one pass links them all.
+    if (options?.waitForLink === false) {
+      void this.linkAndEvaluate(written);
+      return written.map(toRecorded);
+    }
+    await this.linkAndEvaluate(written);
     return this.linkedState(written);
   }
   /**

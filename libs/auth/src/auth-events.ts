@@ -79,9 +79,12 @@ export class AuthEvents {
     });
     // With a manager the event commits with the change; without one it must survive the caller's
     // rollback (a failed login throws), so it is written on its own even if ctx carries a transaction.
+    // Written on its own, it is committed before the answer leaves and linked into the chain right
+    // after, without the answer waiting: a burst of failed sign-ins must not queue on the chain.
     await this.audit?.record(
       manager ? ctx.withManager(manager) : ctx.with({ manager: undefined }),
       this.toInput(event),
+      { waitForLink: manager !== undefined },
     );
     for (const listener of this.listeners) {
       try {
