@@ -39,8 +39,8 @@ const CANCELLED = 'cancelled';
 
 /**
  * Video jobs across worker processes. The job's own entry plans it: keyframes are listed, the
- * video is cut into segments recorded in `job_segment`, and one queue entry per segment is
- * added; the job stays running. Any worker then fuses a segment (a new attempt on its row,
+ * video is cut into segments recorded in `job_segment` (with the person `reference` selection
+ * follows, picked once on the first frame), and one queue entry per segment is added; the job stays running. Any worker then fuses a segment (a new attempt on its row,
  * output stored in the blob store and recorded), and the completion that finishes the last
  * segment adds the assembly entry, which joins the outputs with the original audio and completes
  * the job. A worker killed mid-video loses only the segment it was fusing: Bull hands that entry
@@ -80,10 +80,17 @@ export class VideoProcessor {
 
   /** The job's own entry: plan and enqueue its segments (idempotent: a re-delivered plan keeps what is done). */
   async plan(job: JobEntity): Promise<void> {
-    const rows = await this.withTarget(job, new AbortController().signal, async (file, probe) => {
-      const plan = await planVideoSegments(this.binaries, file, probe, this.config.jobs.videoSegmentSeconds);
-      return this.segments.plan(job.id, plan);
-    });
+    const planned = await this.segments.list(job.id);
+    const rows = planned.length
+      ? planned
+      : await this.withTarget(job, new AbortController().signal, async (file, probe) => {
+          const plan = await planVideoSegments(this.binaries, file, probe, this.config.jobs.videoSegmentSeconds);
+          // The person `reference` selection follows is picked once, on the first frame, for every segment.
+          const reference = plan.length
+            ? await this.fusion.reference(job, file, probe, new AbortController().signal)
+            : null;
+          return this.segments.plan(job.id, plan, reference);
+        });
     if (rows.length === 0) {
       await this.execution.finish(job, job.attempt, 'failed', {
         code: 'video_unreadable',
@@ -127,6 +134,7 @@ export class VideoProcessor {
           output,
           signal: controller.signal,
           onFrames: (done) => void this.progress.report(jobId, index, done, total),
+          referenceEmbedding: segment.referenceEmbedding,
         }),
       );
       const stored = await this.blobs.store.put(createReadStream(output));
