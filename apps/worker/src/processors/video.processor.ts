@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
@@ -30,12 +30,14 @@ import {
   type VideoProbe,
 } from '#libs/media';
 import { VideoSegmentFusion } from './video-segment-fusion.js';
+import { WorkerTemp } from './worker-temp.js';
 
 type SegmentEntry = Job<FusionJobPayloads[FusionJobName.Segment]>;
 type AssembleEntry = Job<FusionJobPayloads[FusionJobName.Assemble]>;
 
 /** Why a segment's work was stopped. */
 const CANCELLED = 'cancelled';
+const TIMED_OUT = 'timed_out';
 
 /**
  * Video jobs across worker processes. The job's own entry plans it: keyframes are listed, the
@@ -65,6 +67,7 @@ export class VideoProcessor {
     private readonly queue: VideoQueue,
     private readonly progress: VideoProgress,
     private readonly fusion: VideoSegmentFusion,
+    private readonly temp: WorkerTemp,
   ) {
     this.binaries = resolveMediaBinaries(config.media);
   }
@@ -119,9 +122,11 @@ export class VideoProcessor {
       return;
     }
     const controller = this.track(jobId);
+    // A stuck segment (ffmpeg or engine) is stopped and retried rather than holding this worker.
+    const timeout = setTimeout(() => controller.abort(TIMED_OUT), this.config.jobs.videoSegmentTimeoutMs);
     // A cancel may have been asked between the claim and now.
     if (await this.execution.cancelRequested(jobId)) controller.abort(CANCELLED);
-    const dir = await mkdtemp(join(tmpdir(), 'fg-segment-'));
+    const dir = await this.temp.dir('segment-');
     try {
       const output = join(dir, `segment-${index}.mp4`);
       const total = (await this.segments.list(jobId)).at(-1)?.endFrame ?? segment.endFrame;
@@ -153,6 +158,7 @@ export class VideoProcessor {
     } catch (error) {
       await this.segmentFailed(entry, job, segment, error, controller.signal);
     } finally {
+      clearTimeout(timeout);
       this.untrack(jobId, controller);
       await rm(dir, { recursive: true, force: true });
     }
@@ -165,7 +171,7 @@ export class VideoProcessor {
     const rows = await this.segments.list(job.id);
     if (rows.length === 0 || rows.some((s) => s.status !== 'done')) return;
     const controller = this.track(job.id);
-    const dir = await mkdtemp(join(tmpdir(), 'fg-assemble-'));
+    const dir = await this.temp.dir('assemble-');
     const started = performance.now();
     try {
       const parts = await Promise.all(
@@ -184,6 +190,7 @@ export class VideoProcessor {
           original,
           output,
           rotation: 0,
+          tmpDir: dir,
           signal: controller.signal,
         });
         return probe;
@@ -242,7 +249,17 @@ export class VideoProcessor {
     error: unknown,
     signal: AbortSignal,
   ): Promise<void> {
-    if (signal.aborted) {
+    if (signal.aborted && signal.reason === TIMED_OUT) {
+      const limit = this.config.jobs.videoSegmentTimeoutMs;
+      error = new Error(`segment ${segment.index} ran longer than ${limit} ms and was stopped`);
+      if (entry.attemptsMade + 1 >= (entry.opts.attempts ?? 1)) {
+        await this.fail(job, {
+          code: 'job_timeout',
+          detail: `Segment ${segment.index} ran longer than ${limit} ms on each of its ${entry.opts.attempts ?? 1} try(s).`,
+        });
+        return;
+      }
+    } else if (signal.aborted) {
       await this.cancel(job);
       return;
     }
@@ -288,7 +305,7 @@ export class VideoProcessor {
     work: (file: string, probe: VideoProbe) => Promise<T>,
   ): Promise<T> {
     const target = job.inputs.find((i) => i.role === 'target')!;
-    const dir = await mkdtemp(join(tmpdir(), 'fg-video-'));
+    const dir = await this.temp.dir('video-');
     try {
       const file = join(dir, 'target');
       await pipeline(await this.blobs.store.get(target.sha256), createWriteStream(file), { signal });
