@@ -149,7 +149,6 @@ export const envSchema = z.object({
   JOBS_MAX_VIDEO_BYTES: int(1024, 64 * 1024 ** 3).default(1024 ** 3),
   JOBS_RESULT_PURGE_INTERVAL_MS: int(0, 7 * 86_400_000).default(3_600_000),
   JOBS_VIDEO_SEGMENT_SECONDS: z.coerce.number().min(0.1).max(3_600).default(10),
-  JOBS_VIDEO_SEGMENT_TIMEOUT_MS: int(1_000, 86_400_000).default(600_000),
   WORKER_METRICS_PORT: int(0, 65535).optional(),
 
   PUBLIC_URL: url(['http:', 'https:']).optional(),
@@ -360,8 +359,6 @@ export interface ConfigValues {
     resultPurgeIntervalMs: number;
     /** Target length of the segments a video is split into (cut at the next keyframe), fused in parallel. */
     videoSegmentSeconds: number;
-    /** A video segment fusing longer is stopped (its ffmpeg and engine) and retried like one a killed worker left. */
-    videoSegmentTimeoutMs: number;
     /** Optional health/metrics listener of the worker process. */
     workerMetricsPort?: number;
   };
@@ -567,7 +564,6 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
       maxVideoBytes: env.JOBS_MAX_VIDEO_BYTES,
       resultPurgeIntervalMs: env.JOBS_RESULT_PURGE_INTERVAL_MS,
       videoSegmentSeconds: env.JOBS_VIDEO_SEGMENT_SECONDS,
-      videoSegmentTimeoutMs: env.JOBS_VIDEO_SEGMENT_TIMEOUT_MS,
       workerMetricsPort: env.WORKER_METRICS_PORT,
     },
     shutdownGraceMs: env.SHUTDOWN_GRACE_MS,

@@ -37,12 +37,12 @@ type AssembleEntry = Job<FusionJobPayloads[FusionJobName.Assemble]>;
 
 /** Why a segment's work was stopped. */
 const CANCELLED = 'cancelled';
-const TIMED_OUT = 'timed_out';
 
 /**
  * Video jobs across worker processes. The job's own entry plans it: keyframes are listed, the
  * video is cut into segments recorded in `job_segment` (with the person `reference` selection
- * follows, picked once on the first frame), and one queue entry per segment is added; the job stays running. Any worker then fuses a segment (a new attempt on its row,
+ * follows, picked once on the first frame), and one queue entry per segment is added; the job
+ * stays running. Any worker then fuses a segment (a new attempt on its row,
  * output stored in the blob store and recorded), and the completion that finishes the last
  * segment adds the assembly entry, which joins the outputs with the original audio and completes
  * the job. A worker killed mid-video loses only the segment it was fusing: Bull hands that entry
@@ -122,8 +122,6 @@ export class VideoProcessor {
       return;
     }
     const controller = this.track(jobId);
-    // A stuck segment (ffmpeg or engine) is stopped and retried rather than holding this worker.
-    const timeout = setTimeout(() => controller.abort(TIMED_OUT), this.config.jobs.videoSegmentTimeoutMs);
     // A cancel may have been asked between the claim and now.
     if (await this.execution.cancelRequested(jobId)) controller.abort(CANCELLED);
     const dir = await this.temp.dir('segment-');
@@ -158,7 +156,6 @@ export class VideoProcessor {
     } catch (error) {
       await this.segmentFailed(entry, job, segment, error, controller.signal);
     } finally {
-      clearTimeout(timeout);
       this.untrack(jobId, controller);
       await rm(dir, { recursive: true, force: true });
     }
@@ -249,17 +246,7 @@ export class VideoProcessor {
     error: unknown,
     signal: AbortSignal,
   ): Promise<void> {
-    if (signal.aborted && signal.reason === TIMED_OUT) {
-      const limit = this.config.jobs.videoSegmentTimeoutMs;
-      error = new Error(`segment ${segment.index} ran longer than ${limit} ms and was stopped`);
-      if (entry.attemptsMade + 1 >= (entry.opts.attempts ?? 1)) {
-        await this.fail(job, {
-          code: 'job_timeout',
-          detail: `Segment ${segment.index} ran longer than ${limit} ms on each of its ${entry.opts.attempts ?? 1} try(s).`,
-        });
-        return;
-      }
-    } else if (signal.aborted) {
+    if (signal.aborted) {
       await this.cancel(job);
       return;
     }
