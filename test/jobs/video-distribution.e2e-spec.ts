@@ -155,6 +155,40 @@ describe('video jobs across workers', () => {
     expect((await jobAuditActions(t, a, id)).filter((x) => x === 'job.completed')).toHaveLength(1);
   }, 300_000);
 
+  it('picks the reference person once for the video and has every segment follow that same person', async () => {
+    while (workers.length < 2) workers.push(await startWorker(t.env, workerEnv));
+    const submitted = await fuse(t, a, 'developer', models.swapperId, {
+      target: video,
+      targetType: 'video/mp4',
+      targetName: 'group.mp4',
+      options: { faceSelector: 'reference', referenceFaceIndex: 0 },
+    });
+    expect(submitted.status).toBe(202);
+    const id = submitted.body.id as string;
+    const job = await waitForJob(t, a, 'developer', id, undefined, 240_000);
+    expect(job.status).toBe('completed');
+    // One embedding, stored with the plan, is what every segment started from.
+    const { rows } = await t.env.db.query<{ reference_embedding: number[] | null }>(
+      `SELECT reference_embedding FROM job_segment WHERE job_id = $1 ORDER BY index`,
+      [id],
+    );
+    expect(rows).toHaveLength(4);
+    expect(rows[0].reference_embedding?.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row.reference_embedding).toEqual(rows[0].reference_embedding);
+    // The person is swapped in the first and in the last segment alike.
+    const download = await binary(
+      http(t)
+        .get(`${orgBase(a)}/jobs/${id}/result`)
+        .set(a.developer.auth),
+    );
+    const result = join(dir, `${id}.mp4`);
+    await writeFile(result, download.body as Buffer);
+    for (const frame of [0, FRAMES - 1]) {
+      const [before, after] = await Promise.all([frameAt(join(dir, 'group.mp4'), frame), frameAt(result, frame)]);
+      expect(greenestBlock(before, after, 640)).toBeGreaterThan(60);
+    }
+  }, 300_000);
+
   it('finishes a job whose worker is killed mid-video, every frame once; only the killed segment runs again', async () => {
     while (workers.length < 2) workers.push(await startWorker(t.env, workerEnv));
     const submitted = await submit(slowSwapperId);

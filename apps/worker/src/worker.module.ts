@@ -12,6 +12,7 @@ import { ModelFiles } from './processors/model-files.js';
 import { VideoSegmentFusion } from './processors/video-segment-fusion.js';
 import { VideoProcessor } from './processors/video.processor.js';
 import { WorkerHealth } from './worker-health.js';
+import { WorkerTemp } from './processors/worker-temp.js';
 
 /** The worker: no HTTP, same database and Redis as the API; consumes the fusion queue. */
 @Module({})
@@ -27,7 +28,15 @@ export class WorkerModule {
         JobsModule,
         InferenceEngineModule,
       ],
-      providers: [ModelFiles, JobModelRefs, FusionProcessor, VideoProcessor, VideoSegmentFusion, WorkerHealth],
+      providers: [
+        ModelFiles,
+        JobModelRefs,
+        FusionProcessor,
+        VideoProcessor,
+        VideoSegmentFusion,
+        WorkerTemp,
+        WorkerHealth,
+      ],
     };
   }
 }

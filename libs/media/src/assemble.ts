@@ -20,6 +20,8 @@ export interface AssembleOptions {
    * Segments made of frames already turned upright take 0.
    */
   rotation?: number;
+  /** Folder for the concat list (default the system's temporary folder). */
+  tmpDir?: string;
   signal?: AbortSignal;
 }
 
@@ -31,7 +33,7 @@ export interface AssembleOptions {
  */
 export async function assembleSegments(options: AssembleOptions): Promise<void> {
   if (options.segments.length === 0) throw new Error('no segments to assemble');
-  const dir = await mkdtemp(join(tmpdir(), 'fg-assemble-'));
+  const dir = await mkdtemp(join(options.tmpDir ?? tmpdir(), 'fg-assemble-'));
   try {
     const list = join(dir, 'segments.txt');
     await writeFile(list, options.segments.map((s) => `file '${s.replaceAll("'", "'\\''")}'\n`).join(''));

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { ensureRealFixtures } from '../../../test/fixtures/real-fixtures.js';
 import { aac, decodeAllFrames, h264, lavfi, makeVideo, psnr } from '../../../test/fixtures/video-fixtures.js';
 import {
+  assembleSegments,
   createVideoEncoder,
   probeVideo,
   readVideoFrames,
@@ -159,6 +160,34 @@ describe('libs/media on videos made by ffmpeg', () => {
       .raw()
       .toBuffer();
     expect(psnr(frame.data, turned)).toBeGreaterThan(40);
+  });
+
+  it('gives a rotated video back displaying the same way: upright frames, no rotation left to apply', async () => {
+    const photo = ensureRealFixtures().photos.sample2;
+    const upright = await makeVideo(dir, 'portrait-src.mp4', [
+      ...['-loop', '1', '-i', photo, '-t', '0.4', '-r', '10', '-vf', 'scale=320:240'],
+      ...h264,
+    ]);
+    const rotated = await makeVideo(dir, 'portrait.mp4', ['-i', upright, '-c', 'copy', '-metadata:s:v:0', 'rotate=90']);
+    const probe = await probeVideo(rotated);
+    // Frames fused upright, encoded as they are and joined as the worker does.
+    const part = join(dir, 'portrait-part.mp4');
+    const encoder = createVideoEncoder(part, {
+      width: probe.video.width,
+      height: probe.video.height,
+      frameRate: probe.video.frameRate,
+    });
+    const shown = await collect(readVideoFrames(rotated, probe));
+    for (const frame of shown) await encoder.write(frame.data);
+    await encoder.finish();
+    const output = join(dir, 'portrait-result.mp4');
+    await assembleSegments({ ...resolveMediaBinaries(), segments: [part], original: rotated, output, rotation: 0 });
+    const result = await probeVideo(output);
+    // Displayed size and picture match the original's as a player shows it.
+    expect(result.video).toMatchObject({ width: probe.video.width, height: probe.video.height, rotation: 0 });
+    expect(result.video.frameCount).toBe(probe.video.frameCount);
+    const [first] = await collect(readVideoFrames(output, result, { endFrame: 1 }));
+    expect(psnr(first.data, shown[0].data)).toBeGreaterThan(35);
   });
 
   it('reads a variable-frame-rate video on a constant grid at its average rate', async () => {

@@ -15,6 +15,8 @@ export interface SegmentFusionRequest {
   signal: AbortSignal;
   /** Frames of the range fused so far. */
   onFrames: (done: number) => void;
+  /** The person `reference` selection follows, resolved once for the video (`reference`); looked up here when absent. */
+  referenceEmbedding?: number[] | null;
 }
 
 /** What fusing a segment took. */
@@ -46,19 +48,22 @@ export class VideoSegmentFusion {
     return this.engine.settings.executionProvider;
   }
 
+  /**
+   * The embedding of the person `reference` selection follows through the video (picked on its
+   * first frame), to resolve once per video and give to every segment; null when the job does
+   * not select faces by reference.
+   */
+  async reference(job: JobEntity, input: string, probe: VideoProbe, signal: AbortSignal): Promise<number[] | null> {
+    if (job.options.faceSelector !== 'reference') return null;
+    const request = await this.frameRequest(job);
+    if (request.selection?.mode !== 'reference') return null;
+    const binaries = resolveMediaBinaries(this.config.media);
+    return resolveVideoReference({ engine: this.engine, input, probe, request, binaries, signal });
+  }
+
   async fuse(job: JobEntity, segment: SegmentFusionRequest): Promise<SegmentFusionResult> {
     const binaries = resolveMediaBinaries(this.config.media);
-    const [sources, models] = await Promise.all([
-      Promise.all(job.inputs.filter((i) => i.role === 'source').map((i) => this.read(i.sha256))),
-      this.refs.of(job),
-    ]);
-    const {
-      outputFormat: _format,
-      quality: _quality,
-      watermark: _watermark,
-      ...frameRequest
-    } = engineRequest(job, sources, models);
-    let request: VideoFrameRequest = frameRequest;
+    let request = await this.frameRequest(job);
     // Time inside the models, read from each frame's result.
     let modelMs = 0;
     const engine = new Proxy(this.engine, {
@@ -73,8 +78,17 @@ export class VideoSegmentFusion {
     });
     const { input, probe, signal } = segment;
     if (request.selection?.mode === 'reference' && !('referenceEmbedding' in request.selection)) {
-      const referenceEmbedding = await resolveVideoReference({ engine, input, probe, request, binaries, signal });
-      request = { ...request, selection: { mode: 'reference', referenceEmbedding } };
+      const referenceEmbedding =
+        segment.referenceEmbedding ??
+        (await resolveVideoReference({ engine, input, probe, request, binaries, signal }));
+      request = {
+        ...request,
+        selection: {
+          mode: 'reference',
+          referenceEmbedding,
+          referenceDistance: request.selection.referenceDistance,
+        },
+      };
     }
     const result = await fuseVideoSegment({
       engine,
@@ -96,6 +110,20 @@ export class VideoSegmentFusion {
       wallMs: result.timings.wall,
       executionProvider: result.executionProvider,
     };
+  }
+
+  private async frameRequest(job: JobEntity): Promise<VideoFrameRequest> {
+    const [sources, models] = await Promise.all([
+      Promise.all(job.inputs.filter((i) => i.role === 'source').map((i) => this.read(i.sha256))),
+      this.refs.of(job),
+    ]);
+    const {
+      outputFormat: _format,
+      quality: _quality,
+      watermark: _watermark,
+      ...frameRequest
+    } = engineRequest(job, sources, models);
+    return frameRequest;
   }
 
   private async read(sha256: string): Promise<Uint8Array> {

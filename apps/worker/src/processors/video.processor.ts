@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { hostname, tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Injectable, Logger } from '@nestjs/common';
@@ -30,6 +30,7 @@ import {
   type VideoProbe,
 } from '#libs/media';
 import { VideoSegmentFusion } from './video-segment-fusion.js';
+import { WorkerTemp } from './worker-temp.js';
 
 type SegmentEntry = Job<FusionJobPayloads[FusionJobName.Segment]>;
 type AssembleEntry = Job<FusionJobPayloads[FusionJobName.Assemble]>;
@@ -39,8 +40,9 @@ const CANCELLED = 'cancelled';
 
 /**
  * Video jobs across worker processes. The job's own entry plans it: keyframes are listed, the
- * video is cut into segments recorded in `job_segment`, and one queue entry per segment is
- * added; the job stays running. Any worker then fuses a segment (a new attempt on its row,
+ * video is cut into segments recorded in `job_segment` (with the person `reference` selection
+ * follows, picked once on the first frame), and one queue entry per segment is added; the job
+ * stays running. Any worker then fuses a segment (a new attempt on its row,
  * output stored in the blob store and recorded), and the completion that finishes the last
  * segment adds the assembly entry, which joins the outputs with the original audio and completes
  * the job. A worker killed mid-video loses only the segment it was fusing: Bull hands that entry
@@ -65,6 +67,7 @@ export class VideoProcessor {
     private readonly queue: VideoQueue,
     private readonly progress: VideoProgress,
     private readonly fusion: VideoSegmentFusion,
+    private readonly temp: WorkerTemp,
   ) {
     this.binaries = resolveMediaBinaries(config.media);
   }
@@ -80,10 +83,17 @@ export class VideoProcessor {
 
   /** The job's own entry: plan and enqueue its segments (idempotent: a re-delivered plan keeps what is done). */
   async plan(job: JobEntity): Promise<void> {
-    const rows = await this.withTarget(job, new AbortController().signal, async (file, probe) => {
-      const plan = await planVideoSegments(this.binaries, file, probe, this.config.jobs.videoSegmentSeconds);
-      return this.segments.plan(job.id, plan);
-    });
+    const planned = await this.segments.list(job.id);
+    const rows = planned.length
+      ? planned
+      : await this.withTarget(job, new AbortController().signal, async (file, probe) => {
+          const plan = await planVideoSegments(this.binaries, file, probe, this.config.jobs.videoSegmentSeconds);
+          // The person `reference` selection follows is picked once, on the first frame, for every segment.
+          const reference = plan.length
+            ? await this.fusion.reference(job, file, probe, new AbortController().signal)
+            : null;
+          return this.segments.plan(job.id, plan, reference);
+        });
     if (rows.length === 0) {
       await this.execution.finish(job, job.attempt, 'failed', {
         code: 'video_unreadable',
@@ -114,7 +124,7 @@ export class VideoProcessor {
     const controller = this.track(jobId);
     // A cancel may have been asked between the claim and now.
     if (await this.execution.cancelRequested(jobId)) controller.abort(CANCELLED);
-    const dir = await mkdtemp(join(tmpdir(), 'fg-segment-'));
+    const dir = await this.temp.dir('segment-');
     try {
       const output = join(dir, `segment-${index}.mp4`);
       const total = (await this.segments.list(jobId)).at(-1)?.endFrame ?? segment.endFrame;
@@ -127,6 +137,7 @@ export class VideoProcessor {
           output,
           signal: controller.signal,
           onFrames: (done) => void this.progress.report(jobId, index, done, total),
+          referenceEmbedding: segment.referenceEmbedding,
         }),
       );
       const stored = await this.blobs.store.put(createReadStream(output));
@@ -157,7 +168,7 @@ export class VideoProcessor {
     const rows = await this.segments.list(job.id);
     if (rows.length === 0 || rows.some((s) => s.status !== 'done')) return;
     const controller = this.track(job.id);
-    const dir = await mkdtemp(join(tmpdir(), 'fg-assemble-'));
+    const dir = await this.temp.dir('assemble-');
     const started = performance.now();
     try {
       const parts = await Promise.all(
@@ -176,6 +187,7 @@ export class VideoProcessor {
           original,
           output,
           rotation: 0,
+          tmpDir: dir,
           signal: controller.signal,
         });
         return probe;
@@ -280,7 +292,7 @@ export class VideoProcessor {
     work: (file: string, probe: VideoProbe) => Promise<T>,
   ): Promise<T> {
     const target = job.inputs.find((i) => i.role === 'target')!;
-    const dir = await mkdtemp(join(tmpdir(), 'fg-video-'));
+    const dir = await this.temp.dir('video-');
     try {
       const file = join(dir, 'target');
       await pipeline(await this.blobs.store.get(target.sha256), createWriteStream(file), { signal });

@@ -17,6 +17,7 @@ import { GrantPrincipalKeys1767000000000 } from './1767000000000-grant-principal
 import { AuditSequencer1767100000000 } from './1767100000000-audit-sequencer.js';
 import { VideoLimits1767200000000 } from './1767200000000-video-limits.js';
 import { JobSegments1767250000000 } from './1767250000000-job-segments.js';
+import { JobSegmentReference1767260000000 } from './1767260000000-job-segment-reference.js';
 
 /**
  * Every migration, in order. A new migration is added here (timestamp-named, raw SQL that runs on
@@ -42,4 +43,5 @@ export const migrations = [
   AuditSequencer1767100000000,
   VideoLimits1767200000000,
   JobSegments1767250000000,
+  JobSegmentReference1767260000000,
 ];

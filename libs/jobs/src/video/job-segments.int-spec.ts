@@ -79,6 +79,19 @@ describe('JobSegments (PostgreSQL)', () => {
     ]);
   });
 
+  it('stores the video reference embedding with every segment once, and hands it to each claim', async () => {
+    const jobId = await runningJob();
+    const reference = [0.5, -0.25, 0.125, 0.75];
+    const planned = await segments.plan(jobId, ranges, reference);
+    expect(planned.map((s) => s.referenceEmbedding)).toEqual([reference, reference, reference]);
+    // A re-delivered plan keeps the stored person even when it resolved another one.
+    await segments.plan(jobId, ranges, [1, 0, 0, 0]);
+    expect((await segments.claim(jobId, 2, 'w1'))?.referenceEmbedding).toEqual(reference);
+    const plain = await runningJob();
+    await segments.plan(plain, ranges);
+    expect((await segments.claim(plain, 0, 'w1'))?.referenceEmbedding).toBeNull();
+  });
+
   it('hands a segment abandoned by a killed worker to the next delivery, and only that attempt completes it', async () => {
     const jobId = await runningJob();
     await segments.plan(jobId, ranges);

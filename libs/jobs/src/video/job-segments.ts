@@ -15,6 +15,8 @@ export interface JobSegment {
   worker: string | null;
   outputSha256: string | null;
   outputSize: number | null;
+  /** The embedding `reference` face selection follows in every segment (resolved once per video); null otherwise. */
+  referenceEmbedding: number[] | null;
 }
 
 /** A segment handed to one delivery: only `attempt` may complete it. */
@@ -32,9 +34,10 @@ interface SegmentRow {
   worker: string | null;
   output_sha256: string | null;
   output_size: string | null;
+  reference_embedding: number[] | null;
 }
 
-const COLUMNS = `job_id, index, start_frame, end_frame, status, attempt, worker, output_sha256, output_size`;
+const COLUMNS = `job_id, index, start_frame, end_frame, status, attempt, worker, output_sha256, output_size, reference_embedding`;
 
 /**
  * The segments of video jobs in PostgreSQL (the truth; Bull only carries their ids). Each
@@ -47,17 +50,27 @@ const COLUMNS = `job_id, index, start_frame, end_frame, status, attempt, worker,
 export class JobSegments {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Records a job's plan once (a re-delivered plan keeps the rows already there); returns the rows. */
+  /**
+   * Records a job's plan once (a re-delivered plan keeps the rows already there); returns the rows.
+   * `referenceEmbedding` is stored with every segment (see `JobSegment.referenceEmbedding`).
+   */
   async plan(
     jobId: string,
     ranges: Array<{ index: number; startFrame: number; endFrame: number }>,
+    referenceEmbedding?: number[] | null,
   ): Promise<JobSegment[]> {
     if (ranges.length > 0) {
       await this.dataSource.query(
-        `INSERT INTO job_segment (job_id, index, start_frame, end_frame)
-         SELECT $1, * FROM unnest($2::int[], $3::int[], $4::int[])
+        `INSERT INTO job_segment (job_id, index, start_frame, end_frame, reference_embedding)
+         SELECT $1, r.*, $5::real[] FROM unnest($2::int[], $3::int[], $4::int[]) AS r
          ON CONFLICT (job_id, index) DO NOTHING`,
-        [jobId, ranges.map((r) => r.index), ranges.map((r) => r.startFrame), ranges.map((r) => r.endFrame)],
+        [
+          jobId,
+          ranges.map((r) => r.index),
+          ranges.map((r) => r.startFrame),
+          ranges.map((r) => r.endFrame),
+          referenceEmbedding ?? null,
+        ],
       );
     }
     return this.list(jobId);
@@ -172,5 +185,6 @@ function toSegment(row: SegmentRow): JobSegment {
     worker: row.worker,
     outputSha256: row.output_sha256,
     outputSize: row.output_size === null ? null : Number(row.output_size),
+    referenceEmbedding: row.reference_embedding,
   };
 }
