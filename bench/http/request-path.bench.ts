@@ -27,6 +27,7 @@ import { decodeJwt } from 'jose';
 import pg from 'pg';
 import { BUILT_IN_ROLES } from '#libs/common';
 import { freePort } from '#libs/database';
+import { figure, report } from '../support/report.js';
 import { scratchEnv, withScratch } from '../support/scratch.js';
 
 const QUICK = process.argv.includes('--quick');
@@ -271,6 +272,31 @@ await withScratch('reqpath', async (scratch) => {
         `model list p99 against the hand-written read: ${models.p99.toFixed(1)} ms vs ${guardedRead.p99.toFixed(1)} ms`,
       );
     }
+    const [live, bare] = [fig.get('live'), fig.get('hello')];
+    report('request-path', [
+      ...(live && bare
+        ? [
+            figure('GET /health/live', live.rps, 'req/s', ['bare NestJS hello', bare.rps], 'higher'),
+            figure('GET /health/live, CPU per request', live.cpu, 'µs', ['bare NestJS hello', bare.cpu]),
+          ]
+        : []),
+      ...(models && guardedRead
+        ? [
+            figure(
+              'GET models?limit=50',
+              models.rps,
+              'req/s',
+              ['hand-written guarded read', guardedRead.rps],
+              'higher',
+            ),
+            figure('GET models?limit=50, p99', models.p99, 'ms', ['hand-written guarded read', guardedRead.p99]),
+            figure('GET models?limit=50, CPU per request', models.cpu, 'µs', [
+              'hand-written guarded read',
+              guardedRead.cpu,
+            ]),
+          ]
+        : []),
+    ]);
   } finally {
     for (const server of servers.reverse()) await server.stop();
   }
