@@ -118,8 +118,12 @@ describe('video jobs across workers', () => {
       [24, 36, 'done', 1],
       [36, 48, 'done', 1],
     ]);
-    // Segment outputs are deleted once the result is stored.
-    for (const s of segments) expect(blobExists(s.output_sha256)).toBe(false);
+    // Segment outputs are deleted once the result is stored (right after the job completes).
+    await eventually(
+      'the stored segment outputs deleted',
+      async () => (segments.every((s) => !blobExists(s.output_sha256)) ? true : undefined),
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
 
     const download = await binary(
       http(t)
