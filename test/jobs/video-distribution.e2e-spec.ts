@@ -9,6 +9,7 @@ import { resolveMediaBinaries } from '#libs/media';
 import { buildInswapperModel } from '../fixtures/onnx/face-models.js';
 import { createTestApp, type TestApp } from '../support/app.js';
 import { eventually } from '../support/eventually.js';
+import { mediaChildren } from '../support/media-processes.js';
 import { createTenant, type Tenant } from '../support/tenant.js';
 import { ensureBuild, startWorker, type WorkerProcess } from '../support/workers.js';
 import {
@@ -256,7 +257,7 @@ describe('video jobs across workers', () => {
         const segments = await segmentRows(id);
         if (segments.some((s) => s.status === 'running' || s.status === 'pending')) return undefined;
         if (segments.some((s) => s.output_sha256 && blobExists(s.output_sha256))) return undefined;
-        for (const w of workers) if ((await childProcesses(w.pid)).length) return undefined;
+        for (const w of workers) if ((await mediaChildren(w.pid)).length) return undefined;
         return true;
       },
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -292,14 +293,6 @@ describe('video jobs across workers', () => {
     return existsSync(join(t.env.dataDir, 'blobs', sha256.slice(0, 2), sha256.slice(2, 4), sha256));
   }
 });
-
-async function childProcesses(pid: number): Promise<string[]> {
-  const { stdout } = await run('ps', ['-o', 'pid=,comm=', '--ppid', String(pid)]).catch(() => ({ stdout: '' }));
-  return stdout
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.includes('ffmpeg') || l.includes('ffprobe'));
-}
 
 /** Frame count (decoded), frame rate, size, duration and whether there is audio. */
 async function describeVideo(path: string) {

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import ffmpegInstaller from '@ffmpeg-installer/ffmpeg';
 import ffprobeInstaller from '@ffprobe-installer/ffprobe';
+import { eventually } from '#test/support/eventually';
+import { mediaChildren } from '#test/support/media-processes';
 import { assembleSegments, displayRotation } from './assemble.js';
 import { framesForSeconds, indexFrames, planSegments, type FrameIndex } from './segments.js';
 import { runTool } from './tool.js';
@@ -162,7 +164,10 @@ describe('segments at keyframes, assembled without re-encoding', () => {
       ['-v', 'error', '-re', '-f', 'lavfi', '-i', 'testsrc', '-f', 'null', '-'],
       controller.signal,
     );
-    setTimeout(() => controller.abort(), 200);
+    await eventually('ffmpeg running', async () => ((await mediaChildren(process.pid)).length ? true : undefined), {
+      timeoutMs: 10_000,
+    });
+    controller.abort();
     await expect(running).rejects.toThrow();
     await expect(
       assembleSegments({ ffmpeg, ffprobe, segments: [], original: 'x', output: join(dir, 'none.mp4') }),

@@ -6,10 +6,10 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { FaceFusionEngine, type FusionModels } from '#libs/inference';
 import { probeVideo, type VideoProbe } from '#libs/media';
-import { buildInswapperModel } from '../../../../test/fixtures/onnx/face-models.js';
-import { writeModel } from '../../../../test/fixtures/onnx/write-model.js';
-import { ensureRealFixtures } from '../../../../test/fixtures/real-fixtures.js';
-import { decodeAllFrames, h264, makeVideo } from '../../../../test/fixtures/video-fixtures.js';
+import { buildInswapperModel } from '#test/fixtures/onnx/face-models';
+import { writeModel } from '#test/fixtures/onnx/write-model';
+import { ensureRealFixtures } from '#test/fixtures/real-fixtures';
+import { decodeAllFrames, h264, makeVideo } from '#test/fixtures/video-fixtures';
 import { fuseVideoSegment, resolveVideoReference, type SegmentProgress } from './segment-fuser.js';
 
 const PAYLOAD = '0123456789abcdef';
