@@ -13,11 +13,9 @@
  *        BENCH_REDIS_URL (default redis://127.0.0.1:6379), BENCH_RAW_JOBS (default 300),
  *        BENCH_LATENCY_JOBS (default 100), BENCH_THROUGHPUT_JOBS (default 40)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Bull from 'bull';
 import { Redis } from 'ioredis';
@@ -32,6 +30,7 @@ import { OrganizationService } from '#libs/organizations';
 import { buildArcFaceModel, buildInswapperModel, buildUltraFaceModel } from '../../test/fixtures/onnx/face-models.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
 import { scratchEnv, withScratch } from '../support/scratch.js';
+import { Client, registerModel, startWorker, type WorkerProcess } from '../support/fusion-stack.js';
 import { stats, type Summary } from '../support/stats.js';
 
 const RAW_JOBS = Number(process.env.BENCH_RAW_JOBS ?? 300);
@@ -48,7 +47,6 @@ const JOB_TIMEOUT_MS = 60_000;
 const BUDGET_MS = 6 * 60_000;
 const TERMINAL = ['completed', 'failed', 'cancelled'];
 
-const dist = new URL('../../', import.meta.url).pathname;
 const runDeadline = Date.now() + BUDGET_MS;
 /** Wall-clock milliseconds with sub-millisecond resolution, comparable with PostgreSQL's now() on this machine. */
 const wallNow = () => performance.timeOrigin + performance.now();
@@ -84,109 +82,6 @@ const line = (label: string, samples: number[]) => {
 };
 const header = (title: string) =>
   `${title.padEnd(46)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'mean ms'.padStart(9)}`;
-
-// ---- worker processes ------------------------------------------------------------------------
-
-interface WorkerProcess {
-  child: ChildProcess;
-  stop(): Promise<void>;
-}
-
-/** Spawns the compiled worker on the bench's database, Redis prefix and DATA_DIR and waits until it consumes. */
-async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(dist, 'apps/worker/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      DATABASE_POOL_SIZE: '4',
-      INFERENCE_WORKERS: '1',
-      JOBS_WORKER_CONCURRENCY: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  let ready = false;
-  const keep = (d: Buffer) => {
-    tail = (tail + d.toString()).slice(-16_000);
-    if (!ready && tail.includes('Processing fusion jobs')) ready = true;
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 90_000;
-  while (!ready) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`worker did not start:\n${tail}`);
-    }
-    await sleep(50);
-  }
-  return {
-    child,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-// ---- HTTP client ----------------------------------------------------------------------------------
-
-class Client {
-  token = '';
-  constructor(readonly base: string) {}
-
-  async send(
-    method: string,
-    path: string,
-    body?: unknown,
-    type = 'application/json',
-  ): Promise<{ status: number; json: unknown }> {
-    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
-    if (body !== undefined) headers['content-type'] = type;
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, json: text ? JSON.parse(text) : undefined };
-  }
-
-  async expect<T>(status: number, method: string, path: string, body?: unknown, type?: string): Promise<T> {
-    const res = await this.send(method, path, body, type);
-    if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}: ${JSON.stringify(res.json)}`);
-    return res.json as T;
-  }
-}
-
-/** Registers a model through the API and promotes its first version to production. */
-async function registerModel(
-  http: Client,
-  orgId: string,
-  kind: string,
-  family: string,
-  bytes: Uint8Array,
-): Promise<string> {
-  const slug = `${family}-${randomBytes(3).toString('hex')}`;
-  const { id } = await http.expect<{ id: string }>(201, 'POST', `/api/v1/orgs/${orgId}/models`, {
-    name: slug,
-    slug,
-    kind,
-    family,
-  });
-  await http.expect(201, 'POST', `/api/v1/orgs/${orgId}/models/${id}/versions`, bytes, 'application/octet-stream');
-  for (const stage of ['staging', 'production']) {
-    await http.expect(200, 'PATCH', `/api/v1/orgs/${orgId}/models/${id}/versions/1`, { stage });
-  }
-  return id;
-}
 
 interface Submitted {
   id: string;

@@ -12,7 +12,7 @@
  *   env: BENCH_VIDEO_SECONDS (default 2), BENCH_VIDEO_FPS (default 12), BENCH_VIDEO_WORKERS (default 1,2,4),
  *        BENCH_VIDEO_SIZES (default 720,1080), BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -29,6 +29,7 @@ import { resolveMediaBinaries } from '#libs/media';
 import { OrganizationService } from '#libs/organizations';
 import { buildArcFaceModel, buildInswapperModel } from '../../test/fixtures/onnx/face-models.js';
 import { ensureRealFixtures } from '../../test/fixtures/real-fixtures.js';
+import { Client, registerModel, startWorker, type WorkerProcess } from '../support/fusion-stack.js';
 import { scratchEnv, withScratch } from '../support/scratch.js';
 
 const run = promisify(execFile);
@@ -40,88 +41,7 @@ const SIZES = (process.env.BENCH_VIDEO_SIZES ?? '720,1080').split(',').map(Numbe
 const SEGMENT_SECONDS = SECONDS / 4;
 const JOB_TIMEOUT_MS = 15 * 60_000;
 
-const dist = new URL('../../', import.meta.url).pathname;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface WorkerProcess {
-  child: ChildProcess;
-  output(): string;
-  stop(): Promise<void>;
-}
-
-/** Spawns the compiled worker on the bench's database, Redis prefix and DATA_DIR and waits until it consumes. */
-async function startWorker(env: Record<string, string>): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [join(dist, 'apps/worker/src/main.js')], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      HOME: process.env.HOME ?? '/tmp',
-      ...env,
-      NODE_ENV: 'production',
-      LOG_LEVEL: 'info',
-      DATABASE_POOL_SIZE: '4',
-      INFERENCE_WORKERS: '1',
-      JOBS_WORKER_CONCURRENCY: '1',
-      JOBS_VIDEO_SEGMENT_SECONDS: String(SEGMENT_SECONDS),
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let log = '';
-  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 90_000;
-  while (!log.includes('Processing fusion jobs')) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`worker did not start:\n${log.slice(-4000)}`);
-    }
-    await sleep(50);
-  }
-  return {
-    child,
-    output: () => log,
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
-  };
-}
-
-class Client {
-  token = '';
-  constructor(readonly base: string) {}
-
-  async expect<T>(status: number, method: string, path: string, body?: unknown, type = 'application/json'): Promise<T> {
-    const headers: Record<string, string> = this.token ? { authorization: `Bearer ${this.token}` } : {};
-    if (body !== undefined) headers['content-type'] = type;
-    const res = await fetch(`${this.base}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : body instanceof Uint8Array ? body : JSON.stringify(body),
-    });
-    const text = await res.text();
-    if (res.status !== status) throw new Error(`${method} ${path} answered ${res.status}: ${text}`);
-    return (text ? JSON.parse(text) : undefined) as T;
-  }
-}
-
-async function registerModel(http: Client, orgId: string, kind: string, family: string, bytes: Uint8Array) {
-  const slug = `${family}-${randomBytes(3).toString('hex')}`;
-  const { id } = await http.expect<{ id: string }>(201, 'POST', `/api/v1/orgs/${orgId}/models`, {
-    name: slug,
-    slug,
-    kind,
-    family,
-  });
-  await http.expect(201, 'POST', `/api/v1/orgs/${orgId}/models/${id}/versions`, bytes, 'application/octet-stream');
-  for (const stage of ['staging', 'production']) {
-    await http.expect(200, 'PATCH', `/api/v1/orgs/${orgId}/models/${id}/versions/1`, { stage });
-  }
-  return id;
-}
 
 /** The group photo slowly panned at `height`p (16:9), with a tone; a keyframe every segment. */
 async function makeVideo(dir: string, height: number): Promise<Buffer> {
@@ -220,7 +140,8 @@ async function main(): Promise<void> {
           `${cpus().length} cores, load ${loadavg()[0].toFixed(1)}`,
       );
       for (const count of WORKER_COUNTS) {
-        while (workers.length < count) workers.push(await startWorker(env));
+        while (workers.length < count)
+          workers.push(await startWorker({ ...env, JOBS_VIDEO_SEGMENT_SECONDS: String(SEGMENT_SECONDS) }));
         for (const size of SIZES) {
           const form = new FormData();
           form.append('source', new Blob([source], { type: 'image/jpeg' }), 'source.jpg');
