@@ -11,7 +11,7 @@ const DATABASE_DOWN_STATES = new Set(['57P01', '57P02', '57P03', '53300', '08000
 const SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 /** What pg and pg-pool say when a connection cannot be had or dies mid-query. */
 const DATABASE_MESSAGES =
-  /timeout exceeded when trying to connect|Connection terminated|Client has encountered a connection error|Connection ended|terminating connection/i;
+  /timeout exceeded when trying to connect|timeout expired|Connection terminated|Client has encountered a connection error|Connection ended|terminating connection/i;
 /** What ioredis (shared client and Bull's) says when Redis is down, frozen or unreachable. */
 const REDIS_MESSAGES =
   /Stream isn't writeable|Connection is closed|Command timed out|Reached the max retries per request|no answer from Redis/i;

@@ -97,6 +97,7 @@ export const envSchema = z.object({
   HSTS_MAX_AGE_SECONDS: int(0, 63_072_000).default(31_536_000),
   FUSIONGATE_READ_ONLY: bool.default(false),
   DATABASE_CONNECT_TIMEOUT_MS: int(100, 60_000).default(1_000),
+  DATABASE_POOL_WAIT_MS: int(100, 600_000).default(15_000),
   DATABASE_STATEMENT_TIMEOUT_MS: offOrInt(100, 3_600_000).default(30_000),
   REDIS_COMMAND_TIMEOUT_MS: int(50, 60_000).default(1_000),
 
@@ -278,8 +279,10 @@ export interface ConfigValues {
   availability: {
     /** Writes answer 503 `read_only` (also switched on at runtime by `maintenance:on`). */
     readOnly: boolean;
-    /** Longest wait for a PostgreSQL connection (a new one, or a free one of the pool). */
+    /** Longest wait for a new PostgreSQL connection. */
     databaseConnectTimeoutMs: number;
+    /** Longest wait for a free connection of a full pool (a burst queues; then 503). */
+    databasePoolWaitMs: number;
     /** Server-side limit of one SQL statement (0: none). */
     databaseStatementTimeoutMs: number;
     /** Longest wait for one Redis command of the shared client. */
@@ -509,6 +512,7 @@ export function toConfigValues(env: ParsedEnv, cwd: string): ConfigValues {
     availability: {
       readOnly: env.FUSIONGATE_READ_ONLY,
       databaseConnectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+      databasePoolWaitMs: env.DATABASE_POOL_WAIT_MS,
       databaseStatementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
       redisCommandTimeoutMs: env.REDIS_COMMAND_TIMEOUT_MS,
     },

@@ -49,6 +49,7 @@ export class DatabaseModule implements OnApplicationBootstrap, OnApplicationShut
                 poolSize: config.database.poolSize,
                 applicationName: options.applicationName,
                 connectTimeoutMs: config.availability.databaseConnectTimeoutMs,
+                poolWaitMs: config.availability.databasePoolWaitMs,
                 statementTimeoutMs: config.availability.databaseStatementTimeoutMs,
               }),
               autoLoadEntities: true,
