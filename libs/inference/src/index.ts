@@ -46,7 +46,8 @@ export { DEFAULT_REFERENCE_DISTANCE, FACE_SELECTOR_ORDERS, selectFaces, sortFace
 export type { FaceSelection, FaceSelectorOrder, SelectableFace } from './pipeline/face-selection.js';
 export { createBoxMask, DEFAULT_MASK_BLUR, pasteArea, pasteBack } from './pipeline/paste-back.js';
 
-export { loadImageCodec, DEFAULT_QUALITY } from './image/image-codec.js';
+export { DEFAULT_QUALITY } from './image/image-codec.js';
+export { loadImageCodec } from './image/load-image-codec.js';
 export type { CodecName, DecodedImage, EncodeOptions, ImageCodec } from './image/image-codec.js';
 export { DEFAULT_MAX_PIXELS, mimeTypeOf, probeImage, sniffImageFormat } from './image/image-header.js';
 export type { ImageHeader } from './image/image-header.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import sharp from 'sharp';
-import { loadImageCodec } from './image-codec.js';
+import { loadImageCodec } from './load-image-codec.js';
 import { probeImage } from './image-header.js';
 
 async function gradient(format: 'jpeg' | 'png' | 'webp', width = 64, height = 48): Promise<Uint8Array> {

@@ -27,17 +27,3 @@ export type CodecName = 'sharp' | 'jimp';
 
 /** Default encoder qualities: FaceFusion's `output_image_quality` default (80); PNG is lossless. */
 export const DEFAULT_QUALITY: Record<ImageFormat, number> = { jpeg: 80, png: 100, webp: 80 };
-
-/**
- * Returns a codec: the requested one, or with `'auto'` sharp when its native module loads and jimp
- * (pure JavaScript) otherwise.
- */
-export async function loadImageCodec(preference: CodecName | 'auto' = 'auto'): Promise<ImageCodec> {
-  if (preference === 'jimp') return (await import('./jimp.codec.js')).JimpCodec.create();
-  try {
-    return await (await import('./sharp.codec.js')).SharpCodec.create();
-  } catch (error) {
-    if (preference === 'sharp') throw error;
-    return (await import('./jimp.codec.js')).JimpCodec.create();
-  }
-}

@@ -6,7 +6,7 @@ import type { Affine, RgbImage } from '../inference.types.js';
 import { applyAffine, invertAffine } from '../geometry/affine.js';
 import { DETECTOR_SPECS, prepareDetectorInput } from '../models/detectors.js';
 import { createBoxMask, pasteBack } from '../pipeline/paste-back.js';
-import { loadImageCodec } from './image-codec.js';
+import { loadImageCodec } from './load-image-codec.js';
 import { gaussianBlur, resizeBilinear, toNchw, warpAffine, type TensorLayout } from './image-ops.js';
 
 // The image path's loops are written for speed (row-wise index arithmetic, truncation instead of

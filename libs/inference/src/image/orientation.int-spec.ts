@@ -8,7 +8,7 @@ import { writeModel } from '#test/fixtures/onnx/write-model';
 import { ensureRealFixtures, type RealFixtures } from '#test/fixtures/real-fixtures';
 import { FaceFusionEngine } from '../face-fusion.engine.js';
 import type { ModelRef } from '../inference.types.js';
-import { loadImageCodec } from './image-codec.js';
+import { loadImageCodec } from './load-image-codec.js';
 
 /**
  * A phone stores a photo as the sensor saw it and tags how to turn it (EXIF orientation 1–8). The
