@@ -22,7 +22,9 @@ describe('database connection limits', () => {
   });
 
   it('queues a burst beyond the pool for longer than the connect timeout, and serves every request', async () => {
-    const ds = new DataSource(dataSourceOptions({ url: db.url, poolSize: 2, connectTimeoutMs: 200, poolWaitMs: 10_000 }));
+    const ds = new DataSource(
+      dataSourceOptions({ url: db.url, poolSize: 2, connectTimeoutMs: 200, poolWaitMs: 10_000 }),
+    );
     await ds.initialize();
     try {
       // 12 statements of 150 ms on 2 connections: the last waits ~750 ms for a connection, far
