@@ -132,6 +132,9 @@ describe('AuditService.record', () => {
     expect(await rows(org)).toHaveLength(0);
 
     await tx.run(userContext(org), (ctx) => audit.record(ctx, { action: 'role.created' }));
+    // Committed with the change; linked into the chain in the background right after.
+    expect(await rows(org)).toHaveLength(1);
+    await audit.linked();
     expect((await rows(org)).map((r) => [r.seq, r.prev_hash])).toEqual([['1', GENESIS_HASH]]);
   });
 
@@ -149,6 +152,7 @@ describe('AuditService.record', () => {
         })(),
       ),
     );
+    await audit.linked();
     const chain = await rows(org);
     expect(chain.map((r) => Number(r.seq))).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     chain.forEach((r, i) => expect(r.prev_hash).toBe(i === 0 ? GENESIS_HASH : chain[i - 1].hash));

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import pg from 'pg';
 import request from 'supertest';
-import { AuditAnchor, chainHash } from '#libs/audit';
+import { AuditAnchor, AuditService, chainHash } from '#libs/audit';
 import { auditVerifyCommand } from '../../src/cli/commands/audit.command.js';
 import { FAST_AUTH_ENV } from '../auth/support.js';
 import { createTestApp, type TestApp } from '../support/app.js';
@@ -44,6 +44,8 @@ async function busyTenant(events: number): Promise<Tenant> {
     const slug = `p-${i}-${Math.random().toString(36).slice(2, 8)}`;
     await http().post(`/api/v1/orgs/${a.orgId}/projects`).set(a.admin.auth).send({ name: slug, slug }).expect(201);
   }
+  // Events are linked into the chain (and checkpoints signed) in the background after each request.
+  await t.app.get(AuditService).linked();
   return a;
 }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { RequestContext } from '#libs/common';
 import { AppConfig } from '#libs/config';
 import { Transactions } from '#libs/database';
@@ -16,7 +16,7 @@ interface ChainRun {
 /**
  * Links committed audit events into their chains. Events are written unchained in the business
  * transaction (no lock on the chain), so writers of one organization never wait on each other;
- * right after each commit the writer asks the sequencer to link its chain. One pass links
+ * right after each commit the sequencer is asked, in the background, to link the writer's chain. One pass links
  * everything of the chain that is committed and unlinked, in position order, under the chain's
  * advisory lock, so several API and worker processes never link one chain at once; within a
  * process, passes of a chain run one at a time and writers who call meanwhile share the next. A periodic sweep links what a
@@ -52,12 +52,11 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
   /**
    * Links every event of the chain committed before this call (and any committed meanwhile):
    * resolves once a pass that started after the call has finished (or, given `eventIds`, one
-   * that linked them), with what this caller's own pass linked (passes of one chain run one at a time in a process; waiters share them). With
-   * `manager`, a pass this caller runs uses that entity manager's connection (the one whose
-   * transaction just committed), so linking never waits for a free connection while holding one.
-   * Never throws: a failure is logged and the sweep links the events later.
+   * that linked them), with what this caller's own pass linked (passes of one chain run one at a
+   * time in a process; waiters share them). Never throws: a failure is logged and the sweep links
+   * the events later.
    */
-  async link(organizationId: string | null, manager?: EntityManager, eventIds?: string[]): Promise<StoredEvent[]> {
+  async link(organizationId: string | null, eventIds?: string[]): Promise<StoredEvent[]> {
     const key = chainKey(organizationId);
     let chain = this.chains.get(key);
     if (!chain) this.chains.set(key, (chain = { started: 0, finished: 0 }));
@@ -70,7 +69,7 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
         continue;
       }
       const number = ++chain.started;
-      const pass = this.pass(organizationId, manager)
+      const pass = this.pass(organizationId)
         .catch((error: unknown) => {
           this.logger.error({ err: error, chain: key }, 'Linking audit events failed; the sweep retries');
           return [];
@@ -100,8 +99,8 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
     return linked;
   }
 
-  private pass(organizationId: string | null, manager?: EntityManager): Promise<StoredEvent[]> {
-    const work = async (ctx: RequestContext, m: EntityManager): Promise<StoredEvent[]> => {
+  private pass(organizationId: string | null): Promise<StoredEvent[]> {
+    return this.transactions.run(RequestContext.system('audit-sequencer'), async (ctx, m) => {
       // Linking is derived from committed events: a crash that loses it leaves them unlinked, and
       // they are linked again, so the pass does not wait for its WAL flush. A pass that signs a
       // checkpoint does: the checkpoint is published outside the database once committed.
@@ -116,15 +115,7 @@ export class AuditSequencer implements OnModuleInit, OnApplicationShutdown {
         }
       }
       return linked;
-    };
-    const system = RequestContext.system('audit-sequencer');
-    const runner = manager?.queryRunner;
-    if (runner && !runner.isReleased && !runner.isTransactionActive) {
-      // A new transaction on the connection whose transaction just committed (still held by its
-      // caller); after-commit effects registered in it run as with `Transactions.run`.
-      return manager.transaction((m) => work(system.withManager(m), m));
-    }
-    return this.transactions.run(system, work);
+    });
   }
 }
 

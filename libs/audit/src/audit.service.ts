@@ -56,6 +56,8 @@ export interface RecordOptions {
 export class AuditService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger('Audit');
   private buffer: BufferedEvent[] = [];
+  /** Background links of committed business transactions' events. */
+  private readonly linking = new Set<Promise<void>>();
   private timer?: NodeJS.Timeout;
   private flushing?: Promise<number>;
   private stopMetrics?: () => void;
@@ -114,9 +116,11 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
         prepared.map((p) => ({ ...p.event, organizationId: p.organizationId })),
       );
       if (outer) {
-        // Linked (on the committing connection), and alerts evaluated, once the change is durable.
-        const manager = this.transactions.manager(tx);
-        await this.transactions.afterCommit(tx, () => this.linkAndEvaluate(events, manager));
+        // Once the change is durable: alerts evaluated, and the events linked into their chains in
+        // the background, so a business transaction never waits for the chain (nor holds its
+        // connection meanwhile). Until linked they are listed, exported and verified as the
+        // chain's pending tail.
+        await this.transactions.afterCommit(tx, () => this.linkInBackground(events));
       }
       return events;
     });
@@ -196,6 +200,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
 
   async beforeApplicationShutdown(): Promise<void> {
     await this.drain();
+    await this.linked();
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -216,8 +221,26 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     }
   }
 
+  /** Evaluates the alert rules on committed events now and links them without waiting. */
+  private linkInBackground(events: WrittenEvent[]): void {
+    this.alerts.evaluate(events);
+    const work = this.link(events).finally(() => this.linking.delete(work));
+    this.linking.add(work);
+  }
+
+  /** Resolves once every background link started so far has finished (shutdown, tests). */
+  async linked(): Promise<void> {
+    while (this.linking.size > 0) await Promise.all(this.linking);
+  }
+
   /** Links committed events into their chains (one sequencer pass per chain), then runs the alert rules. */
-  private async linkAndEvaluate(events: WrittenEvent[], manager?: EntityManager): Promise<void> {
+  private async linkAndEvaluate(events: WrittenEvent[]): Promise<void> {
+    await this.link(events);
+    this.alerts.evaluate(events);
+  }
+
+  /** Links committed events into their chains: one sequencer pass per chain, in a stable order. */
+  private async link(events: WrittenEvent[]): Promise<void> {
     const chains = new Map<string, { organizationId: string | null; ids: string[] }>();
     for (const e of events) {
       const key = chainKey(e.organizationId);
@@ -225,12 +248,10 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
       chain.ids.push(e.id);
       chains.set(key, chain);
     }
-    // One connection links one chain at a time, in a stable order.
     for (const key of [...chains.keys()].sort()) {
       const { organizationId, ids } = chains.get(key)!;
-      await this.sequencer.link(organizationId, manager, ids);
+      await this.sequencer.link(organizationId, ids);
     }
-    this.alerts.evaluate(events);
   }
 
   /** Where committed events now stand in their chains. */
