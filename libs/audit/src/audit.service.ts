@@ -5,7 +5,7 @@ import {
   type OnApplicationShutdown,
   type OnModuleInit,
 } from '@nestjs/common';
-import { DataSource, type EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { isUuid } from '#libs/common';
 import { metrics, onMetricsScrape } from '#libs/common';
 import { RequestContext } from '#libs/common';
