@@ -283,7 +283,10 @@ async function checkComplete(
   const from = Math.max(0, durationSeconds - 2);
   const args = ['-v', 'error', '-print_format', 'json', '-select_streams', String(video)];
   // ffprobe applies -read_intervals only after -show_entries, and needs the packets' times to do so.
-  args.push('-show_entries', 'packet=pts_time,pos,size', '-read_intervals', `${from.toFixed(3)}%`, path);
+  // The interval is given an end past the last packet: some ffprobe builds read nothing for an
+  // open-ended one ("from%").
+  const interval = `${from.toFixed(3)}%+${Math.ceil(durationSeconds - from + 60)}`;
+  args.push('-show_entries', 'packet=pts_time,pos,size', '-read_intervals', interval, path);
   const result = await runProcess(binary, args, timeoutMs);
   if (result.timedOut) throw new VideoError('video_unreadable', 'Reading the video took too long.');
   const truncated = new VideoError('video_unreadable', 'The video is truncated: its data ends before its last frames.');
@@ -294,6 +297,8 @@ async function checkComplete(
   } catch {
     throw truncated;
   }
+  // A readable video has packets in its last seconds.
+  if (packets.length === 0) throw truncated;
   for (const packet of packets) {
     const pos = Number(packet.pos);
     const size = Number(packet.size);
