@@ -67,6 +67,8 @@ describe('API logs', () => {
     const password = `Secret-${randomBytes(8).toString('hex')}`;
     const bearer = `eyJ${randomBytes(12).toString('hex')}.e30.sig`;
     const apiKey = `fgk_${randomBytes(10).toString('hex')}`;
+    // Probes are the most frequent requests and write no line.
+    await fetch(`${base}/health/live`, { headers: { 'x-request-id': 'trace-probe-0' } });
     await fetch(`${base}/api/v1/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', 'x-request-id': 'trace-login-1' },
@@ -84,6 +86,20 @@ describe('API logs', () => {
         .some((entry) => entry.req?.id === id || entry.reqId === id);
     // Each request's lines carry its id (waiting for the child's output to arrive).
     await eventually('a log line for each request id', () => (ids.every(logged) ? true : undefined));
+    expect(logged('trace-probe-0')).toBe(false);
+    // Each request's own line: what was asked, how it was answered, how long it took.
+    const meLine = lines
+      .map(
+        (line) =>
+          JSON.parse(line) as {
+            req?: { id?: string; method?: string; url?: string };
+            res?: object;
+            responseTime?: number;
+          },
+      )
+      .find((entry) => entry.req?.id === 'trace-me-2');
+    expect(meLine).toMatchObject({ req: { method: 'GET', url: '/api/v1/auth/me' }, res: { statusCode: 401 } });
+    expect(meLine?.responseTime).toEqual(expect.any(Number));
     const all = lines.join('\n');
     expect(all).not.toContain(password);
     expect(all).not.toContain(bearer);

@@ -1,6 +1,5 @@
 import { Module, type DynamicModule, type NestInterceptor } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, DiscoveryModule } from '@nestjs/core';
-import { LoggerModule } from 'nestjs-pino';
 import { LocationInterceptor, ProblemDetailsFilter, ROUTE_INTERCEPTORS } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
@@ -15,7 +14,6 @@ import { ModelsApiModule } from './models/models-api.module.js';
 import { OrganizationsApiModule } from './orgs/organizations-api.module.js';
 import { UsersApiModule } from './users/users-api.module.js';
 import { SsoApiModule } from './sso/sso-api.module.js';
-import { loggerOptions } from './logging.js';
 import { MetricsController, MetricsListener } from './metrics/metrics.js';
 import { ETagInterceptor } from './etag.interceptor.js';
 import { IdempotencyInterceptor } from './idempotency.interceptor.js';
@@ -29,7 +27,6 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DiscoveryModule,
-        LoggerModule.forRoot(loggerOptions(config)),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-api' }),
         AuditApiModule,
         AuthModule,

@@ -5,13 +5,14 @@ import { RequestMethod, type DynamicModule } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
-import { Logger } from 'nestjs-pino';
 import {
   acceptRequestId,
   BadRequestError,
   createValidationPipe,
   jsonNestingExceeds,
   MethodNotAllowedError,
+  PinoNestLogger,
+  processLogger,
   READ_SAFE_ROUTE_CONFIG,
   readOnlyError,
   SMALL_BODY_ROUTE_CONFIG,
@@ -23,6 +24,7 @@ import { ConfigError, type AppConfig } from '#libs/config';
 import { MaintenanceMode } from '#libs/database';
 import { AppModule } from './app.module.js';
 import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
+import { logRequest } from './logging.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -134,7 +136,8 @@ export async function createApiApp(
     // parser stays and every other media type is a 415 (uploads register their own parser).
     bodyParser: false,
   });
-  app.useLogger(app.get(Logger));
+  const log = processLogger('api', config.log.level, config.log.format);
+  app.useLogger(new PinoNestLogger(log));
   app.flushLogs();
 
   const fastify = app.getHttpAdapter().getInstance();
@@ -241,12 +244,13 @@ export async function createApiApp(
     if (draining) void reply.header('connection', 'close');
     done(null, payload);
   });
-  // Every answer is counted and timed, probes included.
+  // Every answer is counted and timed, probes included, and logged, probes excepted.
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
+    logRequest(log, request, reply);
     done();
   });
   // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.

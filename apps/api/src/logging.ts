@@ -1,33 +1,25 @@
-import { RequestMethod } from '@nestjs/common';
-import type { Params } from 'nestjs-pino';
-import { pinoOptions } from '#libs/common';
-import type { AppConfig } from '#libs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Logger as PinoLogger } from 'pino';
 
-const UNLOGGED_ROUTES = [
-  { path: 'health/live', method: RequestMethod.GET },
-  { path: 'health/ready', method: RequestMethod.GET },
-  { path: 'metrics', method: RequestMethod.GET },
-];
-
+/** Probes and scrapes: the most frequent requests, which log nothing. */
 const isProbe = (url: string) => url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 
-export function loggerOptions(config: AppConfig): Params {
-  return {
-    pinoHttp: {
-      ...pinoOptions('api', config.log.level, config.log.format),
-      // Fastify has already chosen the id (accepted from X-Request-Id or generated).
-      genReqId: (req) => (req as unknown as { id: string }).id,
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
-      // Middleware sees the URL with its mount path cut off; the original is the one asked for.
-      autoLogging: { ignore: (req) => isProbe((req as { originalUrl?: string }).originalUrl ?? req.url ?? '') },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
+/**
+ * Writes the line of a finished request: `req` (id, method, URL), `res` (status) and
+ * `responseTime` in ms; at `error` for 5xx answers, `warn` for 4xx, `info` otherwise. Lines written
+ * while the request ran that concern it (refusals, failures) name it by `reqId`. Headers are never
+ * logged, so credentials cannot be.
+ */
+export function logRequest(log: PinoLogger, request: FastifyRequest, reply: FastifyReply): void {
+  const status = reply.statusCode;
+  const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
+  if (!log.isLevelEnabled(level) || isProbe(request.url)) return;
+  log[level](
+    {
+      req: { id: request.id, method: request.method, url: request.url },
+      res: { statusCode: status },
+      responseTime: Math.round(reply.elapsedTime),
     },
-    // Probes and scrapes are neither logged nor given a request logger: they are the most frequent
-    // requests and log nothing of their own.
-    exclude: UNLOGGED_ROUTES,
-  };
+    status >= 500 ? 'request errored' : 'request completed',
+  );
 }

@@ -1,6 +1,4 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { LoggerModule } from 'nestjs-pino';
-import { pinoOptions } from '#libs/common';
 import { AppConfig, ConfigModule } from '#libs/config';
 import { DatabaseModule } from '#libs/database';
 import { AuditModule } from '#libs/audit';
@@ -22,7 +20,6 @@ export class WorkerModule {
       module: WorkerModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot({ pinoHttp: pinoOptions('worker', config.log.level, config.log.format) }),
         DatabaseModule.forRoot({ applicationName: 'fusiongate-worker' }),
         AuditModule,
         JobsModule,

@@ -96,5 +96,16 @@ export function useProcessLogger(
     ? pino(pinoOptions(name, level, 'json'), destination)
     : pino(pinoOptions(name, level, format));
   Logger.overrideLogger(new PinoNestLogger(logger));
+  current = logger;
   return logger;
+}
+
+let current: PinoLogger | undefined;
+
+/**
+ * The process's pino logger: the one `useProcessLogger` made, or (an application built without
+ * it, as in tests) one made now with these settings.
+ */
+export function processLogger(name: string, level: string, format: LogFormat): PinoLogger {
+  return current ?? useProcessLogger(name, level, format);
 }

@@ -24,9 +24,13 @@ export class DenialRecorder implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', async (request, _reply, payload) => {
-      await this.inspect(request as ContextRequest);
-      return payload;
+    // A callback hook: an answer that is not a refusal (nearly all) passes without a promise.
+    fastify.addHook('onSend', (request, _reply, payload, done) => {
+      if (!(request as ContextRequest).problem) return done(null, payload);
+      this.inspect(request as ContextRequest).then(
+        () => done(null, payload),
+        (error: unknown) => done(error as Error, payload),
+      );
     });
   }
 
