@@ -243,8 +243,26 @@ export class PolicyService {
     columns?: ColumnMap,
   ): Promise<SqlCondition & { brackets: Brackets }> {
     const ability = await this.abilityFor(ctx);
-    const condition = rulesToSql(ability, action, subjectType, alias, columns);
+    const condition = columns
+      ? rulesToSql(ability, action, subjectType, alias, columns)
+      : this.compiledFor(ability, `${action}|${subjectType}|${alias}`, () =>
+          rulesToSql(ability, action, subjectType, alias),
+        );
     return { ...condition, brackets: new Brackets((qb) => qb.where(condition.sql, condition.params)) };
+  }
+
+  /**
+   * SQL conditions compiled from an ability, kept as long as the ability is (abilities are cached
+   * per principal and policy version): a list read by the same caller compiles its filter once.
+   */
+  private readonly compiled = new WeakMap<AppAbility, Map<string, SqlCondition>>();
+
+  private compiledFor(ability: AppAbility, key: string, compile: () => SqlCondition): SqlCondition {
+    let byKey = this.compiled.get(ability);
+    if (!byKey) this.compiled.set(ability, (byKey = new Map()));
+    let condition = byKey.get(key);
+    if (!condition) byKey.set(key, (condition = compile()));
+    return condition;
   }
 
   /** Why the caller may or may not do `action` on `row`: the deciding rule, every matching rule, rules not in force. */

@@ -29,7 +29,7 @@ export class DenialRecorder implements OnModuleInit {
       if (!(request as ContextRequest).problem) return done(null, payload);
       this.inspect(request as ContextRequest).then(
         () => done(null, payload),
-        (error: unknown) => done(error as Error, payload),
+        (error: unknown) => done(error as Error),
       );
     });
   }
