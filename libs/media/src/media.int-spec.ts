@@ -3,8 +3,8 @@ import { mkdtemp, readFile, rm, stat, truncate, writeFile, copyFile } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ensureRealFixtures } from '../../../test/fixtures/real-fixtures.js';
-import { aac, decodeAllFrames, h264, lavfi, makeVideo, psnr } from '../../../test/fixtures/video-fixtures.js';
+import { ensureRealFixtures } from '#test/fixtures/real-fixtures';
+import { aac, decodeAllFrames, h264, lavfi, makeVideo, psnr } from '#test/fixtures/video-fixtures';
 import {
   assembleSegments,
   createVideoEncoder,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
-import { createTestEnvironment, type TestEnvironment } from '../../../test/support/app.js';
+import { createTestEnvironment, type TestEnvironment } from '#test/support/app';
 import { AuditModule } from '#libs/audit';
 import { RequestContext } from '#libs/common';
 import { ConfigModule } from '#libs/config';
