@@ -2,7 +2,10 @@ import { createServer, type Server } from 'node:net';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '#test/support/database';
 import { dependencyUnavailable } from '#libs/common';
+import { QueryFailedError } from 'typeorm';
+import { RequestContext } from '#libs/common';
 import { dataSourceOptions } from './data-source.js';
+import { Transactions } from './transactions.js';
 
 /** A TCP listener that accepts connections and never answers (a frozen database host). */
 async function silentServer(): Promise<{ url: string; server: Server }> {
@@ -71,6 +74,31 @@ describe('database connection limits', () => {
       expect(dependencyUnavailable(error)?.code).toBe('database_unavailable');
     } finally {
       server.close();
+    }
+  });
+
+  it('reads rows on the pool, or in the context’s transaction where it sees its uncommitted writes', async () => {
+    const ds = new DataSource(dataSourceOptions({ url: db.url, poolSize: 2 }));
+    await ds.initialize();
+    const transactions = new Transactions(ds);
+    try {
+      await ds.query(`CREATE TABLE read_probe (id int PRIMARY KEY, label text NOT NULL)`);
+      await ds.query(`INSERT INTO read_probe VALUES (1, 'one')`);
+      const ctx = RequestContext.system('read-probe');
+      expect(await transactions.read(ctx, `SELECT id, label FROM read_probe WHERE id = $1`, [1])).toEqual([
+        { id: 1, label: 'one' },
+      ]);
+      const seen = await transactions.run(ctx, async (inner, manager) => {
+        await manager.query(`INSERT INTO read_probe VALUES (2, 'two')`);
+        return transactions.read<{ id: number }>(inner, `SELECT id FROM read_probe ORDER BY id`, []);
+      });
+      expect(seen.map((r) => r.id)).toEqual([1, 2]);
+      // A value of the wrong form fails as TypeORM's error, with the SQLSTATE the API maps to 400.
+      const error = await transactions.read(ctx, `SELECT id FROM read_probe WHERE id = $1`, ['x']).catch((e) => e);
+      expect(error).toBeInstanceOf(QueryFailedError);
+      expect((error as QueryFailedError & { driverError: { code: string } }).driverError.code).toBe('22P02');
+    } finally {
+      await ds.destroy();
     }
   });
 });

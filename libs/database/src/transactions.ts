@@ -1,6 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
+import type { Pool } from 'pg';
 import {
   DataSource,
+  QueryFailedError,
   type EntityManager,
   type EntitySubscriberInterface,
   type QueryRunner,
@@ -34,6 +36,23 @@ export class Transactions implements EntitySubscriberInterface {
   /** The entity manager to use for a context: its transaction's, or the default one. */
   manager(ctx?: RequestContext): EntityManager {
     return ctx?.manager ?? this.dataSource.manager;
+  }
+
+  /**
+   * Runs one read statement (`$1`… placeholders) and returns its rows: in the context's
+   * transaction when it carries one, otherwise straight on the connection pool. The pool path
+   * skips TypeORM's query runner and its query events, about 0.2 ms of CPU per statement on a
+   * 50-row list (`bench:request-path`); for hot list reads. Failures are TypeORM's
+   * `QueryFailedError`, as from `manager.query`.
+   */
+  async read<T>(ctx: RequestContext | undefined, sql: string, params: unknown[]): Promise<T[]> {
+    if (ctx?.manager?.queryRunner?.isTransactionActive) return (await ctx.manager.query(sql, params)) as T[];
+    const pool = (this.dataSource.driver as unknown as { master: Pool }).master;
+    try {
+      return (await pool.query(sql, params)).rows as T[];
+    } catch (error) {
+      throw new QueryFailedError(sql, params, error as Error);
+    }
   }
 
   /**

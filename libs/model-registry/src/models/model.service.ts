@@ -193,7 +193,7 @@ export class ModelService {
         ORDER BY m.created_at DESC, m.id DESC LIMIT :take`,
       params,
     );
-    const rows = (await manager.query(sql, values)) as ModelEntity[];
+    const rows = await this.transactions.read<ModelEntity>(ctx, sql, values as unknown[]);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
