@@ -200,7 +200,7 @@ describe('audit HTTP API', () => {
     expect(exp.body.code).toBe('audit:export');
     await t.app.get(AuditService).flush();
     const rows = await t.env.db.query(
-      `SELECT action, outcome, actor_id FROM audit_event WHERE request_id = ANY($1) ORDER BY seq`,
+      `SELECT action, outcome, actor_id FROM audit_event WHERE request_id = ANY($1) ORDER BY pos`,
       [[res.headers['x-request-id'], exp.headers['x-request-id']]],
     );
     expect(rows.rows).toEqual([

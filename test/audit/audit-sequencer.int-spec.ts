@@ -100,7 +100,9 @@ describe('audit sequencer', () => {
         })(),
       ),
     );
-    // Every transaction returned with its event linked: nothing is left for the sweep.
+    // Each process links its writers' events right after they commit: once those links are done,
+    // nothing is left for the sweep.
+    await Promise.all(instances.map((app) => app.get(AuditService).linked()));
     const rows = await chain(org);
     expect(rows.map((r) => Number(r.seq))).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     rows.forEach((r, i) => expect(r.prev_hash).toBe(i === 0 ? GENESIS_HASH : rows[i - 1].hash));

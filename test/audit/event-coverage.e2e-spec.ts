@@ -69,7 +69,7 @@ describe('audit event coverage', () => {
       await t.env.db.query<PlatformRow>(
         `SELECT e.action, e.outcome, e.actor_type, e.resource_id, e.details, p.data AS personal
            FROM audit_event e LEFT JOIN audit_event_personal p ON p.event_id = e.id
-          WHERE e.organization_id IS NULL AND e.resource_id = $1 ORDER BY e.seq`,
+          WHERE e.organization_id IS NULL AND e.resource_id = $1 ORDER BY e.pos`,
         [resourceId],
       )
     ).rows;
@@ -85,7 +85,7 @@ describe('audit event coverage', () => {
     const throttled = await t.env.db.query<PlatformRow>(
       `SELECT e.action, e.outcome, e.details, p.data AS personal
          FROM audit_event e LEFT JOIN audit_event_personal p ON p.event_id = e.id
-        WHERE e.organization_id IS NULL AND e.action = 'auth.login.throttled' ORDER BY e.seq`,
+        WHERE e.organization_id IS NULL AND e.action = 'auth.login.throttled' ORDER BY e.pos`,
     );
     // The email typed is personal data: kept beside the hashed content, where erasure reaches it.
     const typed = [{ path: ['email'], value: locked.email }];

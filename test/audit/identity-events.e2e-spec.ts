@@ -31,7 +31,7 @@ describe('identity events in the audit trail', () => {
     (
       await t.env.db.query<EventRow>(
         `SELECT action, outcome, actor_type, actor_id, resource_type, resource_id, ip, details
-           FROM audit_event WHERE organization_id IS NULL AND resource_id = $1 ORDER BY seq`,
+           FROM audit_event WHERE organization_id IS NULL AND resource_id = $1 ORDER BY pos`,
         [resourceId],
       )
     ).rows;

@@ -76,7 +76,7 @@ describe('MFA recovery codes', () => {
     expect((await signIn(user, { recoveryCode: codes[5] })).status).toBe(200);
 
     const { rows } = await t.env.db.query(
-      `SELECT outcome, details FROM audit_event WHERE resource_id = $1 AND action = 'auth.mfa.recovery_code_used' ORDER BY seq`,
+      `SELECT outcome, details FROM audit_event WHERE resource_id = $1 AND action = 'auth.mfa.recovery_code_used' ORDER BY pos`,
       [user.id],
     );
     expect(rows.map((r) => r.details.remaining)).toEqual([9, 8, 7]);
@@ -145,7 +145,7 @@ describe('MFA recovery codes', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.recoveryCodesRemaining).toBe(9);
     const { rows } = await t.env.db.query(
-      `SELECT action FROM audit_event WHERE resource_id = $1 AND action LIKE 'auth.mfa.%' ORDER BY seq`,
+      `SELECT action FROM audit_event WHERE resource_id = $1 AND action LIKE 'auth.mfa.%' ORDER BY pos`,
       [user.id],
     );
     expect(rows.map((r) => r.action)).toEqual([

@@ -567,7 +567,7 @@ describe('single sign-on (OpenID Connect)', () => {
 
   it('audits every SSO sign-in and refusal on the platform chain', async () => {
     const { rows } = await t.env.db.query(
-      `SELECT action, outcome, details FROM audit_event WHERE organization_id IS NULL AND details->>'method' = 'oidc' ORDER BY seq`,
+      `SELECT action, outcome, details FROM audit_event WHERE organization_id IS NULL AND details->>'method' = 'oidc' ORDER BY pos`,
     );
     const succeeded = rows.filter((r) => r.action === 'auth.login.succeeded');
     const failed = rows.filter((r) => r.action === 'auth.login.failed');

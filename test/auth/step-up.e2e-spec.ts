@@ -310,7 +310,7 @@ describe('step-up for sensitive actions', () => {
     expect(stepUpDenials).toHaveLength(calls.length - platformCalls.length);
     const { rows: platformDenials } = await t.env.db.query(
       `SELECT resource_id FROM audit_event WHERE organization_id IS NULL AND action = 'authz.denied'
-          AND actor_id = $1 AND details->>'code' = 'step_up_required' ORDER BY seq`,
+          AND actor_id = $1 AND details->>'code' = 'step_up_required' ORDER BY pos`,
       [tenant.admin.id],
     );
     expect(platformDenials).toEqual([

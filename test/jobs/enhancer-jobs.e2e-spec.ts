@@ -144,7 +144,7 @@ describe('enhancer processors in fusion jobs', () => {
     }
     const audit = await t.env.db.query<{ action: string; details: { models: Record<string, unknown> } }>(
       `SELECT action, details FROM audit_event WHERE organization_id = $1 AND resource_id = $2 AND action IN
-        ('job.submitted', 'job.completed') ORDER BY seq`,
+        ('job.submitted', 'job.completed') ORDER BY pos`,
       [a.orgId, job.id],
     );
     expect(audit.rows.map((r) => r.action)).toEqual(['job.submitted', 'job.completed']);

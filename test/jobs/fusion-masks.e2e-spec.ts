@@ -231,7 +231,7 @@ describe('face masks in fusion jobs', () => {
       });
       expect(occluded.job).not.toHaveProperty('models.parser');
       const audit = await t.env.db.query<{ action: string; details: { models: Record<string, { modelId: string }> } }>(
-        `SELECT action, details FROM audit_event WHERE organization_id = $1 AND resource_id = $2 ORDER BY seq`,
+        `SELECT action, details FROM audit_event WHERE organization_id = $1 AND resource_id = $2 ORDER BY pos`,
         [a.orgId, occluded.job.id],
       );
       const submitted = audit.rows.find((r) => r.action === 'job.submitted')!;

@@ -306,7 +306,7 @@ describe('export control', () => {
     expect(JSON.parse(over.body.toString()).code).toBe('model_export_rate_limited');
     expect(Number(over.headers['retry-after'])).toBeGreaterThan(0);
     const rows = await t.env.db.query(
-      `SELECT outcome, details FROM audit_event WHERE action = 'model.export' AND resource_id = $1 ORDER BY seq`,
+      `SELECT outcome, details FROM audit_event WHERE action = 'model.export' AND resource_id = $1 ORDER BY pos`,
       [model.id],
     );
     expect(rows.rows.map((r) => r.outcome)).toEqual(['allowed', 'allowed', 'allowed', 'denied']);

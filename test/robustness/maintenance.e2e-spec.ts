@@ -103,7 +103,7 @@ describe('maintenance mode', () => {
     );
 
     const events = await t.env.db.query<{ action: string; details: { message?: string } | null }>(
-      `SELECT action, details FROM audit_event WHERE organization_id IS NULL AND action LIKE 'platform.maintenance%' ORDER BY seq`,
+      `SELECT action, details FROM audit_event WHERE organization_id IS NULL AND action LIKE 'platform.maintenance%' ORDER BY pos`,
     );
     expect(events.rows.map((r) => r.action)).toEqual(['platform.maintenance_on', 'platform.maintenance_off']);
     expect(events.rows[0].details?.message).toBe('database upgrade, back at 14:00 UTC');

@@ -121,7 +121,7 @@ describe('platform administration of accounts', () => {
       expect((await http().get('/api/v1/auth/me').set(authHeader(fresh))).status).toBe(200);
 
       const { rows } = await t.env.db.query(
-        `SELECT action, actor_id, resource_id FROM audit_event WHERE resource_id = $1 AND action IN ('user.disabled', 'user.enabled') ORDER BY seq`,
+        `SELECT action, actor_id, resource_id FROM audit_event WHERE resource_id = $1 AND action IN ('user.disabled', 'user.enabled') ORDER BY pos`,
         [user.id],
       );
       expect(rows).toEqual([
