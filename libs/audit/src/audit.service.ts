@@ -128,7 +128,7 @@ export class AuditService implements OnModuleInit, BeforeApplicationShutdown, On
     // An event of its own: its connection is back in the pool before it waits for the link, so a
     // burst of writers (failed sign-ins, say) never holds the pool while one pass links them all.
     if (options?.waitForLink === false) {
-      void this.linkAndEvaluate(written);
+      this.linkInBackground(written);
       return written.map(toRecorded);
     }
     await this.linkAndEvaluate(written);

@@ -1,9 +1,7 @@
 import { createServer, type Server } from 'node:net';
-import { DataSource } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { dependencyUnavailable, RequestContext } from '#libs/common';
 import { createTestDatabase, type TestDatabase } from '#test/support/database';
-import { dependencyUnavailable } from '#libs/common';
-import { QueryFailedError } from 'typeorm';
-import { RequestContext } from '#libs/common';
 import { dataSourceOptions } from './data-source.js';
 import { Transactions } from './transactions.js';
 
@@ -30,8 +28,8 @@ describe('database connection limits', () => {
     );
     await ds.initialize();
     try {
-      // 12 statements of 150 ms on 2 connections: the last waits ~750 ms for a connection, far
-      // past the 200 ms connect timeout.
+      // The load, not a wait: 12 statements holding a connection 150 ms each on a pool of 2, so
+      // the last waits ~750 ms for a connection, far past the 200 ms connect timeout.
       const results = await Promise.allSettled(
         Array.from({ length: 12 }, (_, i) => ds.query('SELECT pg_sleep(0.15), $1::int AS i', [i])),
       );
@@ -45,6 +43,7 @@ describe('database connection limits', () => {
     const ds = new DataSource(dataSourceOptions({ url: db.url, poolSize: 1, connectTimeoutMs: 200, poolWaitMs: 400 }));
     await ds.initialize();
     try {
+      // The one connection held by a statement longer than the pool wait.
       const long = ds.query('SELECT pg_sleep(1.5)');
       const started = Date.now();
       await expect(ds.query('SELECT 1')).rejects.toThrow(/timeout/);

@@ -95,6 +95,11 @@ const EMPTY: BuiltAbility = { ability: createMongoAbility<AppAbility>([]), sourc
 export class PolicyService {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly loaders = new Map<SubjectType, SubjectLoader>();
+  /**
+   * SQL conditions compiled from an ability, kept as long as the ability is (abilities are cached
+   * per principal and policy version): a list read by the same caller compiles its filter once.
+   */
+  private readonly compiled = new WeakMap<AppAbility, Map<string, SqlCondition>>();
 
   constructor(
     private readonly profiles: ProfileLoader,
@@ -250,12 +255,6 @@ export class PolicyService {
         );
     return { ...condition, brackets: new Brackets((qb) => qb.where(condition.sql, condition.params)) };
   }
-
-  /**
-   * SQL conditions compiled from an ability, kept as long as the ability is (abilities are cached
-   * per principal and policy version): a list read by the same caller compiles its filter once.
-   */
-  private readonly compiled = new WeakMap<AppAbility, Map<string, SqlCondition>>();
 
   private compiledFor(ability: AppAbility, key: string, compile: () => SqlCondition): SqlCondition {
     let byKey = this.compiled.get(ability);
