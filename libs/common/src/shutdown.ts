@@ -26,5 +26,9 @@ export function exitGracefullyOnSignals(label: string, graceMs: number, close: (
   };
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
-  if (process.send) process.once('disconnect', () => shutdown('SIGHUP'));
+  if (process.send) {
+    process.once('disconnect', () => shutdown('SIGHUP'));
+    // The launcher may have died while this process was still starting, before anyone listened.
+    if (!process.connected) shutdown('SIGHUP');
+  }
 }
