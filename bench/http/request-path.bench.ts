@@ -14,7 +14,9 @@
  *   npm run bench:request-path [-- --quick]     (--quick: 3 s rounds)
  *   env: BENCH_ADMIN_DATABASE_URL, BENCH_REDIS_URL (see bench/support/scratch.ts), BENCH_ROUNDS (default 3),
  *        BENCH_DURATION (seconds per round, default 10; 3 with --quick), BENCH_CONNECTIONS (default 50),
- *        BENCH_CPU_PROF (a directory: the API process writes a V8 CPU profile there when it stops),
+ *        BENCH_RATE (requests/s in all, for CPU per request at a set load; default as fast as served),
+ *        BENCH_CPU_PROF (a directory: each server writes a V8 CPU profile under api/, hello/ and guarded/
+ *        there when it stops),
  *        BENCH_TARGETS (comma-separated subset of hello,live,guarded,models; default all)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,7 @@ const QUICK = process.argv.includes('--quick');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const DURATION = Number(process.env.BENCH_DURATION ?? (QUICK ? 3 : 10));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const RATE = Number(process.env.BENCH_RATE ?? 0);
 const MODELS = 200;
 const dist = new URL('../../', import.meta.url).pathname;
 /** Linux reports process CPU time in ticks of 1/100 s. */
@@ -108,7 +111,13 @@ async function load(
   duration = DURATION,
 ): Promise<Figures> {
   const before = cpuTime(server.pid);
-  const result = await autocannon({ url: `${server.url}${path}`, connections: CONNECTIONS, duration, headers });
+  const result = await autocannon({
+    url: `${server.url}${path}`,
+    connections: CONNECTIONS,
+    duration,
+    headers,
+    ...(RATE ? { overallRate: RATE } : {}),
+  });
   const cpu = (cpuTime(server.pid) - before) / Math.max(1, result.requests.total);
   const url = `${server.url}${path}`;
   const failed = result.errors + result.timeouts + result.non2xx;
@@ -181,24 +190,25 @@ await withScratch('reqpath', async (scratch) => {
   const { orgId, email, password } = await seed(scratch.url);
   const apiEnv = { ...scratchEnv(scratch), NODE_ENV: 'production', LOG_LEVEL: 'info', LOG_FORMAT: 'json' };
   const profile = process.env.BENCH_CPU_PROF;
-  const api = await start(
-    'apps/api/src/main.js',
-    apiEnv,
-    '/health/ready',
-    profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`] : [],
-  );
+  const profiled = (dir: string) => (profile ? ['--cpu-prof', `--cpu-prof-dir=${join(profile, dir)}`] : []);
+  const api = await start('apps/api/src/main.js', apiEnv, '/health/ready', profiled('api'));
   const servers: Server[] = [api];
   try {
     const token = await signIn(api.url, email, password);
     const claims = decodeJwt(token);
-    const hello = await start('bench/http/request-path/hello-app.js', {});
+    const hello = await start('bench/http/request-path/hello-app.js', {}, undefined, profiled('hello'));
     servers.push(hello);
-    const guarded = await start('bench/http/request-path/guarded-read.js', {
-      DATABASE_URL: scratch.url,
-      JWKS_URL: `${api.url}/.well-known/jwks.json`,
-      TOKEN_ISSUER: String(claims.iss),
-      TOKEN_AUDIENCE: String(claims.aud),
-    });
+    const guarded = await start(
+      'bench/http/request-path/guarded-read.js',
+      {
+        DATABASE_URL: scratch.url,
+        JWKS_URL: `${api.url}/.well-known/jwks.json`,
+        TOKEN_ISSUER: String(claims.iss),
+        TOKEN_AUDIENCE: String(claims.aud),
+      },
+      undefined,
+      profiled('guarded'),
+    );
     servers.push(guarded);
 
     const modelsPath = `/api/v1/orgs/${orgId}/models?limit=50`;
@@ -263,7 +273,7 @@ await withScratch('reqpath', async (scratch) => {
         name === 'live' ? ratios('live', 'hello') : name === 'models' ? ratios('models', 'guarded') : ['', ''];
       console.log(
         `${label.padEnd(58)}${f.rps.toFixed(0).padStart(9)}${f.p50.toFixed(1).padStart(9)}${f.p99.toFixed(1).padStart(9)}` +
-          `${r.padStart(9)}${f.cpu.toFixed(0).padStart(12)}${c.padStart(9)}`,
+          `${r.padStart(9)}${f.cpu.toFixed(1).padStart(12)}${c.padStart(9)}`,
       );
     }
     const [models, guardedRead] = [fig.get('models'), fig.get('guarded')];

@@ -122,10 +122,24 @@ describe('HTTP edge', () => {
     expect(none.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
-  it('sends security headers', async () => {
-    const res = await request(t.app.getHttpServer()).get('/health/live');
+  it("sends an API answer the headers of a resource that is not a page, and Swagger UI a page's", async () => {
+    const server = t.app.getHttpServer();
+    const res = await request(server).get('/health/live');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(res.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(res.headers['x-frame-options']).toBe('DENY');
+    expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    // Headers that only govern documents are not sent with JSON.
+    for (const name of ['referrer-policy', 'x-dns-prefetch-control', 'origin-agent-cluster', 'x-download-options']) {
+      expect([name, res.headers[name]]).toEqual([name, undefined]);
+    }
+    const page = await request(server).get('/docs');
+    expect(page.headers['content-type']).toMatch(/^text\/html/);
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.headers['referrer-policy']).toBe('no-referrer');
+    expect(page.headers['x-content-type-options']).toBe('nosniff');
+    expect(page.headers['x-frame-options']).toBe('SAMEORIGIN');
   });
 
   it('sends the same security headers on problems and unknown routes as on a probe', async () => {
@@ -133,7 +147,6 @@ describe('HTTP edge', () => {
     const names = [
       'content-security-policy',
       'cross-origin-resource-policy',
-      'referrer-policy',
       'x-content-type-options',
       'x-frame-options',
     ];

@@ -95,6 +95,9 @@ describe('HTTP and HTTPS headers', () => {
       expect(docs.headers['cross-origin-opener-policy']).toBe('same-origin');
       const live = await getTls(port, '/health/live');
       expect(live.status).toBe(200);
+      // API answers keep HTTPS too; the page-only headers stay with pages.
+      expect(live.headers['strict-transport-security']).toBe('max-age=86400; includeSubDomains');
+      expect(live.headers['cross-origin-opener-policy']).toBeUndefined();
     } finally {
       await app.close();
     }

@@ -9,6 +9,7 @@ import {
   acceptRequestId,
   BadRequestError,
   createValidationPipe,
+  type ContextRequest,
   jsonNestingExceeds,
   MethodNotAllowedError,
   PinoNestLogger,
@@ -23,8 +24,9 @@ import {
 import { ConfigError, type AppConfig } from '#libs/config';
 import { MaintenanceMode } from '#libs/database';
 import { AppModule } from './app.module.js';
+import { DenialRecorder } from './audit/denial-recorder.js';
 import { capConnectionsPerAddress, trustedPeer } from './connection-cap.js';
-import { logRequest } from './logging.js';
+import { logRequest, requestLogger } from './logging.js';
 import { setupSwagger } from './swagger.js';
 
 export const API_PREFIX = 'api/v1';
@@ -62,7 +64,7 @@ export const CORS_EXPOSED_HEADERS = [
 
 /**
  * The headers @fastify/helmet sends with `options`, worked out once: they depend on nothing in the
- * request (no CSP nonces), so every answer gets the same set from one `reply.headers()` instead of
+ * request (no CSP nonces), so every page gets the same set from one `reply.headers()` instead of
  * helmet's middleware chain re-parsing its directives on each request.
  */
 async function securityHeaders(options: FastifyHelmetOptions): Promise<Record<string, string>> {
@@ -78,6 +80,26 @@ async function securityHeaders(options: FastifyHelmetOptions): Promise<Record<st
       .filter(([name]) => !(name in bare.headers))
       .map(([name, value]) => [name, String(value)]),
   );
+}
+
+/** Where the API serves HTML: Swagger UI and its assets (`/docs`, `/docs/…`, `/docs-json`). */
+export const DOCUMENT_PREFIX = '/docs';
+
+/**
+ * The security headers of an answer that is not a page (JSON, problem+json, files), as OWASP's REST
+ * Security Cheat Sheet lists them: it may not be framed or sniffed, read by another origin's page
+ * (Spectre-class leaks), or run as a document; and HTTPS is kept where it is served. The rest of
+ * helmet's set (referrer, DNS prefetch, origin-agent-cluster, download and cross-domain policies,
+ * the page CSP, COOP) governs documents, so only the pages under DOCUMENT_PREFIX send it.
+ */
+export function apiSecurityHeaders(hsts: string | undefined): Record<string, string> {
+  return {
+    'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+    'cross-origin-resource-policy': 'same-origin',
+    'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    ...(hsts ? { 'strict-transport-security': hsts } : {}),
+  };
 }
 
 /** The certificate and key of the optional TLS listener, or one line naming what cannot be read. */
@@ -177,7 +199,7 @@ export async function createApiApp(
   // break Swagger UI's scripts and styles. Cross-Origin-Opener-Policy only applies to secure origins;
   // over plain HTTP browsers ignore it with a console error, so it is sent with HTTPS only.
   const https = !!http.tls || !!http.publicUrl?.startsWith('https:');
-  const security = await securityHeaders({
+  const documentSecurity = await securityHeaders({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -192,6 +214,7 @@ export async function createApiApp(
     strictTransportSecurity:
       https && http.hstsMaxAgeSeconds > 0 ? { maxAge: http.hstsMaxAgeSeconds, includeSubDomains: true } : false,
   });
+  const apiSecurity = apiSecurityHeaders(documentSecurity['strict-transport-security']);
   // Every request, in one synchronous hook (each hook, and each async one above all, costs every
   // request a turn of the event loop's queues): the request id is echoed; a known path asked with a
   // method it does not answer is a 405 with `Allow`, not "no such route"; in maintenance (read-only)
@@ -229,7 +252,7 @@ export async function createApiApp(
         return;
       }
     }
-    void reply.headers(security);
+    void reply.headers(request.url.startsWith(DOCUMENT_PREFIX) ? documentSecurity : apiSecurity);
     done();
   });
   // While draining for shutdown, answers end their keep-alive connection so app.close() need not
@@ -238,19 +261,27 @@ export async function createApiApp(
   fastify.addHook('preClose', async () => {
     draining = true;
   });
+  // One callback hook for every answer (each hook is a step of every request): RateLimit headers
+  // for the limits services reported while answering, errors included; and a problem answered goes
+  // to the refusal recorder before it is sent, so an immediate audit write is not lost.
+  const denials = app.get(DenialRecorder, { strict: false });
   fastify.addHook('onSend', (request, reply, payload, done) => {
-    // RateLimit headers for the limits services reported while answering, errors included.
     sendReportedRateLimit(request, reply);
     if (draining) void reply.header('connection', 'close');
-    done(null, payload);
+    if (!(request as ContextRequest).problem) return done(null, payload);
+    denials.inspect(request as ContextRequest).then(
+      () => done(null, payload),
+      (error: unknown) => done(error as Error),
+    );
   });
   // Every answer is counted and timed, probes included, and logged, probes excepted.
+  const requestLog = requestLogger(log);
   fastify.addHook('onResponse', (request, reply, done) => {
     metrics.httpDuration.observe(
       { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
       reply.elapsedTime / 1000,
     );
-    logRequest(log, request, reply);
+    logRequest(requestLog, request, reply);
     done();
   });
   // Errors raised before Nest sees the request (body parsing, size limits) are problem+json too.

@@ -7,6 +7,7 @@ import type { Redis } from 'ioredis';
 import { catchError, concatMap, from, switchMap, type Observable } from 'rxjs';
 import { SecretBox } from '#libs/auth';
 import {
+  contextOf,
   ConflictError,
   IDEMPOTENCY_TTL_SECONDS,
   IDEMPOTENT_ROUTE,
@@ -77,7 +78,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const key = readIdempotencyKey(request.headers['idempotency-key']);
     if (key === undefined) return next.handle();
 
-    const actor = request.ctx?.actor;
+    const actor = contextOf(request).actor;
     const slot = `http:idempotency:${createHash('sha256')
       .update([actor?.type, actor?.id, request.method, request.url.split('?')[0], key].join('\n'))
       .digest('base64url')}`;

@@ -5,6 +5,15 @@ import type { Logger as PinoLogger } from 'pino';
 const isProbe = (url: string) => url.startsWith('/health/') || url === '/metrics' || url.startsWith('/metrics?');
 
 /**
+ * The logger of request lines: the process's logger without its redaction, which a line of fixed
+ * shape that holds no header or body has no use for (redaction clones and serializes `req` and `res`
+ * on every line, a tenth of the CPU of a light request).
+ */
+export function requestLogger(log: PinoLogger): PinoLogger {
+  return log.child({}, { redact: [] });
+}
+
+/**
  * Writes the line of a finished request: `req` (id, method, URL), `res` (status) and
  * `responseTime` in ms; at `error` for 5xx answers, `warn` for 4xx, `info` otherwise. Lines written
  * while the request ran that concern it (refusals, failures) name it by `reqId`. Headers are never

@@ -106,3 +106,4 @@ app.get<{ Params: { orgId: string }; Querystring: { limit?: string } }>(
 );
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

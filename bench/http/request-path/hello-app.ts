@@ -21,3 +21,4 @@ class HelloModule {}
 const app = await NestFactory.create<NestFastifyApplication>(HelloModule, new FastifyAdapter(), { logger: false });
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
 console.log('ready');
+process.once('SIGTERM', () => void app.close().then(() => process.exit(0)));

@@ -105,12 +105,20 @@ export function anonymousContext(request: FastifyRequest): RequestContext {
 }
 
 /**
+ * The context of a request: the one authentication set, or on a public route one made when first
+ * asked for (most public answers, probes above all, never need one).
+ */
+export function contextOf(request: ContextRequest): RequestContext {
+  return (request.ctx ??= anonymousContext(request));
+}
+
+/**
  * Injects the RequestContext of the current request, scoped to the `:orgId` path parameter when
  * the route has one. The tenant never comes from a body.
  */
 export const Ctx = createParamDecorator((_: unknown, execution: ExecutionContext): RequestContext => {
   const request = execution.switchToHttp().getRequest<ContextRequest>();
-  const ctx = request.ctx ?? anonymousContext(request);
+  const ctx = contextOf(request);
   const orgId = request.params?.orgId;
   return orgId && ctx.organizationId !== orgId ? ctx.forOrganization(orgId) : ctx;
 });

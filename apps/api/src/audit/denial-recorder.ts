@@ -1,8 +1,6 @@
-import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import type { FastifyInstance } from 'fastify';
+import { Injectable, Logger } from '@nestjs/common';
 import { AuditActions, AuditService, isAuditAction } from '#libs/audit';
-import type { ContextRequest } from '#libs/common';
+import { contextOf, type ContextRequest } from '#libs/common';
 
 /**
  * The one place that records refused requests, once each, from the problem the API answered (set
@@ -11,33 +9,18 @@ import type { ContextRequest } from '#libs/common';
  * every authorization denial of an authenticated caller is: 403 answers and the 404s that hide a
  * denial (anything on an organization route but an unknown route). Buffered unless the refusal
  * asks otherwise: denials are reads, and probing must not slow down or fail because of the audit
- * write.
+ * write. Called by the API's one `onSend` hook for answers that carry a problem.
  */
 @Injectable()
-export class DenialRecorder implements OnModuleInit {
+export class DenialRecorder {
   private readonly logger = new Logger('DenialRecorder');
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    private readonly audit: AuditService,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
-  onModuleInit(): void {
-    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    // A callback hook: an answer that is not a refusal (nearly all) passes without a promise.
-    fastify.addHook('onSend', (request, _reply, payload, done) => {
-      if (!(request as ContextRequest).problem) return done(null, payload);
-      this.inspect(request as ContextRequest).then(
-        () => done(null, payload),
-        (error: unknown) => done(error as Error),
-      );
-    });
-  }
-
-  private async inspect(request: ContextRequest): Promise<void> {
+  async inspect(request: ContextRequest): Promise<void> {
     const problem = request.problem;
-    const ctx = request.ctx;
-    if (!problem || !ctx) return;
+    if (!problem) return;
+    const ctx = contextOf(request);
     const orgId = request.params?.orgId;
     const scoped = orgId ? ctx.forOrganization(orgId) : ctx;
     const route = `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`;

@@ -3,7 +3,6 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard, type AuthGuardAuthenticateOptions } from '@nestjs/passport';
 import { API_KEY_STRATEGY, Authenticator, JWT_STRATEGY, StepUpService } from '#libs/auth';
 import {
-  anonymousContext,
   describeRefusal,
   PUBLIC_ROUTE,
   rateLimitReportOf,
@@ -51,13 +50,20 @@ export class AuthGuard extends PassportAuthGuard([JWT_STRATEGY, API_KEY_STRATEGY
     super();
   }
 
-  override async canActivate(execution: ExecutionContext): Promise<boolean> {
+  /** A public route is decided synchronously: Nest awaits only a guard that returns a promise. */
+  override canActivate(execution: ExecutionContext): boolean | Promise<boolean> {
     const route = this.requirementsOf(execution);
     const request = execution.switchToHttp().getRequest<ContextRequest>();
-    if (route.isPublic) {
-      request.ctx = anonymousContext(request);
-      return true;
-    }
+    // A public route's context is made only if something asks for it (`contextOf`).
+    if (route.isPublic) return true;
+    return this.authenticate(execution, request, route);
+  }
+
+  private async authenticate(
+    execution: ExecutionContext,
+    request: ContextRequest,
+    route: RouteRequirements,
+  ): Promise<boolean> {
     if (!route.policy) {
       throw new UnauthorizedError({ code: 'token_missing', detail: 'This route requires authentication.' });
     }
