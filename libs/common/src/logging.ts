@@ -100,7 +100,7 @@ export function useProcessLogger(
     ? pino(pinoOptions(name, level, 'json'), destination)
     : options.transport
       ? pino(options)
-      : pino(options, pino.destination({ dest: 1, sync: true }));
+      : pino(options, pino.destination({ dest: process.stdout.fd ?? 1, sync: true }));
   Logger.overrideLogger(new PinoNestLogger(logger));
   current = logger;
   return logger;
