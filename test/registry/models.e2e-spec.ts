@@ -349,4 +349,34 @@ describe('tenancy', () => {
     const own = await http().get(base(a)).set(as(a, 'guest'));
     expect(own.body.items.map((m: { id: string }) => m.id)).toContain(model.id);
   });
+
+  it('pages through the list newest first, each item as the model itself reads, none twice or missed', async () => {
+    const tenant = await createTenant(t);
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) created.push((await createModel(tenant, { labels: [`page-${i}`] })).id);
+    await http()
+      .patch(`${base(tenant)}/${created[1]}`)
+      .set(as(tenant, 'developer'))
+      .send({ description: 'edited after creation' })
+      .expect(200);
+    const seen: Record<string, unknown>[] = [];
+    let cursor: string | null = null;
+    do {
+      const res = await http()
+        .get(`${base(tenant)}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
+        .set(as(tenant, 'guest'));
+      expect(res.status).toBe(200);
+      expect(res.body.items.length).toBeLessThanOrEqual(2);
+      seen.push(...res.body.items);
+      cursor = res.body.nextCursor;
+    } while (cursor);
+    expect(seen.map((m) => m.id)).toEqual([...created].reverse());
+    for (const item of seen) {
+      const one = await http().get(`${base(tenant)}/${item.id as string}`).set(as(tenant, 'guest'));
+      expect(item).toEqual(one.body);
+      expect(item.createdAt).toBe(new Date(item.createdAt as string).toISOString());
+    }
+    const edited = seen.find((m) => m.id === created[1])!;
+    expect(Date.parse(edited.updatedAt as string)).toBeGreaterThan(Date.parse(edited.createdAt as string));
+  });
 });

@@ -32,8 +32,8 @@ export class ModelsController {
   @ApiOperation({ summary: 'List the models you may see (filtered by your roles, grants and policies).' })
   @ApiOkResponse({ type: ModelPageDto })
   async list(@Ctx() ctx: RequestContext, @Query() query: ModelListQueryDto): Promise<ModelPageDto> {
-    const page = await this.models.list(ctx, query);
-    return { items: page.items.map(toModelResponse), nextCursor: page.nextCursor };
+    // The rows are already the answer's shape (the list selects exactly its fields, instants as text).
+    return this.models.list(ctx, query);
   }
 
   @Post()

@@ -56,8 +56,22 @@ export interface ModelListQuery {
   projectId?: string;
 }
 
-/** Every column of `model` (alias `m`) under its entity property name. */
-const MODEL_COLUMNS = [
+/**
+ * A model as a list shows it: every column of `model`, its two instants as ISO 8601 text (UTC, in
+ * milliseconds, as `Date#toISOString` writes them), ready to answer without a Date in between.
+ */
+export type ModelListItem = Omit<ModelEntity, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
+
+/** An instant column written by PostgreSQL as `Date#toISOString` would (truncated to the millisecond). */
+const isoInstant = (column: string) =>
+  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * Every column of `model` (alias `m`) under its entity property name. A page of 50 models has 100
+ * instants: parsed into Dates and written back as text, they were a tenth of the CPU of a list
+ * request, and PostgreSQL writes each as text anyway.
+ */
+const MODEL_LIST_COLUMNS = [
   'm.id AS "id"',
   'm.organization_id AS "organizationId"',
   'm.project_id AS "projectId"',
@@ -71,8 +85,8 @@ const MODEL_COLUMNS = [
   'm.redistribution_allowed AS "redistributionAllowed"',
   'm.export_override AS "exportOverride"',
   'm.owner_id AS "ownerId"',
-  'm.created_at AS "createdAt"',
-  'm.updated_at AS "updatedAt"',
+  `${isoInstant('m.created_at')} AS "createdAt"`,
+  `${isoInstant('m.updated_at')} AS "updatedAt"`,
 ].join(', ');
 
 const notFound = () => new NotFoundError({ code: 'model_not_found', detail: 'No such model.' });
@@ -166,7 +180,7 @@ export class ModelService {
    * ability as its filter, keyset on `(created_at, id)`, one row more than the page to know whether
    * another follows), rows read as plain objects with the entity's property names.
    */
-  async list(ctx: RequestContext, query: ModelListQuery): Promise<Page<ModelEntity>> {
+  async list(ctx: RequestContext, query: ModelListQuery): Promise<Page<ModelListItem>> {
     const access = await this.policies.accessibleWhere(ctx, 'read', 'Model', 'm');
     const limit = query.limit ?? 50;
     const where = ['m.organization_id = :org', `(${access.sql})`];
@@ -189,16 +203,16 @@ export class ModelService {
     }
     const manager = this.transactions.manager(ctx);
     const [sql, values] = manager.connection.driver.escapeQueryWithParameters(
-      `SELECT ${MODEL_COLUMNS} FROM model m WHERE ${where.join(' AND ')}
+      `SELECT ${MODEL_LIST_COLUMNS} FROM model m WHERE ${where.join(' AND ')}
         ORDER BY m.created_at DESC, m.id DESC LIMIT :take`,
       params,
     );
-    const rows = await this.transactions.read<ModelEntity>(ctx, sql, values as unknown[]);
+    const rows = await this.transactions.read<ModelListItem>(ctx, sql, values as unknown[]);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
       items,
-      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt.toISOString(), id: last.id }) : null,
+      nextCursor: rows.length > limit && last ? encodeCursor({ t: last.createdAt, id: last.id }) : null,
     };
   }
 
