@@ -372,7 +372,9 @@ describe('tenancy', () => {
     } while (cursor);
     expect(seen.map((m) => m.id)).toEqual([...created].reverse());
     for (const item of seen) {
-      const one = await http().get(`${base(tenant)}/${item.id as string}`).set(as(tenant, 'guest'));
+      const one = await http()
+        .get(`${base(tenant)}/${item.id as string}`)
+        .set(as(tenant, 'guest'));
       expect(item).toEqual(one.body);
       expect(item.createdAt).toBe(new Date(item.createdAt as string).toISOString());
     }

@@ -63,8 +63,7 @@ export interface ModelListQuery {
 export type ModelListItem = Omit<ModelEntity, 'createdAt' | 'updatedAt'> & { createdAt: string; updatedAt: string };
 
 /** An instant column written by PostgreSQL as `Date#toISOString` would (truncated to the millisecond). */
-const isoInstant = (column: string) =>
-  `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const isoInstant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * Every column of `model` (alias `m`) under its entity property name. A page of 50 models has 100
