@@ -339,8 +339,11 @@ describe('observability', () => {
       const page = await http().get('/admin/queues/').set('cookie', pair);
       expect(page.status).toBe(200);
       expect(page.text).toContain('<base href="/admin/queues/"');
+      // A page is sent a page's policy (its own scripts and styles); its JSON, the API's.
+      expect(page.headers['content-security-policy']).toContain("script-src 'self'");
       const queues = await http().get('/admin/queues/api/queues').set('cookie', pair);
       expect(queues.status).toBe(200);
+      expect(queues.headers['content-security-policy']).toBe("default-src 'none'; frame-ancestors 'none'");
       expect(JSON.stringify(queues.body)).toContain('"name":"fusion"');
       const opening = await t.env.db.query<{ n: string }>(
         `SELECT count(*) AS n FROM audit_event WHERE action = 'queue_board.opened' AND actor_id = $1`,

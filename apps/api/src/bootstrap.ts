@@ -82,15 +82,13 @@ async function securityHeaders(options: FastifyHelmetOptions): Promise<Record<st
   );
 }
 
-/** Where the API serves HTML: Swagger UI and its assets (`/docs`, `/docs/…`, `/docs-json`). */
-export const DOCUMENT_PREFIX = '/docs';
-
 /**
  * The security headers of an answer that is not a page (JSON, problem+json, files), as OWASP's REST
  * Security Cheat Sheet lists them: it may not be framed or sniffed, read by another origin's page
  * (Spectre-class leaks), or run as a document; and HTTPS is kept where it is served. The rest of
  * helmet's set (referrer, DNS prefetch, origin-agent-cluster, download and cross-domain policies,
- * the page CSP, COOP) governs documents, so only the pages under DOCUMENT_PREFIX send it.
+ * the page CSP, COOP) governs documents, so only pages (`text/html`: Swagger UI, the queue board)
+ * are sent it.
  */
 export function apiSecurityHeaders(hsts: string | undefined): Record<string, string> {
   return {
@@ -218,7 +216,7 @@ export async function createApiApp(
   // Every request, in one synchronous hook (each hook, and each async one above all, costs every
   // request a turn of the event loop's queues): the request id is echoed; a known path asked with a
   // method it does not answer is a 405 with `Allow`, not "no such route"; in maintenance (read-only)
-  // mode writes are refused before their body is read; then the security headers.
+  // mode writes are refused before their body is read.
   const maintenance = app.get(MaintenanceMode);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header('x-request-id', request.id);
@@ -252,7 +250,6 @@ export async function createApiApp(
         return;
       }
     }
-    void reply.headers(request.url.startsWith(DOCUMENT_PREFIX) ? documentSecurity : apiSecurity);
     done();
   });
   // While draining for shutdown, answers end their keep-alive connection so app.close() need not
@@ -261,11 +258,14 @@ export async function createApiApp(
   fastify.addHook('preClose', async () => {
     draining = true;
   });
-  // One callback hook for every answer (each hook is a step of every request): RateLimit headers
-  // for the limits services reported while answering, errors included; and a problem answered goes
-  // to the refusal recorder before it is sent, so an immediate audit write is not lost.
+  // One callback hook for every answer (each hook is a step of every request): the security headers
+  // of a page or of any other answer, by its type; RateLimit headers for the limits services
+  // reported while answering, errors included; and a problem answered goes to the refusal recorder
+  // before it is sent, so an immediate audit write is not lost.
   const denials = app.get(DenialRecorder, { strict: false });
   fastify.addHook('onSend', (request, reply, payload, done) => {
+    const type = reply.getHeader('content-type');
+    void reply.headers(typeof type === 'string' && type.startsWith('text/html') ? documentSecurity : apiSecurity);
     sendReportedRateLimit(request, reply);
     if (draining) void reply.header('connection', 'close');
     if (!(request as ContextRequest).problem) return done(null, payload);
