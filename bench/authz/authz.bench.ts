@@ -32,7 +32,7 @@ import {
 } from '#libs/policies';
 import { figure, report } from '../support/report.js';
 import { createBenchApp, scratchConfig, withScratch } from '../support/scratch.js';
-import { stats, type Summary } from '../support/stats.js';
+import { stats, Timings, type Summary } from '../support/stats.js';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 2000);
 const MODELS = 10_000;
@@ -241,38 +241,49 @@ async function measure(app: NestFastifyApplication): Promise<void> {
       }
     }
   }
-  const build = { merged: [] as bigint[], unmerged: [] as bigint[], plain: [] as bigint[] };
-  for (let i = 0; i < 3000; i++) {
-    let start = process.hrtime.bigint();
+  const BUILDS = 3000;
+  const build = { merged: new Timings(BUILDS), unmerged: new Timings(BUILDS), plain: new Timings(BUILDS) };
+  for (let i = 0; i < BUILDS; i++) {
+    let start = performance.now();
     buildAbility(profile, facts);
-    build.merged.push(process.hrtime.bigint() - start);
-    start = process.hrtime.bigint();
+    build.merged.since(start);
+    start = performance.now();
     buildAbility(profile, facts, undefined, perGrant);
-    build.unmerged.push(process.hrtime.bigint() - start);
-    start = process.hrtime.bigint();
+    build.unmerged.since(start);
+    start = performance.now();
     createMongoAbility<AppAbility>(raw);
-    build.plain.push(process.hrtime.bigint() - start);
+    build.plain.since(start);
   }
-  const can = { merged: [] as bigint[], unmerged: [] as bigint[], plain: [] as bigint[] };
+  const ROUNDS = 50;
+  const checks = ROUNDS * rows.length;
+  const can = { merged: new Timings(checks), unmerged: new Timings(checks), plain: new Timings(checks) };
   let allowed = 0;
-  for (let round = 0; round < 50; round++) {
+  for (let round = 0; round < ROUNDS; round++) {
     for (const row of rows) {
-      let start = process.hrtime.bigint();
+      let start = performance.now();
       if (merged.can('infer', row)) allowed++;
-      can.merged.push(process.hrtime.bigint() - start);
-      start = process.hrtime.bigint();
+      can.merged.since(start);
+      start = performance.now();
       unmerged.can('infer', row);
-      can.unmerged.push(process.hrtime.bigint() - start);
-      start = process.hrtime.bigint();
+      can.unmerged.since(start);
+      start = performance.now();
       handWritten.can('infer', row);
-      can.plain.push(process.hrtime.bigint() - start);
+      can.plain.since(start);
     }
   }
   const s = {
-    build: { merged: stats(build.merged), unmerged: stats(build.unmerged), plain: stats(build.plain) },
-    can: { merged: stats(can.merged), unmerged: stats(can.unmerged), plain: stats(can.plain) },
+    build: {
+      merged: stats(build.merged.samples()),
+      unmerged: stats(build.unmerged.samples()),
+      plain: stats(build.plain.samples()),
+    },
+    can: {
+      merged: stats(can.merged.samples()),
+      unmerged: stats(can.unmerged.samples()),
+      plain: stats(can.plain.samples()),
+    },
   };
-  const share = ((allowed / can.merged.length) * 100).toFixed(0);
+  const share = ((allowed / checks) * 100).toFixed(0);
   console.log('one principal: developer role, a project role, 80 grants, 6 ABAC policies');
   console.log(
     `rules: ${merged.rules.length} (grants merged per action), ${unmerged.rules.length} (one rule per grant), ` +

@@ -366,9 +366,10 @@ describe('tenancy', () => {
         .get(`${base(tenant)}?limit=2${cursor ? `&cursor=${cursor}` : ''}`)
         .set(as(tenant, 'guest'));
       expect(res.status).toBe(200);
-      expect(res.body.items.length).toBeLessThanOrEqual(2);
-      seen.push(...res.body.items);
-      cursor = res.body.nextCursor;
+      const page = res.body as { items: Record<string, unknown>[]; nextCursor: string | null };
+      expect(page.items.length).toBeLessThanOrEqual(2);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
     } while (cursor);
     expect(seen.map((m) => m.id)).toEqual([...created].reverse());
     for (const item of seen) {
