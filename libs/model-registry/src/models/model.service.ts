@@ -67,8 +67,8 @@ const isoInstant = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'Y
 
 /**
  * Every column of `model` (alias `m`) under its entity property name. A page of 50 models has 100
- * instants: parsed into Dates and written back as text, they were a tenth of the CPU of a list
- * request, and PostgreSQL writes each as text anyway.
+ * instants: parsed into Dates and written back as text, they took ~87 µs of the ~600 µs of CPU of a
+ * list request, and PostgreSQL writes each as text anyway.
  */
 const MODEL_LIST_COLUMNS = [
   'm.id AS "id"',
