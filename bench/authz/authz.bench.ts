@@ -273,14 +273,14 @@ async function measure(app: NestFastifyApplication): Promise<void> {
   }
   const s = {
     build: {
-      merged: stats(build.merged.samples()),
-      unmerged: stats(build.unmerged.samples()),
-      plain: stats(build.plain.samples()),
+      merged: build.merged.summary(),
+      unmerged: build.unmerged.summary(),
+      plain: build.plain.summary(),
     },
     can: {
-      merged: stats(can.merged.samples()),
-      unmerged: stats(can.unmerged.samples()),
-      plain: stats(can.plain.samples()),
+      merged: can.merged.summary(),
+      unmerged: can.unmerged.summary(),
+      plain: can.plain.summary(),
     },
   };
   const share = ((allowed / checks) * 100).toFixed(0);

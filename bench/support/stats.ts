@@ -1,4 +1,4 @@
-/** Summary of timing samples taken with `process.hrtime.bigint()` (nanoseconds), in microseconds. */
+/** Summary of timing samples (taken in nanoseconds), in microseconds. */
 export interface Summary {
   p50: number;
   p99: number;
@@ -30,7 +30,7 @@ export class Timings {
     this.ns[this.count++] = (performance.now() - startMs) * 1e6;
   }
 
-  samples(): number[] {
-    return Array.from(this.ns.subarray(0, this.count));
+  summary(): Summary {
+    return stats(Array.from(this.ns.subarray(0, this.count)));
   }
 }

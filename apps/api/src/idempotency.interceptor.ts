@@ -80,7 +80,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const actor = contextOf(request).actor;
     const slot = `http:idempotency:${createHash('sha256')
-      .update([actor?.type, actor?.id, request.method, request.url.split('?')[0], key].join('\n'))
+      .update([actor.type, actor.id, request.method, request.url.split('?')[0], key].join('\n'))
       .digest('base64url')}`;
     const streamedBody = request.body instanceof Readable ? request.body : undefined;
     // A streamed body cannot be read before the request runs: its headers stand in for it here, and a

@@ -92,22 +92,26 @@ export function useProcessLogger(
   format: LogFormat,
   destination?: DestinationStream,
 ): PinoLogger {
-  const options = pinoOptions(name, level, format);
-  // JSON lines go to stdout with a synchronous write each, as Node writes to a pipe or file on Linux
-  // anyway. pino's default destination writes through libuv's thread pool: a thread hand-off per
-  // line, which cost a model-list request at one connection about 14 % of its CPU. Pretty lines go
-  // through their transport.
-  const logger = destination
-    ? pino(pinoOptions(name, level, 'json'), destination)
-    : options.transport
-      ? pino(options)
-      : pino(options, pino.destination({ dest: process.stdout.fd ?? 1, sync: true }));
+  const logger = destination ? pino(pinoOptions(name, level, 'json'), destination) : stdoutLogger(name, level, format);
   Logger.overrideLogger(new PinoNestLogger(logger));
   current = logger;
   return logger;
 }
 
 let current: PinoLogger | undefined;
+
+/**
+ * JSON lines go to stdout with a synchronous write each, as Node writes to a pipe or file on Linux
+ * anyway. pino's default destination writes through libuv's thread pool: a thread hand-off per line,
+ * which cost a model-list request at one connection about 14 % of its CPU. Pretty lines go through
+ * their transport.
+ */
+function stdoutLogger(name: string, level: string, format: LogFormat): PinoLogger {
+  const options = pinoOptions(name, level, format);
+  return options.transport
+    ? pino(options)
+    : pino(options, pino.destination({ dest: process.stdout.fd ?? 1, sync: true }));
+}
 
 /**
  * The process's pino logger: the one `useProcessLogger` made, or (an application built without
